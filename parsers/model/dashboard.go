@@ -1,0 +1,116 @@
+package model
+
+// Dashboard is one dashboard JSON file (v1 schema, the API wrapper
+// {"dashboard": {...}}, or a v2 resource dashboard.grafana.app/v2*).
+type Dashboard struct {
+	File string `json:"file"`
+	// Wrapped is true for the {"dashboard": {...}} API form.
+	Wrapped bool `json:"wrapped,omitempty"`
+	// V2 is true for apiVersion dashboard.grafana.app/v2*.
+	V2            bool             `json:"v2,omitempty"`
+	UID           Str              `json:"uid,omitzero"`
+	Title         Str              `json:"title,omitzero"`
+	SchemaVersion int              `json:"schemaVersion,omitempty"`
+	Refs          []*DatasourceRef `json:"datasourceRefs,omitempty"`
+	Variables     []*Variable      `json:"variables,omitempty"`
+	Inputs        []*Input         `json:"inputs,omitempty"`
+	Channels      []*Channel       `json:"channels,omitempty"`
+	// Placeholders is every "${DS_X}"-style export placeholder written in
+	// any string of the file (one Str per occurrence, V = "DS_X").
+	Placeholders []Str `json:"placeholders,omitempty"`
+	// LivePanels counts panels of type "live".
+	LivePanels int `json:"livePanels,omitempty"`
+}
+
+// RefShape is how a datasource reference is written.
+type RefShape string
+
+// Reference shapes.
+const (
+	RefString RefShape = "string" // legacy name (or variable) string
+	RefObject RefShape = "object" // {"type": ..., "uid": ...}
+	RefNull   RefShape = "null"   // null: the default datasource
+)
+
+// RefPlace is the part of a dashboard a reference sits in.
+type RefPlace string
+
+// Reference places.
+const (
+	PlacePanel      RefPlace = "panel"
+	PlaceTarget     RefPlace = "target"
+	PlaceAnnotation RefPlace = "annotation"
+	PlaceVariable   RefPlace = "variable"
+	PlaceElement    RefPlace = "library-element"
+	PlaceRow        RefPlace = "row" // a row panel's own datasource (never queried)
+)
+
+// DatasourceRef is one datasource reference in a dashboard.
+type DatasourceRef struct {
+	Place RefPlace `json:"place"`
+	Shape RefShape `json:"shape"`
+	// Pointer is the JSON pointer of the reference ("/panels/3/targets/0/datasource").
+	Pointer string `json:"pointer"`
+	// Pos is the position of the reference value (for an object, its "{").
+	Pos Pos `json:"pos"`
+	// UID and Type are set for object references (and for v2 queries:
+	// UID from datasource.name, Type from query.group).
+	UID  Str `json:"uid,omitzero"`
+	Type Str `json:"type,omitzero"`
+	// Name is set for string references.
+	Name Str `json:"name,omitzero"`
+	// RefID is the target's refId, when the reference is a target's.
+	RefID string `json:"refId,omitempty"`
+	// InRow is true for references of a row panel or a target left on one.
+	InRow bool `json:"inRow,omitempty"`
+}
+
+// Variable is one templating variable.
+type Variable struct {
+	Name Str    `json:"name"`
+	Type string `json:"type"`
+	// Query is the variable's query as a string (for type "datasource" the
+	// plugin type it lists).
+	Query Str `json:"query,omitzero"`
+	// Current is current.value (first value when multi), Default the
+	// first option's value; both may be empty.
+	Current Str `json:"current,omitzero"`
+	// Regex is the datasource-variable name filter, if any.
+	Regex Str `json:"regex,omitzero"`
+}
+
+// Input is one __inputs entry of an exported dashboard.
+type Input struct {
+	Name     Str    `json:"name"`
+	Type     string `json:"type"`
+	PluginID string `json:"pluginId,omitempty"`
+}
+
+// ChannelSource says where a Live channel was written.
+type ChannelSource string
+
+// Channel sources.
+const (
+	// ChannelMeasurements: a -- Grafana -- datasource query with
+	// queryType "measurements"; the value is a full channel ID.
+	ChannelMeasurements ChannelSource = "measurements"
+	// ChannelTestData: a TestData query with scenarioId "live"; the value
+	// is only a path under plugin/testdata/.
+	ChannelTestData ChannelSource = "testdata"
+	// ChannelLivePanel: a "live" panel's options.channel {scope, namespace,
+	// path}; Value joins them.
+	ChannelLivePanel ChannelSource = "live-panel"
+)
+
+// Channel is one Live channel written in a dashboard.
+type Channel struct {
+	Source  ChannelSource `json:"source"`
+	Pointer string        `json:"pointer"`
+	// Value is the channel as Grafana will see it before variable
+	// interpolation (for a live panel, scope/namespace/path joined; Pos is
+	// then the scope's position).
+	Value Str `json:"value"`
+	// Parts holds scope, namespace and path separately for live panels.
+	Parts []Str  `json:"parts,omitempty"`
+	RefID string `json:"refId,omitempty"`
+}
