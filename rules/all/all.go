@@ -1,0 +1,25 @@
+// Package all lists every rule grafanalint has, in catalogue order.
+package all
+
+import (
+	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/parse"
+)
+
+// Rules returns every registered rule.
+func Rules() []*rules.Rule {
+	var out []*rules.Rule
+	out = append(out, parse.Rules()...)
+	out = append(out, rules.UnusedIgnore)
+	return out
+}
+
+// Lookup returns the rule with the given id, or nil.
+func Lookup(id string) *rules.Rule {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}

@@ -1,0 +1,265 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// Options configure one run of the engine.
+type Options struct {
+	// Version is the Grafana version verdicts target (CurrentGrafana when
+	// zero).
+	Version Version
+	// Levels overrides rules' severities by rule id or category ("proxy");
+	// Off disables. The CLI merges config levels and flags into it.
+	Levels map[string]Severity
+	// Exclusions hide findings by rule, path and entity.
+	Exclusions []*Exclusion
+}
+
+// Exclusion hides the findings of some rules in some places; each carries a
+// reason. An exclusion with no Paths and no Entities applies everywhere.
+type Exclusion struct {
+	// Rules are rule ids or categories; empty means every rule.
+	Rules []string
+	// Paths are globs over display paths ("dashboards/**/*.json").
+	Paths []string
+	// Entities are globs over finding entities ("dashboard:abc*",
+	// "ini:server.root_url").
+	Entities []string
+	Reason   string
+	// Pos is where the exclusion is written in the config file, for
+	// meta/unused-ignore.
+	Pos model.Pos
+}
+
+// Skip records a family of checks that did not run for a stack.
+type Skip struct {
+	Family string `json:"family"`
+	Reason string `json:"reason"`
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Findings []Finding
+	Skipped  []Skip
+	// Suppressed counts findings hidden by inline ignores and exclusions.
+	Suppressed int
+}
+
+// UnusedIgnore is the engine's own rule: suppressions that matched nothing.
+var UnusedIgnore = &Rule{
+	ID:       "meta/unused-ignore",
+	Severity: Warning,
+	Summary:  "an inline ignore or a config exclusion matched no finding",
+	Doc: Doc{
+		What: "Reports a `# grafanalint:ignore` comment, or an `exclude` entry of `.grafanalint.yaml`, that suppressed no finding in this run.",
+		Why:  "A suppression outlives the problem it silenced: once the file is fixed or the rule id is misspelt, the comment only hides the next real finding on that line. Removing stale suppressions keeps every remaining one meaningful.",
+		Bad:  []Example{{Path: "grafana.ini", Content: "[server]\n# grafanalint:ignore ini/unknown-key -- legacy key kept for old images\nhttp_port = 3000\n"}},
+		Good: []Example{{Path: "grafana.ini", Content: "[server]\n# grafanalint:ignore ini/unknown-key -- read by our wrapper script\nhttp_prot = 3000\n"}},
+		Fix:  "Delete the comment or exclusion, or correct the rule id it names.",
+	},
+}
+
+// Run checks the model with the given rules and returns sorted,
+// de-duplicated findings with suppressions applied.
+func Run(m *model.Model, all []*Rule, opts Options) *Result {
+	if opts.Version == (Version{}) {
+		opts.Version = CurrentGrafana
+	}
+	res := &Result{}
+	var raw []Finding
+	skipped := map[Skip]bool{}
+	ran := map[string]bool{}
+	for _, r := range all {
+		level := levelOf(r, opts.Levels)
+		if level == Off || r.Check == nil {
+			continue
+		}
+		ran[r.ID] = true
+		var out []Finding
+		if r.Global {
+			r.Check(NewContext(m, nil, opts.Version, r, &out))
+		} else {
+			for _, s := range m.Stacks {
+				if missing := missingPart(s, r.Needs); missing != "" {
+					skipped[Skip{Family: r.Category(), Reason: fmt.Sprintf("no %s in stack %q", missing, s.Name)}] = true
+					continue
+				}
+				r.Check(NewContext(m, s, opts.Version, r, &out))
+			}
+		}
+		if _, overridden := override(r, opts.Levels); overridden {
+			for i := range out {
+				out[i].Severity = level
+			}
+		}
+		raw = append(raw, out...)
+	}
+	sup := &suppressor{
+		files:      map[string]*model.File{},
+		exclusions: opts.Exclusions,
+		usedIgnore: map[*model.Ignore]map[string]bool{},
+		usedExcl:   map[*Exclusion]bool{},
+	}
+	for _, f := range m.Files {
+		sup.files[f.Path] = f
+	}
+	var kept []Finding
+	for _, f := range Sort(raw) {
+		if file := sup.files[f.Pos.File]; file != nil && !file.Reported {
+			continue
+		}
+		if sup.suppressed(f) {
+			res.Suppressed++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	if level := levelOf(UnusedIgnore, opts.Levels); level != Off {
+		kept = append(kept, sup.unused(m, all, opts.Levels, ran, level)...)
+	}
+	res.Findings = Sort(kept)
+	for s := range skipped {
+		res.Skipped = append(res.Skipped, s)
+	}
+	sort.Slice(res.Skipped, func(i, j int) bool {
+		a, b := res.Skipped[i], res.Skipped[j]
+		if a.Family != b.Family {
+			return a.Family < b.Family
+		}
+		return a.Reason < b.Reason
+	})
+	return res
+}
+
+func override(r *Rule, levels map[string]Severity) (Severity, bool) {
+	if s, ok := levels[r.ID]; ok {
+		return s, true
+	}
+	if s, ok := levels[r.Category()]; ok {
+		return s, true
+	}
+	return Off, false
+}
+
+func levelOf(r *Rule, levels map[string]Severity) Severity {
+	if s, ok := override(r, levels); ok {
+		return s
+	}
+	return r.Severity
+}
+
+func missingPart(s *model.Stack, needs []Part) Part {
+	for _, p := range needs {
+		has := map[Part]bool{
+			PartIni:         s.HasIni,
+			PartDatasources: s.HasDatasources,
+			PartProviders:   s.HasProviders,
+			PartNginx:       s.HasNginx,
+		}[p]
+		if !has {
+			return p
+		}
+	}
+	return ""
+}
+
+// ruleMatches reports whether pattern (a rule id, a category, or "*")
+// names rule id.
+func ruleMatches(pattern, id string) bool {
+	if pattern == "*" || pattern == "all" || pattern == id {
+		return true
+	}
+	cat, _, _ := strings.Cut(id, "/")
+	return pattern == cat || pattern == cat+"/*"
+}
+
+// suppressor applies inline ignores and config exclusions and remembers
+// which of them matched, for meta/unused-ignore.
+type suppressor struct {
+	files      map[string]*model.File
+	exclusions []*Exclusion
+	// usedIgnore holds, per ignore comment, the rule names that matched.
+	usedIgnore map[*model.Ignore]map[string]bool
+	usedExcl   map[*Exclusion]bool
+}
+
+func (s *suppressor) suppressed(f Finding) bool {
+	hit := false
+	if file := s.files[f.Pos.File]; file != nil {
+		for i := range file.Ignores {
+			ig := &file.Ignores[i]
+			if !slices.Contains(ig.Lines, f.Pos.Line) {
+				continue
+			}
+			for _, r := range ig.Rules {
+				if ruleMatches(r, f.Rule) {
+					if s.usedIgnore[ig] == nil {
+						s.usedIgnore[ig] = map[string]bool{}
+					}
+					s.usedIgnore[ig][r] = true
+					hit = true
+				}
+			}
+		}
+	}
+	for _, e := range s.exclusions {
+		if e.matches(f) {
+			s.usedExcl[e] = true
+			hit = true
+		}
+	}
+	return hit
+}
+
+func (e *Exclusion) matches(f Finding) bool {
+	if len(e.Rules) > 0 && !slices.ContainsFunc(e.Rules, func(p string) bool { return ruleMatches(p, f.Rule) }) {
+		return false
+	}
+	if len(e.Paths) > 0 && !slices.ContainsFunc(e.Paths, func(g string) bool { return MatchGlob(g, f.Pos.File) }) {
+		return false
+	}
+	if len(e.Entities) > 0 && !slices.ContainsFunc(e.Entities, func(g string) bool { return MatchGlob(g, f.Entity) }) {
+		return false
+	}
+	return true
+}
+
+// MatchGlob matches a "/"-separated name against a glob where "*" matches
+// within one path segment and "**" across segments.
+func MatchGlob(glob, name string) bool {
+	if !strings.Contains(glob, "**") {
+		ok, err := path.Match(glob, name)
+		return err == nil && ok
+	}
+	gs := strings.Split(glob, "/")
+	ns := strings.Split(name, "/")
+	return matchSegments(gs, ns)
+}
+
+func matchSegments(gs, ns []string) bool {
+	for len(gs) > 0 {
+		if gs[0] == "**" {
+			for i := 0; i <= len(ns); i++ {
+				if matchSegments(gs[1:], ns[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(ns) == 0 {
+			return false
+		}
+		if ok, err := path.Match(gs[0], ns[0]); err != nil || !ok {
+			return false
+		}
+		gs, ns = gs[1:], ns[1:]
+	}
+	return len(ns) == 0
+}

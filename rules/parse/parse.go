@@ -1,0 +1,54 @@
+// Package parse holds the rules that report input the linter could not
+// read: syntax errors and nginx includes that match no file.
+package parse
+
+import (
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
+)
+
+// Syntax reports files of a recognised kind that do not parse.
+var Syntax = &rules.Rule{
+	ID:       "parse/syntax",
+	Severity: rules.Error,
+	Summary:  "a file of a recognised kind does not parse",
+	Global:   true,
+	Doc: rules.Doc{
+		What: "Reports a grafana.ini, provisioning YAML, dashboard JSON or nginx file that its reader rejects, at the first error, with what was expected there.",
+		Why:  "Grafana aborts datasource provisioning on any YAML error in `provisioning/datasources/`, skips a dashboard whose JSON does not parse, and refuses to start on an ini file go-ini cannot read; nginx refuses to load a config with a syntax error. Nothing else in the file can be checked until it parses.",
+		Bad:  []rules.Example{{Path: "provisioning/datasources/ds.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n   url: http://prometheus:9090\n"}},
+		Good: []rules.Example{{Path: "provisioning/datasources/ds.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"}},
+		Fix:  "Correct the syntax at the reported position; `grafanalint model FILE` shows what was read.",
+	},
+	Check: func(c *rules.Context) { report(c, model.ProblemSyntax) },
+}
+
+// IncludeNotFound reports nginx includes that match no file in the tree.
+var IncludeNotFound = &rules.Rule{
+	ID:       "parse/include-not-found",
+	Severity: rules.Info,
+	Summary:  "an nginx include matches no file in the tree",
+	Global:   true,
+	Doc: rules.Doc{
+		What: "Reports an nginx `include` whose file is not in the linted tree (a distribution snippet such as `proxy_params`, or a file generated at deploy time).",
+		Why:  "Includes are textual: directives in the missing file (often `proxy_set_header` lines) may change which headers reach Grafana. The proxy checks of the enclosing block run on what is in the tree, so their verdict is partial.",
+		Bad:  []rules.Example{{Path: "nginx/nginx.conf", Content: "events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n      include snippets/grafana-headers.conf;\n      proxy_pass http://grafana:3000;\n    }\n  }\n}\n"}},
+		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: "events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n      include snippets/grafana-headers.conf;\n      proxy_pass http://grafana:3000;\n    }\n  }\n}\n"}, {Path: "nginx/snippets/grafana-headers.conf", Content: "proxy_set_header Host $http_host;\n"}},
+		Fix:  "Add the included file to the repository, or lint the tree that holds it (`--nginx-prefix` sets the directory relative includes resolve against).",
+	},
+	Check: func(c *rules.Context) { report(c, model.ProblemIncludeNotFound) },
+}
+
+// Rules returns the parse rules.
+func Rules() []*rules.Rule { return []*rules.Rule{Syntax, IncludeNotFound} }
+
+func report(c *rules.Context, kind model.ProblemKind) {
+	for _, f := range c.Model.Files {
+		for _, p := range f.Problems {
+			if p.Kind != kind {
+				continue
+			}
+			c.Report(rules.Finding{Pos: p.Pos, End: p.End, Message: p.Message, Entity: "file:" + f.Path, Key: p.Message})
+		}
+	}
+}
