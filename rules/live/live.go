@@ -1,0 +1,324 @@
+// Package live holds the rules about grafana.ini's [live] section:
+// Live switched off while dashboards use it, and allowed_origins entries
+// that can never match a browser's Origin.
+package live
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
+)
+
+// Rules returns the live rules of this package in catalogue order
+// (live/worker-connections lives with the nginx rules).
+func Rules() []*rules.Rule { return []*rules.Rule{Disabled, AllowedOriginNoScheme} }
+
+// Disabled reports [live] max_connections = 0.
+var Disabled = &rules.Rule{
+	ID:       "live/disabled",
+	Severity: rules.Error,
+	Summary:  "[live] max_connections = 0 switches Grafana Live off (error when dashboards use Live)",
+	Doc: rules.Doc{
+		What: "Reports `[live] max_connections = 0`, written in grafana.ini or set with the " +
+			"`GF_LIVE_MAX_CONNECTIONS` environment variable. It is an error when a dashboard of the " +
+			"stack uses Live (a Live channel in a `-- Grafana --` measurements query, a TestData " +
+			"`live` query, a `live` panel), otherwise info. Dashboards no provider loads count too: " +
+			"they are in the repository to be imported.",
+		Why: "Grafana reads `max_connections` in `readLiveSettings` (`pkg/setting/setting.go`); 0 " +
+			"disables Live: the browser never opens the `/api/live/ws` WebSocket, so streaming " +
+			"panels stay empty and dashboards get no change notices. -1 means unlimited, the default " +
+			"is 100. There is no `[live] enabled` key: this is the only switch.",
+		Bad: []rules.Example{
+			{Path: "grafana/grafana.ini", Content: "[live]\nmax_connections = 0\n"},
+			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
+			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleDashboard},
+		},
+		Good: []rules.Example{
+			{Path: "grafana/grafana.ini", Content: "[live]\nmax_connections = 200\n"},
+			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
+			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleDashboard},
+		},
+		Fix: "Remove the setting (or the environment variable), or set a positive limit sized for " +
+			"the number of open browser tabs; -1 removes the limit.",
+	},
+	Check: checkDisabled,
+}
+
+// liveUse is the first place a stack's dashboards need Live.
+type liveUse struct {
+	pos   model.Pos
+	what  string
+	count int
+}
+
+// firstLiveUse returns where the stack's dashboards first use Live
+// (provisioned dashboards first), or nil.
+func firstLiveUse(s *model.Stack) *liveUse {
+	var u *liveUse
+	for _, d := range s.AllDashboards() {
+		for _, ch := range d.Channels {
+			if u == nil {
+				u = &liveUse{pos: ch.Value.Pos, what: fmt.Sprintf("Live channel %q", channelID(ch))}
+			}
+			u.count++
+		}
+		if d.LivePanels > 0 && len(d.Channels) == 0 {
+			if u == nil {
+				pos := d.Title.Pos
+				if !pos.IsValid() {
+					pos = model.Pos{File: d.File, Line: 1, Col: 1}
+				}
+				u = &liveUse{pos: pos, what: "a live panel"}
+			}
+			u.count += d.LivePanels
+		}
+	}
+	return u
+}
+
+func channelID(ch *model.Channel) string {
+	if ch.Source == model.ChannelTestData {
+		return "plugin/testdata/" + ch.Value.V
+	}
+	return ch.Value.V
+}
+
+func checkDisabled(c *rules.Context) {
+	s := c.Stack.Settings
+	st := s.Get("live", "max_connections")
+	if st == nil || st.Dynamic {
+		return
+	}
+	// go-ini's MustInt(100): strconv.ParseInt(value, 0, 64), the default on
+	// error.
+	if n, err := strconv.ParseInt(st.Value, 0, 64); err != nil || n != 0 {
+		return
+	}
+	f := rules.Finding{Entity: "ini:live.max_connections", Key: "max_connections"}
+	setBy := "[live] max_connections = 0"
+	switch {
+	case st.Source.Kind == model.SourceEnv:
+		setBy = fmt.Sprintf("%s=%s", st.Source.Env, st.Value)
+		if ev := envVar(s, st.Source.Env); ev != nil && ev.Pos.IsValid() {
+			f.Pos = ev.Pos
+		}
+		if st.Written != nil {
+			f.Related = append(f.Related, rules.Related{Pos: st.Written.Value.Pos, Message: "the value written in grafana.ini, overridden by the environment"})
+		}
+	case st.Written != nil:
+		f.Pos, f.End = st.Written.Value.Pos, st.Written.Value.End
+	default:
+		f.Pos = st.Source.Pos
+	}
+	use := firstLiveUse(c.Stack)
+	if use != nil {
+		f.Severity = rules.Error
+		places := "1 place"
+		if use.count > 1 {
+			places = fmt.Sprintf("%d places", use.count)
+		}
+		f.Message = fmt.Sprintf("%s disables Grafana Live, but dashboards use it in %s (first: %s): the browser never opens the Live WebSocket and those panels stay empty; remove the setting or set a positive limit (-1 = unlimited)", setBy, places, use.what)
+		f.Related = append(f.Related, rules.Related{Pos: use.pos, Message: fmt.Sprintf("%s needs Grafana Live", upper(use.what))})
+		if !f.Pos.IsValid() {
+			// An override given on the command line has no place in a file:
+			// report where it hurts.
+			f.Pos = use.pos
+		}
+	} else {
+		f.Severity = rules.Info
+		f.Message = fmt.Sprintf("%s disables Grafana Live: no dashboard of this stack uses it, but streaming panels and dashboard change notices will not work; remove the setting to keep Live available", setBy)
+	}
+	c.Report(f)
+}
+
+func envVar(s *model.Settings, name string) *model.EnvVar {
+	for i := len(s.Env) - 1; i >= 0; i-- {
+		if s.Env[i].Name == name {
+			return &s.Env[i]
+		}
+	}
+	return nil
+}
+
+func upper(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// AllowedOriginNoScheme reports allowed_origins entries without a scheme.
+var AllowedOriginNoScheme = &rules.Rule{
+	ID:       "live/allowed-origin-no-scheme",
+	Severity: rules.Warning,
+	Summary:  "a [live] allowed_origins entry has no scheme:// and can never match an Origin",
+	Doc: rules.Doc{
+		What: "Reports each entry of `[live] allowed_origins` (from grafana.ini or " +
+			"`GF_LIVE_ALLOWED_ORIGINS`) that has no `scheme://`, such as `grafana.example.com` or " +
+			"`localhost:3000`. `*` and entries whose leading wildcard can stand for the scheme " +
+			"(`*.example.com`) are fine.",
+		Why: "Grafana splits `allowed_origins` at commas, trims each entry, and compiles it as a glob " +
+			"(`pkg/setting/setting.go` `readLiveSettings`); the WebSocket origin check " +
+			"(`pkg/services/live/live.go` `getCheckOriginFunc`) matches the globs against the whole " +
+			"`Origin` header, which browsers always send as `scheme://host[:port]`. An entry without " +
+			"the scheme matches nothing, so browsers on that origin get 403 and Grafana logs " +
+			"`Request Origin is not authorized`.",
+		Bad:  []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = grafana.example.com, https://ops.example.com\n"}},
+		Good: []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = https://grafana.example.com, https://ops.example.com\n"}},
+		Fix:  "Write each origin with its scheme (and port, when not the default): `https://grafana.example.com`, `http://localhost:3000`; or `*` to allow any origin.",
+	},
+	Check: checkAllowedOrigins,
+}
+
+func checkAllowedOrigins(c *rules.Context) {
+	s := c.Stack.Settings
+	st := s.Get("live", "allowed_origins")
+	if st == nil || st.Dynamic || strings.TrimSpace(st.Value) == "" {
+		return
+	}
+	var base *model.Str
+	var env *model.EnvVar
+	switch {
+	case st.Source.Kind == model.SourceEnv:
+		env = envVar(s, st.Source.Env)
+	case st.Written != nil && st.Written.Value.V == st.Value:
+		base = &st.Written.Value
+	}
+	from := 0
+	for _, raw := range strings.Split(st.Value, ",") {
+		at := from
+		from += len(raw) + 1
+		entry := strings.TrimSpace(raw)
+		if entry == "" || hasScheme(entry) || !balanced(entry) {
+			// An unbalanced glob ("{http" of "{http,https}://x", split at
+			// the comma) stops Grafana at start: ini/invalid-value's case.
+			continue
+		}
+		at += strings.Index(raw, entry)
+		f := rules.Finding{
+			Message: fmt.Sprintf("allowed_origins entry %q has no scheme: Grafana Live matches each entry as a glob against the whole Origin header (scheme://host[:port]), so it never matches and browsers on that origin get 403; write %q (or \"*\" to allow any origin)", entry, "https://"+entry),
+			Entity:  "ini:live.allowed_origins",
+			Key:     entry,
+		}
+		switch {
+		case base != nil:
+			f.Pos = advance(base.Pos, base.V[:at])
+			f.End = advance(f.Pos, entry)
+		case env != nil && env.Pos.IsValid():
+			f.Pos, f.End = envEntryPos(c.Model, env, entry)
+		case st.Written != nil:
+			f.Pos = st.Written.Value.Pos
+		default:
+			f.Pos = st.Source.Pos
+		}
+		c.Report(f)
+	}
+}
+
+// hasScheme reports whether a glob entry can match "scheme://…": it says
+// "://", or a "*" before its first ".", ":" or "/" can stand for the
+// scheme ("*", "*.example.com").
+func hasScheme(entry string) bool {
+	if strings.Contains(entry, "://") {
+		return true
+	}
+	head := entry
+	if i := strings.IndexAny(entry, ".:/"); i >= 0 {
+		head = entry[:i]
+	}
+	return strings.Contains(head, "*")
+}
+
+// envEntryPos returns where entry is written in the line that defines an
+// environment variable ("- GF_X=a,b" or "GF_X: a,b"), or the variable's
+// position when the line does not show it exactly once.
+func envEntryPos(m *model.Model, ev *model.EnvVar, entry string) (model.Pos, model.Pos) {
+	f := m.File(ev.Pos.File)
+	if f == nil || ev.Pos.Line > len(f.Lines) {
+		return ev.Pos, model.Pos{}
+	}
+	line := []rune(f.Lines[ev.Pos.Line-1])
+	if ev.Pos.Col-1 > len(line) {
+		return ev.Pos, model.Pos{}
+	}
+	rest := string(line[ev.Pos.Col-1:])
+	i := strings.Index(rest, entry)
+	if i < 0 || strings.Count(rest, entry) != 1 {
+		return ev.Pos, model.Pos{}
+	}
+	p := advance(ev.Pos, rest[:i])
+	return p, advance(p, entry)
+}
+
+// balanced reports whether the braces and brackets of a glob pair up, as
+// gobwas/glob (which Grafana compiles the entries with) requires.
+func balanced(glob string) bool {
+	var stack []byte
+	for i := 0; i < len(glob); i++ {
+		switch c := glob[i]; c {
+		case '\\':
+			i++
+		case '{', '[':
+			stack = append(stack, c)
+		case '}', ']':
+			open := byte('{')
+			if c == ']' {
+				open = '['
+			}
+			if len(stack) == 0 || stack[len(stack)-1] != open {
+				return false
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return len(stack) == 0
+}
+
+// advance moves p over text, counting code points.
+func advance(p model.Pos, text string) model.Pos {
+	for len(text) > 0 {
+		r, n := utf8.DecodeRuneInString(text)
+		text = text[n:]
+		if r == '\n' {
+			p.Line++
+			p.Col = 1
+			continue
+		}
+		p.Col++
+	}
+	return p
+}
+
+const exampleProvider = `apiVersion: 1
+providers:
+  - name: default
+    options:
+      path: /etc/grafana/provisioning/dashboards
+`
+
+const exampleDashboard = `{
+  "uid": "live-demo",
+  "title": "Live demo",
+  "schemaVersion": 39,
+  "panels": [
+    {
+      "id": 1,
+      "type": "timeseries",
+      "title": "CPU (live)",
+      "datasource": {"type": "datasource", "uid": "grafana"},
+      "targets": [
+        {
+          "refId": "A",
+          "datasource": {"type": "datasource", "uid": "grafana"},
+          "queryType": "measurements",
+          "channel": "stream/telegraf/cpu"
+        }
+      ]
+    }
+  ]
+}
+`
