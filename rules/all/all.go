@@ -3,6 +3,8 @@ package all
 
 import (
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/channel"
+	"github.com/grafanalint/grafanalint/rules/live"
 	"github.com/grafanalint/grafanalint/rules/parse"
 )
 
@@ -10,6 +12,8 @@ import (
 func Rules() []*rules.Rule {
 	var out []*rules.Rule
 	out = append(out, parse.Rules()...)
+	out = append(out, channel.Rules()...)
+	out = append(out, live.Rules()...)
 	out = append(out, rules.UnusedIgnore)
 	return out
 }
