@@ -46,6 +46,55 @@ type Stack struct {
 	HasDatasources bool `json:"hasDatasources"`
 	HasProviders   bool `json:"hasProviders"`
 	HasNginx       bool `json:"hasNginx"`
+
+	// Origin says how the stack was found: from the config file, a compose
+	// service, the layout on disk, or the fallback for files no other stack
+	// claimed.
+	Origin StackOrigin `json:"origin"`
+	// ComposeFile and ComposeService name the compose service the stack
+	// was assembled from ("" when none).
+	ComposeFile    string `json:"composeFile,omitempty"`
+	ComposeService string `json:"composeService,omitempty"`
+	// GrafanaHosts are the host names the Grafana service answers to on
+	// its compose network (service name, container_name, hostname, network
+	// aliases), for rules that decide whether nginx proxies to Grafana.
+	GrafanaHosts []string `json:"grafanaHosts,omitempty"`
+	// GrafanaPorts are the Grafana service's published ports as written
+	// ("3000:3000", "127.0.0.1:8889:3000").
+	GrafanaPorts []string `json:"grafanaPorts,omitempty"`
+	// EnvFiles are the env files whose variables were given to Grafana,
+	// in the order they were applied.
+	EnvFiles []string `json:"envFiles,omitempty"`
+	// UnloadedFiles are provisioning and ini files in the stack's tree that
+	// Grafana will not read (a subdirectory of datasources/, another
+	// extension, mounted where Grafana does not look, not mounted at all).
+	UnloadedFiles []UnloadedFile `json:"unloadedFiles,omitempty"`
+	// LoadedBy maps each dashboard of Dashboards to the provider that loads
+	// it (the first one, when several do).
+	LoadedBy map[*Dashboard]*Provider `json:"-"`
+	// Files lists the display paths of every file that belongs to the
+	// stack, sorted.
+	Files []string `json:"files,omitempty"`
+}
+
+// StackOrigin says where a stack came from.
+type StackOrigin string
+
+// Stack origins, in the order discovery applies them.
+const (
+	OriginConfig   StackOrigin = "config"
+	OriginCompose  StackOrigin = "compose"
+	OriginLayout   StackOrigin = "layout"
+	OriginFallback StackOrigin = "fallback"
+)
+
+// UnloadedFile is a file of a stack that Grafana does not read, with why.
+type UnloadedFile struct {
+	Path string `json:"path"`
+	Kind Kind   `json:"kind"`
+	// Reason says why Grafana does not read it and how to fix that, as a
+	// sentence fragment ("in a subdirectory of …").
+	Reason string `json:"reason"`
 }
 
 // Datasources returns every datasource of the stack in load order.

@@ -1,0 +1,211 @@
+// Package discover finds the files grafanalint reads, tells their kinds
+// apart, parses them concurrently and assembles them into stacks: what one
+// Grafana installation reads.
+//
+// # Walking
+//
+// Directories are walked recursively, skipping .git, node_modules, vendor
+// and whatever .gitignore files (the root's and nested ones) ignore; file
+// symlinks are followed, and a directory symlink that leads back to one of
+// its ancestors is reported once as an input problem and not followed. A
+// file given explicitly (as pre-commit passes them) is linted in the
+// context of its project: the nearest ancestor holding .git or
+// .grafanalint.yaml (else the file's directory) is loaded too, but only the
+// given files are Reported. "-" reads Options.Stdin as the file named
+// Options.StdinFilename.
+//
+// # Kinds
+//
+// A file's kind comes from its name and content: *.ini files with
+// Grafana's sections (or named grafana.ini, custom.ini, defaults.ini) are
+// grafana.ini files; YAML files are datasource or dashboard provisioning
+// (provisioning.Sniff) or compose files (a top-level "services:"); JSON
+// and extension-less files are dashboards when dashboard.Sniff says so;
+// *.conf, *.conf.*, *.template, nginx.conf, files in sites-*/, conf.d/ and
+// nginx/ directories and extension-less files are nginx configs when
+// nginx.Sniff says so; .env, *.env and extension-less KEY=VALUE files are
+// env files when they set GF_* variables or a compose env_file names them.
+// Other files are skipped silently. A file Grafana reads because of where
+// it is mounted is parsed as what Grafana takes it for, whatever its
+// content. Binary files (a NUL byte in the first 8 KiB), files over
+// Options.MaxFileSize and unreadable files of a recognised name get one
+// input problem each; an nginx file included by another is not a main
+// config of its own.
+//
+// # Stacks
+//
+// Stacks come from, in order:
+//
+//  1. Options.Stacks (the config file): each spec's paths, environment and
+//     optionally a compose service to map them.
+//  2. Each Grafana service of a compose file (grafana/grafana*, including
+//     -oss and -enterprise but not grafana/grafana-image-renderer,
+//     grafana/otel-lgtm, or a service named like grafana that builds its
+//     own image). Its bind mounts, and the COPY/ADD
+//     lines of its Dockerfile when it builds one, decide which host files
+//     the container sees: the ini at GF_PATHS_CONFIG (default
+//     /etc/grafana/grafana.ini), the provisioning root at
+//     GF_PATHS_PROVISIONING (default /etc/grafana/provisioning; the
+//     otel-lgtm image uses /otel-lgtm/grafana/conf/…), the dashboards
+//     under each provider's path. Its environment and env_file GF_*
+//     variables feed the effective settings. Nginx configs mounted into an
+//     nginx service of the same compose directory belong to it. A
+//     docker-compose.override.yml is merged into its base file, as compose
+//     does; another compose file in the same directory is merged over the
+//     base when it only modifies services (a service with neither image
+//     nor build), and stands alone otherwise. Absolute mount sources
+//     ("/etc/grafana/provisioning") are looked for at the same path below
+//     the project root, for repositories that mirror the target's
+//     filesystem.
+//  3. The layout on disk: each directory named provisioning that has
+//     datasources/ or dashboards/, and each directory holding a
+//     datasources/ with datasource YAML or a dashboards/ with provider
+//     YAML, that no earlier stack reads from (a root no compose service
+//     mounts any file of is a stack of its own, even inside a compose
+//     project). Such a stack owns the highest directory above its root
+//     that holds no other stack, and takes the grafana.ini of that
+//     directory (grafana.ini before custom.ini before other names) and
+//     the env files there that no compose service names.
+//  4. A file no stack claimed joins the stack owning the deepest
+//     directory above it; failing that the only stack of its walk root
+//     (nginx, dashboards and compose files often live in a sibling
+//     directory of the compose file that runs Grafana); failing that a
+//     fallback stack for its walk root, so nothing is dropped. The
+//     fallback stack takes the leftover datasource and provider files and
+//     maps its providers' paths by the heuristics below. An ini file left
+//     over when its stack already has one gets a fallback stack of its
+//     own, so each ini is checked with its own settings.
+//
+// A config stack owns its paths: with a compose service it is built like
+// a compose stack; without, like a layout stack from the first
+// provisioning root below its paths, and the datasource and provider
+// files elsewhere below them are its own too.
+//
+// A compose stack owns its compose file's directory: provisioning and ini
+// files there that Grafana does not read (not mounted, mounted where
+// Grafana does not look, in a subdirectory of datasources/) are listed in
+// Stack.UnloadedFiles with the reason; dashboards there that no provider
+// loads are LooseDashboards. Grafana reads <provisioning>/datasources/ and
+// <provisioning>/dashboards/ without recursion (files ending in .yaml or
+// .yml, lexical order) and loads every *.json below a provider's path
+// recursively (a path naming a file loads that file).
+//
+// Without compose, a provider's options.path is mapped to the tree by
+// these heuristics: a path below the provisioning root
+// (/etc/grafana/provisioning/dashboards/x → <root>/dashboards/x); a
+// relative path against the stack's directory; otherwise the longest tail
+// of the path that names a directory or file in the stack's tree
+// (/var/lib/grafana/dashboards → a "dashboards" directory, preferring the
+// one nearest the provisioning root; /otel-lgtm/x.json → x.json).
+package discover
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// DefaultMaxFileSize is the largest file read when Options.MaxFileSize is 0.
+const DefaultMaxFileSize = 64 << 20
+
+// Options says what to load.
+type Options struct {
+	// Paths are files and directories to lint, relative to WorkDir or
+	// absolute; "-" is standard input. Default ".".
+	Paths []string
+	// WorkDir is the directory display paths are relative to; default the
+	// process's working directory.
+	WorkDir string
+	// Env are GF_* variables given on the command line (--env); they are
+	// applied to every stack, after any other source.
+	Env []model.EnvVar
+	// EnvFiles are env files given on the command line (--env-file),
+	// applied to every stack before Env.
+	EnvFiles []string
+	// NginxPrefix is the directory relative nginx includes resolve against
+	// (--nginx-prefix); default each main file's directory.
+	NginxPrefix string
+	// MaxFileSize is the largest file read, in bytes; default 64 MiB.
+	MaxFileSize int64
+	// Stdin is read for the path "-"; StdinFilename names it (required:
+	// the name decides the kind).
+	Stdin         io.Reader
+	StdinFilename string
+	// Stacks are stacks the config file declares; they claim their files
+	// before compose and layout discovery run.
+	Stacks []StackSpec
+	// Concurrency bounds the parsing goroutines; default GOMAXPROCS.
+	Concurrency int
+}
+
+// StackSpec is a stack declared in the config file.
+type StackSpec struct {
+	Name string
+	// Paths are the directories (or files) the stack is made of, relative
+	// to WorkDir or absolute.
+	Paths []string
+	// Env are GF_* variables given to this stack's Grafana.
+	Env []model.EnvVar
+	// ComposeService names the compose service whose mounts and
+	// environment map the paths: "service" (looked for in compose files
+	// below Paths, then anywhere) or "path/to/compose.yml:service".
+	ComposeService string
+}
+
+// Load walks opts.Paths, parses every file it recognises and assembles the
+// stacks. Paths that do not exist are listed in Model.Errors; files that
+// cannot be read are files with an input problem. The error is non-nil only
+// for unusable options (such as "-" without StdinFilename) or when ctx is
+// done.
+func Load(ctx context.Context, opts Options) (*model.Model, error) {
+	if opts.WorkDir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("cannot determine the working directory: %w", err)
+		}
+		opts.WorkDir = wd
+	}
+	wd, err := filepath.Abs(opts.WorkDir)
+	if err != nil {
+		return nil, fmt.Errorf("invalid working directory %q: %w", opts.WorkDir, err)
+	}
+	opts.WorkDir = wd
+	if len(opts.Paths) == 0 {
+		opts.Paths = []string{"."}
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = runtime.GOMAXPROCS(0)
+	}
+	for _, p := range opts.Paths {
+		if p == "-" {
+			if opts.StdinFilename == "" {
+				return nil, errors.New("reading \"-\" (standard input) needs --stdin-filename to tell what kind of file it is")
+			}
+			if opts.Stdin == nil {
+				return nil, errors.New("reading \"-\": no standard input")
+			}
+		}
+	}
+	l := newLoader(opts)
+	if err := l.walkAll(ctx); err != nil {
+		return nil, err
+	}
+	if err := l.parseAll(ctx); err != nil {
+		return nil, err
+	}
+	l.loadNginx(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	l.assemble()
+	return l.model(), nil
+}
