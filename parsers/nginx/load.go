@@ -1,0 +1,402 @@
+package nginx
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// Options tell Load where the tree is and how to read it.
+type Options struct {
+	// Root is the tree root on disk (absolute). Includes are only read
+	// inside it; absolute include paths are mapped into it (see
+	// resolveInclude). Empty means the main file's directory.
+	Root string
+	// Prefix is the directory relative include paths resolve against
+	// (nginx's conf prefix, --nginx-prefix on the command line): absolute,
+	// or relative to Root. Empty means the main file's directory, which is
+	// what nginx uses for "nginx -c <file>".
+	Prefix string
+	// Display turns an absolute path into the path shown to users, used in
+	// every Pos.File and in NginxConfig.Path and Files. The default is the
+	// path relative to Root, with "/".
+	Display func(abs string) string
+	// ReadFile reads a file; the default is os.ReadFile.
+	ReadFile func(abs string) ([]byte, error)
+	// Glob expands an include glob into the regular files it matches (any
+	// order); the default is filepath.Glob on disk without directories.
+	// Callers that replace ReadFile with an in-memory tree replace it too.
+	Glob func(pattern string) ([]string, error)
+	// MaxFileSize is the largest file read, in bytes; 0 means no limit.
+	MaxFileSize int64
+}
+
+// maxDirectives bounds the directives of one tree after include
+// expansion (a file included many times over by a chain of globs).
+const maxDirectives = 100_000
+
+// Load reads the nginx config whose main file is main, resolving its
+// includes as nginx does, and returns the tree with positions and its
+// views (http, servers, upstreams, maps), and every problem met: syntax
+// errors (at the exact position, with what was expected), includes that
+// match no file, include cycles, unreadable files. It never returns a
+// nil config: a main file that cannot be read gives an empty tree.
+//
+// Includes are textual: an included file's directives are spliced into
+// the block holding the include directive, right after it, with their
+// own file positions and IncludedBy set; the include directive stays in
+// the block. Relative include paths resolve against the prefix (the
+// main file's directory unless Options.Prefix is set), not against the
+// including file, as in nginx; globs expand to their sorted matches
+// (hidden files are only matched by a pattern that starts with "."), and
+// a glob may match nothing.
+//
+// The tree is a repository, not a server's /etc, so include paths are
+// mapped into it; the first candidate that matches wins, and nothing
+// outside Root is read:
+//
+//   - "p" (relative): <prefix>/p; without Options.Prefix also <a>/p for
+//     each ancestor directory a of the main file up to Root, nearest
+//     first (a sites-available/ vhost that includes snippets/x.conf).
+//   - "/etc/nginx/t": <prefix>/t (with main at <x>/nginx.conf,
+//     /etc/nginx/conf.d/*.conf is <x>/conf.d/*.conf), then
+//     <Root>/etc/nginx/t, then <a>/t for each ancestor a as above.
+//   - another absolute path: itself when inside Root, else <Root>/path.
+//   - a pattern through sites-enabled/ that the tree lacks is read from
+//     sites-available/ (servers link the former to the latter, and
+//     repositories usually commit only sites-available).
+//
+// A main file without http, events, stream or mail blocks at its top
+// level (a conf.d vhost with bare server blocks, or a snippet) is read
+// as a fragment: its top level is taken as the http context, so its
+// server, upstream and map blocks fill the views (Fragment is set).
+// Servers are found anywhere in the tree: every server block that is not
+// inside a stream, mail or upstream block, whether in http, at the top
+// of a fragment or in an included file; the same goes for upstreams and
+// maps. Locations hang under their server or location; those outside
+// any server (a snippet of locations) go to NginxConfig.Locations. A
+// server without listen gets an implicit listen on port 80.
+func Load(main string, opts Options) (*model.NginxConfig, []model.Problem) {
+	l := newLoader(main, opts)
+	cfg := l.cfg
+	t, err := l.read(l.mainAbs)
+	if err != nil {
+		l.problem(model.ProblemInput, model.Pos{File: cfg.Path}, model.Pos{}, err.Error())
+		return cfg, l.problems
+	}
+	l.stack = append(l.stack, l.mainAbs)
+	cfg.Directives = l.expand(t.nodes, l.mainAbs, nil, nil)
+	buildViews(cfg)
+	return cfg, l.problems
+}
+
+type loader struct {
+	opts    Options
+	mainAbs string
+	root    string
+	prefix  string
+	cfg     *model.NginxConfig
+	// trees caches each file read, by absolute path (nil: unreadable).
+	trees    map[string]*fileTree
+	readErrs map[string]error
+	// probed holds files read to learn whether they exist, not parsed yet.
+	probed map[string][]byte
+	stack  []string
+	count  int
+	// truncated is set once the expansion limit was reached.
+	truncated bool
+	problems  []model.Problem
+	seen      map[string]bool
+}
+
+func newLoader(main string, opts Options) *loader {
+	abs := main
+	if !filepath.IsAbs(abs) {
+		if a, err := filepath.Abs(abs); err == nil {
+			abs = a
+		}
+	}
+	abs = filepath.Clean(abs)
+	l := &loader{opts: opts, mainAbs: abs, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
+	l.root = filepath.Dir(abs)
+	if opts.Root != "" {
+		l.root = filepath.Clean(opts.Root)
+		if a, err := filepath.Abs(l.root); err == nil {
+			l.root = a
+		}
+	}
+	l.prefix = filepath.Dir(abs)
+	if opts.Prefix != "" {
+		l.prefix = opts.Prefix
+		if !filepath.IsAbs(l.prefix) {
+			l.prefix = filepath.Join(l.root, l.prefix)
+		}
+		l.prefix = filepath.Clean(l.prefix)
+	}
+	if l.opts.Display == nil {
+		root := l.root
+		l.opts.Display = func(p string) string {
+			if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(rel)
+			}
+			return filepath.ToSlash(p)
+		}
+	}
+	if l.opts.ReadFile == nil {
+		max := opts.MaxFileSize
+		l.opts.ReadFile = func(p string) ([]byte, error) {
+			if max > 0 {
+				if fi, err := os.Stat(p); err == nil && fi.Size() > max {
+					return nil, fmt.Errorf("file is %d bytes, over the %d-byte limit", fi.Size(), max)
+				}
+			}
+			return os.ReadFile(p)
+		}
+	}
+	if l.opts.Glob == nil {
+		l.opts.Glob = globFiles
+	}
+	l.cfg = &model.NginxConfig{Path: l.opts.Display(abs)}
+	return l
+}
+
+// globFiles is filepath.Glob keeping regular files (and links to them).
+func globFiles(pattern string) ([]string, error) {
+	ms, err := filepath.Glob(pattern)
+	out := ms[:0]
+	for _, m := range ms {
+		if fi, err := os.Stat(m); err == nil && !fi.IsDir() {
+			out = append(out, m)
+		}
+	}
+	return out, err
+}
+
+func (l *loader) problem(kind model.ProblemKind, pos, end model.Pos, msg string) {
+	key := string(kind) + "\x00" + pos.String() + "\x00" + msg
+	if l.seen[key] {
+		return
+	}
+	l.seen[key] = true
+	l.problems = append(l.problems, model.Problem{Kind: kind, Message: msg, Pos: pos, End: end})
+	l.cfg.Partial = true
+}
+
+func (l *loader) mpos(file string, p lc) model.Pos {
+	return model.Pos{File: file, Line: p.line, Col: p.col}
+}
+
+// read reads and parses a file once; a syntax error is reported the
+// first time.
+func (l *loader) read(abs string) (*fileTree, error) {
+	if t, ok := l.trees[abs]; ok {
+		return t, l.readErrs[abs]
+	}
+	data, probed := l.probed[abs]
+	var err error
+	if probed {
+		delete(l.probed, abs)
+	} else {
+		data, err = l.opts.ReadFile(abs)
+	}
+	if err == nil && l.opts.MaxFileSize > 0 && int64(len(data)) > l.opts.MaxFileSize {
+		err = fmt.Errorf("file is %d bytes, over the %d-byte limit", len(data), l.opts.MaxFileSize)
+	}
+	if err == nil {
+		if i := bytes.IndexByte(data, 0); i >= 0 {
+			err = fmt.Errorf("binary content (a NUL byte at offset %d), not an nginx config", i)
+		}
+	}
+	if err != nil {
+		err = fmt.Errorf("cannot read %q: %s", l.opts.Display(abs), cleanErr(err))
+		l.trees[abs], l.readErrs[abs] = nil, err
+		return nil, err
+	}
+	file := l.opts.Display(abs)
+	l.cfg.Files = append(l.cfg.Files, file)
+	t := parseFile(string(data))
+	l.trees[abs] = t
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
+		l.problem(model.ProblemSyntax, model.Pos{File: file, Line: 1, Col: 1}, model.Pos{File: file, Line: 1, Col: 1},
+			"the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save it without BOM")
+	}
+	if t.err != nil {
+		l.problem(model.ProblemSyntax, l.mpos(file, t.err.pos), l.mpos(file, t.err.end), t.err.msg)
+	}
+	if t.template {
+		l.cfg.Template = true
+	}
+	if strings.HasSuffix(abs, ".template") {
+		l.cfg.Template = true
+	}
+	return t, nil
+}
+
+// exists reports whether an include candidate names a file. Existence is
+// decided by reading it (the content is kept for read), so that an
+// in-memory ReadFile needs no Stat. A file that exists but cannot be
+// read counts as existing: read reports why.
+func (l *loader) exists(abs string) bool {
+	if _, ok := l.trees[abs]; ok {
+		return true
+	}
+	if _, ok := l.probed[abs]; ok {
+		return true
+	}
+	data, err := l.opts.ReadFile(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || isDirErr(abs, err) {
+			return false
+		}
+		l.trees[abs], l.readErrs[abs] = nil, fmt.Errorf("cannot read %q: %s", l.opts.Display(abs), cleanErr(err))
+		return true
+	}
+	l.probed[abs] = data
+	return true
+}
+
+// isDirErr reports whether reading failed because the path is a
+// directory.
+func isDirErr(abs string, err error) bool {
+	if strings.Contains(err.Error(), "is a directory") {
+		return true
+	}
+	fi, serr := os.Stat(abs)
+	return serr == nil && fi.IsDir()
+}
+
+// cleanErr drops the path os errors repeat.
+func cleanErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (l *loader) str(file string, w word) model.Str {
+	return model.Str{V: w.val, Pos: l.mpos(file, w.pos), End: l.mpos(file, w.end)}
+}
+
+// expand builds the model directives of nodes (from file abs), splicing
+// includes. parent is the enclosing block directive, inc the include
+// that brought this file in.
+func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive) []*model.Directive {
+	file := l.opts.Display(abs)
+	out := make([]*model.Directive, 0, len(nodes))
+	for _, n := range nodes {
+		if l.count >= maxDirectives {
+			l.tooLarge(l.mpos(file, n.name.pos), model.Pos{})
+			return out
+		}
+		l.count++
+		d := &model.Directive{Name: l.str(file, n.name), Parent: parent, IncludedBy: inc, End: l.mpos(file, n.end)}
+		if len(n.args) > 0 {
+			d.Args = make([]model.Str, len(n.args))
+			for i, a := range n.args {
+				d.Args[i] = l.str(file, a)
+			}
+		}
+		out = append(out, d)
+		switch {
+		case n.code != nil:
+			d.Code = l.str(file, *n.code)
+			d.Block = []*model.Directive{}
+		case n.isBlock:
+			d.Block = l.expand(n.block, abs, d, inc)
+		case n.name.val == "include" && len(n.args) == 1:
+			out = append(out, l.include(d, n.args[0], file, parent)...)
+		}
+	}
+	return out
+}
+
+// include resolves one include directive and returns the directives of
+// the files it matches.
+func (l *loader) include(d *model.Directive, arg word, file string, parent *model.Directive) []*model.Directive {
+	argPos, argEnd := l.mpos(file, arg.pos), l.mpos(file, arg.end)
+	matches, isGlob, tried := l.resolveInclude(arg.val)
+	if len(matches) == 0 {
+		if !isGlob {
+			l.problem(model.ProblemIncludeNotFound, argPos, argEnd, notFoundMessage(arg.val, tried, l.opts.Display))
+		}
+		return nil
+	}
+	var out []*model.Directive
+	for _, m := range matches {
+		if l.count >= maxDirectives {
+			l.tooLarge(argPos, argEnd)
+			return out
+		}
+		l.count++
+		if i := indexOf(l.stack, m); i >= 0 {
+			chain := make([]string, 0, len(l.stack)-i+1)
+			for _, s := range l.stack[i:] {
+				chain = append(chain, l.opts.Display(s))
+			}
+			chain = append(chain, l.opts.Display(m))
+			l.problem(model.ProblemInput, argPos, argEnd,
+				fmt.Sprintf("include cycle: %s; nginx would recurse until it fails, so the cycle is cut here", strings.Join(chain, " -> ")))
+			continue
+		}
+		t, err := l.read(m)
+		if err != nil {
+			l.problem(model.ProblemInput, argPos, argEnd, err.Error())
+			continue
+		}
+		l.stack = append(l.stack, m)
+		out = append(out, l.expand(t.nodes, m, parent, d)...)
+		l.stack = l.stack[:len(l.stack)-1]
+	}
+	return out
+}
+
+// tooLarge reports, once, that the expansion limit was reached.
+func (l *loader) tooLarge(pos, end model.Pos) {
+	if l.truncated {
+		return
+	}
+	l.truncated = true
+	l.problem(model.ProblemInput, pos, end,
+		fmt.Sprintf("more than %d directives and includes after include expansion; the rest of the tree is not read", maxDirectives))
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// packaged are files that nginx packages, certbot or distributions ship
+// in /etc, which repositories rarely hold.
+var packaged = map[string]string{
+	"mime.types": "nginx packages", "fastcgi_params": "nginx packages", "fastcgi.conf": "nginx packages",
+	"proxy_params": "Debian's nginx package", "uwsgi_params": "nginx packages", "scgi_params": "nginx packages",
+	"koi-utf": "nginx packages", "koi-win": "nginx packages", "win-utf": "nginx packages",
+	"fastcgi-php.conf": "Debian's nginx package", "snakeoil.conf": "Debian's nginx package",
+	"options-ssl-nginx.conf": "certbot",
+}
+
+func notFoundMessage(pattern string, tried []string, display func(string) string) string {
+	msg := fmt.Sprintf("include %q matches no file", pattern)
+	if len(tried) > 0 {
+		shown := make([]string, len(tried))
+		for i, t := range tried {
+			shown[i] = display(t)
+		}
+		msg += " (looked for " + strings.Join(shown, ", ") + ")"
+	}
+	if who, ok := packaged[filepath.Base(pattern)]; ok {
+		msg += fmt.Sprintf("; it is usually provided by %s on the server, so what it sets is unknown here", who)
+	}
+	return msg
+}
