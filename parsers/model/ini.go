@@ -29,8 +29,13 @@ type IniKey struct {
 	// Comment is the inline comment go-ini cut off the value, if any,
 	// positioned at the "#" or ";" that starts it.
 	Comment Str `json:"comment,omitzero"`
-	// Quote is the quoting style of the value: "", `"`, `"""` or "`".
+	// Quote is the quoting style of the value: "", `"`, "'", `"""` or "`".
+	// It is empty when go-ini kept the quotes (e.g. `"a # b"` cut to `"a`).
 	Quote string `json:"quote,omitempty"`
+	// Continued is true when the value was joined from continuation lines
+	// (a line ending in "\"); go-ini then cuts no inline comment and strips
+	// no quotes. Value.End is on the last line joined.
+	Continued bool `json:"continued,omitempty"`
 }
 
 // SourceKind says which layer an effective setting came from.
@@ -110,6 +115,9 @@ type EnvVar struct {
 	// Pos is where it was defined (an env file or compose file line); zero
 	// for --env on the command line.
 	Pos Pos `json:"pos,omitzero"`
+	// ValuePos is where the value starts (inside any quotes) when the
+	// variable comes from an env file; zero otherwise.
+	ValuePos Pos `json:"valuePos,omitzero"`
 	// Matched is the "section.key" it overrides, "" when it matches none.
 	Matched string `json:"matched,omitempty"`
 }

@@ -1,0 +1,299 @@
+package grafanaini
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// Effective computes the configuration one Grafana installation runs with,
+// layering exactly as pkg/setting/setting.go (loadConfiguration) does:
+//
+//  1. Grafana's defaults.ini (the embedded table);
+//  2. the custom file, if any: each key's last value in the file replaces
+//     the default, except that an empty value is ignored (`key =` does not
+//     blank the default, and an empty key unknown to defaults.ini is not
+//     created at all). Keys that defaults.ini does not have are added —
+//     unless a parent section has the key: go-ini's GetKey falls back to
+//     parents, so `[auth.github] login_cookie_name = x` sets [auth]
+//     login_cookie_name (the Setting's Written key then names another
+//     section than the Setting);
+//  3. GF_<SECTION>_<KEY> environment variables (applyEnvVariableOverrides):
+//     for every key that now exists, the section with "." and "-" replaced
+//     by "_" and the key with "." replaced by "_", both upper-cased (the
+//     unnamed section is "DEFAULT"); only a non-empty value applies. The
+//     last definition of a variable in env wins. Matched is set on the
+//     variable that applied, as "section.key" ("key" in the unnamed
+//     section); the Source position is the variable's ValuePos (else Pos);
+//  4. %(name)s references, resolved as go-ini's Key.String does when
+//     Grafana reads a value: the key of the same section (or of a parent
+//     section, "a.b" → "a"), else of the unnamed section; expansion stops
+//     at the first name that resolves to no key, which is recorded in
+//     Unresolved, as is a reference cycle (Grafana would not start);
+//  5. ${VAR}, $__env{VAR}, $__file{path} (and Enterprise $__vault{…}) are
+//     kept as written and mark the setting Dynamic.
+//
+// Settings of the unnamed top section are listed under section "". file
+// may be nil (defaults and environment only). env may hold any variables;
+// Settings.Env keeps the GF_* ones.
+func Effective(file *model.IniFile, env []model.EnvVar) *model.Settings {
+	out := &model.Settings{File: file, Sections: map[string]map[string]*model.Setting{}}
+	var order []sectionKey // every setting, in Grafana's iteration order
+
+	set := func(sec, key string, st *model.Setting) {
+		m := out.Sections[sec]
+		if m == nil {
+			m = map[string]*model.Setting{}
+			out.Sections[sec] = m
+		}
+		if _, ok := m[key]; !ok {
+			order = append(order, sectionKey{sec, key})
+		}
+		m[key] = st
+	}
+
+	// 1. defaults.ini.
+	for _, s := range defaultsTable {
+		if out.Sections[s.Name] == nil {
+			out.Sections[s.Name] = map[string]*model.Setting{}
+		}
+		for _, k := range s.Keys {
+			set(s.Name, k.Name, &model.Setting{
+				Section: s.Name, Key: k.Name, Value: k.Value,
+				Source: model.Source{Kind: model.SourceDefault},
+			})
+		}
+	}
+
+	// 2. The custom file, merged as go-ini merges it: the last value of a
+	// repeated key wins, in the order keys first appear.
+	if file != nil {
+		var keys []sectionKey
+		last := map[sectionKey]*model.IniKey{}
+		for _, s := range file.Sections {
+			sec := canonSection(s.Name.V)
+			for _, k := range s.Keys {
+				sk := sectionKey{sec, k.Name.V}
+				if _, ok := last[sk]; !ok {
+					keys = append(keys, sk)
+				}
+				last[sk] = k
+			}
+		}
+		for _, sk := range keys {
+			k := last[sk]
+			if k.Value.V == "" {
+				continue
+			}
+			src := model.Source{Kind: model.SourceFile, Pos: k.Name.Pos}
+			if out.Get(sk.section, sk.key) == nil {
+				// go-ini's GetKey falls back to parent sections: a key that
+				// [a.b] lacks but [a] has is written to [a].
+				if sec, ok := lookupKey(out, sk.section, sk.key); ok {
+					sk.section = sec
+				}
+			}
+			if st := out.Get(sk.section, sk.key); st != nil {
+				st.Overridden = append(st.Overridden, st.Source)
+				st.Value, st.Source, st.Written = k.Value.V, src, k
+				continue
+			}
+			set(sk.section, sk.key, &model.Setting{
+				Section: sk.section, Key: sk.key, Value: k.Value.V, Source: src, Written: k,
+			})
+		}
+	}
+
+	// 3. GF_* environment overrides.
+	lastEnv := map[string]int{}
+	for _, e := range env {
+		if strings.HasPrefix(e.Name, "GF_") {
+			out.Env = append(out.Env, e)
+			lastEnv[e.Name] = len(out.Env) - 1
+		}
+	}
+	for _, sk := range order {
+		i, ok := lastEnv[EnvKey(sk.section, sk.key)]
+		if !ok || out.Env[i].Value == "" {
+			continue
+		}
+		e := &out.Env[i]
+		st := out.Sections[sk.section][sk.key]
+		st.Overridden = append(st.Overridden, st.Source)
+		pos := e.ValuePos
+		if !pos.IsValid() {
+			pos = e.Pos
+		}
+		st.Value, st.Source = e.Value, model.Source{Kind: model.SourceEnv, Env: e.Name, Pos: pos}
+		if e.Matched == "" {
+			e.Matched = settingName(sk.section, sk.key)
+		}
+	}
+
+	// 4. %(name)s references, against the values after the overrides.
+	x := &expander{settings: out, memo: map[sectionKey]expansion{}, visiting: map[sectionKey]bool{}}
+	expanded := make([]expansion, len(order))
+	for i, sk := range order {
+		expanded[i] = x.expand(sk)
+	}
+	for i, sk := range order {
+		st := out.Sections[sk.section][sk.key]
+		st.Value = expanded[i].value
+		st.Unresolved = expanded[i].unresolved
+		// 5. Deploy-time references.
+		st.Dynamic = IsDynamic(st.Value)
+	}
+	return out
+}
+
+// EnvKey returns the environment variable that overrides section.key
+// (Grafana's setting.EnvKey): "GF_" + section with "." and "-" replaced by
+// "_" + "_" + key with "." replaced by "_", upper-cased. The unnamed top
+// section ("") is "DEFAULT".
+func EnvKey(section, key string) string {
+	if section == "" {
+		section = iniDefaultSection
+	}
+	s := strings.ToUpper(strings.ReplaceAll(section, ".", "_"))
+	s = strings.ReplaceAll(s, "-", "_")
+	k := strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+	return "GF_" + s + "_" + k
+}
+
+// settingName is "section.key", or "key" in the unnamed section.
+func settingName(section, key string) string {
+	if section == "" {
+		return key
+	}
+	return section + "." + key
+}
+
+// dynamicRef is Grafana's expander pattern (pkg/setting/expanders.go).
+var dynamicRef = regexp.MustCompile(`\$(|__\w+){([^}]+)}`)
+
+// IsDynamic reports whether v holds a reference Grafana resolves at start:
+// ${VAR}, $__env{VAR}, $__file{path} or (Enterprise) $__vault{…}. A bare
+// $VAR is not expanded in grafana.ini and does not count.
+func IsDynamic(v string) bool {
+	if !strings.Contains(v, "$") {
+		return false
+	}
+	for _, m := range dynamicRef.FindAllStringSubmatch(v, -1) {
+		switch m[1] {
+		case "", "__env", "__file", "__vault":
+			return true
+		}
+	}
+	return false
+}
+
+type sectionKey struct{ section, key string }
+
+// varRef is go-ini's %(name)s pattern.
+var varRef = regexp.MustCompile(`%\(([^)]+)\)s`)
+
+const (
+	maxExpansionDepth = 99      // go-ini's depthValues
+	maxExpandedLen    = 1 << 20 // stop growing values beyond this (go-ini has no limit)
+	maxExpandCalls    = 100_000 // total work budget for pathological files
+)
+
+type expansion struct {
+	value      string
+	unresolved []string
+	cyclic     bool // computed while a reference cycle was cut: not memoized
+}
+
+// expander resolves %(name)s references as go-ini's Key.transformValue
+// does, over the layered raw values.
+type expander struct {
+	settings *model.Settings
+	memo     map[sectionKey]expansion
+	visiting map[sectionKey]bool
+	calls    int
+}
+
+// lookupKey mirrors go-ini's Section.GetKey: the key in section, else in
+// its parent sections ("a.b.c" → "a.b" → "a"; a parent named "" is the
+// unnamed one). It returns the section that holds the key.
+func lookupKey(st *model.Settings, section, name string) (string, bool) {
+	if _, ok := st.Sections[section][name]; ok {
+		return section, true
+	}
+	if section == "" {
+		return "", false
+	}
+	for s := section; ; {
+		i := strings.LastIndexByte(s, '.')
+		if i < 0 {
+			return "", false
+		}
+		s = s[:i]
+		if _, ok := st.Sections[s][name]; ok {
+			return s, true
+		}
+		if s == "" {
+			return "", false
+		}
+	}
+}
+
+func (x *expander) expand(k sectionKey) expansion {
+	if r, ok := x.memo[k]; ok {
+		return r
+	}
+	val := x.settings.Sections[k.section][k.key].Value
+	if !strings.Contains(val, "%") {
+		return expansion{value: val}
+	}
+	if x.visiting[k] {
+		return expansion{value: val, cyclic: true}
+	}
+	x.visiting[k] = true
+	defer delete(x.visiting, k)
+
+	var r expansion
+	for range maxExpansionDepth {
+		x.calls++
+		if x.calls > maxExpandCalls || len(val) > maxExpandedLen {
+			break
+		}
+		loc := varRef.FindStringIndex(val)
+		if loc == nil {
+			break
+		}
+		ref := val[loc[0]:loc[1]]
+		name := ref[2 : len(ref)-2]
+		sec, ok := lookupKey(x.settings, k.section, name)
+		if !ok || (sec == k.section && name == k.key) {
+			// Not found, or the key itself: go-ini tries the unnamed section.
+			if _, ok := x.settings.Sections[""][name]; !ok {
+				r.unresolved = appendOnce(r.unresolved, name)
+				break
+			}
+			sec = ""
+		}
+		sub := x.expand(sectionKey{sec, name})
+		if sub.cyclic || x.visiting[sectionKey{sec, name}] {
+			// A reference cycle: go-ini recurses until the stack overflows.
+			r.cyclic = true
+			r.unresolved = appendOnce(r.unresolved, name)
+			break
+		}
+		val = strings.ReplaceAll(val, ref, sub.value)
+	}
+	r.value = val
+	if !r.cyclic {
+		x.memo[k] = r
+	}
+	return r
+}
+
+func appendOnce(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
