@@ -1,0 +1,343 @@
+// Package dashboard holds the rules about dashboards as units: export
+// placeholders left in provisioned dashboards, and dashboard UIDs that are
+// duplicated or malformed.
+//
+// dashboard/unresolved-input and dashboard/duplicate-uid concern what a
+// stack's dashboard providers load (model.Stack.Dashboards) and need
+// dashboard provisioning; loose dashboard files are import copies, whose
+// placeholders the import UI replaces and whose UID the importer may
+// change. dashboard/invalid-uid concerns every dashboard file: Grafana
+// refuses to save a malformed UID whether it is provisioned or imported.
+package dashboard
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
+)
+
+// Rules returns the dashboard rules in catalogue order.
+func Rules() []*rules.Rule { return []*rules.Rule{UnresolvedInput, DuplicateUID, InvalidUID} }
+
+const (
+	exProvider = `apiVersion: 1
+providers:
+  - name: default
+    options:
+      path: /etc/grafana/provisioning/dashboards
+`
+	exDatasources = `apiVersion: 1
+datasources:
+  - name: Prometheus
+    type: prometheus
+    uid: prometheus
+    url: http://prometheus:9090
+`
+)
+
+func exDashboard(uid, datasource string) string {
+	return `{
+  "uid": "` + uid + `",
+  "title": "Service ` + uid + `",
+  "schemaVersion": 39,
+  "panels": [
+    {
+      "id": 1,
+      "type": "timeseries",
+      "title": "Requests",
+      "datasource": ` + datasource + `,
+      "targets": [{"refId": "A", "expr": "rate(http_requests_total[5m])"}]
+    }
+  ]
+}
+`
+}
+
+func exTree(dashboards ...rules.Example) []rules.Example {
+	return append([]rules.Example{
+		{Path: "grafana/provisioning/datasources/ds.yaml", Content: exDatasources},
+		{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exProvider},
+	}, dashboards...)
+}
+
+// UnresolvedInput reports export placeholders in provisioned dashboards.
+var UnresolvedInput = &rules.Rule{
+	ID:       "dashboard/unresolved-input",
+	Severity: rules.Error,
+	Summary:  "a provisioned dashboard still contains ${DS_X} export placeholders",
+	Needs:    []rules.Part{rules.PartProviders},
+	Doc: rules.Doc{
+		What: "Reports every `${DS_X}` (and `${VAR_X}`) export placeholder in a dashboard a provider of the stack loads, unless the dashboard defines a variable of that name. Dashboards no provider loads (copies for the import UI) are not reported.",
+		Why:  "\"Export for sharing externally\" replaces datasource references by `${DS_X}` and lists them in `__inputs`; only the import UI substitutes them. A file-provisioned dashboard keeps them literally and environment interpolation is not available in dashboard files, so the panel shows `Datasource ${DS_X} was not found` (GRAFANA.md §3).",
+		Bad:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "${DS_PROMETHEUS}"}`)}),
+		Good: exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)}),
+		Fix:  "Replace each placeholder with the UID of the provisioned datasource (pin `uid:` in the datasource provisioning file so it is stable), or add a datasource variable named like the placeholder (`DS_PROMETHEUS`, type `datasource`).",
+	},
+	Check: checkUnresolvedInput,
+}
+
+// DuplicateUID reports two loaded dashboards that share a UID.
+var DuplicateUID = &rules.Rule{
+	ID:       "dashboard/duplicate-uid",
+	Severity: rules.Error,
+	Summary:  "two dashboards loaded by one stack share a uid",
+	Needs:    []rules.Part{rules.PartProviders},
+	Doc: rules.Doc{
+		What: "Reports a dashboard whose `uid` a dashboard loaded earlier by the stack's providers already has in the same organisation, at the later one in Grafana's read order (provider files, providers, then files in path order).",
+		Why:  "A dashboard's `uid` is its identity in an organisation (GRAFANA.md §4). Grafana's provisioning logs `the same UID is used more than once`, the files overwrite each other's stored dashboard, and every provider involved loses its database write permission, so later changes to their files are no longer applied (`pkg/services/provisioning/dashboards/validator.go`).",
+		Bad: exTree(
+			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)},
+			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)},
+		),
+		Good: exTree(
+			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service-a", `{"type": "prometheus", "uid": "prometheus"}`)},
+			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service-b", `{"type": "prometheus", "uid": "prometheus"}`)},
+		),
+		Fix: "Give every dashboard its own `uid` (copies of one dashboard need new UIDs), or load each file through one provider only.",
+	},
+	Check: checkDuplicateUID,
+}
+
+// InvalidUID reports dashboard UIDs that break Grafana's UID format.
+var InvalidUID = &rules.Rule{
+	ID:       "dashboard/invalid-uid",
+	Severity: rules.Error,
+	Summary:  "a dashboard uid breaks the UID format or the 40-byte limit",
+	Doc: rules.Doc{
+		What: "Reports a dashboard `uid` that, after Grafana trims surrounding spaces, contains a character other than letters, digits, `-` and `_`, or is longer than 40 bytes. Every dashboard file of the stack is checked, provisioned or not.",
+		Why:  "Grafana's dashboard service rejects such a UID before saving (`uid contains illegal characters`, `uid too long, max 40 characters`; `util.IsValidShortUID`, `pkg/util/shortid_generator.go`, GRAFANA.md §4): a provider skips the file with an error in the log, and the import UI refuses it.",
+		Bad:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service/overview", `{"type": "prometheus", "uid": "prometheus"}`)}),
+		Good: exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service-overview", `{"type": "prometheus", "uid": "prometheus"}`)}),
+		Fix:  "Use only letters, digits, `-` and `_`, at most 40 bytes; links to the dashboard (`/d/<uid>`) change with it.",
+	},
+	Check: checkInvalidUID,
+}
+
+func entity(d *model.Dashboard) string {
+	if u := strings.TrimSpace(d.UID.V); u != "" {
+		return "dashboard:" + u
+	}
+	return "dashboard:" + d.File
+}
+
+func checkUnresolvedInput(c *rules.Context) {
+	for _, d := range c.Stack.Dashboards {
+		vars := map[string]bool{}
+		for _, v := range d.Variables {
+			vars[v.Name.V] = true
+		}
+		inputs := map[string]*model.Input{}
+		for _, in := range d.Inputs {
+			if _, ok := inputs[in.Name.V]; !ok {
+				inputs[in.Name.V] = in
+			}
+		}
+		for _, p := range d.Placeholders {
+			if vars[p.V] {
+				continue
+			}
+			placeholder := "${" + p.V + "}"
+			in := inputs[p.V]
+			var msg string
+			var rel []rules.Related
+			if strings.HasPrefix(p.V, "VAR_") {
+				msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs), so queries receive the text %q; write the value itself or add a constant variable named %q",
+					placeholder, placeholder, p.V)
+			} else {
+				msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs): the panel shows \"Datasource %s was not found\"; %s",
+					placeholder, placeholder, fixFor(c.Stack, d, p.V, in, &rel))
+			}
+			if in != nil && in.Name.Pos.IsValid() {
+				rel = append(rel, rules.Related{Pos: in.Name.Pos, Message: fmt.Sprintf("input %q is declared here", p.V)})
+			}
+			c.Report(rules.Finding{
+				Message: msg,
+				Pos:     p.Pos,
+				End:     p.End,
+				Related: rel,
+				Entity:  entity(d),
+				Key:     "placeholder:" + p.V,
+			})
+		}
+	}
+}
+
+// fixFor says how to replace a datasource placeholder: the UID of the
+// provisioned datasource of the input's plugin type (or, without an input,
+// of the datasource named like the placeholder), else a variable.
+func fixFor(st *model.Stack, d *model.Dashboard, name string, in *model.Input, rel *[]rules.Related) string {
+	variable := fmt.Sprintf("add a datasource variable named %q", name)
+	ds := candidate(st, d, name, in)
+	if ds == nil {
+		return "replace it with the UID of the provisioned datasource or " + variable
+	}
+	*rel = append(*rel, rules.Related{Pos: dsPos(ds), Message: fmt.Sprintf("datasource %q is provisioned here", ds.Name.V)})
+	if ds.UIDDerived {
+		return fmt.Sprintf("pin a `uid:` on datasource %q in %s and use it here (its UID is now %q, derived from the name), or %s", ds.Name.V, path.Base(ds.File), ds.UID.V, variable)
+	}
+	return fmt.Sprintf("replace it with %q, the UID of datasource %q, or %s", ds.UID.V, ds.Name.V, variable)
+}
+
+// candidate returns the provisioned datasource a placeholder stands for:
+// of the input's plugin type (the only one, else the default one, else one
+// whose name matches the input's), or named like the placeholder.
+func candidate(st *model.Stack, d *model.Dashboard, name string, in *model.Input) *model.Datasource {
+	org := 1
+	if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
+		org = p.OrgID
+	}
+	var all []*model.Datasource
+	for _, ds := range st.Datasources() {
+		if (ds.OrgID == org || ds.OrgID == 0) && !ds.UIDDynamic {
+			all = append(all, ds)
+		}
+	}
+	bare := strings.TrimPrefix(name, "DS_")
+	norm := func(s string) string {
+		return strings.ToUpper(strings.NewReplacer(" ", "_", "-", "_").Replace(s))
+	}
+	if in != nil && in.PluginID != "" {
+		var same []*model.Datasource
+		for _, ds := range all {
+			if canonical(ds.Type.V) == canonical(in.PluginID) {
+				same = append(same, ds)
+			}
+		}
+		if len(same) == 1 {
+			return same[0]
+		}
+		for _, ds := range same {
+			if norm(ds.Name.V) == bare {
+				return ds
+			}
+		}
+		for _, ds := range same {
+			if ds.IsDefault {
+				return ds
+			}
+		}
+		if len(same) > 0 {
+			return nil
+		}
+	}
+	for _, ds := range all {
+		if norm(ds.Name.V) == bare {
+			return ds
+		}
+	}
+	return nil
+}
+
+// canonical maps the plugin id aliases of renamed core plugins to their
+// current id (aliasIDs of their plugin.json in grafana/grafana).
+func canonical(t string) string {
+	switch t {
+	case "postgres":
+		return "grafana-postgresql-datasource"
+	case "phlare":
+		return "grafana-pyroscope-datasource"
+	case "testdata":
+		return "grafana-testdata-datasource"
+	}
+	return t
+}
+
+func dsPos(ds *model.Datasource) model.Pos {
+	if ds.UID.Pos.IsValid() {
+		return ds.UID.Pos
+	}
+	if ds.Name.Pos.IsValid() {
+		return ds.Name.Pos
+	}
+	return ds.Pos
+}
+
+func checkDuplicateUID(c *rules.Context) {
+	type key struct {
+		org int
+		uid string
+	}
+	first := map[key]*model.Dashboard{}
+	for _, d := range c.Stack.Dashboards {
+		uid := strings.TrimSpace(d.UID.V)
+		if uid == "" {
+			continue
+		}
+		org := 1
+		p := c.Stack.LoadedBy[d]
+		if p != nil && p.OrgID > 0 {
+			org = p.OrgID
+		}
+		k := key{org, uid}
+		prev := first[k]
+		if prev == nil {
+			first[k] = d
+			continue
+		}
+		by := ""
+		if pp := c.Stack.LoadedBy[prev]; pp != nil && p != nil && pp != p {
+			by = fmt.Sprintf(" (loaded by provider %q, this one by %q)", pp.Name.V, p.Name.V)
+		}
+		pos := prev.UID.Pos
+		if !pos.IsValid() {
+			pos = model.Pos{File: prev.File, Line: 1, Col: 1}
+		}
+		c.Report(rules.Finding{
+			Message: fmt.Sprintf("dashboard UID %q is also the UID of %s%s: Grafana logs \"the same UID is used more than once\", stores only one of them and stops the providers involved from writing to the database; give each dashboard its own uid",
+				uid, prev.File, by),
+			Pos:     d.UID.Pos,
+			End:     d.UID.End,
+			Related: []rules.Related{{Pos: pos, Message: fmt.Sprintf("dashboard %q first uses UID %q", prev.Title.V, uid)}},
+			Entity:  entity(d),
+			Key:     "duplicate-uid:" + uid,
+		})
+	}
+}
+
+func checkInvalidUID(c *rules.Context) {
+	for _, d := range c.Stack.AllDashboards() {
+		if !d.UID.IsSet() {
+			continue
+		}
+		uid := strings.TrimSpace(d.UID.V)
+		why, reason := uidProblem(uid)
+		if why == "" {
+			continue
+		}
+		what := "the provider skips the file"
+		if _, loaded := c.Stack.LoadedBy[d]; !loaded {
+			what = "importing the dashboard fails"
+		}
+		c.Report(rules.Finding{
+			Message: fmt.Sprintf("dashboard UID %q %s: Grafana refuses to save it (%q), so %s; use only letters, digits, \"-\" and \"_\", at most 40 bytes",
+				d.UID.V, why, reason, what),
+			Pos:    d.UID.Pos,
+			End:    d.UID.End,
+			Entity: entity(d),
+			Key:    "invalid-uid:" + d.UID.V,
+		})
+	}
+}
+
+// uidProblem says why uid breaks Grafana's UID format
+// (pkg/util/shortid_generator.go: ^[a-zA-Z0-9\-\_]*$, at most 40 bytes)
+// and which error Grafana's dashboard service returns, or "" when it is
+// valid.
+func uidProblem(uid string) (why, grafanaError string) {
+	for _, r := range uid {
+		if r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			continue
+		}
+		if r == ' ' {
+			return "contains a space", "uid contains illegal characters"
+		}
+		return fmt.Sprintf("contains %q", r), "uid contains illegal characters"
+	}
+	if len(uid) > 40 {
+		return fmt.Sprintf("is %d bytes long", len(uid)), "uid too long, max 40 characters"
+	}
+	return "", ""
+}

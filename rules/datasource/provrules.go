@@ -1,0 +1,265 @@
+package datasource
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
+)
+
+func checkInvalidUID(c *rules.Context) {
+	rejects, how := rejectsInvalidUIDs(c)
+	for _, ds := range c.Stack.Datasources() {
+		if ds.UIDDerived || ds.UIDDynamic || !ds.UID.IsSet() {
+			continue
+		}
+		why := uidProblem(ds.UID.V)
+		if why == "" {
+			continue
+		}
+		f := rules.Finding{
+			Pos:    ds.UID.Pos,
+			End:    ds.UID.End,
+			Entity: dsEntity(ds),
+			Key:    "uid:" + ds.UID.V,
+		}
+		const rule = "use only letters, digits, \"-\" and \"_\", at most 40 bytes, and update the dashboards that reference it"
+		if rejects {
+			f.Severity = rules.Error
+			f.Message = fmt.Sprintf("UID %q of datasource %q %s: Grafana %s rejects it (\"invalid UID for datasource %s\", %s) and datasource provisioning stops; %s",
+				ds.UID.V, ds.Name.V, why, c.Version, ds.Name.V, how, rule)
+		} else {
+			f.Severity = rules.Warning
+			f.Message = fmt.Sprintf("UID %q of datasource %q %s: Grafana %s only logs a deprecation warning (%s), but Grafana 12 rejects it and it already breaks ds/<uid>/ Live channels; %s",
+				ds.UID.V, ds.Name.V, why, c.Version, how, rule)
+		}
+		c.Report(f)
+	}
+}
+
+// rejectsInvalidUIDs reports whether the stack's Grafana refuses invalid
+// datasource UIDs: the feature toggle failWrongDSUID (from Grafana 11.2),
+// on by default from Grafana 12, set by [feature_toggles] enable or
+// [feature_toggles] failWrongDSUID.
+func rejectsInvalidUIDs(c *rules.Context) (bool, string) {
+	if !c.Version.AtLeast(11, 2) {
+		return false, "the feature toggle failWrongDSUID does not exist before 11.2"
+	}
+	on := c.Version.AtLeast(12, 0)
+	how := "feature toggle failWrongDSUID, on by default from Grafana 12"
+	if !on {
+		how = "feature toggle failWrongDSUID is off by default before Grafana 12"
+	}
+	s := c.Stack.Settings
+	if st := s.Get("feature_toggles", "enable"); st != nil {
+		for _, f := range strings.FieldsFunc(st.Value, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if f == "failWrongDSUID" {
+				on, how = true, "feature toggle failWrongDSUID enabled in [feature_toggles] enable"
+			}
+		}
+	}
+	if st := s.Get("feature_toggles", "failWrongDSUID"); st != nil {
+		if b, err := strconv.ParseBool(st.Value); err == nil {
+			on = b
+			how = "[feature_toggles] failWrongDSUID = " + st.Value
+		}
+	}
+	return on, how
+}
+
+// replay walks the entries in Grafana's order with the (org, name) →
+// entry and (org, UID) → entry maps as provisioning builds them. Entries
+// whose org, name or UID is interpolated are skipped: their identity is
+// unknown until deploy time.
+func replay(st *model.Stack, fn func(ds *model.Datasource, byName, byUID *model.Datasource)) {
+	names := map[orgKey]*model.Datasource{}
+	uids := map[orgKey]*model.Datasource{}
+	for _, f := range st.DatasourceFiles {
+		for _, d := range f.Deletes {
+			k := orgKey{org: deleteOrg(d), name: d.Name.V}
+			if prev := names[k]; prev != nil {
+				dropUID(uids, prev)
+				delete(names, k)
+			}
+		}
+		for _, ds := range f.Datasources {
+			if !knownOrg(ds) || ds.NameDynamic || ds.UIDDynamic {
+				continue
+			}
+			nk := orgKey{org: ds.OrgID, name: ds.Name.V}
+			uk := orgKey{org: ds.OrgID, name: ds.UID.V}
+			prevName, prevUID := names[nk], uids[uk]
+			fn(ds, prevName, prevUID)
+			if prevName != nil {
+				dropUID(uids, prevName)
+			}
+			names[nk] = ds
+			if prevUID == nil || prevUID == prevName {
+				uids[uk] = ds
+			}
+		}
+	}
+}
+
+// dropUID forgets ds's UID if ds holds it.
+func dropUID(uids map[orgKey]*model.Datasource, ds *model.Datasource) {
+	k := orgKey{org: ds.OrgID, name: ds.UID.V}
+	if uids[k] == ds {
+		delete(uids, k)
+	}
+}
+
+func checkDuplicateUID(c *rules.Context) {
+	replay(c.Stack, func(ds, byName, byUID *model.Datasource) {
+		if byUID == nil || byUID.Name.V == ds.Name.V {
+			return
+		}
+		how := "explicitly"
+		if ds.UIDDerived {
+			how = "derived from its name"
+		}
+		verb := "inserting"
+		if byName != nil {
+			verb = "updating"
+		}
+		c.Report(rules.Finding{
+			Message: fmt.Sprintf("datasource %q gets UID %q (%s), which datasource %q in org %d already has: Grafana fails %s it and datasource provisioning stops; give each datasource its own uid",
+				ds.Name.V, ds.UID.V, how, byUID.Name.V, ds.OrgID, verb),
+			Pos:     dsPos(ds),
+			End:     ds.UID.End,
+			Related: related(byUID, fmt.Sprintf("datasource %q has UID %q here", byUID.Name.V, byUID.UID.V)),
+			Entity:  dsEntity(ds),
+			Key:     "duplicate-uid:" + ds.Name.V,
+		})
+	})
+}
+
+func checkDuplicateName(c *rules.Context) {
+	replay(c.Stack, func(ds, byName, _ *model.Datasource) {
+		if byName == nil {
+			return
+		}
+		where := "earlier in this file"
+		if byName.File != ds.File {
+			where = "in " + base(byName.File)
+		}
+		extra := ""
+		if byName.UID.V != ds.UID.V {
+			extra = fmt.Sprintf("; its UID changes from %q to %q, so references to %q break", byName.UID.V, ds.UID.V, byName.UID.V)
+		} else if !sameType(byName.Type.V, ds.Type.V) {
+			extra = fmt.Sprintf("; its type changes from %q to %q", byName.Type.V, ds.Type.V)
+		}
+		c.Report(rules.Finding{
+			Message: fmt.Sprintf("datasource %q (org %d) is also defined %s: Grafana identifies provisioned datasources by org and name, so this later entry overwrites the earlier one%s; merge the entries or rename one",
+				ds.Name.V, ds.OrgID, where, extra),
+			Pos:     ds.Name.Pos,
+			End:     ds.Name.End,
+			Related: []rules.Related{{Pos: byName.Name.Pos, Message: fmt.Sprintf("datasource %q is first defined here", byName.Name.V)}},
+			Entity:  dsEntity(ds),
+			Key:     "duplicate-name:" + ds.Name.V,
+		})
+	})
+}
+
+func checkMultipleDefaults(c *rules.Context) {
+	first := map[int]*model.Datasource{}
+	for _, ds := range c.Stack.Datasources() {
+		if !ds.IsDefault || !knownOrg(ds) {
+			continue
+		}
+		prev := first[ds.OrgID]
+		if prev == nil {
+			first[ds.OrgID] = ds
+			continue
+		}
+		who := fmt.Sprintf("datasource %q", prev.Name.V)
+		if prev.Name.V == ds.Name.V {
+			who = "its own earlier entry"
+		}
+		where := "earlier in this file"
+		if prev.File != ds.File {
+			where = "in " + base(prev.File)
+		}
+		pos := ds.IsDefaultPos
+		if !pos.IsValid() {
+			pos = ds.Pos
+		}
+		prevPos := prev.IsDefaultPos
+		if !prevPos.IsValid() {
+			prevPos = prev.Pos
+		}
+		c.Report(rules.Finding{
+			Message: fmt.Sprintf("datasource %q is marked isDefault: true, like %s %s (org %d): Grafana counts the entries of all files, refuses the whole datasource provisioning with \"Only one datasource per organization can be marked as default\" and provisions none of them; keep isDefault: true on one entry per org",
+				ds.Name.V, who, where, ds.OrgID),
+			Pos:     pos,
+			Related: []rules.Related{{Pos: prevPos, Message: fmt.Sprintf("datasource %q is marked default here", prev.Name.V)}},
+			Entity:  dsEntity(ds),
+			Key:     fmt.Sprintf("default:org%d:%s", ds.OrgID, ds.Name.V),
+		})
+	}
+}
+
+func checkDeletedInUse(c *rules.Context) {
+	if syntaxBroken(c) {
+		return
+	}
+	r := newResolver(c.Stack)
+	uses := r.uses()
+	links := r.links()
+	for _, del := range r.ix.deletions {
+		if del.recreated {
+			continue
+		}
+		org := deleteOrg(del.del)
+		name := del.del.Name.V
+		// What references to the deleted datasource look like: its name
+		// (legacy strings, or UIDs that the browser resolves by name) and
+		// the UIDs of the entries the deletion removes.
+		matches := map[string]bool{name: true}
+		for _, ds := range del.removed {
+			matches[ds.UID.V] = true
+		}
+		var firstPos model.Pos
+		n := 0
+		for _, u := range uses {
+			if u.kind != kindUnknown || u.dash.org != org || !matches[u.value.V] || u.ref.InRow || u.ref.Place == model.PlaceRow {
+				continue
+			}
+			if n == 0 || u.value.Pos.Less(firstPos) {
+				firstPos = u.value.Pos
+			}
+			n++
+		}
+		for _, lu := range links {
+			if lu.kind != kindUnknown || lu.view.org != org || !matches[lu.link.UID.V] {
+				continue
+			}
+			if n == 0 || lu.link.UID.Pos.Less(firstPos) {
+				firstPos = lu.link.UID.Pos
+			}
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		refs := "a reference still uses it"
+		if n > 1 {
+			refs = fmt.Sprintf("%d references still use it", n)
+		}
+		entity := "datasource:" + name
+		if len(del.removed) > 0 {
+			entity = dsEntity(del.removed[0])
+		}
+		c.Report(rules.Finding{
+			Message: fmt.Sprintf("deleteDatasources removes datasource %q (org %d) and no entry of this or a later file provisions it again, but %s: they fail with \"Datasource … was not found\"; drop the deletion or provision the datasource again after it",
+				name, org, refs),
+			Pos:     del.del.Name.Pos,
+			End:     del.del.Name.End,
+			Related: []rules.Related{{Pos: firstPos, Message: fmt.Sprintf("datasource %q is referenced here", name)}},
+			Entity:  entity,
+			Key:     "delete:" + name,
+		})
+	}
+}

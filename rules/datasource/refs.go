@@ -1,0 +1,230 @@
+package datasource
+
+import (
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
+)
+
+// dash is a dashboard checked against the stack's datasources, with the
+// organisation it lives in.
+type dash struct {
+	d     *model.Dashboard
+	org   int
+	loose bool
+}
+
+// dashboards returns the dashboards whose references are resolved against
+// the stack's provisioned datasources: those a provider loads, in the
+// provider's organisation, and — only when the stack has no dashboard
+// provider at all — the loose dashboard files of its tree, in org 1, as
+// dashboards meant to be imported into this Grafana. When providers exist,
+// loose files are exports, backups or copies for another installation:
+// which datasources they will meet is unknown, so they are not judged.
+func dashboards(st *model.Stack) []dash {
+	var out []dash
+	for _, d := range st.Dashboards {
+		org := 1
+		if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
+			org = p.OrgID
+		}
+		out = append(out, dash{d: d, org: org})
+	}
+	if !st.HasProviders {
+		for _, d := range st.LooseDashboards {
+			out = append(out, dash{d: d, org: 1, loose: true})
+		}
+	}
+	return out
+}
+
+// refKind is what a reference turns out to be.
+type refKind int
+
+const (
+	// kindSkip: nothing to check (built-in datasource, the default
+	// datasource, an object with only a type, a variable the dashboard
+	// defines, an export placeholder left to dashboard/unresolved-input or
+	// to the import UI).
+	kindSkip refKind = iota
+	// kindResolved: the value is the UID of a datasource (or, for a legacy
+	// string, its UID or name).
+	kindResolved
+	// kindByName: a UID reference that matches only a datasource's name.
+	kindByName
+	// kindUnknown: nothing in the org matches.
+	kindUnknown
+	// kindUndefinedVar: a variable the dashboard does not define.
+	kindUndefinedVar
+)
+
+// use is one datasource reference of a dashboard, resolved.
+type use struct {
+	dash dash
+	ref  *model.DatasourceRef
+	// value is the UID (object reference) or the string as written.
+	value  model.Str
+	legacy bool
+	kind   refKind
+	ds     *model.Datasource
+	view   *orgView
+	// undefined are the variables the value names that the dashboard does
+	// not define.
+	undefined []string
+}
+
+// resolver resolves the references of one stack.
+type resolver struct {
+	st *model.Stack
+	ix *index
+}
+
+func newResolver(st *model.Stack) *resolver { return &resolver{st: st, ix: newIndex(st)} }
+
+// uses resolves every reference of the checked dashboards, in file order.
+func (r *resolver) uses() []use {
+	var out []use
+	for _, dd := range dashboards(r.st) {
+		defined := map[string]bool{}
+		for _, v := range dd.d.Variables {
+			defined[v.Name.V] = true
+		}
+		inputs := map[string]bool{}
+		for _, in := range dd.d.Inputs {
+			inputs[in.Name.V] = true
+		}
+		view := r.ix.org(dd.org)
+		for _, ref := range dd.d.Refs {
+			out = append(out, r.resolve(dd, ref, view, defined, inputs))
+		}
+	}
+	return out
+}
+
+func (r *resolver) resolve(dd dash, ref *model.DatasourceRef, view *orgView, defined, inputs map[string]bool) use {
+	u := use{dash: dd, ref: ref, view: view}
+	switch ref.Shape {
+	case model.RefNull:
+		return u
+	case model.RefString:
+		u.value, u.legacy = ref.Name, true
+	case model.RefObject:
+		if builtinTypes[ref.Type.V] {
+			return u
+		}
+		u.value = ref.UID
+	default:
+		return u
+	}
+	v := u.value.V
+	if isDefaultValue(v) || builtinValues[v] {
+		return u
+	}
+	if names, any := variablesIn(v); any {
+		for _, n := range names {
+			if defined[n] || inputs[n] || isPlaceholderName(n) {
+				continue
+			}
+			u.undefined = append(u.undefined, n)
+		}
+		if len(u.undefined) > 0 {
+			u.kind = kindUndefinedVar
+		}
+		return u
+	}
+	ds, byName := view.lookup(v)
+	switch {
+	case ds == nil && (view.dynamicUID || u.legacy && view.dynamicName):
+		// A datasource whose UID (or name) is interpolated at deploy time
+		// may be the one meant.
+	case ds == nil:
+		u.kind = kindUnknown
+	case byName && !u.legacy:
+		u.kind, u.ds = kindByName, ds
+	default:
+		u.kind, u.ds = kindResolved, ds
+	}
+	return u
+}
+
+// linkUse is one datasource-to-datasource link, resolved.
+type linkUse struct {
+	owner *model.Datasource
+	link  *model.DatasourceLink
+	kind  refKind
+	ds    *model.Datasource
+	view  *orgView
+}
+
+// links resolves the links of the effective datasources (an entry another
+// one overwrites is not what Grafana holds).
+func (r *resolver) links() []linkUse {
+	var out []linkUse
+	seen := map[*model.Datasource]bool{}
+	var owners []*model.Datasource
+	for _, k := range r.ix.order {
+		if ds := r.ix.effective[k]; ds != nil && !seen[ds] {
+			seen[ds] = true
+			owners = append(owners, ds)
+		}
+	}
+	owners = append(owners, r.ix.anyOrg...)
+	for _, ds := range owners {
+		org := ds.OrgID
+		if !knownOrg(ds) {
+			org = 1
+		}
+		view := r.ix.org(org)
+		for i := range ds.Links {
+			l := &ds.Links[i]
+			lu := linkUse{owner: ds, link: l, view: view}
+			v := l.UID.V
+			if l.Dynamic || isDefaultValue(v) || builtinValues[v] {
+				out = append(out, lu)
+				continue
+			}
+			t, byName := view.lookup(v)
+			switch {
+			case t == nil && view.dynamicUID:
+			case t == nil:
+				lu.kind = kindUnknown
+			case byName:
+				lu.kind, lu.ds = kindByName, t
+			default:
+				lu.kind, lu.ds = kindResolved, t
+			}
+			out = append(out, lu)
+		}
+	}
+	return out
+}
+
+// syntaxBroken reports whether a datasource file of the stack did not parse:
+// the provisioned set is then unknown and references are not judged.
+func syntaxBroken(c *rules.Context) bool {
+	for _, f := range c.Stack.DatasourceFiles {
+		if mf := c.Model.File(f.Path); mf != nil {
+			for _, p := range mf.Problems {
+				if p.Kind == model.ProblemSyntax || p.Kind == model.ProblemInput {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// entity names a dashboard for exclusions.
+func dashEntity(d *model.Dashboard) string {
+	if d.UID.V != "" {
+		return "dashboard:" + d.UID.V
+	}
+	return "dashboard:" + d.File
+}
+
+// dsEntity names a datasource for exclusions.
+func dsEntity(ds *model.Datasource) string {
+	if ds.UID.V != "" {
+		return "datasource:" + ds.UID.V
+	}
+	return "datasource:" + ds.Name.V
+}
