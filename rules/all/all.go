@@ -4,6 +4,8 @@ package all
 import (
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/channel"
+	"github.com/grafanalint/grafanalint/rules/dashboard"
+	"github.com/grafanalint/grafanalint/rules/datasource"
 	"github.com/grafanalint/grafanalint/rules/live"
 	"github.com/grafanalint/grafanalint/rules/parse"
 )
@@ -12,6 +14,8 @@ import (
 func Rules() []*rules.Rule {
 	var out []*rules.Rule
 	out = append(out, parse.Rules()...)
+	out = append(out, datasource.Rules()...)
+	out = append(out, dashboard.Rules()...)
 	out = append(out, channel.Rules()...)
 	out = append(out, live.Rules()...)
 	out = append(out, rules.UnusedIgnore)
