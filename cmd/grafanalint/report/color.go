@@ -40,3 +40,7 @@ func isTerminal(w io.Writer) bool {
 	}
 	return st.Mode()&os.ModeCharDevice != 0
 }
+
+// IsTerminal reports whether w is a terminal; the text format shows source
+// excerpts by default only there.
+func IsTerminal(w io.Writer) bool { return isTerminal(w) }

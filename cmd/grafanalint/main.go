@@ -1,0 +1,15 @@
+// Command grafanalint lints Grafana deployments: grafana.ini, provisioning
+// YAML, dashboard JSON and the nginx configs in front of Grafana, checked
+// together as one stack.
+package main
+
+import (
+	"os"
+
+	"github.com/grafanalint/grafanalint/cmd/grafanalint/cli"
+)
+
+func main() {
+	cmd := &cli.Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	os.Exit(cmd.Main(os.Args[1:]))
+}
