@@ -16,7 +16,10 @@ type Dashboard struct {
 	Inputs        []*Input         `json:"inputs,omitempty"`
 	Channels      []*Channel       `json:"channels,omitempty"`
 	// Placeholders is every "${DS_X}"-style export placeholder written in
-	// any string of the file (one Str per occurrence, V = "DS_X").
+	// any string value of the file (one Str per occurrence, V = "DS_X",
+	// positioned at the "$", End just after the "}"). Constant-variable
+	// inputs of the same export ("${VAR_X}") are included; V keeps the
+	// prefix, so rules tell them apart.
 	Placeholders []Str `json:"placeholders,omitempty"`
 	// LivePanels counts panels of type "live".
 	LivePanels int `json:"livePanels,omitempty"`
@@ -77,6 +80,8 @@ type Variable struct {
 	Current Str `json:"current,omitzero"`
 	// Regex is the datasource-variable name filter, if any.
 	Regex Str `json:"regex,omitzero"`
+	// Default is the first saved option's value (first value when multi).
+	Default Str `json:"default,omitzero"`
 }
 
 // Input is one __inputs entry of an exported dashboard.

@@ -1,0 +1,219 @@
+package dashboard
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// reader wraps a jsontext.Decoder over the whole file with a sticky error,
+// so the walkers read like a grammar: every method is a no-op (returning
+// zero values) once an error happened, and loops end on it.
+type reader struct {
+	dec   *jsontext.Decoder
+	src   []byte
+	lines *lineIndex
+	err   error
+}
+
+// decoderOptions mirror what Grafana's encoding/json accepts: duplicate
+// member names (the last one wins) and invalid UTF-8 (replaced).
+var decoderOptions = []jsontext.Options{
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+}
+
+func newReader(src []byte, lines *lineIndex) *reader {
+	// A bytes.Buffer lets the decoder parse src in place, without a copy.
+	return &reader{
+		dec:   jsontext.NewDecoder(bytes.NewBuffer(src), decoderOptions...),
+		src:   src,
+		lines: lines,
+	}
+}
+
+func (r *reader) fail(err error) {
+	if r.err == nil {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		r.err = err
+	}
+}
+
+// peek returns the kind of the next token, 0 after an error or at the end.
+func (r *reader) peek() jsontext.Kind {
+	if r.err != nil {
+		return 0
+	}
+	k := r.dec.PeekKind()
+	if k == 0 {
+		_, err := r.dec.ReadToken() // surfaces the error PeekKind swallowed
+		r.fail(err)
+	}
+	return k
+}
+
+// skip consumes the next value whatever it is.
+func (r *reader) skip() {
+	if r.err != nil {
+		return
+	}
+	if err := r.dec.SkipValue(); err != nil {
+		r.fail(err)
+	}
+}
+
+// begin consumes an opening '{' or '[' and returns its offset. When the next
+// value is of another kind it is skipped and ok is false.
+func (r *reader) begin(kind jsontext.Kind) (off int, ok bool) {
+	k := r.peek()
+	if k != kind {
+		if k != 0 {
+			r.skip()
+		}
+		return 0, false
+	}
+	if _, err := r.dec.ReadToken(); err != nil {
+		r.fail(err)
+		return 0, false
+	}
+	return int(r.dec.InputOffset()) - 1, true
+}
+
+// key reads the next member name of the current object; ok is false at the
+// closing '}' (which it consumes) or after an error. The returned bytes are
+// valid until the next read.
+func (r *reader) key() (name []byte, ok bool) {
+	switch r.peek() {
+	case '"':
+	case '}':
+		if _, err := r.dec.ReadToken(); err != nil {
+			r.fail(err)
+		}
+		return nil, false
+	default:
+		return nil, false
+	}
+	raw, err := r.dec.ReadValue()
+	if err != nil {
+		r.fail(err)
+		return nil, false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], true
+	}
+	out, _ := jsontext.AppendUnquote(nil, raw)
+	return out, true
+}
+
+// elem reports whether the current array has another element; it consumes
+// the closing ']'.
+func (r *reader) elem() bool {
+	switch r.peek() {
+	case 0:
+		return false
+	case ']':
+		if _, err := r.dec.ReadToken(); err != nil {
+			r.fail(err)
+		}
+		return false
+	}
+	return true
+}
+
+// skipRest consumes the rest of the current object or array.
+func (r *reader) skipRest(kind jsontext.Kind) {
+	if kind == '{' {
+		for _, ok := r.key(); ok; _, ok = r.key() {
+			r.skip()
+		}
+		return
+	}
+	for r.elem() {
+		r.skip()
+	}
+}
+
+// value reads the next scalar and returns its raw bytes and byte span.
+func (r *reader) value() (raw []byte, start, end int) {
+	if r.err != nil {
+		return nil, 0, 0
+	}
+	raw, err := r.dec.ReadValue()
+	if err != nil {
+		r.fail(err)
+		return nil, 0, 0
+	}
+	end = int(r.dec.InputOffset())
+	return raw, end - len(raw), end
+}
+
+// str reads a string value with its position (first character inside the
+// quotes; End at the closing quote). Any other value is skipped.
+func (r *reader) str() (model.Str, bool) {
+	if r.peek() != '"' {
+		r.skip()
+		return model.Str{}, false
+	}
+	raw, start, end := r.value()
+	if raw == nil {
+		return model.Str{}, false
+	}
+	return model.Str{V: unquote(raw), Pos: r.lines.pos(start + 1), End: r.lines.pos(end - 1)}, true
+}
+
+// text reads a string value without its position.
+func (r *reader) text() string {
+	if r.peek() != '"' {
+		r.skip()
+		return ""
+	}
+	raw, _, _ := r.value()
+	if raw == nil {
+		return ""
+	}
+	return unquote(raw)
+}
+
+// number reads a number as an int (truncating fractions). A string holding
+// a number counts too, as the browser's comparisons coerce it
+// ("schemaVersion": "39"). Other values are skipped.
+func (r *reader) number() (int, bool) {
+	var raw []byte
+	switch r.peek() {
+	case '0':
+		raw, _, _ = r.value()
+	case '"':
+		raw, _, _ = r.value()
+		if raw != nil {
+			raw = []byte(strings.TrimSpace(unquote(raw)))
+		}
+	default:
+		r.skip()
+		return 0, false
+	}
+	if n, err := strconv.Atoi(string(raw)); err == nil {
+		return n, true
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || f > 1e9 || f < -1e9 {
+		return 0, false
+	}
+	return int(f), true
+}
+
+// pointer is the JSON pointer of the value read last.
+func (r *reader) pointer() string { return string(r.dec.StackPointer()) }
+
+func unquote(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1])
+	}
+	out, _ := jsontext.AppendUnquote(nil, raw)
+	return string(out)
+}

@@ -1,0 +1,459 @@
+package dashboard
+
+import (
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// target is what a v1 query (panels[].targets[]) says about Live channels.
+type target struct {
+	ref        *model.DatasourceRef // nil when absent
+	refID      string
+	queryType  string
+	scenarioID string
+	channel    model.Str
+	chanPtr    string
+}
+
+// panels reads an array of v1 panels. elem is true inside __elements
+// (library panel models of an export).
+func (p *parser) panels(elem bool) {
+	if _, ok := p.begin('['); !ok {
+		return
+	}
+	for p.elem() {
+		p.panel(elem)
+	}
+}
+
+// panel reads one v1 panel with its targets and, for rows, its nested
+// panels. The panel type may come after the datasource, so row and live
+// handling happens once the object is read.
+func (p *parser) panel(elem bool) {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	var (
+		typ     string
+		dsIdx   = -1
+		ds      *model.DatasourceRef
+		targets []target
+		live    *model.Channel
+	)
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		switch string(key) {
+		case "type":
+			typ = p.text()
+		case "datasource":
+			place := model.PlacePanel
+			if elem {
+				place = model.PlaceElement
+			}
+			if r := p.dsRef(place, false); r != nil {
+				dsIdx, ds = p.addRef(dsIdx, r), r
+			}
+		case "targets":
+			targets = p.targets(elem)
+		case "panels":
+			p.panels(elem)
+		case "options":
+			if c := p.panelOptions(); c != nil {
+				live = c
+			}
+		default:
+			p.skip()
+		}
+	}
+	if typ == "row" {
+		// Row panels carry datasource fields but never run queries.
+		if ds != nil {
+			ds.Place, ds.InRow = model.PlaceRow, true
+		}
+		for _, t := range targets {
+			if t.ref != nil {
+				t.ref.InRow = true
+			}
+		}
+		return
+	}
+	if typ == "live" {
+		p.d.LivePanels++
+		if live != nil {
+			p.d.Channels = append(p.d.Channels, live)
+		}
+	}
+	for _, t := range targets {
+		eff := t.ref
+		if eff == nil || eff.Shape == model.RefNull {
+			eff = ds // a query without its own datasource uses the panel's
+		}
+		p.queryChannel(eff, t)
+	}
+}
+
+// queryChannel records the Live channel a query subscribes to, if any.
+func (p *parser) queryChannel(ds *model.DatasourceRef, t target) {
+	if !t.channel.IsSet() {
+		return
+	}
+	var src model.ChannelSource
+	switch {
+	case t.queryType == "measurements" && isGrafanaDS(ds):
+		src = model.ChannelMeasurements
+	case t.scenarioID == "live":
+		// Only TestData has scenarioId; its channel is a path under
+		// plugin/testdata/.
+		src = model.ChannelTestData
+	default:
+		return
+	}
+	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID})
+}
+
+// targets reads a v1 panel's queries, recording their datasource
+// references as they come.
+func (p *parser) targets(elem bool) []target {
+	if _, ok := p.begin('['); !ok {
+		return nil
+	}
+	place := model.PlaceTarget
+	if elem {
+		place = model.PlaceElement
+	}
+	var out []target
+	for p.elem() {
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		var t target
+		idx := -1
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			switch string(key) {
+			case "datasource":
+				if r := p.dsRef(place, false); r != nil {
+					idx, t.ref = p.addRef(idx, r), r
+				}
+			case "refId":
+				t.refID = p.text()
+			case "queryType":
+				t.queryType = p.text()
+			case "scenarioId":
+				t.scenarioID = p.text()
+			case "channel":
+				if s, ok := p.str(); ok {
+					t.channel, t.chanPtr = s, p.pointer()
+				}
+			default:
+				p.skip()
+			}
+		}
+		if t.ref != nil {
+			t.ref.RefID = t.refID
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// panelOptions reads a panel's options and returns the Live channel of its
+// "channel" member (the live panel's {scope, namespace, path}), if any.
+func (p *parser) panelOptions() *model.Channel {
+	if _, ok := p.begin('{'); !ok {
+		return nil
+	}
+	var c *model.Channel
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		if string(key) == "channel" {
+			c = p.liveChannel()
+			continue
+		}
+		p.skip()
+	}
+	return c
+}
+
+// liveChannel reads a live panel's channel address. Value is the channel ID
+// the browser builds from it (@grafana/data toLiveChannelId: scope, then
+// namespace — or "stream", which newer versions prefer — then path, stopping
+// at the first empty part).
+func (p *parser) liveChannel() *model.Channel {
+	off, ok := p.begin('{')
+	if !ok {
+		return nil
+	}
+	// Positions are computed in file order: the line index counts columns
+	// forward from its last answer.
+	c := &model.Channel{Source: model.ChannelLivePanel, Pointer: p.pointer(), Value: model.Str{Pos: p.lines.pos(off)}}
+	var scope, namespace, stream, path model.Str
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		switch string(key) {
+		case "scope":
+			scope, _ = p.str()
+		case "namespace":
+			namespace, _ = p.str()
+		case "stream":
+			stream, _ = p.str()
+		case "path":
+			path, _ = p.str()
+		default:
+			p.skip()
+		}
+	}
+	if stream.V != "" {
+		namespace = stream
+	}
+	c.Parts = []model.Str{scope, namespace, path}
+	if scope.IsSet() {
+		c.Value.Pos = scope.Pos
+	}
+	if scope.V != "" {
+		c.Value.V = scope.V
+		if namespace.V != "" {
+			c.Value.V += "/" + namespace.V
+			if path.V != "" {
+				c.Value.V += "/" + path.V
+			}
+		}
+	}
+	return c
+}
+
+// oldRows reads "rows" of dashboards before schema 16: each row holds
+// panels.
+func (p *parser) oldRows() {
+	if _, ok := p.begin('['); !ok {
+		return
+	}
+	for p.elem() {
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			if string(key) == "panels" {
+				p.panels(false)
+				continue
+			}
+			p.skip()
+		}
+	}
+}
+
+// annotations reads v1 annotations.list[].datasource.
+func (p *parser) annotations() {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		if string(key) != "list" {
+			p.skip()
+			continue
+		}
+		if _, ok := p.begin('['); !ok {
+			continue
+		}
+		for p.elem() {
+			if _, ok := p.begin('{'); !ok {
+				continue
+			}
+			idx := -1
+			for key, ok := p.key(); ok; key, ok = p.key() {
+				if string(key) == "datasource" {
+					if r := p.dsRef(model.PlaceAnnotation, false); r != nil {
+						idx = p.addRef(idx, r)
+					}
+					continue
+				}
+				p.skip()
+			}
+		}
+	}
+}
+
+// templating reads v1 templating.list[] variables.
+func (p *parser) templating() {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		if string(key) != "list" {
+			p.skip()
+			continue
+		}
+		if _, ok := p.begin('['); !ok {
+			continue
+		}
+		for p.elem() {
+			p.variable()
+		}
+	}
+}
+
+// variable reads one v1 variable.
+func (p *parser) variable() {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	v := &model.Variable{}
+	idx := -1
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		switch string(key) {
+		case "name":
+			v.Name, _ = p.str()
+		case "type":
+			v.Type = p.text()
+		case "query":
+			v.Query = p.queryText()
+		case "current":
+			v.Current = p.current()
+		case "options":
+			v.Default = p.firstOption()
+		case "regex":
+			v.Regex, _ = p.str()
+		case "datasource":
+			if r := p.dsRef(model.PlaceVariable, false); r != nil {
+				idx = p.addRef(idx, r)
+			}
+		default:
+			p.skip()
+		}
+	}
+	p.d.Variables = append(p.d.Variables, v)
+}
+
+// queryText reads a variable query: a string, or an object whose "query"
+// member is one.
+func (p *parser) queryText() model.Str {
+	switch p.peek() {
+	case '"':
+		s, _ := p.str()
+		return s
+	case '{':
+		var q model.Str
+		p.begin('{')
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			if string(key) == "query" {
+				if s, ok := p.str(); ok {
+					q = s
+				}
+				continue
+			}
+			p.skip()
+		}
+		return q
+	}
+	p.skip()
+	return model.Str{}
+}
+
+// current reads current.value of a variable (the first value when multi).
+func (p *parser) current() model.Str {
+	var v model.Str
+	if _, ok := p.begin('{'); !ok {
+		return v
+	}
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		if string(key) == "value" {
+			v = p.firstString()
+			continue
+		}
+		p.skip()
+	}
+	return v
+}
+
+// firstOption reads options[0].value.
+func (p *parser) firstOption() model.Str {
+	var v model.Str
+	if _, ok := p.begin('['); !ok {
+		return v
+	}
+	if !p.elem() {
+		return v
+	}
+	if _, ok := p.begin('{'); ok {
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			if string(key) == "value" {
+				v = p.firstString()
+				continue
+			}
+			p.skip()
+		}
+	}
+	p.skipRest('[')
+	return v
+}
+
+// firstString reads a string, or the first string of an array.
+func (p *parser) firstString() model.Str {
+	switch p.peek() {
+	case '"':
+		s, _ := p.str()
+		return s
+	case '[':
+		var s model.Str
+		p.begin('[')
+		if !p.elem() {
+			return s
+		}
+		s, _ = p.str()
+		p.skipRest('[')
+		return s
+	}
+	p.skip()
+	return model.Str{}
+}
+
+// inputs reads __inputs[] of an exported dashboard.
+func (p *parser) inputs() {
+	if _, ok := p.begin('['); !ok {
+		return
+	}
+	for p.elem() {
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		in := &model.Input{}
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			switch string(key) {
+			case "name":
+				in.Name, _ = p.str()
+			case "type":
+				in.Type = p.text()
+			case "pluginId":
+				in.PluginID = p.text()
+			default:
+				p.skip()
+			}
+		}
+		p.d.Inputs = append(p.d.Inputs, in)
+	}
+}
+
+// libraryElements reads __elements of an export: library panels keyed by
+// UID (an array in some older exports), each with its panel "model".
+func (p *parser) libraryElements() {
+	k := p.peek()
+	if k != '{' && k != '[' {
+		p.skip()
+		return
+	}
+	p.begin(k)
+	for {
+		if k == '{' {
+			if _, ok := p.key(); !ok {
+				return
+			}
+		} else if !p.elem() {
+			return
+		}
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			if string(key) == "model" {
+				p.panel(true)
+				continue
+			}
+			p.skip()
+		}
+	}
+}

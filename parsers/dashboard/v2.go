@@ -1,0 +1,395 @@
+package dashboard
+
+import (
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// dataQuery is a v2 DataQueryKind as read. v2beta1 writes
+// {kind: "DataQuery", group: <plugin type>, datasource: {name: <uid>},
+// spec: {...}}; v2alpha1 wrote {kind: <plugin type>, spec: {...}} with the
+// datasource reference beside the query.
+type dataQuery struct {
+	pos   model.Pos
+	ptr   string
+	kind  model.Str
+	group model.Str
+	ds    *model.DatasourceRef
+	t     target // channel fields of spec
+	query model.Str
+}
+
+// pluginType is the query's datasource plugin type.
+func (q *dataQuery) pluginType() model.Str {
+	if q.group.IsSet() {
+		return q.group
+	}
+	if q.kind.V != "" && q.kind.V != "DataQuery" {
+		return q.kind
+	}
+	return model.Str{}
+}
+
+// dataQuery reads a v2 DataQueryKind.
+func (p *parser) dataQuery(place model.RefPlace) *dataQuery {
+	off, ok := p.begin('{')
+	if !ok {
+		return nil
+	}
+	q := &dataQuery{pos: p.lines.pos(off), ptr: p.pointer()}
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		switch string(key) {
+		case "kind":
+			q.kind, _ = p.str()
+		case "group":
+			q.group, _ = p.str()
+		case "datasource":
+			q.ds = p.dsRef(place, true)
+		case "spec":
+			p.querySpec(q)
+		default:
+			p.skip()
+		}
+	}
+	return q
+}
+
+// querySpec reads the members of a v2 query body that matter: channel
+// fields and a variable's query string.
+func (p *parser) querySpec(q *dataQuery) {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		switch string(key) {
+		case "queryType":
+			q.t.queryType = p.text()
+		case "scenarioId":
+			q.t.scenarioID = p.text()
+		case "channel":
+			if s, ok := p.str(); ok {
+				q.t.channel, q.t.chanPtr = s, p.pointer()
+			}
+		case "query":
+			if s, ok := p.str(); ok {
+				q.query = s
+			}
+		default:
+			p.skip()
+		}
+	}
+}
+
+// v2Ref builds the reference of a v2 query: an explicit v2alpha1
+// datasource beside the query wins; else query.datasource (name = UID) with
+// the query's group as type; else the group alone (the default datasource of
+// that type), positioned at the query object.
+func v2Ref(place model.RefPlace, explicit *model.DatasourceRef, q *dataQuery) *model.DatasourceRef {
+	if explicit != nil {
+		return explicit
+	}
+	if q == nil {
+		return nil
+	}
+	if q.ds != nil {
+		if q.ds.Shape == model.RefObject && !q.ds.Type.IsSet() {
+			q.ds.Type = q.pluginType()
+		}
+		return q.ds
+	}
+	if t := q.pluginType(); t.IsSet() {
+		return &model.DatasourceRef{Place: place, Shape: model.RefObject, Pointer: q.ptr, Pos: q.pos, Type: t}
+	}
+	return nil
+}
+
+// v2Elements reads spec.elements: panels keyed by element name.
+func (p *parser) v2Elements() {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	for _, ok := p.key(); ok; _, ok = p.key() {
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			if string(key) == "spec" {
+				p.v2Panel()
+				continue
+			}
+			p.skip()
+		}
+	}
+}
+
+// v2Panel reads a PanelKind's spec (a LibraryPanelKind's spec has neither
+// data nor vizConfig and yields nothing).
+func (p *parser) v2Panel() {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	var (
+		vizKind, vizGroup string
+		live              *model.Channel
+	)
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		switch string(key) {
+		case "data":
+			p.v2QueryGroup()
+		case "vizConfig":
+			if _, ok := p.begin('{'); !ok {
+				continue
+			}
+			for key, ok := p.key(); ok; key, ok = p.key() {
+				switch string(key) {
+				case "kind":
+					vizKind = p.text()
+				case "group":
+					vizGroup = p.text()
+				case "spec":
+					if _, ok := p.begin('{'); !ok {
+						continue
+					}
+					for key, ok := p.key(); ok; key, ok = p.key() {
+						if string(key) == "options" {
+							if c := p.panelOptions(); c != nil {
+								live = c
+							}
+							continue
+						}
+						p.skip()
+					}
+				default:
+					p.skip()
+				}
+			}
+		default:
+			p.skip()
+		}
+	}
+	// v2beta1: group is the panel plugin; v2alpha1: kind is.
+	if vizGroup == "live" || (vizGroup == "" && vizKind == "live") {
+		p.d.LivePanels++
+		if live != nil {
+			p.d.Channels = append(p.d.Channels, live)
+		}
+	}
+}
+
+// v2QueryGroup reads data: {kind: QueryGroup, spec: {queries: [...]}}.
+func (p *parser) v2QueryGroup() {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		if string(key) != "spec" {
+			p.skip()
+			continue
+		}
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			if string(key) != "queries" {
+				p.skip()
+				continue
+			}
+			if _, ok := p.begin('['); !ok {
+				continue
+			}
+			for p.elem() {
+				p.v2PanelQuery()
+			}
+		}
+	}
+}
+
+// v2PanelQuery reads {kind: PanelQuery, spec: {query, datasource, refId}}.
+func (p *parser) v2PanelQuery() {
+	if _, ok := p.begin('{'); !ok {
+		return
+	}
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		if string(key) != "spec" {
+			p.skip()
+			continue
+		}
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		var (
+			q        *dataQuery
+			explicit *model.DatasourceRef
+			refID    string
+		)
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			switch string(key) {
+			case "query":
+				q = p.dataQuery(model.PlaceTarget)
+			case "datasource":
+				explicit = p.dsRef(model.PlaceTarget, true)
+			case "refId":
+				refID = p.text()
+			default:
+				p.skip()
+			}
+		}
+		r := v2Ref(model.PlaceTarget, explicit, q)
+		if r != nil {
+			r.RefID = refID
+			p.d.Refs = append(p.d.Refs, r)
+		}
+		if q != nil {
+			q.t.refID = refID
+			p.queryChannel(r, q.t)
+		}
+	}
+}
+
+// v2Annotations reads spec.annotations[] (AnnotationQueryKind).
+func (p *parser) v2Annotations() {
+	if _, ok := p.begin('['); !ok {
+		return
+	}
+	for p.elem() {
+		if _, ok := p.begin('{'); !ok {
+			continue
+		}
+		for key, ok := p.key(); ok; key, ok = p.key() {
+			if string(key) != "spec" {
+				p.skip()
+				continue
+			}
+			if _, ok := p.begin('{'); !ok {
+				continue
+			}
+			var (
+				q        *dataQuery
+				explicit *model.DatasourceRef
+			)
+			for key, ok := p.key(); ok; key, ok = p.key() {
+				switch string(key) {
+				case "query":
+					q = p.dataQuery(model.PlaceAnnotation)
+				case "datasource":
+					explicit = p.dsRef(model.PlaceAnnotation, true)
+				default:
+					p.skip()
+				}
+			}
+			if r := v2Ref(model.PlaceAnnotation, explicit, q); r != nil {
+				p.d.Refs = append(p.d.Refs, r)
+			}
+		}
+	}
+}
+
+// v2VariableTypes maps v2 variable kinds to v1 variable types.
+var v2VariableTypes = map[string]string{
+	"QueryVariable":      "query",
+	"TextVariable":       "textbox",
+	"ConstantVariable":   "constant",
+	"DatasourceVariable": "datasource",
+	"IntervalVariable":   "interval",
+	"CustomVariable":     "custom",
+	"GroupByVariable":    "groupby",
+	"AdhocVariable":      "adhoc",
+}
+
+// v2Variables reads spec.variables[] (VariableKind).
+func (p *parser) v2Variables() {
+	if _, ok := p.begin('['); !ok {
+		return
+	}
+	for p.elem() {
+		p.v2Variable()
+	}
+}
+
+func (p *parser) v2Variable() {
+	off, ok := p.begin('{')
+	if !ok {
+		return
+	}
+	var (
+		v          = &model.Variable{}
+		kind       string
+		group      model.Str
+		kindDS     *model.DatasourceRef // GroupBy/Adhoc (v2beta1): beside spec
+		specDS     *model.DatasourceRef // v2alpha1: spec.datasource
+		q          *dataQuery
+		pluginID   model.Str
+		ptr        = p.pointer()
+		objPos     = p.lines.pos(off)
+		hasPlugin  bool
+		queryIsObj bool
+	)
+	for key, ok := p.key(); ok; key, ok = p.key() {
+		switch string(key) {
+		case "kind":
+			kind = p.text()
+		case "group":
+			group, _ = p.str()
+		case "datasource":
+			kindDS = p.dsRef(model.PlaceVariable, true)
+		case "spec":
+			if _, ok := p.begin('{'); !ok {
+				continue
+			}
+			for key, ok := p.key(); ok; key, ok = p.key() {
+				switch string(key) {
+				case "name":
+					v.Name, _ = p.str()
+				case "query":
+					if p.peek() == '{' {
+						q, queryIsObj = p.dataQuery(model.PlaceVariable), true
+					} else {
+						v.Query, _ = p.str()
+					}
+				case "regex":
+					v.Regex, _ = p.str()
+				case "current":
+					v.Current = p.current()
+				case "options":
+					v.Default = p.firstOption()
+				case "pluginId":
+					pluginID, hasPlugin = p.str()
+				case "datasource":
+					specDS = p.dsRef(model.PlaceVariable, true)
+				default:
+					p.skip()
+				}
+			}
+		default:
+			p.skip()
+		}
+	}
+	v.Type = v2VariableTypes[kind]
+	if v.Type == "" {
+		v.Type = strings.ToLower(strings.TrimSuffix(kind, "Variable"))
+	}
+	if hasPlugin && v.Type == "datasource" {
+		v.Query = pluginID
+	}
+	if queryIsObj && q != nil && !v.Query.IsSet() {
+		v.Query = q.query
+	}
+	p.d.Variables = append(p.d.Variables, v)
+
+	var r *model.DatasourceRef
+	switch {
+	case specDS != nil || q != nil:
+		r = v2Ref(model.PlaceVariable, specDS, q)
+	case kindDS != nil:
+		r = kindDS
+		if r.Shape == model.RefObject && !r.Type.IsSet() {
+			r.Type = group
+		}
+	case group.IsSet():
+		r = &model.DatasourceRef{Place: model.PlaceVariable, Shape: model.RefObject, Pointer: ptr, Pos: objPos, Type: group}
+	}
+	if r != nil {
+		p.d.Refs = append(p.d.Refs, r)
+	}
+}
