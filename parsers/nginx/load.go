@@ -323,7 +323,7 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 	argPos, argEnd := l.mpos(file, arg.pos), l.mpos(file, arg.end)
 	matches, isGlob, tried := l.resolveInclude(arg.val)
 	if len(matches) == 0 {
-		if !isGlob {
+		if !isGlob && !proxyNeutral[filepath.Base(arg.val)] {
 			l.problem(model.ProblemIncludeNotFound, argPos, argEnd, notFoundMessage(arg.val, tried, l.opts.Display))
 		}
 		return nil
@@ -384,6 +384,17 @@ var packaged = map[string]string{
 	"koi-utf": "nginx packages", "koi-win": "nginx packages", "win-utf": "nginx packages",
 	"fastcgi-php.conf": "Debian's nginx package", "snakeoil.conf": "Debian's nginx package",
 	"options-ssl-nginx.conf": "certbot",
+}
+
+// proxyNeutral are packaged files whose directives (MIME types, charset
+// maps, FastCGI/uwsgi/SCGI parameters, TLS options) cannot change how a
+// request is proxied to Grafana: a missing copy in the tree leaves no
+// analysis partial, so it is not reported.
+var proxyNeutral = map[string]bool{
+	"mime.types": true, "koi-utf": true, "koi-win": true, "win-utf": true,
+	"fastcgi_params": true, "fastcgi.conf": true, "fastcgi-php.conf": true,
+	"uwsgi_params": true, "scgi_params": true,
+	"snakeoil.conf": true, "options-ssl-nginx.conf": true,
 }
 
 func notFoundMessage(pattern string, tried []string, display func(string) string) string {
