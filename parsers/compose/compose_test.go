@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -187,14 +189,7 @@ func TestIsDynamic(t *testing.T) {
 
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "real")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing: %v", err)
-		}
-		t.Skipf("corpus not present: %v", err)
-	}
-	return dir
+	return corpustest.Dir(t, "real")
 }
 
 func corpusComposeFiles(t testing.TB) []string {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -17,14 +19,7 @@ import (
 // skips the test when the folder is absent, except under CI=true.
 func corpusDir(t testing.TB, sub string) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", sub)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus folder %s missing: %v", dir, err)
-		}
-		t.Skipf("corpus folder %s absent", dir)
-	}
-	return dir
+	return corpustest.Dir(t, sub)
 }
 
 // jsonFiles lists every *.json under dir.

@@ -9,20 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus", "real"))
+	dir, err := filepath.Abs(corpustest.Dir(t, "real"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing: %v", err)
-		}
-		t.Skipf("corpus not present: %v", err)
 	}
 	return dir
 }

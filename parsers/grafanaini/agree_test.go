@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"gopkg.in/ini.v1"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -17,14 +19,7 @@ import (
 // skips the test when it is absent (fails instead when CI=true).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "real")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus %s missing: %v", dir, err)
-		}
-		t.Skipf("corpus %s missing", dir)
-	}
-	return dir
+	return corpustest.Dir(t, "real")
 }
 
 // corpusIniFiles lists the *.ini files of the corpus.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -18,17 +20,11 @@ import (
 // absent, except under CI=true.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus", "real"))
-	if err == nil {
-		if fi, serr := os.Stat(dir); serr == nil && fi.IsDir() {
-			return dir
-		}
+	dir, err := filepath.Abs(corpustest.Dir(t, "real"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("corpus folder %s is missing", dir)
-	}
-	t.Skipf("corpus folder %s is missing", dir)
-	return ""
+	return dir
 }
 
 // corpusFile is what we expect of one nginx file of the corpus.

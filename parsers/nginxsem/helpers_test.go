@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/nginx"
 )
@@ -56,14 +58,7 @@ func loadFile(t testing.TB, root, main string) *model.NginxConfig {
 // the folder is absent, except under CI=true where that is a failure.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "real")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus folder %s is missing", dir)
-		}
-		t.Skipf("corpus folder %s is missing", dir)
-	}
-	return dir
+	return corpustest.Dir(t, "real")
 }
 
 // srv returns the i-th server of cfg.

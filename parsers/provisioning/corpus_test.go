@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"gopkg.in/yaml.v3"
@@ -16,14 +18,7 @@ import (
 // the test when it is absent (failing when CI=true).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "real")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing: %v", err)
-		}
-		t.Skipf("corpus missing: %v", err)
-	}
-	return dir
+	return corpustest.Dir(t, "real")
 }
 
 // corpusYAML returns every *.yaml / *.yml file of the corpus, relative to

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/grafanalint/grafanalint/parsers/discover"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/channel"
@@ -19,14 +21,7 @@ import (
 // absent, except under CI=true.
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "real")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus folder %s missing: %v", dir, err)
-		}
-		t.Skipf("corpus folder %s missing", dir)
-	}
-	abs, err := filepath.Abs(dir)
+	abs, err := filepath.Abs(corpustest.Dir(t, "real"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/grafana/grafana-plugin-sdk-go/live"
 
@@ -271,10 +273,10 @@ func FuzzParseMatchesSDK(f *testing.F) {
 // corpusDirF returns the real corpus folder, "" when absent (fatal when
 // CI=true).
 func corpusDirF(tb testing.TB) string {
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "real")
-	if _, err := os.Stat(dir); err != nil {
+	dir, ok := corpustest.Path("real")
+	if !ok {
 		if os.Getenv("CI") == "true" {
-			tb.Fatalf("corpus folder %s missing: %v", dir, err)
+			tb.Fatalf("corpus folder %s missing", dir)
 		}
 		return ""
 	}
