@@ -15,9 +15,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/grafanalint/grafanalint/cmd/grafanalint/baseline"
+	"github.com/grafanalint/grafanalint/cmd/grafanalint/config"
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/report"
 	"github.com/grafanalint/grafanalint/parsers/discover"
-	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/all"
@@ -64,7 +65,14 @@ func (c *Command) Main(args []string) int {
 	}
 	code, err := c.run(args)
 	if err != nil {
-		fmt.Fprintf(c.Stderr, "grafanalint: %v\n", err)
+		var list config.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				fmt.Fprintf(c.Stderr, "grafanalint: %v\n", e)
+			}
+		} else {
+			fmt.Fprintf(c.Stderr, "grafanalint: %v\n", err)
+		}
 		var ue *usageError
 		if errors.As(err, &ue) && code == 0 {
 			code = ExitUsage
@@ -84,13 +92,17 @@ func (c *Command) run(args []string) (int, error) {
 		case "explain":
 			return c.explainCmd(args[1:])
 		case "model":
-			return c.lint(args[1:], true)
+			return c.lint(args[1:], modeModel)
+		case "baseline":
+			return c.lint(args[1:], modeBaseline)
+		case "init":
+			return c.initCmd(args[1:])
 		case "help":
 			c.usage(c.Stdout)
 			return ExitOK, nil
 		}
 	}
-	return c.lint(args, false)
+	return c.lint(args, modeLint)
 }
 
 func toolVersion() string {
@@ -109,7 +121,11 @@ var lintFlags = []flagSpec{
 	{name: "color", value: true, usage: "colour text output: auto, always or never (default auto; NO_COLOR honoured)"},
 	{name: "excerpt", value: true, usage: "source excerpts under text findings: auto (on a terminal), always or never"},
 	{name: "fail-level", value: true, usage: "lowest severity that makes the exit code 1: error, warning or info (default error)"},
-	{name: "enable", value: true, repeat: true, usage: "enable RULE or category at its default severity (repeatable)"},
+	{name: "config", value: true, usage: "configuration file (default: .grafanalint.yaml here or in the nearest directory above)"},
+	{name: "no-config", usage: "ignore configuration files"},
+	{name: "baseline", value: true, usage: "hide the findings recorded in this baseline file (see \"grafanalint baseline\")"},
+	{name: "baseline-prune", usage: "remove the baseline's stale entries (findings that are gone) from the file"},
+	{name: "enable", value: true, repeat: true, usage: "enable RULE or category at its default severity, even where the config excludes it (repeatable)"},
 	{name: "disable", value: true, repeat: true, usage: "disable RULE or category (repeatable)"},
 	{name: "severity", value: true, repeat: true, usage: "set RULE=LEVEL (error, warning, info, off; repeatable)"},
 	{name: "grafana-version", value: true, usage: "Grafana version to check against (default " + rules.CurrentGrafana.String() + ")"},
@@ -125,10 +141,12 @@ var lintFlags = []flagSpec{
 }
 
 func (c *Command) usage(w io.Writer) {
-	fmt.Fprint(w, `usage: grafanalint [flags] [path ...]   lint paths (default "."); "-" reads stdin
-       grafanalint rules [--format json]  list rules
-       grafanalint explain RULE           print a rule's documentation
-       grafanalint model [path ...]       print the loaded model as JSON
+	fmt.Fprint(w, `usage: grafanalint [flags] [path ...]     lint paths (default "."); "-" reads stdin
+       grafanalint rules [--format json]    list rules
+       grafanalint explain RULE             print a rule's documentation
+       grafanalint model [path ...]         print the loaded model as JSON
+       grafanalint baseline FILE [path ...] record the current findings in FILE (see --baseline)
+       grafanalint init [--force]           write a commented default .grafanalint.yaml
        grafanalint version
 
 flags:
@@ -149,8 +167,18 @@ exit codes: 0 no findings at or above --fail-level, 1 findings, 2 usage or confi
 `)
 }
 
-// lint loads the paths and either prints the model or checks it.
-func (c *Command) lint(argv []string, modelOnly bool) (int, error) {
+// lintMode is what the lint path does after loading.
+type lintMode int
+
+const (
+	modeLint     lintMode = iota // check and report
+	modeModel                    // print the model
+	modeBaseline                 // record the findings in a baseline
+)
+
+// lint loads the paths and prints the model, checks it, or records its
+// findings in a baseline.
+func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 	fl, err := parseFlags(lintFlags, argv)
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
@@ -163,26 +191,63 @@ func (c *Command) lint(argv []string, modelOnly bool) (int, error) {
 		fmt.Fprintf(c.Stdout, "grafanalint %s\n", toolVersion())
 		return ExitOK, nil
 	}
+	wd, err := c.workDir()
+	if err != nil {
+		return ExitInput, err
+	}
+	var baselineOut string
+	if mode == modeBaseline {
+		if len(fl.args) == 0 || fl.args[0] == "-" {
+			return ExitUsage, usagef("usage: grafanalint baseline FILE [path ...]: name the baseline file to write")
+		}
+		baselineOut, fl.args = absIn(wd, fl.args[0]), fl.args[1:]
+	}
 	format := fl.str("format", "text")
 	if m := fl.str("color", "auto"); m != "auto" && m != "always" && m != "never" {
 		return ExitUsage, usagef("invalid --color %q: use \"auto\", \"always\" or \"never\"", m)
 	}
-	if !modelOnly && !validFormat(format) {
+	if mode == modeLint && !validFormat(format) {
 		return ExitUsage, usagef("unknown format %q: use one of %s", format, strings.Join(report.Formats(), ", "))
 	}
-	opts, err := c.ruleOptions(fl)
+	cfg, err := c.loadConfig(fl, wd)
 	if err != nil {
 		return ExitUsage, err
 	}
-	failLevel, err := rules.ParseSeverity(fl.str("fail-level", "error"))
-	if err != nil || failLevel == rules.Off {
-		return ExitUsage, usagef("invalid --fail-level %q: use \"error\", \"warning\" or \"info\"", fl.str("fail-level", ""))
+	opts, err := c.ruleOptions(fl, cfg)
+	if err != nil {
+		return ExitUsage, err
+	}
+	failLevel := rules.Error
+	if cfg != nil && cfg.FailLevel != rules.Off {
+		failLevel = cfg.FailLevel
+	}
+	if s := fl.str("fail-level", ""); s != "" {
+		failLevel, err = rules.ParseSeverity(s)
+		if err != nil || failLevel == rules.Off {
+			return ExitUsage, usagef("invalid --fail-level %q: use \"error\", \"warning\" or \"info\"", s)
+		}
 	}
 	outputs, err := parseOutputs(fl.all("output"))
 	if err != nil {
 		return ExitUsage, err
 	}
-	dopts, err := c.discoverOptions(fl)
+	baselinePath := ""
+	if cfg != nil {
+		baselinePath = cfg.Baseline
+	}
+	if b := fl.str("baseline", ""); b != "" {
+		baselinePath = absIn(wd, b)
+	}
+	if fl.bool("baseline-prune") && baselinePath == "" {
+		return ExitUsage, usagef("--baseline-prune needs a baseline: pass --baseline FILE or set baseline: in the config")
+	}
+	var base *baseline.File
+	if mode == modeLint && baselinePath != "" {
+		if base, err = baseline.Read(baselinePath); err != nil {
+			return ExitUsage, usagef("cannot use baseline %q: %v", displayIn(wd, baselinePath), err)
+		}
+	}
+	dopts, err := c.discoverOptions(fl, wd, cfg)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -191,7 +256,7 @@ func (c *Command) lint(argv []string, modelOnly bool) (int, error) {
 		return ExitInput, err
 	}
 	inputFailed := c.reportInputErrors(m)
-	if modelOnly {
+	if mode == modeModel {
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(Redact(m)); err != nil {
@@ -202,8 +267,29 @@ func (c *Command) lint(argv []string, modelOnly bool) (int, error) {
 		}
 		return ExitOK, nil
 	}
+	if cfg != nil {
+		opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
+	}
 	res := rules.Run(m, all.Rules(), opts)
+	if cfg != nil {
+		res.Findings = configFindings(res.Findings, m, dopts, cfg)
+	}
+	if mode == modeBaseline {
+		return c.writeBaseline(baselineOut, wd, res.Findings, inputFailed)
+	}
+	if base != nil {
+		if err := c.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, fl.bool("baseline-prune")); err != nil {
+			return ExitInput, err
+		}
+	}
 	run := c.reportRun(m, res)
+	if cfg != nil {
+		if _, ok := run.Files[cfg.Display]; !ok {
+			if src, err := os.ReadFile(cfg.Path); err == nil {
+				run.Files[cfg.Display] = strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n"), "\n")
+			}
+		}
+	}
 	ropts := report.Options{Color: report.ColorFor(c.Stdout, fl.str("color", "auto"), c.Getenv)}
 	switch fl.str("excerpt", "auto") {
 	case "auto":
@@ -236,6 +322,32 @@ func (c *Command) lint(argv []string, modelOnly bool) (int, error) {
 		}
 	}
 	return ExitOK, nil
+}
+
+// workDir returns the working directory, absolute.
+func (c *Command) workDir() (string, error) {
+	if c.WorkDir == "" {
+		return os.Getwd()
+	}
+	return filepath.Abs(c.WorkDir)
+}
+
+// absIn resolves a path given on the command line against wd.
+func absIn(wd, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(wd, p)
+}
+
+// displayIn names an absolute path as output does: relative to wd, with
+// "/".
+func displayIn(wd, abs string) string {
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(rel)
 }
 
 func validFormat(f string) bool {
@@ -273,8 +385,16 @@ func writeOutput(o output, run *report.Run) error {
 	return f.Close()
 }
 
-func (c *Command) ruleOptions(fl *parsedFlags) (rules.Options, error) {
+// ruleOptions merges the config's version and rule levels with the
+// flags; flags win.
+func (c *Command) ruleOptions(fl *parsedFlags, cfg *config.Config) (rules.Options, error) {
 	opts := rules.Options{Levels: map[string]rules.Severity{}}
+	if cfg != nil {
+		opts.Version = cfg.GrafanaVersion
+		for _, rl := range cfg.Rules {
+			opts.Levels[rl.Rule] = rl.Severity
+		}
+	}
 	if v := fl.str("grafana-version", ""); v != "" {
 		ver, err := rules.ParseVersion(v)
 		if err != nil {
@@ -290,10 +410,20 @@ func (c *Command) ruleOptions(fl *parsedFlags) (rules.Options, error) {
 		}
 		return false
 	}
+	// A flag naming a category replaces what the config set for the
+	// category's rules, too.
+	reset := func(id string) {
+		for _, r := range all.Rules() {
+			if r.Category() == id {
+				delete(opts.Levels, r.ID)
+			}
+		}
+	}
 	for _, id := range fl.all("enable") {
 		if !known(id) {
 			return opts, usagef("unknown rule %q in --enable: list rules with \"grafanalint rules\"", id)
 		}
+		reset(id)
 		for _, r := range all.Rules() {
 			if r.ID == id || r.Category() == id {
 				sev := r.Severity
@@ -308,6 +438,7 @@ func (c *Command) ruleOptions(fl *parsedFlags) (rules.Options, error) {
 		if !known(id) {
 			return opts, usagef("unknown rule %q in --disable: list rules with \"grafanalint rules\"", id)
 		}
+		reset(id)
 		opts.Levels[id] = rules.Off
 	}
 	for _, s := range fl.all("severity") {
@@ -319,19 +450,13 @@ func (c *Command) ruleOptions(fl *parsedFlags) (rules.Options, error) {
 		if err != nil {
 			return opts, usagef("%v", err)
 		}
+		reset(id)
 		opts.Levels[id] = sev
 	}
 	return opts, nil
 }
 
-func (c *Command) discoverOptions(fl *parsedFlags) (discover.Options, error) {
-	wd := c.WorkDir
-	if wd == "" {
-		var err error
-		if wd, err = os.Getwd(); err != nil {
-			return discover.Options{}, err
-		}
-	}
+func (c *Command) discoverOptions(fl *parsedFlags, wd string, cfg *config.Config) (discover.Options, error) {
 	opts := discover.Options{
 		Paths:         fl.args,
 		WorkDir:       wd,
@@ -339,6 +464,15 @@ func (c *Command) discoverOptions(fl *parsedFlags) (discover.Options, error) {
 		NginxPrefix:   fl.str("nginx-prefix", ""),
 		Stdin:         c.Stdin,
 		StdinFilename: fl.str("stdin-filename", ""),
+	}
+	if cfg != nil {
+		if opts.NginxPrefix == "" {
+			opts.NginxPrefix = cfg.NginxPrefix
+		}
+		opts.MaxFileSize = cfg.MaxFileSize
+		for _, s := range cfg.Stacks {
+			opts.Stacks = append(opts.Stacks, discover.StackSpec{Name: s.Name, Paths: s.Paths, Env: s.Env, ComposeService: s.ComposeService})
+		}
 	}
 	if len(opts.Paths) == 0 {
 		opts.Paths = []string{"."}
@@ -356,16 +490,14 @@ func (c *Command) discoverOptions(fl *parsedFlags) (discover.Options, error) {
 		opts.Env = append(opts.Env, model.EnvVar{Name: k, Value: v})
 	}
 	if s := fl.str("max-file-size", ""); s != "" {
-		n, err := parseSize(s)
+		n, err := config.ParseSize(s)
 		if err != nil {
 			return opts, usagef("invalid --max-file-size %q: %v", s, err)
 		}
 		opts.MaxFileSize = n
 	}
 	for i, p := range opts.EnvFiles {
-		if !filepath.IsAbs(p) {
-			opts.EnvFiles[i] = filepath.Join(wd, p)
-		}
+		opts.EnvFiles[i] = absIn(wd, p)
 	}
 	return opts, nil
 }
@@ -473,5 +605,3 @@ func (c *Command) explainCmd(argv []string) (int, error) {
 	_, err := io.WriteString(c.Stdout, rules.Markdown(r))
 	return ExitOK, err
 }
-
-var _ = grafanaini.Parse
