@@ -6,8 +6,11 @@ import (
 	"github.com/grafanalint/grafanalint/rules/channel"
 	"github.com/grafanalint/grafanalint/rules/dashboard"
 	"github.com/grafanalint/grafanalint/rules/datasource"
+	"github.com/grafanalint/grafanalint/rules/ini"
 	"github.com/grafanalint/grafanalint/rules/live"
 	"github.com/grafanalint/grafanalint/rules/parse"
+	"github.com/grafanalint/grafanalint/rules/provisioning"
+	"github.com/grafanalint/grafanalint/rules/secret"
 )
 
 // Rules returns every registered rule.
@@ -18,6 +21,9 @@ func Rules() []*rules.Rule {
 	out = append(out, dashboard.Rules()...)
 	out = append(out, channel.Rules()...)
 	out = append(out, live.Rules()...)
+	out = append(out, ini.Rules()...)
+	out = append(out, provisioning.Rules()...)
+	out = append(out, secret.Rules()...)
 	out = append(out, rules.UnusedIgnore)
 	return out
 }

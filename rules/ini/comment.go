@@ -1,0 +1,213 @@
+package ini
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/secret"
+)
+
+// InlineComment reports "#" and ";" that cut a value short.
+var InlineComment = &rules.Rule{
+	ID:       "ini/inline-comment",
+	Severity: rules.Warning,
+	Summary:  "an unquoted \"#\" or \";\" inside a grafana.ini value starts a comment and cuts the value short",
+	Needs:    []rules.Part{rules.PartIni},
+	Doc: rules.Doc{
+		What: "Reports a value that go-ini cut at a `#` or `;` when the cut looks unintended: the character " +
+			"touches the text before it (`password = s3cr#t`, `a;b`, `https://host/#/d`), it sits inside a " +
+			"quoted value (`from_name = \"Grafana #ops\"`), the comment text starts right after it " +
+			"(`from_name = Grafana #ops`), or the key holds a credential (any cut of a password is wrong). " +
+			"A comment after whitespace that reads as one (`http_port = 3000 ; the port`, `# note`) is the " +
+			"common idiom of sample configs and is not reported; neither are whole-line comments.",
+		Why: "Grafana loads grafana.ini with gopkg.in/ini.v1 and default options: the first `#` or `;` of an " +
+			"ordinary value starts a comment, even inside double quotes — `\"Grafana #ops\"` becomes " +
+			"`\"Grafana` (quotes kept, since the closing one was cut), `a;b` becomes `a`. Only values in " +
+			"triple quotes `\"\"\"…\"\"\"` or backticks keep them (GRAFANA.md §5). A password cut this way " +
+			"silently differs from the real one.",
+		Bad:  []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = Grafana #ops\n"}},
+		Good: []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = \"\"\"Grafana #ops\"\"\"\n\n[server]\nhttp_port = 3000 ; the port\n"}},
+		Fix:  "Wrap the whole value in triple quotes (`\"\"\"…\"\"\"`) or backticks, or put a real comment on its own line.",
+	},
+	Check: checkInlineComment,
+}
+
+func checkInlineComment(c *rules.Context) {
+	fileKeys(c.Stack.Settings, func(_ *model.IniSection, k *model.IniKey) {
+		if !k.Comment.IsSet() || k.Value.V == "" || k.Continued {
+			return
+		}
+		ch := k.Comment.V[:1]
+		rest := k.Comment.V[1:]
+		before := beforeComment(k)
+		last, _ := utf8.DecodeLastRuneInString(before)
+		touching := before != "" && !unicode.IsSpace(last)
+		trimmed := strings.TrimSpace(before)
+		quoted := strings.HasPrefix(trimmed, `"`) || strings.HasPrefix(trimmed, "'")
+		isSecret := secret.IsIniSecret(k.Section, k.Name.V)
+		textAfter := rest != "" && !startsWithSpace(rest)
+		if !touching && !quoted && !isSecret && !textAfter {
+			return // "value ; a comment": what the writer meant
+		}
+		f := rules.Finding{Pos: k.Comment.Pos, End: k.Comment.End, Entity: entity(k.Section, k.Name.V), Key: "comment:" + k.Section + "." + k.Name.V}
+		if isSecret {
+			f.Message = fmt.Sprintf("%s is cut at a %q, which go-ini reads as the start of a comment: Grafana uses only the part before it as the credential; wrap the whole value in triple quotes (\"\"\"…\"\"\") or backticks",
+				name(k.Section, k.Name.V), ch)
+		} else {
+			f.Message = fmt.Sprintf("%s is cut at %q, which go-ini reads as the start of a comment even inside quotes: Grafana reads %q, not %q; wrap the whole value in triple quotes (\"\"\"…\"\"\") or backticks, or move the comment to its own line",
+				name(k.Section, k.Name.V), ch, k.Value.V, intended(k))
+		}
+		c.Report(f)
+	})
+}
+
+// beforeComment is the raw text before the comment character.
+func beforeComment(k *model.IniKey) string {
+	if i := strings.Index(k.Raw.V, k.Comment.V); i >= 0 {
+		return k.Raw.V[:i]
+	}
+	return ""
+}
+
+// intended is the value the writer probably meant: the raw text with its
+// surrounding quotes stripped.
+func intended(k *model.IniKey) string {
+	v := strings.TrimSpace(k.Raw.V)
+	for _, q := range []string{`"`, "'"} {
+		if len(v) >= 2 && strings.HasPrefix(v, q) && strings.HasSuffix(v, q) {
+			return v[1 : len(v)-1]
+		}
+	}
+	return v
+}
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+// EmptyValueIgnored reports "key =" lines that do not blank a default.
+var EmptyValueIgnored = &rules.Rule{
+	ID:       "ini/empty-value-ignored",
+	Severity: rules.Info,
+	Summary:  "\"key =\" in grafana.ini does not blank the default: Grafana ignores empty values",
+	Needs:    []rules.Part{rules.PartIni},
+	Doc: rules.Doc{
+		What: "Reports a key of the custom grafana.ini written with an empty value when Grafana's default for " +
+			"it is not empty: the line does not clear the setting, the default stays.",
+		Why: "Grafana merges the custom file into `defaults.ini` key by key and skips keys whose value is " +
+			"empty (`loadSpecifiedConfigFile` in `pkg/setting/setting.go`; GRAFANA.md §5); `GF_*` " +
+			"variables with empty values are skipped too. `domain =` leaves `localhost`.",
+		Bad:  []rules.Example{{Path: exIni, Content: "[server]\ndomain =\n"}},
+		Good: []rules.Example{{Path: exIni, Content: "[server]\ndomain = grafana.example.com\n\n[database]\npassword =\n"}},
+		Fix: "Delete the line if the default is what you want; otherwise write the value you want. A setting " +
+			"cannot be emptied from grafana.ini.",
+	},
+	Check: checkEmptyValue,
+}
+
+func checkEmptyValue(c *rules.Context) {
+	s := c.Stack.Settings
+	fileKeys(s, func(_ *model.IniSection, k *model.IniKey) {
+		if k.Value.V != "" || k.Continued {
+			return
+		}
+		st := s.Get(k.Section, k.Name.V)
+		if st == nil || st.Value == "" || st.Source.Kind != model.SourceDefault {
+			return
+		}
+		def, ok := grafanaini.Default(k.Section, k.Name.V)
+		if !ok || def == "" {
+			return
+		}
+		pos := k.Name.Pos
+		shown := fmt.Sprintf("the default %q", def)
+		if secret.IsIniSecret(k.Section, k.Name.V) {
+			shown = "Grafana's default value"
+		}
+		c.Report(rules.Finding{
+			Pos: pos, End: k.Name.End, Entity: entity(k.Section, k.Name.V), Key: "empty:" + k.Section + "." + k.Name.V,
+			Message: fmt.Sprintf("%s is written empty, but Grafana ignores empty values in the custom file and keeps %s; delete the line, or write the value you want (a setting cannot be emptied from grafana.ini)",
+				name(k.Section, k.Name.V), shown),
+		})
+	})
+}
+
+// UnresolvedReference reports %(name)s references that name no key.
+var UnresolvedReference = &rules.Rule{
+	ID:       "ini/unresolved-reference",
+	Severity: rules.Warning,
+	Summary:  "a %(name)s reference in grafana.ini names no key of its section or the top section",
+	Doc: rules.Doc{
+		What: "Reports a `%(name)s` reference, in grafana.ini or in a `GF_*` variable's value, that names no " +
+			"key of the setting's section (or a parent section) nor of the unnamed top section. It points at " +
+			"the `%(` of the reference. References that form a cycle are reported by ini/invalid-value.",
+		Why: "go-ini expands `%(name)s` from the same section, else from the unnamed top section, after the " +
+			"environment overrides (GRAFANA.md §5). A name that matches nothing stops the expansion and the " +
+			"text `%(name)s` stays in the value literally: a URL or path built from it is wrong.",
+		Bad:  []rules.Example{{Path: exIni, Content: "[server]\ndomain = grafana.example.com\nroot_url = https://%(domian)s/\n"}},
+		Good: []rules.Example{{Path: exIni, Content: "[server]\ndomain = grafana.example.com\nroot_url = https://%(domain)s/\n"}},
+		Fix:  "Correct the name (it is case-sensitive and must be a key of the same section or of the top of the file), or write the value literally.",
+	},
+	Check: checkUnresolved,
+}
+
+func checkUnresolved(c *rules.Context) {
+	s := c.Stack.Settings
+	settings(s, func(st *model.Setting) {
+		if len(st.Unresolved) == 0 {
+			return
+		}
+		p, ok := placeOf(s, st)
+		if !ok {
+			return
+		}
+		for _, ref := range st.Unresolved {
+			if resolvable(s, st, ref) {
+				continue // a cycle: ini/invalid-value
+			}
+			pos, end := refPos(p, ref)
+			where := fmt.Sprintf("neither %s (nor a parent section) nor the top of the file has a key %q", sectionName(st.Section), ref)
+			if st.Section == "" {
+				where = fmt.Sprintf("the top of the file has no key %q", ref)
+			}
+			hint := ""
+			if n := nearest(ref, refCandidates(s, st)); n != "" {
+				hint = fmt.Sprintf("did you mean %%(%s)s? ", n)
+			}
+			c.Report(rules.Finding{
+				Pos: pos, End: end, Entity: entity(st.Section, st.Key), Key: "ref:" + ref,
+				Message: fmt.Sprintf("%s refers to %%(%s)s, but %s: go-ini leaves the text \"%%(%s)s\" in the value; %swrite a key of the same section or of the top of the file, or the value itself",
+					p.by, ref, where, ref, hint),
+			})
+		}
+	})
+}
+
+// refCandidates are the names a reference in st's value can resolve to
+// (st's own key excepted: go-ini skips it).
+func refCandidates(s *model.Settings, st *model.Setting) []string {
+	section := st.Section
+	var out []string
+	for sec := section; ; {
+		for _, k := range sortedKeys(s.Sections[sec]) {
+			if sec != st.Section || k != st.Key {
+				out = append(out, k)
+			}
+		}
+		i := strings.LastIndexByte(sec, '.')
+		if i < 0 {
+			break
+		}
+		sec = sec[:i]
+	}
+	if section != "" {
+		out = append(out, sortedKeys(s.Sections[""])...)
+	}
+	return out
+}

@@ -1,0 +1,191 @@
+package ini
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+)
+
+// codeKeys are keys Grafana reads in code although conf/defaults.ini does
+// not list them (deprecated keys kept for old configs, Enterprise and
+// experimental settings of OSS code), verified in grafana/grafana
+// pkg/setting/setting.go (parseINIFile, readAlertingSettings,
+// readAnnotationSettings, readDataSourceSecuritySettings,
+// readOAuth2ServerSettings, readSAMLConfig, readProvisioningSettings,
+// readUserSettings, readExpressionsSettings), setting_data_proxy.go and
+// setting_auth_proxy.go. They are known: neither the key nor its section is
+// reported.
+var codeKeys = map[string][]string{
+	// readAlertingSettings refuses enabled = true since legacy alerting
+	// was removed (Grafana 11); readAnnotationSettings still reads the two
+	// old cleanup keys when the new ones are unset.
+	"alerting":                      {"enabled", "max_annotation_age", "max_annotations_to_keep"},
+	"auth.proxy":                    {"cookie_cache_last_team_sync"},
+	"auth.saml":                     {"enabled", "skip_org_role_sync", "role_values_grafana_admin"},
+	"dataproxy":                     {"max_idle_connections_per_host"},
+	"datasources.ip_range_security": {"enabled", "secret_key", "allow_list"},
+	"environment":                   {"stack_id", "stack_slug"},
+	"expressions":                   {"sql_expression_cell_limit", "sql_expression_output_cell_limit", "sql_expression_timeout", "sql_expression_query_length_limit"},
+	"metrics":                       {"include_team_label"},
+	"oauth2_server":                 {"enabled", "generated_key_type_for_client", "access_token_lifespan"},
+	"provisioning":                  {"disable_controllers", "loki_url", "loki_user", "loki_password", "loki_tenant_id"},
+	"scopes":                        {"list_scopes_endpoint", "list_dashboards_endpoint"},
+	"users":                         {"external_manage_analytics", "external_manage_analytics_params"},
+}
+
+// knownSection reports whether Grafana has a section of that name:
+// defaults.ini lists it, or Grafana's code reads keys of it.
+func knownSection(section string) bool {
+	if grafanaini.KnownSection(section) {
+		return true
+	}
+	_, ok := codeKeys[section]
+	return ok
+}
+
+// knownKey reports whether section (itself, not a parent) has key.
+func knownKey(section, key string) bool {
+	if _, ok := grafanaini.Default(section, key); ok {
+		return true
+	}
+	return slices.Contains(codeKeys[section], key)
+}
+
+// keysOf returns the keys Grafana knows in section: defaults.ini's, then
+// those read only in code.
+func keysOf(section string) []string {
+	out := grafanaini.KnownKeys(section)
+	for _, k := range codeKeys[section] {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// allSections lists every section Grafana knows, in defaults.ini order, the
+// code-only ones after.
+func allSections() []string {
+	out := grafanaini.Sections()
+	for _, s := range sortedKeys(codeKeys) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// homeOf returns the sections a misplaced key probably belongs in: the one
+// section of Grafana itself that has it, else (when only per-provider
+// auth.* sections have it) up to two of those. A name many sections share
+// ("enabled", "key_file") says nothing about where it belongs: nil.
+func homeOf(key, except string) []string {
+	var core, auth []string
+	for _, s := range allSections() {
+		if s == except || !knownKey(s, key) {
+			continue
+		}
+		if strings.HasPrefix(s, "auth.") {
+			auth = append(auth, s)
+		} else {
+			core = append(core, s)
+		}
+	}
+	switch {
+	case len(core) == 1:
+		return core
+	case len(core) == 0 && len(auth) <= 2:
+		return auth
+	}
+	return nil
+}
+
+// removed is a section Grafana had and dropped.
+type removed struct {
+	// when says when, as a parenthesis after the section ("removed in
+	// Grafana 6.2"); instead says what replaces it.
+	when, instead string
+}
+
+// removedSections are sections Grafana had and dropped.
+var removedSections = map[string]removed{
+	// setting.go readSessionConfig logs "[Removed] Session setting was
+	// removed in v6.2, use remote_cache option instead".
+	"session": {"removed in Grafana 6.2", "login sessions are kept in Grafana's database and tuned in [auth]; [remote_cache] replaces the session providers"},
+	// Replaced by dashboard provisioning.
+	"dashboards.json": {"no longer read", "dashboard files are loaded by a dashboard provider: provisioning/dashboards/*.yaml with options.path"},
+}
+
+// editDistance is the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions and transpositions of adjacent
+// runes), compared case-insensitively.
+func editDistance(a, b string) int {
+	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// nearest returns the candidate closest to s within a distance of 1 for
+// names up to 4 runes and 2 for longer ones, the first in candidate order
+// on ties; "" when none is close enough.
+func nearest(s string, candidates []string) string {
+	limit := 2
+	if len([]rune(s)) <= 4 {
+		limit = 1
+	}
+	best, bestD := "", limit+1
+	for _, c := range candidates {
+		if c == s {
+			continue
+		}
+		if d := editDistance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// sameButCase returns the candidate equal to s but for letter case.
+func sameButCase(s string, candidates []string) string {
+	for _, c := range candidates {
+		if c != s && strings.EqualFold(c, s) {
+			return c
+		}
+	}
+	return ""
+}
+
+// parentKey returns the parent section of section that has key, as go-ini's
+// Section.GetKey finds it ("a.b.c" → "a.b" → "a"), "" when none has it.
+func parentKey(section, key string, has func(section, key string) bool) string {
+	for s := section; ; {
+		i := strings.LastIndexByte(s, '.')
+		if i < 0 {
+			return ""
+		}
+		s = s[:i]
+		if has(s, key) {
+			return s
+		}
+	}
+}

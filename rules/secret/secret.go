@@ -1,0 +1,396 @@
+// Package secret holds the rule about credentials written literally in a
+// stack's configuration: grafana.ini, the GF_* variables of a compose file,
+// and datasource provisioning. Its messages never contain the value.
+package secret
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/provisioning"
+	"github.com/grafanalint/grafanalint/rules"
+)
+
+// Rules returns the secret rules.
+func Rules() []*rules.Rule { return []*rules.Rule{Plaintext} }
+
+// Plaintext reports credentials written literally.
+var Plaintext = &rules.Rule{
+	ID:       "secret/plaintext",
+	Severity: rules.Warning,
+	Summary:  "a password, token or client secret written literally in grafana.ini, a compose file's GF_* variables or provisioning; the value is never printed",
+	Doc: rules.Doc{
+		What: "Reports a credential written as a literal value instead of a reference: in grafana.ini " +
+			"(`[security] admin_password` and `secret_key`, `[database] password` or a password inside " +
+			"`[database] url`, `[smtp] password`, `[live] ha_engine_password`, `[server] cert_pass`, " +
+			"`client_secret` of every `[auth.*]` section, the alerting and remote cache passwords, tokens of " +
+			"`[grafana_com]`, `[rendering] renderer_token`, …); in the `environment:` of a compose file's " +
+			"Grafana service (`GF_SECURITY_ADMIN_PASSWORD=…` — env files are where such values belong, so " +
+			"they are not reported); and in datasource provisioning (every `secureJsonData` value except the " +
+			"public TLS certificates, the deprecated top-level `password` and `basicAuthPassword`, and " +
+			"`jsonData` keys that name a credential). Empty values, references (`$__file{…}`, `$__env{…}`, " +
+			"`${VAR}`, and `$VAR` in provisioning and compose) and template placeholders (`{{ … }}`) are not " +
+			"reported. Grafana's well-known default `secret_key` and the default admin password get their " +
+			"own message. The finding spans the value so that output formats can mask it; no message contains it.",
+		Why: "A credential committed with the configuration is readable by everyone with access to the " +
+			"repository, its forks and its history, and it cannot be rotated without a commit. Grafana " +
+			"expands `$__file{path}` and `$__env{VAR}` (and `${VAR}`) in grafana.ini and in provisioning " +
+			"files (GRAFANA.md §4–5), so the value can live in a Docker/Kubernetes secret instead. " +
+			"`secret_key` encrypts the datasource secrets stored in Grafana's database: with the default " +
+			"`SW2YcwTIb9zpOOhoPsMm`, published in defaults.ini, anyone holding a copy of the database can " +
+			"decrypt them. `jsonData` and the deprecated top-level `password`/`basicAuthPassword` are " +
+			"stored unencrypted and returned by the datasource API to anyone who can read the datasource.",
+		Bad: []rules.Example{{Path: "grafana/grafana.ini", Content: "[security]\nadmin_password = hunter2\n"},
+			{Path: "grafana/provisioning/datasources/ds.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Postgres\n    type: postgres\n    url: db:5432\n    user: grafana\n    secureJsonData:\n      password: hunter2\n"}},
+		Good: []rules.Example{{Path: "grafana/grafana.ini", Content: "[security]\nadmin_password = $__file{/run/secrets/grafana_admin_password}\n"},
+			{Path: "grafana/provisioning/datasources/ds.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Postgres\n    type: postgres\n    url: db:5432\n    user: grafana\n    secureJsonData:\n      password: $__env{POSTGRES_PASSWORD}\n"}},
+		Fix: "Move the value out of the repository and reference it: `$__file{/run/secrets/name}` or " +
+			"`$__env{NAME}` in grafana.ini and provisioning, a `GF_<SECTION>_<KEY>__FILE` variable or an env " +
+			"file for the Docker image. Rotate a credential that was committed. For `secret_key`, set your " +
+			"own random key before the first start (changing it later needs a re-encryption).",
+	},
+	Check: check,
+}
+
+// defaultSecretKey is Grafana's published default [security] secret_key.
+const defaultSecretKey = "SW2YcwTIb9zpOOhoPsMm"
+
+// iniSecrets are the grafana.ini keys that hold credentials, by section
+// (grafana/grafana conf/defaults.ini).
+var iniSecrets = map[string][]string{
+	"security":                              {"admin_password", "secret_key"},
+	"database":                              {"password"},
+	"smtp":                                  {"password"},
+	"live":                                  {"ha_engine_password"},
+	"server":                                {"cert_pass"},
+	"metrics":                               {"basic_auth_password"},
+	"remote_cache":                          {"password"},
+	"remote.alertmanager":                   {"password"},
+	"unified_alerting":                      {"ha_redis_password", "ha_redis_sentinel_password"},
+	"unified_alerting.state_history":        {"loki_basic_auth_password"},
+	"unified_alerting.notification_history": {"loki_basic_auth_password"},
+	"grafana_com":                           {"sso_api_token", "proxy_token"},
+	"rendering":                             {"renderer_token"},
+	"nats":                                  {"token"},
+	"cloud_migration":                       {"gcom_api_token"},
+	"azure":                                 {"user_identity_client_secret"},
+	"external_image_storage.s3":             {"secret_key"},
+	"external_image_storage.webdav":         {"password"},
+	"external_image_storage.azure_blob":     {"account_key"},
+	"provisioning":                          {"loki_password"},
+	"datasources.ip_range_security":         {"secret_key"},
+}
+
+// IsIniSecret reports whether section.key of grafana.ini holds a
+// credential: a key listed for its section, client_secret of any [auth.*]
+// section, secret_key of a [secrets_manager.encryption.*] provider, or a
+// key of a [plugin.*] section whose name says it is a credential.
+func IsIniSecret(section, key string) bool {
+	for _, k := range iniSecrets[section] {
+		if k == key {
+			return true
+		}
+	}
+	switch {
+	case strings.HasPrefix(section, "auth.") && key == "client_secret":
+		return true
+	case strings.HasPrefix(section, "secrets_manager.encryption.") && key == "secret_key":
+		return true
+	case strings.HasPrefix(section, "plugin."):
+		return credentialName(key)
+	}
+	return false
+}
+
+// notCredential are name endings that say a key holds something about a
+// credential rather than the credential (a URL, a file, a switch, a limit).
+var notCredential = regexp.MustCompile(`(?i)(url|uri|file|path|hint|name|type|attribute|timeout|enabled|policy|days|minutes|seconds|ms|limit|live|audience|header|length|id|expiration|lifetime|field|mode|method)$`)
+
+// credentialName reports whether a key name (ini key, YAML key) names a
+// credential: model.IsSecretKey without names that only describe one
+// (tokenUri, password_hint, use_refresh_token, …).
+func credentialName(key string) bool {
+	if !model.IsSecretKey(key) {
+		return false
+	}
+	k := strings.ReplaceAll(key, "_", "")
+	if notCredential.MatchString(k) {
+		return false
+	}
+	l := strings.ToLower(k)
+	return !strings.HasPrefix(l, "use") && !strings.HasPrefix(l, "enable") && !strings.HasPrefix(l, "validate") && !strings.HasPrefix(l, "disable")
+}
+
+// literal reports whether v is a literal credential: not empty, not a
+// reference Grafana (or compose, or a template engine) replaces, not a
+// boolean or number.
+func literal(v string, dynamic bool) bool {
+	t := strings.TrimSpace(v)
+	if t == "" || dynamic {
+		return false
+	}
+	if strings.Contains(t, "{{") && strings.Contains(t, "}}") || strings.Contains(t, "{%") {
+		return false
+	}
+	switch strings.ToLower(t) {
+	case "true", "false", "null", "~":
+		return false
+	}
+	return !placeholder(t)
+}
+
+// placeholder reports values that only stand for a credential: no letter
+// or digit at all ("...", "***", "-") or an angle-bracket placeholder
+// ("<password>").
+func placeholder(v string) bool {
+	if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") {
+		return true
+	}
+	return strings.IndexFunc(v, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0
+}
+
+// publicHeaders are HTTP headers whose value identifies rather than
+// authenticates (a tenant, a content type): a secureJsonData
+// httpHeaderValueN for them is no credential.
+var publicHeaders = map[string]bool{"x-scope-orgid": true, "accept": true, "content-type": true, "user-agent": true, "x-grafana-org-id": true}
+
+// headerName returns the jsonData.httpHeaderNameN paired with a
+// secureJsonData.httpHeaderValueN field, "" when there is none.
+func headerName(ds *model.Datasource, path string) string {
+	n, ok := strings.CutPrefix(path, "secureJsonData.httpHeaderValue")
+	if !ok {
+		return ""
+	}
+	for _, f := range ds.Fields {
+		if f.Path == "jsonData.httpHeaderName"+n {
+			return f.Value.V
+		}
+	}
+	return ""
+}
+
+func check(c *rules.Context) {
+	checkIni(c)
+	checkEnv(c)
+	checkProvisioning(c)
+}
+
+// valueSpan is where a finding on an ini value points: the value, through
+// any inline comment go-ini cut off it, so that a masked excerpt hides the
+// whole credential.
+func valueSpan(k *model.IniKey) (model.Pos, model.Pos) {
+	end := k.Value.End
+	if k.Comment.IsSet() && k.Comment.End.IsValid() {
+		end = k.Comment.End
+	}
+	return k.Value.Pos, end
+}
+
+func sectionKey(section, key string) string {
+	if section == "" {
+		return key
+	}
+	return "[" + section + "] " + key
+}
+
+func checkIni(c *rules.Context) {
+	s := c.Stack.Settings
+	if s == nil || s.File == nil {
+		return
+	}
+	for _, sec := range s.File.Sections {
+		for _, k := range sec.Keys {
+			section, key := k.Section, k.Name.V
+			v := k.Value.V
+			entity := "ini:" + strings.TrimPrefix(section+"."+key, ".")
+			pos, end := valueSpan(k)
+			f := rules.Finding{Pos: pos, End: end, Entity: entity, Key: "ini:" + section + "." + key}
+			switch {
+			case section == "database" && key == "url":
+				if !urlHasPassword(v) || grafanaini.IsDynamic(v) {
+					continue
+				}
+				f.Message = "[database] url carries a password in plain text: move the password to [database] password with $__file{…} or $__env{…}, or set the whole URL with $__env{…} (GF_DATABASE_URL__FILE for the Docker image)"
+			case IsIniSecret(section, key):
+				if !literal(v, grafanaini.IsDynamic(v)) || (section == "rendering" && v == "-") {
+					continue
+				}
+				f.Message = iniMessage(section, key, v)
+			default:
+				continue
+			}
+			c.Report(f)
+		}
+	}
+}
+
+// bareVar matches a whole value that is a shell-style $VAR, which
+// grafana.ini does not expand.
+var bareVar = regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*$`)
+
+func iniMessage(section, key, v string) string {
+	name := sectionKey(section, key)
+	switch {
+	case bareVar.MatchString(v):
+		return fmt.Sprintf("%s is a bare $VAR reference, which grafana.ini does not expand: Grafana uses the text itself as the credential; write ${VAR} or $__env{VAR} (or $__file{path})", name)
+	case section == "security" && key == "secret_key" && v == defaultSecretKey:
+		return "[security] secret_key is the well-known default key published in Grafana's defaults.ini: anyone with a copy of the database can decrypt the datasource secrets it encrypts; generate a random key and reference it with $__file{…} or $__env{…} before the first start"
+	case section == "security" && key == "admin_password" && v == "admin":
+		return "[security] admin_password is Grafana's default admin password, written in plain text: anyone can log in as admin until it is changed; reference a secret with $__file{…} or $__env{…}"
+	}
+	return fmt.Sprintf("%s is written in plain text: anyone with the repository can read it; reference it with $__file{/run/secrets/…} or $__env{…} instead", name)
+}
+
+// urlHasPassword reports whether a URL carries a password in its user
+// info (mysql://user:pass@host/db).
+func urlHasPassword(v string) bool {
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil || u.User == nil {
+		return false
+	}
+	p, ok := u.User.Password()
+	return ok && literal(p, false) && !strings.HasPrefix(p, "$")
+}
+
+// envSecret returns the grafana.ini setting a GF_* variable sets (its
+// Matched "section.key", where the section may hold dots itself) and
+// whether that setting holds a credential.
+func envSecret(s *model.Settings, ev *model.EnvVar) (section, key string, ok bool) {
+	if ev.Matched == "" {
+		return "", "", false
+	}
+	section, key = "", ev.Matched
+	for i := len(ev.Matched) - 1; i > 0; i-- {
+		if ev.Matched[i] == '.' && s.Get(ev.Matched[:i], ev.Matched[i+1:]) != nil {
+			section, key = ev.Matched[:i], ev.Matched[i+1:]
+			break
+		}
+	}
+	return section, key, IsIniSecret(section, key) || (section == "database" && key == "url")
+}
+
+// composeRef matches compose interpolation: $VAR, ${VAR}, ${VAR:-x}, …
+var composeRef = regexp.MustCompile(`\$(\{|[A-Za-z_])`)
+
+// checkEnv reports credentials given literally to Grafana in a compose
+// file's environment. Env files are where compose users keep such values
+// (out of the committed compose file), so their variables are not reported.
+func checkEnv(c *rules.Context) {
+	s := c.Stack.Settings
+	if s == nil {
+		return
+	}
+	for i := range s.Env {
+		ev := &s.Env[i]
+		if !ev.Pos.IsValid() || ev.Value == "" {
+			continue
+		}
+		if f := c.Model.File(ev.Pos.File); f == nil || f.Kind != model.KindCompose {
+			continue
+		}
+		section, key, ok := envSecret(s, ev)
+		if !ok || composeRef.MatchString(strings.ReplaceAll(ev.Value, "$$", "")) || !literal(ev.Value, grafanaini.IsDynamic(ev.Value)) {
+			continue
+		}
+		if section == "database" && key == "url" && !urlHasPassword(ev.Value) {
+			continue
+		}
+		msg := fmt.Sprintf("%s gives %s in plain text in the compose file: anyone with the repository can read it; put it in an env file kept out of the repository, use %s__FILE with a Docker secret, or interpolate it (${VAR})",
+			ev.Name, sectionKey(section, key), ev.Name)
+		switch {
+		case section == "security" && key == "secret_key" && ev.Value == defaultSecretKey:
+			msg = fmt.Sprintf("%s sets [security] secret_key to the well-known default key published in Grafana's defaults.ini: anyone with a copy of the database can decrypt the datasource secrets it encrypts; generate a random key and pass it with %s__FILE", ev.Name, ev.Name)
+		case section == "security" && key == "admin_password" && ev.Value == "admin":
+			msg = fmt.Sprintf("%s sets Grafana's default admin password in plain text: anyone can log in as admin until it is changed; pass a secret with %s__FILE or from an env file", ev.Name, ev.Name)
+		}
+		pos, end := envValueSpan(c.Model, ev)
+		c.Report(rules.Finding{Pos: pos, End: end, Entity: "env:" + ev.Name, Key: "env:" + ev.Name, Message: msg})
+	}
+}
+
+// envValueSpan locates a compose variable's value: the model records only
+// where its name is, so the value is looked up on the name's line after it
+// (- NAME=value, NAME: value, quoted or not). When it is not there (a
+// value spanning lines, escapes) the span runs from the name to the end of
+// the line, so that a masked excerpt still hides the value.
+func envValueSpan(m *model.Model, ev *model.EnvVar) (model.Pos, model.Pos) {
+	pos := ev.Pos
+	if ev.ValuePos.IsValid() {
+		pos = ev.ValuePos
+		return pos, model.Pos{File: pos.File, Line: pos.Line, Col: pos.Col + len([]rune(ev.Value))}
+	}
+	f := m.File(pos.File)
+	if f == nil || pos.Line < 1 || pos.Line > len(f.Lines) {
+		return pos, model.Pos{}
+	}
+	line := []rune(f.Lines[pos.Line-1])
+	lineEnd := model.Pos{File: pos.File, Line: pos.Line, Col: len(line) + 1}
+	from := pos.Col - 1 + len([]rune(ev.Name))
+	if from > len(line) {
+		return pos, lineEnd
+	}
+	rest := string(line[from:])
+	i := strings.Index(rest, ev.Value)
+	if i < 0 || strings.TrimLeft(rest[:i], " \t=:\"'") != "" {
+		return pos, lineEnd
+	}
+	col := from + len([]rune(rest[:i])) + 1
+	return model.Pos{File: pos.File, Line: pos.Line, Col: col}, model.Pos{File: pos.File, Line: pos.Line, Col: col + len([]rune(ev.Value))}
+}
+
+// publicSecure are secureJsonData keys that hold public material.
+var publicSecure = map[string]bool{"tlsCACert": true, "tlsClientCert": true}
+
+func checkProvisioning(c *rules.Context) {
+	for _, df := range c.Stack.DatasourceFiles {
+		for _, ds := range df.Datasources {
+			for _, fl := range ds.Fields {
+				what := ""
+				last := fl.Path[strings.LastIndexAny(fl.Path, ".]")+1:]
+				switch {
+				case strings.HasPrefix(fl.Path, "secureJsonData."):
+					if publicSecure[last] || publicHeaders[strings.ToLower(strings.TrimSpace(headerName(ds, fl.Path)))] {
+						continue
+					}
+					what = fmt.Sprintf("secureJsonData.%s is written in plain text in the provisioning file", strings.TrimPrefix(fl.Path, "secureJsonData."))
+				case fl.Path == "password" || fl.Path == "basicAuthPassword":
+					what = fmt.Sprintf("%s (deprecated top-level key) is written in plain text and stored unencrypted: move it to secureJsonData.%s", fl.Key.V, fl.Path)
+				case strings.HasPrefix(fl.Path, "jsonData.") && credentialName(last):
+					what = fmt.Sprintf("jsonData.%s looks like a credential: jsonData is stored unencrypted and returned to anyone who can read the datasource; move it to secureJsonData", strings.TrimPrefix(fl.Path, "jsonData."))
+				default:
+					continue
+				}
+				if !fl.Value.IsSet() || !literal(fl.Value.V, fl.Dynamic || provisioning.IsDynamic(fl.Value.V)) {
+					continue
+				}
+				if isNumberOrBool(fl.Value.V) && !strings.HasPrefix(fl.Path, "secureJsonData.") {
+					continue
+				}
+				c.Report(rules.Finding{
+					Pos: fl.Value.Pos, End: fl.Value.End, Entity: dsEntity(ds), Key: "field:" + fl.Path,
+					Message: fmt.Sprintf("datasource %q: %s; reference it with $__env{…} or $__file{…} (provisioning expands them) so the value stays out of the repository", ds.Name.V, what),
+				})
+			}
+		}
+	}
+}
+
+func isNumberOrBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off":
+		return true
+	}
+	return strings.Trim(v, "0123456789.-+") == ""
+}
+
+func dsEntity(ds *model.Datasource) string {
+	if ds.UID.V != "" {
+		return "datasource:" + ds.UID.V
+	}
+	return "datasource:" + ds.Name.V
+}
