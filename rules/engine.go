@@ -122,7 +122,7 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		kept = append(kept, f)
 	}
 	if level := levelOf(UnusedIgnore, opts.Levels); level != Off && slices.Contains(all, UnusedIgnore) {
-		kept = append(kept, sup.unused(m, all, opts.Levels, ran, level)...)
+		kept = append(kept, sup.unused(m, all, ran, level)...)
 	}
 	res.Findings = Sort(kept)
 	for s := range skipped {

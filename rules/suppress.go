@@ -12,7 +12,7 @@ import (
 // name and every exclusion that suppressed nothing. Ignores naming a rule
 // that is switched off in this run are left alone (they may match when it
 // is on); ignores naming no known rule are always reported.
-func (s *suppressor) unused(m *model.Model, all []*Rule, levels map[string]Severity, ran map[string]bool, level Severity) []Finding {
+func (s *suppressor) unused(m *model.Model, all []*Rule, ran map[string]bool, level Severity) []Finding {
 	known := func(name string) (exists, active bool) {
 		for _, r := range all {
 			if ruleMatches(name, r.ID) {

@@ -12,23 +12,13 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/nginx"
 )
 
-// load parses config text (written to nginx.conf in a temporary tree, with
-// extra files) through parsers/nginx and fails the test on any problem.
-func load(t testing.TB, text string, extra ...string) *model.NginxConfig {
+// load parses config text (written to nginx.conf in a temporary tree)
+// through parsers/nginx and fails the test on any problem.
+func load(t testing.TB, text string) *model.NginxConfig {
 	t.Helper()
 	dir := t.TempDir()
-	write := func(name, body string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("nginx.conf", text)
-	for i := 0; i+1 < len(extra); i += 2 {
-		write(extra[i], extra[i+1])
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	cfg, problems := nginx.Load(filepath.Join(dir, "nginx.conf"), nginx.Options{Root: dir})
 	for _, p := range problems {
@@ -147,14 +137,20 @@ func loadCorpus(t testing.TB, rel string) *model.NginxConfig {
 func corpusNginxFiles(t testing.TB, dir string) []string {
 	t.Helper()
 	var out []string
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			// Unreadable entries are skipped, not fatal.
+			t.Logf("corpus: skipping %s: %v", p, err)
+			return nil
+		}
+		if d.IsDir() {
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
 		b, err := os.ReadFile(p)
 		if err != nil {
+			t.Logf("corpus: skipping %s: %v", p, err)
 			return nil
 		}
 		text := string(b)
@@ -165,6 +161,9 @@ func corpusNginxFiles(t testing.TB, dir string) []string {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 

@@ -11,14 +11,14 @@ import (
 type Inheritance int
 
 const (
-	// InheritScalar: the nearest level that sets the directive wins
+	// InheritScalar means the nearest level that sets the directive wins
 	// (proxy_http_version, proxy_read_timeout, proxy_buffering, …).
 	InheritScalar Inheritance = iota
-	// InheritArray: the whole list comes from the nearest level that has at
+	// InheritArray means the whole list comes from the nearest level that has at
 	// least one directive of the group; one directive at a level drops
 	// every outer one (proxy_set_header, add_header, proxy_hide_header, …).
 	InheritArray
-	// InheritNone: the directive acts only at the level it is written at
+	// InheritNone means the directive acts only at the level it is written at
 	// (rewrite-module directives, content handlers such as proxy_pass).
 	InheritNone
 )

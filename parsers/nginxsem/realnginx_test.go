@@ -2,6 +2,7 @@ package nginxsem
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -43,7 +44,12 @@ func startBackend(t *testing.T) *backend {
 		w.Header().Set("X-Backend-URI", r.RequestURI)
 		fmt.Fprint(w, "backend")
 	})}
-	go srv.Serve(ln)
+	go func() {
+		// Close (at cleanup) makes Serve return http.ErrServerClosed.
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Log("backend:", err)
+		}
+	}()
 	t.Cleanup(func() { srv.Close() })
 	return b
 }
@@ -96,8 +102,10 @@ http {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		if err := cmd.Process.Kill(); err != nil {
+			t.Log("kill nginx:", err)
+		}
+		_ = cmd.Wait() // reports the kill above
 	})
 	for i := 0; ; i++ {
 		c, err := net.Dial("tcp", addr)
@@ -115,7 +123,8 @@ http {
 }
 
 // get sends "GET target" with the given headers as raw HTTP/1.1 (so the
-// request target reaches nginx exactly as written).
+// request target reaches nginx exactly as written). The body has been read
+// into the X-Test-Body header and closed; closing it again is harmless.
 func get(t *testing.T, addr, target string, headers ...string) *http.Response {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
@@ -209,6 +218,7 @@ func TestRealNginxSelect(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp := get(t, addr, uri)
+		resp.Body.Close()
 		got := resp.Header.Get("X-Test-Body")
 		want := "-"
 		if l := m.Location(); l != nil {
@@ -232,8 +242,9 @@ func TestRealNginxSelect(t *testing.T) {
 	}
 	// Auto-redirect to the proxied location with the slash.
 	resp := get(t, addr, "/grafana?x=1")
+	defer resp.Body.Close()
 	m, _ := Select(s, "/grafana?x=1")
-	if resp.StatusCode != 301 || m.Redirect == nil {
+	if resp.StatusCode != http.StatusMovedPermanently || m.Redirect == nil {
 		t.Errorf("/grafana: nginx %d, Select redirect %v", resp.StatusCode, m.Redirect)
 	}
 	r, err := Follow(s, "/grafana?x=1")
@@ -293,6 +304,7 @@ server {
 			t.Fatal(err)
 		}
 		resp := get(t, addr, uri, "X-Probe", probe)
+		resp.Body.Close()
 		req := be.request(probe)
 		if r.Return != nil {
 			if resp.StatusCode != r.Return.Code {
@@ -357,7 +369,7 @@ server {
 		if err != nil {
 			t.Fatal(err)
 		}
-		get(t, tc.addr, tc.uri, "X-Probe", probe, "Upgrade", "client-upgrade", "X-Outer", "client-outer")
+		get(t, tc.addr, tc.uri, "X-Probe", probe, "Upgrade", "client-upgrade", "X-Outer", "client-outer").Body.Close()
 		req := be.request(probe)
 		if req == nil {
 			t.Fatalf("%s: backend got nothing", tc.uri)
@@ -421,7 +433,9 @@ server { location / { proxy_set_header Connection $connection_upgrade; proxy_pas
 		dir := t.TempDir()
 		conf := fmt.Sprintf("pid %[1]s/nginx.pid; error_log %[1]s/error.log; events {} http { %[2]s }", dir, tc.body)
 		path := filepath.Join(dir, "nginx.conf")
-		os.WriteFile(path, []byte(conf), 0o644)
+		if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		out, _ := exec.Command(bin, "-t", "-p", dir, "-c", path).CombinedOutput()
 		nginxSays := ""
 		if m := unknownVar.FindSubmatch(out); m != nil {

@@ -139,10 +139,10 @@ func (s *source) nodeStart(n *yaml.Node) int {
 // skipSpace skips blanks, line breaks and comments from off.
 func (s *source) skipSpace(off int) int {
 	for off < len(s.src) {
-		switch c := s.src[off]; {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+		switch s.src[off] {
+		case ' ', '\t', '\r', '\n':
 			off++
-		case c == '#':
+		case '#':
 			for off < len(s.src) && s.src[off] != '\n' && s.src[off] != '\r' {
 				off++
 			}

@@ -275,7 +275,7 @@ func TestNearest(t *testing.T) {
 	keys := []string{"http_port", "http_addr", "protocol", "domain", "root_url"}
 	for in, want := range map[string]string{
 		"http_prot": "http_port", "root_ulr": "root_url", "domian": "domain", "HTTP_PORT": "http_port",
-		"protocl": "protocol", "port": "", "rooturl": "root_url", "instrumentations": "",
+		"protocl": "protocol", "port": "", "rooturl": "root_url", "instrumentations": "", //nolint:misspell // deliberate typo input
 	} {
 		if got := nearest(in, keys); got != want {
 			t.Errorf("nearest(%q) = %q, want %q", in, got, want)

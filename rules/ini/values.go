@@ -1,6 +1,7 @@
 package ini
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -76,7 +77,8 @@ func parsesAsURL(what string) func(string) (string, string) {
 
 // urlError is url.Parse's error without the repeated URL.
 func urlError(err error) string {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err.Error()
 	}
 	return err.Error()
@@ -254,7 +256,7 @@ func checkCycles(c *rules.Context, s *model.Settings) {
 // an Unresolved entry that names one is part of a cycle.
 func resolvable(s *model.Settings, st *model.Setting, ref string) bool {
 	for sec := st.Section; ; {
-		if _, ok := s.Sections[sec][ref]; ok && !(sec == st.Section && ref == st.Key) {
+		if _, ok := s.Sections[sec][ref]; ok && (sec != st.Section || ref != st.Key) {
 			return true
 		}
 		i := strings.LastIndexByte(sec, '.')
