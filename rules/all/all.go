@@ -10,7 +10,9 @@ import (
 	"github.com/grafanalint/grafanalint/rules/live"
 	"github.com/grafanalint/grafanalint/rules/parse"
 	"github.com/grafanalint/grafanalint/rules/provisioning"
+	"github.com/grafanalint/grafanalint/rules/proxy"
 	"github.com/grafanalint/grafanalint/rules/secret"
+	"github.com/grafanalint/grafanalint/rules/server"
 )
 
 // Rules returns every registered rule.
@@ -21,6 +23,8 @@ func Rules() []*rules.Rule {
 	out = append(out, dashboard.Rules()...)
 	out = append(out, channel.Rules()...)
 	out = append(out, live.Rules()...)
+	out = append(out, proxy.Rules()...)
+	out = append(out, server.Rules()...)
 	out = append(out, ini.Rules()...)
 	out = append(out, provisioning.Rules()...)
 	out = append(out, secret.Rules()...)

@@ -1,0 +1,912 @@
+package proxy_test
+
+// This file checks the proxy rules against the real thing: for each
+// fixture case whose nginx config fronts Grafana, it starts Debian's nginx
+// with that config (listen ports, hosts and TLS rewritten for a loopback
+// test, everything that decides the verdict kept), points the Grafana
+// upstream at an in-process server that answers the Live WebSocket
+// handshake the way Grafana does, connects to the Live path through nginx
+// as a logged-in browser on the server's public origin would, and compares
+// the outcome with what the rules' findings predict for that case.
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/sha1"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/grafanalint/grafanalint/parsers/discover"
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/nginxsem"
+	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/proxy"
+	"github.com/grafanalint/grafanalint/rules/proxy/fronting"
+	"github.com/grafanalint/grafanalint/rules/server"
+)
+
+// e2eHints is a case's optional e2e.yaml.
+type e2eHints struct {
+	// Skip names why the case cannot run end to end.
+	Skip string `yaml:"skip"`
+	// Status overrides the predicted outcome (a status code; 0 for "nginx
+	// does not start").
+	Status *int `yaml:"status"`
+}
+
+// caseConfig is a fixture case's optional case.yaml (as the fixture
+// harness reads it).
+type caseConfig struct {
+	GrafanaVersion string   `yaml:"grafana_version"`
+	Env            []string `yaml:"env"`
+}
+
+// nginxBinary finds nginx, or skips (fails under CI=true).
+func nginxBinary(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("nginx"); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
+		return "/usr/sbin/nginx"
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("nginx not found on PATH or at /usr/sbin/nginx; CI installs nginx-light (.ci/run)")
+	}
+	t.Skip("nginx not found on PATH or at /usr/sbin/nginx")
+	return ""
+}
+
+func TestLiveThroughRealNginx(t *testing.T) {
+	bin := nginxBinary(t)
+	root := filepath.Join("..", "..", "testdata", "rules")
+	var dirs []string
+	for _, pat := range []string{"proxy/*/*", "server/*/*", "live/worker-connections/*"} {
+		m, _ := filepath.Glob(filepath.Join(root, pat))
+		dirs = append(dirs, m...)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no fixture cases found")
+	}
+	ran := 0
+	var mu sync.Mutex
+	t.Run("cases", func(t *testing.T) {
+		for _, dir := range dirs {
+			rel, _ := filepath.Rel(root, dir)
+			t.Run(filepath.ToSlash(rel), func(t *testing.T) {
+				t.Parallel()
+				if runCase(t, bin, dir) {
+					mu.Lock()
+					ran++
+					mu.Unlock()
+				}
+			})
+		}
+	})
+	if ran < 10 {
+		t.Errorf("only %d fixture cases ran against nginx; expected most proxy fixtures to front Grafana", ran)
+	}
+}
+
+// outcome is what happened to one Live handshake.
+type outcome struct {
+	// status is the HTTP status the client got (0: no response, e.g. 444
+	// or nginx not running).
+	status int
+	// grafana and other say which backend saw the request.
+	grafana, other bool
+	// noStart is set when nginx refused the configuration.
+	noStart bool
+	detail  string
+}
+
+// prediction is what the findings say will happen.
+type prediction struct {
+	noStart bool
+	// notGrafana: the request must not reach Grafana (blocked, routed
+	// elsewhere); status is then only required not to be 101.
+	notGrafana bool
+	status     int
+	why        string
+}
+
+func runCase(t *testing.T, bin, dir string) bool {
+	var hints e2eHints
+	if b, err := os.ReadFile(filepath.Join(dir, "e2e.yaml")); err == nil {
+		if err := yaml.Unmarshal(b, &hints); err != nil {
+			t.Fatalf("e2e.yaml: %v", err)
+		}
+	}
+	if hints.Skip != "" {
+		t.Skip(hints.Skip)
+	}
+	var cc caseConfig
+	if b, err := os.ReadFile(filepath.Join(dir, "case.yaml")); err == nil {
+		if err := yaml.Unmarshal(b, &cc); err != nil {
+			t.Fatalf("case.yaml: %v", err)
+		}
+	}
+	opts := discover.Options{Paths: []string{"."}, WorkDir: dir}
+	for _, kv := range cc.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		opts.Env = append(opts.Env, model.EnvVar{Name: k, Value: v})
+	}
+	m, err := discover.Load(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := rules.CurrentGrafana
+	if cc.GrafanaVersion != "" {
+		if version, err = rules.ParseVersion(cc.GrafanaVersion); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := append(proxy.Rules(), server.Rules()...)
+	findings := rules.Run(m, all, rules.Options{Version: version}).Findings
+	var st *model.Stack
+	var fs *fronting.Server
+	for _, s := range m.Stacks {
+		for _, srv := range fronting.Analyze(s).Servers {
+			if fs == nil && srv.Live != nil && srv.Live.Verdict != fronting.Unknown {
+				st, fs = s, srv
+			}
+		}
+	}
+	if fs == nil {
+		t.Skip("no server of this case fronts Grafana on a known Live path")
+	}
+	pred := predict(findings, fs)
+	if hints.Status != nil {
+		pred = prediction{status: *hints.Status, noStart: *hints.Status == 0, why: "e2e.yaml"}
+	}
+	got := run(t, bin, st, fs, version)
+	t.Logf("predicted %s; got %s", pred, got)
+	if !agrees(pred, got) {
+		var lines []string
+		for _, f := range findings {
+			lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
+		}
+		t.Errorf("%s: the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, pred, got, strings.Join(lines, "\n"))
+	}
+	return true
+}
+
+func (p prediction) String() string {
+	switch {
+	case p.noStart:
+		return "nginx refusing to start (" + p.why + ")"
+	case p.notGrafana:
+		return "the handshake not reaching Grafana (" + p.why + ")"
+	}
+	return fmt.Sprintf("status %d (%s)", p.status, p.why)
+}
+
+func (o outcome) String() string {
+	if o.noStart {
+		return "nginx refusing to start: " + o.detail
+	}
+	return fmt.Sprintf("status %d (grafana backend reached: %v, other backend: %v) %s", o.status, o.grafana, o.other, o.detail)
+}
+
+func agrees(p prediction, o outcome) bool {
+	switch {
+	case p.noStart || o.noStart:
+		return p.noStart == o.noStart
+	case p.notGrafana:
+		return !o.grafana && o.status != 101
+	}
+	return o.status == p.status
+}
+
+// predict derives the expected outcome from the findings of one server,
+// in the order Grafana's server applies its checks: Go's HTTP server (two
+// Host headers), the CSRF middleware, the sub-path redirect and router,
+// then the WebSocket handshake (Connection, Upgrade, origin).
+func predict(fs []rules.Finding, s *fronting.Server) prediction {
+	live := s.Live
+	livePath := ""
+	if live.Location != nil {
+		livePath = live.Location.Path.V
+	}
+	has := func(rule string, sev rules.Severity, keyPrefix string) bool {
+		for _, f := range fs {
+			if f.Rule == rule && f.Severity == sev && strings.HasPrefix(f.Key, keyPrefix) && (f.Entity == s.Entity() || f.Entity == "nginx:_" || !strings.HasPrefix(f.Entity, "nginx:")) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("proxy/undefined-variable", rules.Error, ""):
+		return prediction{noStart: true, why: "proxy/undefined-variable"}
+	case has("proxy/upstream-port", rules.Error, ""):
+		return prediction{noStart: true, why: "proxy/upstream-port"}
+	case has("proxy/missing-upgrade-header", rules.Info, "blocked:"):
+		return prediction{notGrafana: true, why: "Live blocked on purpose"}
+	case has("proxy/subpath-mismatch", rules.Error, "not-routed:"):
+		return prediction{notGrafana: true, why: "no location routes the Live path to Grafana"}
+	}
+	if live.Verdict != fronting.Reaches {
+		return prediction{notGrafana: true, why: "the route does not reach Grafana"}
+	}
+	if has("proxy/duplicate-header", rules.Warning, "header:host") && len(s.Config.Sem.Header(live.Location, "Host").Set) > 1 {
+		return prediction{status: 400, why: "two Host headers"}
+	}
+	if has("proxy/host-header", rules.Error, "csrf:"+livePath) {
+		return prediction{status: 403, why: "CSRF check (proxy/host-header error)"}
+	}
+	if has("proxy/subpath-mismatch", rules.Error, "sub-path-kept:") || has("proxy/live-path-rewritten", rules.Error, "") {
+		return prediction{status: 404, why: "path Grafana does not serve"}
+	}
+	if has("proxy/missing-connection-header", rules.Error, "") || has("proxy/missing-upgrade-header", rules.Error, "") {
+		return prediction{status: 400, why: "handshake headers"}
+	}
+	if has("proxy/host-header", rules.Warning, "origin:"+livePath) {
+		return prediction{status: 403, why: "Live origin check (proxy/host-header warning)"}
+	}
+	return prediction{status: 101, why: "no finding breaks the handshake"}
+}
+
+// target is where the test connects: the public origin of the server and
+// the Live path, as a browser would.
+type target struct {
+	scheme, host string
+	port         int
+	path         string
+}
+
+func (tg target) hostHeader() string {
+	if (tg.scheme == "http" && tg.port == 80) || (tg.scheme == "https" && tg.port == 443) {
+		return tg.host
+	}
+	return net.JoinHostPort(tg.host, strconv.Itoa(tg.port))
+}
+
+func (tg target) origin() string { return tg.scheme + "://" + tg.hostHeader() }
+
+// grafanaSettings are the settings the backend acts on, read from the
+// stack's effective settings independently of the rules' own reading.
+type grafanaSettings struct {
+	appURL           *url.URL
+	subPath          string
+	serveFromSubPath bool
+	allowedOrigins   []string
+	csrfTrusted      []string
+	csrfHeaders      []string
+	version          rules.Version
+}
+
+func readSettings(t *testing.T, s *model.Settings, v rules.Version) grafanaSettings {
+	g := grafanaSettings{version: v}
+	root := s.Value("server", "root_url")
+	if !strings.HasSuffix(root, "/") {
+		root += "/"
+	}
+	u, err := url.Parse(root)
+	if err != nil {
+		t.Skipf("root_url %q does not parse: Grafana would not start", root)
+	}
+	g.appURL = u
+	g.subPath = strings.TrimSuffix(u.Path, "/")
+	switch s.Value("server", "serve_from_sub_path") {
+	case "1", "t", "T", "true", "TRUE", "True", "y", "Y", "yes", "YES", "Yes", "on", "ON", "On":
+		g.serveFromSubPath = true
+	}
+	for _, o := range strings.Split(s.Value("live", "allowed_origins"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			g.allowedOrigins = append(g.allowedOrigins, o)
+		}
+	}
+	g.csrfTrusted = strings.Fields(s.Value("security", "csrf_trusted_origins"))
+	g.csrfHeaders = strings.Fields(s.Value("security", "csrf_additional_headers"))
+	return g
+}
+
+func run(t *testing.T, bin string, st *model.Stack, fs *fronting.Server, v rules.Version) outcome {
+	g := readSettings(t, st.Settings, v)
+	gb := &grafanaBackend{settings: g}
+	grafana := serve(t, gb)
+	other := &otherBackend{}
+	otherAddr := serve(t, other)
+
+	cfg := fs.Config.Config
+	ports := map[int]int{}
+	text := renderConfig(cfg, func(p int) int {
+		if ports[p] == 0 {
+			ports[p] = freePort(t)
+		}
+		return ports[p]
+	}, grafana, otherAddr)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	globals := fmt.Sprintf("daemon off; master_process off; pid %s/nginx.pid; error_log %s/error.log;", dir, dir)
+	if out, err := exec.Command(bin, "-t", "-q", "-p", dir, "-c", conf, "-g", globals).CombinedOutput(); err != nil {
+		return outcome{noStart: true, detail: strings.TrimSpace(string(out))}
+	}
+	tg := pickTarget(t, fs, g)
+	port := ports[tg.port]
+	if port == 0 {
+		t.Fatalf("no listener for the public port %d in\n%s", tg.port, text)
+	}
+	cmd := exec.Command(bin, "-p", dir, "-c", conf, "-g", globals)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for i := 0; ; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if i > 200 {
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Fatalf("nginx did not start: %s %s\n%s", stderr.String(), log, text)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	status, detail := handshake(t, addr, tg)
+	return outcome{status: status, grafana: gb.seen(), other: other.seen(), detail: detail}
+}
+
+// pickTarget chooses the public origin a browser uses: the server's first
+// named origin, else root_url's host on the server's first listen port.
+func pickTarget(t *testing.T, fs *fronting.Server, g grafanaSettings) target {
+	tg := target{path: g.subPath + "/api/live/ws"}
+	if len(fs.Origins) > 0 {
+		o := fs.Origins[0]
+		tg.scheme, tg.host, tg.port = o.Scheme, strings.ToLower(o.Host), o.Port
+		return tg
+	}
+	origins := nginxsem.PublicOrigins(fs.Server)
+	if len(origins) == 0 {
+		t.Fatal("server without origins")
+	}
+	tg.scheme, tg.port = origins[0].Scheme, origins[0].Port
+	tg.host = g.appURL.Hostname()
+	if tg.host == "" {
+		tg.host = "localhost"
+	}
+	return tg
+}
+
+// handshake sends a logged-in browser's WebSocket handshake and returns
+// the status (0 when the connection closes without an answer).
+func handshake(t *testing.T, addr string, tg target) (int, string) {
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	key := make([]byte, 16)
+	_, _ = rand.Read(key)
+	k := base64.StdEncoding.EncodeToString(key)
+	req := "GET " + tg.path + " HTTP/1.1\r\n" +
+		"Host: " + tg.hostHeader() + "\r\n" +
+		"Origin: " + tg.origin() + "\r\n" +
+		"Upgrade: websocket\r\n" +
+		"Connection: Upgrade\r\n" +
+		"Sec-WebSocket-Version: 13\r\n" +
+		"Sec-WebSocket-Key: " + k + "\r\n" +
+		"Cookie: grafana_session=e2e\r\n\r\n"
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return 0, "connection closed without an answer"
+		}
+		t.Fatalf("reading the handshake answer: %v", err)
+	}
+	defer resp.Body.Close()
+	detail := fmt.Sprintf("for %s %s with Origin %s", tg.hostHeader(), tg.path, tg.origin())
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		if got, want := resp.Header.Get("Sec-WebSocket-Accept"), acceptKey(k); got != want {
+			t.Errorf("101 with Sec-WebSocket-Accept %q, want %q", got, want)
+		}
+	} else {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		detail += fmt.Sprintf(": %q", strings.TrimSpace(string(body)))
+	}
+	return resp.StatusCode, detail
+}
+
+// acceptKey is RFC 6455's Sec-WebSocket-Accept for a key.
+func acceptKey(k string) string {
+	h := sha1.New()
+	h.Write([]byte(k + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func serve(t *testing.T, h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return ln.Addr().String()
+}
+
+// otherBackend stands for every upstream that is not Grafana.
+type otherBackend struct {
+	mu  sync.Mutex
+	hit bool
+}
+
+func (b *otherBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	b.hit = true
+	b.mu.Unlock()
+	fmt.Fprint(w, "not grafana")
+}
+
+func (b *otherBackend) seen() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.hit
+}
+
+// grafanaBackend answers as Grafana's HTTP server does for the Live
+// WebSocket of a logged-in user, in Grafana's order: web.Mux strips the
+// sub-path (serve_from_sub_path), the CSRF middleware
+// (pkg/middleware/csrf), SubPathRedirect (Grafana 10+), the router (404),
+// then centrifuge's gorilla/websocket Upgrader: Connection "upgrade" (400),
+// Upgrade "websocket" (400), GET (405), version 13 (400), the origin check
+// of pkg/services/live (403), the key (400), 101.
+type grafanaBackend struct {
+	settings grafanaSettings
+	mu       sync.Mutex
+	hit      bool
+}
+
+func (b *grafanaBackend) seen() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.hit
+}
+
+func (b *grafanaBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	b.hit = true
+	b.mu.Unlock()
+	g := b.settings
+	path := r.URL.Path
+	if g.serveFromSubPath && g.subPath != "" {
+		path = strings.TrimPrefix(path, g.subPath)
+	}
+	if err := b.csrf(r); err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
+	if g.serveFromSubPath && g.subPath != "" && g.version.AtLeast(10, 0) &&
+		!strings.HasPrefix(r.RequestURI, g.subPath) && !strings.HasPrefix(r.RequestURI, "/api") {
+		http.Redirect(w, r, g.appURL.String()+strings.TrimPrefix(r.RequestURI, "/"), http.StatusMovedPermanently)
+		return
+	}
+	if path != "/api/live/ws" {
+		http.Error(w, `{"message":"Not found"}`, http.StatusNotFound)
+		return
+	}
+	switch {
+	case !tokenListContainsValue(r.Header, "Connection", "upgrade"):
+		http.Error(w, "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header", http.StatusBadRequest)
+		return
+	case !tokenListContainsValue(r.Header, "Upgrade", "websocket"):
+		http.Error(w, "websocket: the client is not using the websocket protocol: 'websocket' token not found in 'Upgrade' header", http.StatusBadRequest)
+		return
+	case r.Method != http.MethodGet:
+		http.Error(w, "websocket: the client is not using the websocket protocol: request method is not GET", http.StatusMethodNotAllowed)
+		return
+	case !tokenListContainsValue(r.Header, "Sec-Websocket-Version", "13"):
+		http.Error(w, "websocket: unsupported version: 13 not found in 'Sec-Websocket-Version' header", http.StatusBadRequest)
+		return
+	case !b.checkOrigin(r):
+		http.Error(w, "websocket: request origin not allowed by Upgrader.CheckOrigin", http.StatusForbidden)
+		return
+	}
+	key := r.Header.Get("Sec-Websocket-Key")
+	if k, err := base64.StdEncoding.DecodeString(key); err != nil || len(k) != 16 {
+		http.Error(w, "websocket: not a websocket handshake: 'Sec-WebSocket-Key' header must be Base64 encoded value of 16-byte in length", http.StatusBadRequest)
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "no hijacker", http.StatusInternalServerError)
+		return
+	}
+	conn, brw, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	_, _ = brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + acceptKey(key) + "\r\n\r\n")
+	_ = brw.Flush()
+}
+
+// csrf is Grafana's CSRF check for a request with the login cookie.
+func (b *grafanaBackend) csrf(r *http.Request) error {
+	if _, err := r.Cookie("grafana_session"); errors.Is(err, http.ErrNoCookie) {
+		return nil
+	}
+	if r.Method == http.MethodHead || r.Method == http.MethodOptions || r.Method == http.MethodTrace {
+		return nil
+	}
+	host := splitHost(r.Host)
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return nil
+	}
+	ou, err := url.Parse(o)
+	if err != nil {
+		return err
+	}
+	origin := ou.Hostname()
+	trusted := false
+	for _, h := range b.settings.csrfHeaders {
+		if splitHost(r.Header.Get(h)) == origin {
+			trusted = true
+		}
+	}
+	for _, t := range b.settings.csrfTrusted {
+		if t == origin {
+			trusted = true
+		}
+	}
+	if host == "" || (!trusted && origin != host) {
+		return errors.New("origin not allowed")
+	}
+	return nil
+}
+
+// splitHost is util.SplitHostPortDefault's host, ignoring the port.
+func splitHost(h string) string {
+	if h == "" {
+		return ""
+	}
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return strings.Trim(h, "[]")
+}
+
+// checkOrigin is getCheckOriginFunc of pkg/services/live/live.go.
+func (b *grafanaBackend) checkOrigin(r *http.Request) bool {
+	g := b.settings
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if len(g.allowedOrigins) == 1 && g.allowedOrigins[0] == "*" {
+		return true
+	}
+	ou, err := url.Parse(strings.ToLower(origin))
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(ou.Host, r.Host) {
+		return true
+	}
+	if ou.Port() == "" {
+		if strings.EqualFold(ou.Scheme, g.appURL.Scheme) && strings.EqualFold(ou.Host, g.appURL.Hostname()) {
+			return true
+		}
+	} else if strings.EqualFold(ou.Scheme, g.appURL.Scheme) && strings.EqualFold(ou.Host, g.appURL.Host) {
+		return true
+	}
+	for _, p := range g.allowedOrigins {
+		if globMatch(p, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatch matches the subset of gobwas/glob the fixtures use: "*" and
+// "?" without separators.
+func globMatch(pattern, s string) bool {
+	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
+	ok, _ := regexp.MatchString(re, s)
+	return ok
+}
+
+// tokenListContainsValue is gorilla/websocket's: each header value is a
+// comma-separated token list; a malformed list matches nothing.
+func tokenListContainsValue(h http.Header, name, value string) bool {
+	for _, v := range h[http.CanonicalHeaderKey(name)] {
+		for _, tok := range strings.Split(v, ",") {
+			tok = strings.TrimSpace(tok)
+			if tok == "" || strings.ContainsAny(tok, " \t") {
+				break
+			}
+			if strings.EqualFold(tok, value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// renderConfig writes cfg back as nginx text for a loopback test: listen
+// ports mapped (TLS dropped), upstream addresses and proxy_pass hosts
+// pointed at the in-process backends (Grafana's when the target is named
+// like Grafana or uses port 3000), paths that would need root (pid, logs,
+// temp files, certificates, htpasswd) dropped; everything else — locations,
+// headers, maps, rewrites, proxy_pass URI parts, upstream names — as
+// written.
+func renderConfig(cfg *model.NginxConfig, port func(int) int, grafana, other string) string {
+	upstreams := map[string]bool{}
+	walkDirectives(cfg.Directives, func(d *model.Directive) {
+		if d.Name.V == "upstream" && len(d.Args) > 0 && d.Block != nil {
+			upstreams[strings.ToLower(d.Args[0].V)] = true
+		}
+	})
+	r := &renderer{port: port, grafana: grafana, other: other, upstreams: upstreams}
+	var b strings.Builder
+	temp := func(indent string) {
+		for _, n := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
+			fmt.Fprintf(&b, "%s%s_temp_path %s_temp;\n", indent, n, n)
+		}
+		fmt.Fprintf(&b, "%saccess_log off;\n", indent)
+	}
+	if cfg.Fragment {
+		b.WriteString("events {}\nhttp {\n")
+		temp("    ")
+		r.block(&b, cfg.Directives, "    ")
+		b.WriteString("}\n")
+		return b.String()
+	}
+	hasEvents := false
+	for _, d := range cfg.Directives {
+		if d.Name.V == "events" {
+			hasEvents = true
+		}
+	}
+	if !hasEvents {
+		b.WriteString("events {}\n")
+	}
+	r.httpPrelude = temp
+	r.block(&b, cfg.Directives, "")
+	return b.String()
+}
+
+type renderer struct {
+	port           func(int) int
+	grafana, other string
+	upstreams      map[string]bool
+	httpPrelude    func(indent string)
+}
+
+// dropped are directives the loopback test cannot or need not run.
+var dropped = map[string]bool{
+	"user": true, "pid": true, "error_log": true, "access_log": true, "daemon": true,
+	"master_process": true, "load_module": true, "include": true, "worker_processes": true,
+	"ssl": true, "http2": true, "auth_basic": true, "auth_basic_user_file": true,
+	"client_body_temp_path": true, "proxy_temp_path": true, "fastcgi_temp_path": true,
+	"uwsgi_temp_path": true, "scgi_temp_path": true, "proxy_cache_path": true, "proxy_cache": true,
+	"lock_file": true, "working_directory": true, "env": true,
+}
+
+func (r *renderer) block(b *strings.Builder, ds []*model.Directive, indent string) {
+	for _, d := range ds {
+		name := d.Name.V
+		if dropped[name] || strings.HasPrefix(name, "ssl_") || strings.Contains(name, "_by_lua") || strings.HasPrefix(name, "lua_") {
+			continue
+		}
+		switch {
+		case name == "listen":
+			continue // written per server below
+		case name == "server" && d.Block != nil:
+			b.WriteString(indent + "server {\n")
+			r.listens(b, d, indent+"    ")
+			r.block(b, d.Block, indent+"    ")
+			b.WriteString(indent + "}\n")
+			continue
+		case name == "server" && d.Parent != nil && d.Parent.Name.V == "upstream":
+			addr := r.other
+			if up := strings.ToLower(argV(d.Parent, 0)); strings.Contains(up, "grafana") || isGrafana(argV(d, 0)) {
+				addr = r.grafana
+			}
+			fmt.Fprintf(b, "%sserver %s;\n", indent, addr)
+			continue
+		case name == "proxy_pass" || name == "set" || name == "fastcgi_pass" || name == "uwsgi_pass" || name == "scgi_pass" || name == "grpc_pass":
+			args := append([]model.Str{}, d.Args...)
+			i := 0
+			if name == "set" {
+				i = 1
+			}
+			if i < len(args) {
+				args[i].V = r.retarget(args[i].V, name != "set")
+			}
+			writeDirective(b, indent, name, args, nil)
+			continue
+		case d.Parent != nil && d.Parent.Name.V == "map":
+			args := append([]model.Str{}, d.Args...)
+			if len(args) == 1 {
+				args[0].V = r.retarget(args[0].V, false)
+			}
+			writeDirective(b, indent, quote(name), args, nil)
+			continue
+		}
+		if d.Block != nil {
+			writeDirective(b, indent, name, d.Args, func() {
+				if name == "http" && r.httpPrelude != nil {
+					r.httpPrelude(indent + "    ")
+				}
+				r.block(b, d.Block, indent+"    ")
+			})
+			continue
+		}
+		writeDirective(b, indent, name, d.Args, nil)
+	}
+}
+
+// listens writes a server's listen directives on loopback ports, one per
+// distinct public port (nginx's implicit "listen 80" included).
+func (r *renderer) listens(b *strings.Builder, srv *model.Directive, indent string) {
+	seen := map[int]bool{}
+	def := map[int]bool{}
+	var order []int
+	for _, d := range srv.Block {
+		if d.Name.V != "listen" || len(d.Args) == 0 || strings.HasPrefix(d.Args[0].V, "unix:") {
+			continue
+		}
+		p := listenPort(d.Args[0].V)
+		if p == 0 {
+			continue
+		}
+		if !seen[p] {
+			seen[p] = true
+			order = append(order, p)
+		}
+		for _, a := range d.Args[1:] {
+			if a.V == "default_server" || a.V == "default" {
+				def[p] = true
+			}
+		}
+	}
+	if len(order) == 0 {
+		order = []int{80}
+	}
+	for _, p := range order {
+		flag := ""
+		if def[p] {
+			flag = " default_server"
+		}
+		fmt.Fprintf(b, "%slisten 127.0.0.1:%d%s;\n", indent, r.port(p), flag)
+	}
+}
+
+func listenPort(a string) int {
+	if n, err := strconv.Atoi(a); err == nil {
+		return n
+	}
+	if i := strings.LastIndex(a, ":"); i >= 0 {
+		if n, err := strconv.Atoi(a[i+1:]); err == nil {
+			return n
+		}
+		return 0
+	}
+	return 80
+}
+
+// retarget points a URL (or a bare host:port for *_pass) at a backend;
+// upstream names and values with variables in the host stay.
+func (r *renderer) retarget(v string, bare bool) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if !ok {
+		if !bare || strings.Contains(v, "$") || r.upstreams[strings.ToLower(v)] {
+			return v
+		}
+		scheme, rest = "", v
+	}
+	hostport, uri := rest, ""
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		hostport, uri = rest[:i], rest[i:]
+	}
+	if strings.Contains(hostport, "$") || hostport == "" || strings.HasPrefix(hostport, "unix:") {
+		return v
+	}
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	if r.upstreams[strings.ToLower(host)] {
+		return v
+	}
+	addr := r.other
+	if isGrafana(hostport) {
+		addr = r.grafana
+	}
+	if scheme == "" {
+		return addr + uri
+	}
+	return "http://" + addr + uri
+}
+
+// isGrafana is the fixtures' convention: a host named like Grafana or
+// port 3000.
+func isGrafana(hostport string) bool {
+	if strings.Contains(strings.ToLower(hostport), "grafana") {
+		return true
+	}
+	_, p, err := net.SplitHostPort(hostport)
+	return err == nil && p == "3000"
+}
+
+func argV(d *model.Directive, i int) string {
+	if d == nil || i >= len(d.Args) {
+		return ""
+	}
+	return d.Args[i].V
+}
+
+func writeDirective(b *strings.Builder, indent, name string, args []model.Str, body func()) {
+	b.WriteString(indent + name)
+	for _, a := range args {
+		b.WriteString(" " + quote(a.V))
+	}
+	if body == nil {
+		b.WriteString(";\n")
+		return
+	}
+	b.WriteString(" {\n")
+	body()
+	b.WriteString(indent + "}\n")
+}
+
+// quote writes an argument so that nginx reads it back unchanged.
+func quote(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t\n;{}\"'#") {
+		return v
+	}
+	if !strings.ContainsAny(v, `'\`) {
+		return "'" + v + "'"
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
+func walkDirectives(ds []*model.Directive, fn func(*model.Directive)) {
+	for _, d := range ds {
+		fn(d)
+		walkDirectives(d.Block, fn)
+	}
+}

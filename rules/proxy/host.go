@@ -1,0 +1,452 @@
+package proxy
+
+import (
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/nginxsem"
+	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/proxy/fronting"
+)
+
+// HostHeader reports a Host header that breaks Grafana's CSRF check or
+// Live's origin check.
+var HostHeader = &rules.Rule{
+	ID:       "proxy/host-header",
+	Severity: rules.Error,
+	Summary:  "the Host header nginx sends Grafana does not carry the public host name: CSRF check fails (error), or Live's origin check on a non-default port (warning)",
+	Doc: rules.Doc{
+		What: "For every location that proxies to Grafana, works out the `Host` header Grafana receives from a " +
+			"browser on each public origin of the server (`server_name` × `listen`): nginx's default " +
+			"`$proxy_host` (the upstream's name, e.g. `grafana:3000`), `$host`, `$http_host`, a literal. It is an " +
+			"error when that host name differs from the browser's and `[security] csrf_trusted_origins` does not " +
+			"list it. On the location that serves the Live WebSocket it is a warning when the CSRF check passes " +
+			"but Live's origin check does not: `$host` (which drops the port) on a non-default public port, with " +
+			"neither root_url nor `[live] allowed_origins` covering that origin.",
+		Why: "Grafana's CSRF middleware (`pkg/middleware/csrf`) checks every request but HEAD, OPTIONS and TRACE that " +
+			"carries the login cookie and an `Origin` — the WebSocket handshake and `POST /api/ds/query` included: " +
+			"the Origin's host name must equal the `Host` header's (ports ignored) or be in `csrf_trusted_origins`, " +
+			"else 403 `origin not allowed`. Live's origin check (`pkg/services/live/live.go`) then compares the " +
+			"Origin's `host[:port]` with `Host`, then with root_url's scheme and host (and port when the Origin has " +
+			"one), then `allowed_origins` (GRAFANA.md §6).",
+		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_pass http://grafana:3000;
+    }
+`)}},
+		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
+		Fix: "Write `proxy_set_header Host $http_host;` in every location that proxies to Grafana (or once at " +
+			"server level, if the locations set no `proxy_set_header` of their own). With `$host` on a non-default " +
+			"port, set root_url to the public URL with its port, or use `$http_host`.",
+	},
+	Needs: needsNginx,
+	Check: checkHost,
+}
+
+// browser is a browser on one public origin of a server.
+type browser struct {
+	origin nginxsem.Origin
+	// host is the Host header it sends (host[:port]), originText its
+	// Origin header.
+	host, originText string
+	// assumed is true when the origin is root_url's, the server having no
+	// name of its own.
+	assumed bool
+}
+
+func browsers(a *fronting.Analysis, s *fronting.Server) []browser {
+	var out []browser
+	for _, o := range s.Origins {
+		if strings.ContainsAny(o.Host, "*~") || strings.HasPrefix(o.Host, ".") {
+			continue
+		}
+		out = append(out, newBrowser(o, false))
+	}
+	if len(s.Origins) > 0 {
+		return out
+	}
+	g := a.Grafana
+	if !g.Explicit || !g.OriginKnown {
+		return nil
+	}
+	// A nameless server: browsers presumably use root_url's origin.
+	return []browser{newBrowser(nginxsem.Origin{Scheme: g.Scheme, Host: g.Host, Port: g.Port}, true)}
+}
+
+func newBrowser(o nginxsem.Origin, assumed bool) browser {
+	host := strings.ToLower(o.Host)
+	if !o.DefaultPort() {
+		host = net.JoinHostPort(host, strconv.Itoa(o.Port))
+	}
+	o.Host = strings.ToLower(o.Host)
+	return browser{origin: o, host: host, originText: o.String(), assumed: assumed}
+}
+
+// hostVars are the variables nginx fills for a browser's request.
+func hostVars(b browser, s *fronting.Server, gp *nginxsem.GrafanaProxy) map[string]string {
+	vars := map[string]string{
+		"host":        b.origin.Host,
+		"http_host":   b.host,
+		"server_port": strconv.Itoa(b.origin.Port),
+		"scheme":      b.origin.Scheme,
+	}
+	for _, n := range s.Server.ServerNames {
+		vars["server_name"] = n.V
+		break
+	}
+	if gp != nil {
+		if ph, ok := proxyHost(gp.Target); ok {
+			vars["proxy_host"] = ph
+		}
+	}
+	return vars
+}
+
+// proxyHost is nginx's $proxy_host for a proxy_pass URL: the upstream name
+// or host, with the port when it is not the scheme's default.
+func proxyHost(target string) (string, bool) {
+	scheme, rest, ok := strings.Cut(target, "://")
+	if !ok {
+		return "", false
+	}
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		rest = rest[:i]
+	}
+	if strings.HasPrefix(rest, "unix:") {
+		return "localhost", true
+	}
+	h, p, err := net.SplitHostPort(rest)
+	if err != nil {
+		return rest, rest != ""
+	}
+	if (strings.EqualFold(scheme, "http") && p == "80") || (strings.EqualFold(scheme, "https") && p == "443") {
+		return h, true
+	}
+	return rest, true
+}
+
+// hostName is the host part of a Host header value, as Grafana's
+// util.SplitHostPortDefault reads it.
+func hostName(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return strings.Trim(host, "[]")
+	}
+	return strings.Trim(h, "[]")
+}
+
+// csrfPasses models Grafana's CSRF middleware for a request with the login
+// cookie and an Origin.
+func csrfPasses(g *fronting.Grafana, b browser, host string, extra []string) bool {
+	origin := b.origin.Host
+	if hostName(host) == "" {
+		return false
+	}
+	if hostName(host) == origin {
+		return true
+	}
+	for _, t := range g.CSRFTrusted {
+		if t == origin {
+			return true
+		}
+	}
+	for _, x := range extra {
+		if hostName(x) == origin {
+			return true
+		}
+	}
+	return false
+}
+
+// originPasses models Grafana Live's WebSocket origin check
+// (getCheckOriginFunc); ok is false when it cannot be decided here.
+func originPasses(g *fronting.Grafana, b browser, host string) (pass, ok bool) {
+	if len(g.AllowedOrigins) == 1 && g.AllowedOrigins[0] == "*" {
+		return true, true
+	}
+	o := strings.ToLower(b.originText)
+	oHost := strings.TrimPrefix(strings.TrimPrefix(o, "https://"), "http://")
+	if strings.EqualFold(oHost, host) {
+		return true, true
+	}
+	if !g.OriginKnown {
+		return false, false
+	}
+	if b.origin.DefaultPort() {
+		if b.origin.Scheme == g.Scheme && b.origin.Host == g.Host {
+			return true, true
+		}
+	} else {
+		appHost := g.Host
+		if g.PortWritten {
+			appHost = net.JoinHostPort(g.Host, strconv.Itoa(g.Port))
+		}
+		if b.origin.Scheme == g.Scheme && oHost == appHost {
+			return true, true
+		}
+	}
+	for _, pat := range g.AllowedOrigins {
+		re, err := globRE(pat)
+		if err != nil {
+			return false, false
+		}
+		if re.MatchString(b.originText) {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// globRE turns a gobwas/glob pattern (as Grafana compiles allowed_origins,
+// without separators) into a regular expression.
+func globRE(p string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString("^")
+	depth := 0
+	for i := 0; i < len(p); i++ {
+		switch ch := p[i]; ch {
+		case '*':
+			b.WriteString(".*")
+		case '?':
+			b.WriteString(".")
+		case '{':
+			depth++
+			b.WriteString("(?:")
+		case '}':
+			depth--
+			b.WriteString(")")
+		case ',':
+			if depth > 0 {
+				b.WriteString("|")
+			} else {
+				b.WriteString(",")
+			}
+		case '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				return nil, fmt.Errorf("unclosed [")
+			}
+			cls := p[i+1 : i+j]
+			if strings.HasPrefix(cls, "!") {
+				cls = "^" + cls[1:]
+			}
+			b.WriteString("[" + cls + "]")
+			i += j
+		case '\\':
+			if i+1 < len(p) {
+				i++
+				b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+			}
+		default:
+			b.WriteString(regexp.QuoteMeta(string(ch)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.Compile(b.String())
+}
+
+// hostCheck is the Host header of one Grafana location.
+type hostCheck struct {
+	loc *model.Location
+	gp  *nginxsem.GrafanaProxy
+	h   *nginxsem.HeaderValue
+	// value is the Host value as written ("$proxy_host" when nginx's
+	// default applies), d the directive (nil for the default).
+	value string
+	d     *model.Directive
+}
+
+func checkHost(c *rules.Context) {
+	a := fronting.Analyze(c.Stack)
+	g := a.Grafana
+	for _, s := range a.Servers {
+		bs := browsers(a, s)
+		seen := map[*model.Directive]bool{}
+		// The Live location goes first: a Host line it shares with other
+		// locations is then reported with the Live consequences.
+		live := s.Live != nil && s.Live.Verdict == fronting.Reaches
+		var checks []hostCheck
+		if live {
+			checks = append(checks, newHostCheck(s, s.Live.Location, s.Live.Proxy))
+		}
+		for i := range s.Proxies {
+			gp := &s.Proxies[i]
+			if live && gp.Location == s.Live.Location {
+				continue
+			}
+			checks = append(checks, newHostCheck(s, gp.Location, gp))
+		}
+		for _, hc := range checks {
+			if hc.d != nil && seen[hc.d] {
+				continue
+			}
+			isLive := live && hc.loc == s.Live.Location
+			if f, ok := hostFinding(a, s, hc, bs, isLive, g); ok {
+				if hc.d != nil {
+					seen[hc.d] = true
+				}
+				c.Report(f)
+			}
+		}
+	}
+}
+
+func newHostCheck(s *fronting.Server, loc *model.Location, gp *nginxsem.GrafanaProxy) hostCheck {
+	h := s.Config.Sem.Header(loc, "Host")
+	hc := hostCheck{loc: loc, gp: gp, h: h, value: "$proxy_host"}
+	if h.IsSet() {
+		hc.d = h.Set[len(h.Set)-1]
+		hc.value = argText(hc.d, 1)
+	} else if len(h.Conditional) > 0 {
+		hc.value = ""
+	}
+	return hc
+}
+
+// hostFinding decides one location's Host header for each browser.
+func hostFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser, isLive bool, g *fronting.Grafana) (rules.Finding, bool) {
+	if hc.value == "" && hc.d == nil {
+		return rules.Finding{}, false // set only inside "if"
+	}
+	if hc.d == nil && s.Config.Incomplete(hc.loc, s.Server) {
+		return rules.Finding{}, false // an include the linter could not read may set it
+	}
+	if len(bs) == 0 {
+		return unnamedHost(a, s, hc)
+	}
+	for _, b := range bs {
+		vars := hostVars(b, s, hc.gp)
+		e := newEvaluator(a, s.Config, vars)
+		vals, ok := e.eval(hc.value, 0)
+		if !ok || len(vals) != 1 {
+			continue
+		}
+		host := vals[0]
+		var extra []string
+		for _, name := range g.CSRFHeaders {
+			xh := s.Config.Sem.Header(hc.loc, name)
+			if !xh.IsSet() {
+				continue
+			}
+			if xv, ok := newEvaluator(a, s.Config, vars).eval(xh.Value.V, 0); ok && len(xv) == 1 {
+				extra = append(extra, xv[0])
+			}
+		}
+		if !csrfPasses(g, b, host, extra) {
+			return csrfFinding(s, hc, b, host), true
+		}
+		if !isLive {
+			continue
+		}
+		if pass, ok := originPasses(g, b, host); ok && !pass {
+			return originFinding(a, s, hc, b, host), true
+		}
+	}
+	return rules.Finding{}, false
+}
+
+// hostPos is where a Host finding goes: the value, or the location when
+// nginx's default applies.
+func hostPos(s *fronting.Server, hc hostCheck) (model.Pos, model.Pos) {
+	if hc.d != nil {
+		return argPos(hc.d, 1)
+	}
+	return fronting.Anchor(hc.loc, s.Server)
+}
+
+func hostSource(hc hostCheck) string {
+	if hc.d != nil {
+		return "proxy_set_header Host " + hc.value
+	}
+	if len(hc.h.Dropped) > 0 {
+		d := hc.h.Dropped[0]
+		return fmt.Sprintf("nginx's default $proxy_host: the %s-level %s is not inherited because %s sets its own proxy_set_header lines",
+			d.Level.Kind, directiveText(d.Directive), d.BecauseLevel)
+	}
+	return "nginx's default $proxy_host, as no proxy_set_header Host applies"
+}
+
+func hostRelated(s *fronting.Server, hc hostCheck) []rules.Related {
+	var rel []rules.Related
+	if hc.d == nil && hc.gp != nil {
+		rel = append(rel, related(hc.gp.Directive.Pos(), "$proxy_host comes from this proxy_pass"))
+	}
+	for _, dr := range hc.h.Dropped {
+		rel = append(rel, related(dr.Directive.Pos(), "%s here is not inherited by %s, which sets its own proxy_set_header lines (the first: %s)", directiveText(dr.Directive), dr.BecauseLevel, directiveText(dr.Because)))
+	}
+	if hc.d != nil {
+		if lvl := hc.h.Level; lvl.Location != hc.loc {
+			p, _ := fronting.Anchor(hc.loc, s.Server)
+			rel = append(rel, related(p, "%s proxies to Grafana and inherits this Host", locName(hc.loc)))
+		}
+	}
+	return rel
+}
+
+func csrfFinding(s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
+	pos, end := hostPos(s, hc)
+	assumed := ""
+	if b.assumed {
+		assumed = " (root_url's host; the server has no server_name)"
+	}
+	return rules.Finding{Pos: pos, End: end, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "csrf:" + hc.loc.Path.V,
+		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s) while browsers use %q%s: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $http_host; (or list %q in [security] csrf_trusted_origins)",
+			locName(hc.loc), host, hostSource(hc), b.originText, assumed, b.origin.Host)}
+}
+
+func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
+	pos, end := hostPos(s, hc)
+	g := a.Grafana
+	f := rules.Finding{Pos: pos, End: end, Severity: rules.Warning, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "origin:" + hc.loc.Path.V}
+	if p := settingPos(a.Stack.Settings, g.Setting); p.IsValid() {
+		f.Related = append(f.Related, related(p, "root_url %q does not cover %q", g.RootURL, b.originText))
+	}
+	why := ""
+	if !b.origin.DefaultPort() && hostName(host) == b.origin.Host {
+		why = fmt.Sprintf(" (the browser's Origin carries the port %d, the Host does not)", b.origin.Port)
+	}
+	f.Message = fmt.Sprintf("%s sends Grafana the Host %q (%s) for the Live WebSocket: Grafana Live compares the browser's Origin %q with it%s and, as neither root_url (%q) nor [live] allowed_origins covers that origin, answers 403 to the handshake; write proxy_set_header Host $http_host; or set root_url to %q",
+		locName(hc.loc), host, hostSource(hc), b.originText, why, g.RootURL, b.originText+g.SubPath+"/")
+	return f
+}
+
+// unnamedHost decides a server without a usable server_name: only a Host
+// no browser would type (a compose service or upstream name) is reported.
+func unnamedHost(a *fronting.Analysis, s *fronting.Server, hc hostCheck) (rules.Finding, bool) {
+	vars := map[string]string{}
+	if hc.gp != nil {
+		if ph, ok := proxyHost(hc.gp.Target); ok {
+			vars["proxy_host"] = ph
+		}
+	}
+	vals, ok := newEvaluator(a, s.Config, vars).eval(hc.value, 0)
+	if !ok || len(vals) != 1 {
+		return rules.Finding{}, false
+	}
+	host := vals[0]
+	name := strings.ToLower(hostName(host))
+	internal := false
+	for _, h := range a.Stack.GrafanaHosts {
+		if strings.EqualFold(h, name) {
+			internal = true
+		}
+	}
+	if hc.gp != nil && hc.gp.Upstream != nil && strings.EqualFold(hc.gp.Upstream.Name.V, name) {
+		internal = true
+	}
+	if !strings.Contains(name, ".") && strings.Contains(name, "grafana") {
+		internal = true
+	}
+	if !internal {
+		return rules.Finding{}, false
+	}
+	pos, end := hostPos(s, hc)
+	return rules.Finding{Pos: pos, End: end, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "csrf:" + hc.loc.Path.V,
+		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s), a name only the proxy uses, never the browser's: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $http_host;",
+			locName(hc.loc), host, hostSource(hc))}, true
+}

@@ -1,0 +1,186 @@
+// Package server holds the rules that hold grafana.ini's [server] section
+// against the nginx that fronts Grafana.
+package server
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/nginxsem"
+	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/proxy/fronting"
+)
+
+// Rules returns the server rules in catalogue order.
+func Rules() []*rules.Rule { return []*rules.Rule{RootURLMismatch} }
+
+// RootURLMismatch reports root_url's origin differing from the one nginx
+// serves Grafana on.
+var RootURLMismatch = &rules.Rule{
+	ID:       "server/root-url-mismatch",
+	Severity: rules.Warning,
+	Summary:  "root_url's scheme, host or port differ from the public origin nginx serves Grafana on",
+	Doc: rules.Doc{
+		What: "Compares `[server] root_url` (written in grafana.ini or set with `GF_SERVER_ROOT_URL`; a root_url " +
+			"built from a written `domain` counts too) with the origins of the nginx servers that proxy to " +
+			"Grafana (`server_name` × `listen`, `ssl` meaning https). Fires when root_url's host is none of their " +
+			"names, when it points at Grafana's own port (`http://grafana.example.com:3000/` while nginx serves " +
+			"port 80 or 443), or when it says http where nginx only serves https. Not reported: a root_url left " +
+			"at Grafana's default, placeholders, catch-all servers without a name, https in root_url in front of " +
+			"an nginx on plain port 80 (TLS ends in front of nginx), and other ports (a Docker port mapping may " +
+			"publish nginx there).",
+		Why: "Grafana builds absolute URLs from root_url — links in alert notifications and e-mails, OAuth " +
+			"redirect URIs, the frontend's appUrl — and Live's WebSocket origin check falls back to root_url's " +
+			"scheme and host when the Origin does not match the Host header (`pkg/services/live/live.go`; " +
+			"GRAFANA.md §5–6). A root_url that names another origin breaks those links and that fallback.",
+		Bad: []rules.Example{
+			{Path: "grafana/grafana.ini", Content: "[server]\nroot_url = http://localhost:3000/\n"},
+			{Path: "nginx/nginx.conf", Content: exampleNginx},
+		},
+		Good: []rules.Example{
+			{Path: "grafana/grafana.ini", Content: "[server]\nroot_url = https://grafana.example.com/\n"},
+			{Path: "nginx/nginx.conf", Content: exampleNginx},
+		},
+		Fix: "Set root_url to the URL users open, with the sub-path nginx serves Grafana under: " +
+			"`root_url = https://grafana.example.com/`.",
+	},
+	Needs: []rules.Part{rules.PartNginx},
+	Check: checkRootURL,
+}
+
+func checkRootURL(c *rules.Context) {
+	a := fronting.Analyze(c.Stack)
+	g := a.Grafana
+	if !g.Explicit || !g.OriginKnown || len(a.Servers) == 0 {
+		return
+	}
+	var origins []nginxsem.Origin
+	for _, s := range a.Servers {
+		named := 0
+		for _, o := range s.Origins {
+			if strings.ContainsAny(o.Host, "*~") || strings.HasPrefix(o.Host, ".") {
+				continue
+			}
+			o.Host = strings.ToLower(o.Host)
+			origins = append(origins, o)
+			named++
+		}
+		if named == 0 {
+			return // a catch-all server may serve root_url's host
+		}
+	}
+	var same []nginxsem.Origin
+	for _, o := range origins {
+		if o.Host == g.Host {
+			same = append(same, o)
+		}
+	}
+	for _, o := range same {
+		if compatible(o, g) {
+			return
+		}
+	}
+	f := rules.Finding{Entity: "ini:server.root_url", Key: g.RootURL}
+	f.Pos, f.End = rootURLPos(a)
+	if !f.Pos.IsValid() {
+		// Set on the command line: report where nginx names the origin.
+		f.Pos = origins[0].HostPos
+	}
+	list := make([]string, 0, len(origins))
+	seen := map[string]bool{}
+	for _, o := range origins {
+		if !seen[o.String()] {
+			seen[o.String()] = true
+			list = append(list, o.String())
+			f.Related = append(f.Related, rules.Related{Pos: o.HostPos, Message: fmt.Sprintf("nginx serves Grafana on %s here", o.String())})
+		}
+	}
+	best := origins[0]
+	why := fmt.Sprintf("its host %q is not a name nginx serves Grafana on", g.Host)
+	if len(same) > 0 {
+		best = same[0]
+		switch {
+		case g.Scheme != best.Scheme:
+			why = fmt.Sprintf("it says %s where nginx serves Grafana over %s", g.Scheme, best.Scheme)
+		case g.Port == g.HTTPPort:
+			why = fmt.Sprintf("its port %d is Grafana's own http_port, behind nginx", g.Port)
+		default:
+			why = fmt.Sprintf("its port %d is not one nginx serves Grafana on", g.Port)
+		}
+	}
+	want := best.String() + g.SubPath + "/"
+	f.Message = fmt.Sprintf("root_url %q does not match the public origin nginx serves Grafana on (%s): %s; Grafana builds absolute links (alert notifications, OAuth redirects) from root_url and Live's origin check falls back to it; set root_url = %s",
+		g.RootURL, strings.Join(list, ", "), why, want)
+	c.Report(f)
+}
+
+// compatible reports whether a browser on origin o and root_url agree, or
+// may agree through something nginx does not show (TLS ending in front of
+// an nginx on port 80, a published port other than Grafana's own).
+func compatible(o nginxsem.Origin, g *fronting.Grafana) bool {
+	switch {
+	case o.Scheme == g.Scheme && o.Port == g.Port:
+		return true
+	case o.Scheme == "http" && o.Port == 80 && g.Scheme == "https" && g.Port == 443:
+		return true
+	case o.Scheme == g.Scheme && g.Port != g.HTTPPort:
+		return true
+	}
+	return false
+}
+
+// rootURLPos is where root_url (or the domain its default is built from)
+// is written.
+func rootURLPos(a *fronting.Analysis) (model.Pos, model.Pos) {
+	s := a.Stack.Settings
+	st := a.Grafana.Setting
+	if st == nil || st.Source.Kind == model.SourceDefault {
+		st = s.Get("server", "domain")
+	}
+	if st == nil {
+		return model.Pos{}, model.Pos{}
+	}
+	switch st.Source.Kind {
+	case model.SourceFile:
+		if st.Written != nil {
+			return st.Written.Value.Pos, st.Written.Value.End
+		}
+		return st.Source.Pos, model.Pos{}
+	case model.SourceEnv:
+		for i := len(s.Env) - 1; i >= 0; i-- {
+			if s.Env[i].Name == st.Source.Env {
+				if s.Env[i].ValuePos.IsValid() {
+					return s.Env[i].ValuePos, model.Pos{}
+				}
+				return s.Env[i].Pos, model.Pos{}
+			}
+		}
+	}
+	return model.Pos{}, model.Pos{}
+}
+
+const exampleNginx = `events {}
+
+http {
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+    server {
+        listen 443 ssl;
+        server_name grafana.example.com;
+        ssl_certificate /etc/ssl/grafana.crt;
+        ssl_certificate_key /etc/ssl/grafana.key;
+
+        location / {
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $http_host;
+            proxy_pass http://grafana:3000;
+        }
+    }
+}
+`
