@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -60,6 +61,12 @@ func (b *backend) request(probe string) *http.Request {
 	return b.last[probe]
 }
 
+// loopbackHost returns a random address in 127.0.0.0/8 other than
+// 127.0.0.1.
+func loopbackHost() string {
+	return fmt.Sprintf("127.%d.%d.%d", 1+rand.IntN(254), 1+rand.IntN(254), 1+rand.IntN(254))
+}
+
 // realNginx starts nginx with an http block holding body (BACKEND is
 // replaced by the backend address, LISTEN by nginx's) and returns
 // nginx's address and the text it serves.
@@ -69,7 +76,9 @@ func realNginx(t *testing.T, body string, be *backend) (string, string) {
 	if err != nil || testing.Short() {
 		t.Skip("no nginx on PATH (or -short)")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// An address of its own in 127.0.0.0/8: the port picked here cannot be
+	// taken meanwhile by backends of parallel tests on 127.0.0.1.
+	ln, err := net.Listen("tcp", loopbackHost()+":0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +358,10 @@ server {
     location / { proxy_pass http://BACKEND; }
 }
 `
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", loopbackHost()+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	addr2 := ln.Addr().String()
 	ln.Close()
 	body = strings.ReplaceAll(body, "LISTEN2", addr2)

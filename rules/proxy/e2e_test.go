@@ -327,10 +327,14 @@ func run(t *testing.T, bin string, st *model.Stack, fs *fronting.Server, v rules
 	otherAddr := serve(t, other)
 
 	cfg := fs.Config.Config
+	// nginx listens on an address of its own in 127.0.0.0/8, so a port
+	// picked here cannot be taken meanwhile by the backends of parallel
+	// tests (which listen on 127.0.0.1).
+	host := loopbackHost()
 	ports := map[int]int{}
-	text := renderConfig(cfg, func(p int) int {
+	text := renderConfig(cfg, host, func(p int) int {
 		if ports[p] == 0 {
-			ports[p] = freePort(t)
+			ports[p] = freePort(t, host)
 		}
 		return ports[p]
 	}, grafana, otherAddr)
@@ -358,7 +362,7 @@ func run(t *testing.T, bin string, st *model.Stack, fs *fronting.Server, v rules
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	for i := 0; ; i++ {
 		c, err := net.Dial("tcp", addr)
 		if err == nil {
@@ -446,8 +450,16 @@ func acceptKey(k string) string {
 	return base64.StdEncoding.EncodeToString(h.Sum(nil))
 }
 
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// loopbackHost returns a random address in 127.0.0.0/8 other than
+// 127.0.0.1.
+func loopbackHost() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("127.%d.%d.%d", 1+int(b[0])%254, 1+int(b[1])%254, 1+int(b[2])%254)
+}
+
+func freePort(t *testing.T, host string) int {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -672,14 +684,14 @@ func tokenListContainsValue(h http.Header, name, value string) bool {
 // temp files, certificates, htpasswd) dropped; everything else — locations,
 // headers, maps, rewrites, proxy_pass URI parts, upstream names — as
 // written.
-func renderConfig(cfg *model.NginxConfig, port func(int) int, grafana, other string) string {
+func renderConfig(cfg *model.NginxConfig, host string, port func(int) int, grafana, other string) string {
 	upstreams := map[string]bool{}
 	walkDirectives(cfg.Directives, func(d *model.Directive) {
 		if d.Name.V == "upstream" && len(d.Args) > 0 && d.Block != nil {
 			upstreams[strings.ToLower(d.Args[0].V)] = true
 		}
 	})
-	r := &renderer{port: port, grafana: grafana, other: other, upstreams: upstreams}
+	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams}
 	var b strings.Builder
 	temp := func(indent string) {
 		for _, n := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
@@ -709,6 +721,7 @@ func renderConfig(cfg *model.NginxConfig, port func(int) int, grafana, other str
 }
 
 type renderer struct {
+	host           string // the loopback address nginx listens on
 	port           func(int) int
 	grafana, other string
 	upstreams      map[string]bool
@@ -811,7 +824,7 @@ func (r *renderer) listens(b *strings.Builder, srv *model.Directive, indent stri
 		if def[p] {
 			flag = " default_server"
 		}
-		fmt.Fprintf(b, "%slisten 127.0.0.1:%d%s;\n", indent, r.port(p), flag)
+		fmt.Fprintf(b, "%slisten %s:%d%s;\n", indent, r.host, r.port(p), flag)
 	}
 }
 
