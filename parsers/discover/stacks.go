@@ -1010,7 +1010,8 @@ func (l *loader) nameStacks() {
 
 // model returns the loaded model.
 func (l *loader) model() *model.Model {
-	m := &model.Model{Errors: l.errors}
+	// Empty lists, not null, in `grafanalint model` output.
+	m := &model.Model{Errors: l.errors, Files: []*model.File{}, Stacks: []*model.Stack{}}
 	for _, e := range l.sortedEntries() {
 		if e.file != nil {
 			m.Files = append(m.Files, e.file)
