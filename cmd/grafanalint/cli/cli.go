@@ -256,6 +256,9 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 		return ExitInput, err
 	}
 	inputFailed := c.reportInputErrors(m)
+	if len(m.Files) == 0 && len(m.Errors) == 0 {
+		fmt.Fprintf(c.Stderr, "grafanalint: warning: no Grafana files found in %s: nothing was linted (grafana.ini, provisioning YAML, dashboard JSON, compose and nginx files are recognised)\n", strings.Join(dopts.Paths, ", "))
+	}
 	if mode == modeModel {
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")

@@ -99,8 +99,6 @@ func TestDemoCoversFamilies(t *testing.T) {
 func TestExitCodes(t *testing.T) {
 	clean := t.TempDir()
 	writeFile(t, filepath.Join(clean, "grafana.ini"), "[server]\nhttp_port = 3000\n")
-	warnOnly := t.TempDir()
-	writeFile(t, filepath.Join(warnOnly, "provisioning/datasources/ds.yaml"), "apiVersion: 1\ndatasources:\n  - name: P\n    type: prometheus\n    access: browser\n    url: http://p:9090\n")
 	for _, tc := range []struct {
 		name string
 		dir  string
@@ -131,21 +129,26 @@ func TestExitCodes(t *testing.T) {
 			}
 		})
 	}
-	_ = warnOnly
 }
 
 func TestFailLevelWarning(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "provisioning/datasources/ds.yaml"), "apiVersion: 1\ndatasources:\n  - name: P\n    type: prometheus\n    access: browser\n    url: http://p:9090\n")
 	r := runCLI(t, dir, "", "--format", "oneline")
-	if r.code != ExitOK {
-		t.Skipf("no warning-only finding yet (exit %d): %s", r.code, r.stdout)
-	}
-	if !strings.Contains(r.stdout, "warning:") {
-		t.Skip("no warning fired")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "warning:") || strings.Contains(r.stdout, "error:") {
+		t.Fatalf("want only warnings and exit 0 at the default fail level, got exit %d:\n%s", r.code, r.stdout)
 	}
 	if r := runCLI(t, dir, "", "--fail-level", "warning"); r.code != ExitFindings {
 		t.Errorf("--fail-level warning: exit %d, want 1", r.code)
+	}
+}
+
+func TestNothingFound(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "README.md"), "# not Grafana\n")
+	r := runCLI(t, dir, "")
+	if r.code != ExitOK || !strings.Contains(r.stderr, "no Grafana files found") {
+		t.Errorf("exit %d, stderr %q: want exit 0 and a warning that nothing was linted", r.code, r.stderr)
 	}
 }
 
