@@ -118,9 +118,15 @@ type Env struct {
 	Dynamic bool `json:"dynamic,omitempty"`
 }
 
-// EnvVar converts e to the model's form (Value as written).
+// EnvVar converts e to the model's form (Value as written). Pos is the
+// name's position; ValuePos, where the value starts (inside any quotes),
+// is zero for an entry whose value comes from the host shell.
 func (e *Env) EnvVar() model.EnvVar {
-	return model.EnvVar{Name: e.Name.V, Value: e.Value.V, Pos: e.Name.Pos}
+	v := model.EnvVar{Name: e.Name.V, Value: e.Value.V, Pos: e.Name.Pos}
+	if !e.FromHost {
+		v.ValuePos = e.Value.Pos
+	}
+	return v
 }
 
 // EnvFile is one "env_file:" entry.

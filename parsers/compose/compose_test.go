@@ -121,6 +121,35 @@ func TestPositions(t *testing.T) {
 	}
 }
 
+func TestEnvVarPositions(t *testing.T) {
+	src := "services:\n  g:\n    image: grafana/grafana\n    environment:\n      - GF_A=é1\n      - \"GF_B=x y\"\n      - GF_C\n      - GF_D=\n  h:\n    image: grafana/grafana\n    environment:\n      GF_E: 'v'\n      GF_F: 2\n      GF_G:\n"
+	c, probs := Parse("c.yml", []byte(src))
+	if len(probs) != 0 {
+		t.Fatalf("unexpected problems %+v", probs)
+	}
+	var got []string
+	for _, name := range []string{"g", "h"} {
+		for _, e := range c.Service(name).Environment {
+			v := e.EnvVar()
+			got = append(got, v.Name+"="+v.Value+" "+v.Pos.String()+" "+v.ValuePos.String())
+		}
+	}
+	// A host-shell entry (GF_C, GF_G) has no value position; an empty
+	// value (GF_D=) starts just after "=".
+	want := []string{
+		"GF_A=é1 c.yml:5:9 c.yml:5:14",
+		"GF_B=x y c.yml:6:10 c.yml:6:15",
+		"GF_C= c.yml:7:9 :0:0",
+		"GF_D= c.yml:8:9 c.yml:8:14",
+		"GF_E=v c.yml:12:7 c.yml:12:14",
+		"GF_F=2 c.yml:13:7 c.yml:13:13",
+		"GF_G= c.yml:14:7 :0:0",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("EnvVar positions (-want +got):\n%s", diff)
+	}
+}
+
 func TestImageClassification(t *testing.T) {
 	tests := []struct {
 		image, name string

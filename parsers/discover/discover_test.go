@@ -348,7 +348,7 @@ func TestIsEnvFile(t *testing.T) {
 // next to the compose fixture's files and loads the tree: nothing may
 // panic and the invariants hold.
 func FuzzLoad(f *testing.F) {
-	names := []string{"docker-compose.yml", "grafana/grafana.ini", "grafana/provisioning/datasources/x.yaml", "grafana/provisioning/dashboards/p.yaml", "dashboards/x.json", "nginx/conf.d/x.conf", "grafana/grafana.env", "grafana/Dockerfile"}
+	names := []string{"docker-compose.yml", "grafana/grafana.ini", "grafana/provisioning/datasources/x.yaml", "grafana/provisioning/dashboards/p.yaml", "dashboards/x.json", "nginx/conf.d/x.conf", "grafana/grafana.env", "grafana/Dockerfile", "grafana/provisioning/datasources/x.yaml.bak"}
 	seed := 0
 	_ = filepath.WalkDir("testdata/compose", func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -361,6 +361,7 @@ func FuzzLoad(f *testing.F) {
 	})
 	f.Add([]byte("services:\n  g:\n    image: grafana/grafana\n    volumes: ['/:/etc/grafana', './:/']\n    build: .\n"), 0)
 	f.Add([]byte("FROM grafana/grafana\nCOPY . /\nCOPY * /etc/grafana/provisioning/\n"), 7)
+	f.Add([]byte("apiVersion: 1\ndatasources:\n  - name: a\n    type: t\n"), 8)
 	f.Fuzz(func(t *testing.T, src []byte, which int) {
 		if which < 0 {
 			which = -which
@@ -434,6 +435,52 @@ func TestConfigStacks(t *testing.T) {
 	for _, st := range m.Stacks {
 		if st.Name == "production" && st.Settings.Value("server", "domain") != "cfg.example.org" {
 			t.Errorf("production domain = %q, want the config's env", st.Settings.Value("server", "domain"))
+		}
+	}
+}
+
+// TestSkippedExtensions checks the files of a provisioning directory that
+// Grafana skips for their name: provisioning content under another
+// extension is recorded as not loaded, other files (a README, templates,
+// examples, text that does not parse) are left alone.
+func TestSkippedExtensions(t *testing.T) {
+	dir := t.TempDir()
+	ds := "apiVersion: 1\ndatasources:\n  - name: P\n    type: prometheus\n    url: http://p:9090\n"
+	prov := "apiVersion: 1\nproviders:\n  - name: default\n    options:\n      path: /var/lib/grafana/dashboards\n"
+	write(t, dir, "docker-compose.yml", "services:\n  grafana:\n    image: grafana/grafana:12.0.0\n    volumes:\n      - ./grafana/provisioning:/etc/grafana/provisioning\n")
+	write(t, dir, "grafana/provisioning/datasources/ds.yaml", ds)
+	write(t, dir, "grafana/provisioning/datasources/ds.yaml.bak", ds)
+	write(t, dir, "grafana/provisioning/datasources/DS2.YAML", ds)
+	write(t, dir, "grafana/provisioning/datasources/extra.json", `{"apiVersion": 1, "datasources": [{"name": "L", "type": "loki"}]}`)
+	write(t, dir, "grafana/provisioning/datasources/README.md", "# Datasources\n\nCopy this:\n\n```yaml\ndatasources:\n  - name: X\n```\n")
+	write(t, dir, "grafana/provisioning/datasources/ds.yaml.example", ds)
+	write(t, dir, "grafana/provisioning/datasources/ds.yaml.j2", ds)
+	write(t, dir, "grafana/provisioning/datasources/broken.yaml.orig", "datasources:\n  - name: [\n")
+	write(t, dir, "grafana/provisioning/dashboards/provider.yml.orig", prov)
+	write(t, dir, "grafana/provisioning/dashboards/notes.txt", "providers are in provider.yml\n")
+	m := load(t, Options{WorkDir: dir})
+	if len(m.Stacks) != 1 {
+		t.Fatalf("got %d stacks, want 1", len(m.Stacks))
+	}
+	st := m.Stacks[0]
+	if len(st.DatasourceFiles) != 1 || st.DatasourceFiles[0].Path != "grafana/provisioning/datasources/ds.yaml" {
+		t.Errorf("datasource files = %v, want only ds.yaml", st.DatasourceFiles)
+	}
+	reason := func(name, ext, sub string) string {
+		return `named "` + name + `", with extension "` + ext + `", in /etc/grafana/provisioning/` + sub + `/: Grafana reads only the files there whose names end in .yaml or .yml (lower case)`
+	}
+	want := []model.UnloadedFile{
+		{Path: "grafana/provisioning/dashboards/provider.yml.orig", Kind: model.KindProviders, Reason: reason("provider.yml.orig", ".orig", "dashboards")},
+		{Path: "grafana/provisioning/datasources/DS2.YAML", Kind: model.KindDatasources, Reason: reason("DS2.YAML", ".YAML", "datasources")},
+		{Path: "grafana/provisioning/datasources/ds.yaml.bak", Kind: model.KindDatasources, Reason: reason("ds.yaml.bak", ".bak", "datasources")},
+		{Path: "grafana/provisioning/datasources/extra.json", Kind: model.KindDatasources, Reason: reason("extra.json", ".json", "datasources")},
+	}
+	if diff := cmp.Diff(want, st.UnloadedFiles); diff != "" {
+		t.Errorf("unloaded files (-want +got):\n%s", diff)
+	}
+	for _, name := range []string{"README.md", "ds.yaml.example", "ds.yaml.j2", "broken.yaml.orig"} {
+		if f := m.File("grafana/provisioning/datasources/" + name); f != nil && f.Kind != "" {
+			t.Errorf("%s was read as %s", name, f.Kind)
 		}
 	}
 }

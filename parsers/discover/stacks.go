@@ -11,6 +11,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/compose"
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/provisioning"
 )
 
 // Container paths of the official Grafana image (GF_PATHS_* defaults) and
@@ -486,10 +487,14 @@ func (b *builder) provDir(sub string, kind model.Kind) {
 		if e == nil {
 			continue
 		}
-		ext := strings.ToLower(path.Ext(n.name))
-		if ext != ".yaml" && ext != ".yml" {
+		// Grafana's filter is case-sensitive: strings.HasSuffix(name,
+		// ".yaml") || strings.HasSuffix(name, ".yml").
+		if !strings.HasSuffix(n.name, ".yaml") && !strings.HasSuffix(n.name, ".yml") {
+			if e.kind == "" {
+				l.sniffSkipped(e)
+			}
 			if e.kind == model.KindDatasources || e.kind == model.KindProviders {
-				b.unload(e, fmt.Sprintf("named %q in %s: Grafana reads only files ending in .yaml or .yml there", n.name, shown))
+				b.unload(e, skippedReason(n.name, shown))
 			}
 			continue
 		}
@@ -505,6 +510,52 @@ func (b *builder) provDir(sub string, kind model.Kind) {
 			b.st.ProviderFiles = append(b.st.ProviderFiles, e.prov)
 		}
 	}
+}
+
+// skippedReason says why Grafana skips the file called name in the
+// provisioning directory shown.
+func skippedReason(name, shown string) string {
+	ext := "no extension"
+	if x := path.Ext(name); x != "" {
+		ext = fmt.Sprintf("extension %q", x)
+	}
+	return fmt.Sprintf("named %q, with %s, in %s: Grafana reads only the files there whose names end in .yaml or .yml (lower case)", name, ext, shown)
+}
+
+// notProvisioning are the last extensions of files that sit in a
+// provisioning directory on purpose without being read: templates another
+// tool renders (ds.yaml.j2), examples to copy (ds.yaml.example) and files
+// switched off (ds.yaml.disabled).
+var notProvisioning = map[string]bool{}
+
+func init() {
+	for _, e := range strings.Fields(".j2 .jinja .jinja2 .tpl .tmpl .template .gotmpl .erb .mustache .hbs .example .sample .dist .disabled") {
+		notProvisioning[e] = true
+	}
+}
+
+// sniffSkipped reads e, a file of no kind in a provisioning directory
+// under a name Grafana skips there (ds.yaml.bak, datasources.json), and
+// gives it the provisioning kind its content has, so that it is reported
+// as not loaded. Files that are no provisioning YAML (a README), that do
+// not parse, or that are templates, examples or switched off stay without
+// a kind.
+func (l *loader) sniffSkipped(e *entry) {
+	if e.kind != "" || e.bad || e.file != nil || notProvisioning[strings.ToLower(path.Ext(e.disp))] {
+		return
+	}
+	src := e.src
+	if src == nil {
+		if src = l.readSource(e); src == nil {
+			return
+		}
+	}
+	kind, ds, prov, probs := provisioning.Parse(e.disp, src)
+	if kind == "" || slices.ContainsFunc(probs, func(p model.Problem) bool { return p.Kind == model.ProblemSyntax }) {
+		return
+	}
+	e.src, e.ds, e.prov = src, ds, prov
+	l.setKind(e, kind, probs)
 }
 
 // dashboards loads what each provider's options.path names.

@@ -116,7 +116,8 @@ type EnvVar struct {
 	// for --env on the command line.
 	Pos Pos `json:"pos,omitzero"`
 	// ValuePos is where the value starts (inside any quotes) when the
-	// variable comes from an env file; zero otherwise.
+	// variable comes from an env file or a compose environment entry; zero
+	// otherwise.
 	ValuePos Pos `json:"valuePos,omitzero"`
 	// Matched is the "section.key" it overrides, "" when it matches none.
 	Matched string `json:"matched,omitempty"`

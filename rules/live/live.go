@@ -208,8 +208,11 @@ func checkAllowedOrigins(c *rules.Context) {
 		case base != nil:
 			f.Pos = advance(base.Pos, base.V[:at])
 			f.End = advance(f.Pos, entry)
+		case env != nil && env.ValuePos.IsValid() && env.Value == st.Value && !strings.ContainsAny(st.Value[:at+len(entry)], "\r\n"):
+			f.Pos = advance(env.ValuePos, st.Value[:at])
+			f.End = advance(f.Pos, entry)
 		case env != nil && env.Pos.IsValid():
-			f.Pos, f.End = envEntryPos(c.Model, env, entry)
+			f.Pos = env.Pos
 		case st.Written != nil:
 			f.Pos = st.Written.Value.Pos
 		default:
@@ -231,27 +234,6 @@ func hasScheme(entry string) bool {
 		head = entry[:i]
 	}
 	return strings.Contains(head, "*")
-}
-
-// envEntryPos returns where entry is written in the line that defines an
-// environment variable ("- GF_X=a,b" or "GF_X: a,b"), or the variable's
-// position when the line does not show it exactly once.
-func envEntryPos(m *model.Model, ev *model.EnvVar, entry string) (model.Pos, model.Pos) {
-	f := m.File(ev.Pos.File)
-	if f == nil || ev.Pos.Line > len(f.Lines) {
-		return ev.Pos, model.Pos{}
-	}
-	line := []rune(f.Lines[ev.Pos.Line-1])
-	if ev.Pos.Col-1 > len(line) {
-		return ev.Pos, model.Pos{}
-	}
-	rest := string(line[ev.Pos.Col-1:])
-	i := strings.Index(rest, entry)
-	if i < 0 || strings.Count(rest, entry) != 1 {
-		return ev.Pos, model.Pos{}
-	}
-	p := advance(ev.Pos, rest[:i])
-	return p, advance(p, entry)
 }
 
 // balanced reports whether the braces and brackets of a glob pair up, as

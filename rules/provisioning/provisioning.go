@@ -1,7 +1,8 @@
 // Package provisioning holds the rules about the shape and placement of
 // provisioning files: datasources and dashboard providers missing what
-// Grafana needs, access modes Grafana replaces, the legacy file format,
-// and provisioning (or ini) files Grafana never reads.
+// Grafana needs, values Grafana cannot decode, access modes Grafana
+// replaces, the legacy file format, and provisioning (or ini) files Grafana
+// never reads.
 //
 // The file rules look at the files a stack's Grafana reads
 // (Stack.DatasourceFiles and Stack.ProviderFiles); provisioning/not-loaded
@@ -20,7 +21,7 @@ import (
 
 // Rules returns the provisioning rules in catalogue order.
 func Rules() []*rules.Rule {
-	return []*rules.Rule{MissingField, InvalidAccess, LegacyFormat, NotLoaded}
+	return []*rules.Rule{MissingField, InvalidField, InvalidAccess, LegacyFormat, NotLoaded}
 }
 
 const (
@@ -39,12 +40,15 @@ var MissingField = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports a `datasources` entry without a `name` or a `type` (absent or empty), and a dashboard " +
 			"provider without `options.path` (nor the legacy `options.folder`). Values built from " +
-			"provisioning variables are not judged.",
+			"provisioning variables are not judged; values of the wrong shape (a list, a mapping) are " +
+			"`provisioning/invalid-field`'s.",
 		Why: "Grafana identifies a provisioned datasource by its organisation and `name`: it looks the name " +
 			"up to decide between insert and update, derives the UID from it when `uid` is absent, and " +
 			"dashboards and `deleteDatasources` find it by it (GRAFANA.md §4). `type` is the plugin that runs " +
 			"the queries: without it the datasource cannot query anything. A provider's `options.path` is " +
-			"the directory (or file) whose dashboards it loads: without it the provider loads nothing useful.",
+			"the directory (or file) whose dashboards it loads: without it Grafana cannot create the provider's " +
+			"file reader (`path param is not a string`) and dashboard provisioning fails as a whole " +
+			"(`pkg/services/provisioning/dashboards/file_reader.go`).",
 		Bad: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    url: http://prometheus:9090\n"}},
 		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"},
 			{Path: exProvider, Content: "apiVersion: 1\nproviders:\n  - name: default\n    options:\n      path: /etc/grafana/provisioning/dashboards\n"},
@@ -59,7 +63,7 @@ var MissingField = &rules.Rule{
 func checkMissing(c *rules.Context) {
 	for _, df := range c.Stack.DatasourceFiles {
 		for _, ds := range df.Datasources {
-			if ds.Name.V == "" && !ds.NameDynamic {
+			if ds.Name.V == "" && !ds.NameDynamic && !hasCollection(ds.Fields, "name") {
 				pos, what := ds.Pos, "has no \"name\""
 				if ds.Name.IsSet() {
 					pos, what = ds.Name.Pos, "has an empty \"name\""
@@ -69,7 +73,7 @@ func checkMissing(c *rules.Context) {
 					Message: fmt.Sprintf("datasource %s %s: Grafana identifies provisioned datasources by organisation and name (to insert or update them, to derive a missing UID, to delete them), so it cannot manage this one; add a unique \"name\"", describe(ds), what),
 				})
 			}
-			if ds.Type.V == "" && !provisioning.IsDynamic(ds.Type.V) {
+			if ds.Type.V == "" && !provisioning.IsDynamic(ds.Type.V) && !hasCollection(ds.Fields, "type") {
 				pos, what := ds.Pos, "has no \"type\""
 				if ds.Type.IsSet() {
 					pos, what = ds.Type.Pos, "has an empty \"type\""
@@ -86,27 +90,51 @@ func checkMissing(c *rules.Context) {
 			if p.Path.V != "" || p.PathDynamic {
 				continue
 			}
-			if !p.Path.IsSet() && hasField(p.Fields, "options.path", "options.folder") {
-				continue // not a string: a shape issue of the file
+			if !p.Path.IsSet() && (written(p.Fields, "options.path") || written(p.Fields, "options.folder") || optionsNotMapping(p.Fields)) {
+				continue // not a string: provisioning/invalid-field reports it
 			}
 			pos, what := p.Pos, "has no \"options.path\""
+			why := "Grafana cannot create the provider's file reader (\"path param is not a string\"), so dashboard provisioning fails as a whole"
 			if p.Path.IsSet() {
 				pos, what = p.Path.Pos, "has an empty \"options.path\""
+				why = "it is the directory (or file) inside the Grafana container whose dashboards the provider loads"
 			}
 			c.Report(rules.Finding{
 				Pos: pos, Entity: "provider:" + p.Name.V, Key: "path:" + p.Name.V,
-				Message: fmt.Sprintf("dashboard provider %q %s: it is the directory (or file) inside the Grafana container whose dashboards the provider loads; add options.path, e.g. /etc/grafana/provisioning/dashboards", p.Name.V, what),
+				Message: fmt.Sprintf("dashboard provider %q %s: %s; add options.path, e.g. /etc/grafana/provisioning/dashboards", p.Name.V, what, why),
 			})
 		}
 	}
 }
 
-func hasField(fs []model.Field, paths ...string) bool {
+// written reports whether key holds a value that is not null: a scalar,
+// or a mapping or list (fields below it).
+func written(fs []model.Field, key string) bool {
 	for _, f := range fs {
-		for _, p := range paths {
-			if f.Path == p {
-				return true
-			}
+		if f.Path == key && f.Value.Pos.IsValid() {
+			return true
+		}
+	}
+	return hasCollection(fs, key)
+}
+
+// hasCollection reports whether key holds a mapping or a list: a field
+// below it ("key.sub", "key[0]").
+func hasCollection(fs []model.Field, key string) bool {
+	for _, f := range fs {
+		if strings.HasPrefix(f.Path, key+".") || strings.HasPrefix(f.Path, key+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// optionsNotMapping reports whether a provider's options is written as a
+// scalar or a list, which Grafana cannot decode.
+func optionsNotMapping(fs []model.Field) bool {
+	for _, f := range fs {
+		if f.Path == "options" && f.Value.Pos.IsValid() || strings.HasPrefix(f.Path, "options[") {
+			return true
 		}
 	}
 	return false
@@ -128,6 +156,112 @@ func entity(ds *model.Datasource) string {
 		return "datasource:" + ds.UID.V
 	}
 	return "datasource:" + ds.Name.V
+}
+
+// InvalidField reports the values of provisioning files Grafana's decoder
+// rejects (DatasourceFile.Issues and ProviderFile.Issues).
+var InvalidField = &rules.Rule{
+	ID:       "provisioning/invalid-field",
+	Severity: rules.Error,
+	Summary:  "a provisioning value Grafana cannot decode: the whole provisioning step fails",
+	Doc: rules.Doc{
+		What: "Reports each value of a datasource or dashboard provisioning file that Grafana cannot decode: " +
+			"`datasources:` or `providers:` that is not a list, an item that is not a mapping, `isDefault: yes` " +
+			"in an apiVersion 1 file (only `true`/`false`, `1`/`0`, `t`/`f` are booleans there), `orgId: 1.0`, " +
+			"a `name` written as a list or mapping, an `apiVersion` that is not an integer in a datasource " +
+			"file, a `providers:` mapping without `apiVersion: 1` (Grafana reads it as the legacy top-level " +
+			"list), two providers of one file with the same name, an `options.path` that is not a string. " +
+			"A `foldersFromFilesStructure` that is not a boolean is reported as a warning: Grafana ignores it " +
+			"instead of failing.",
+		Why: "Grafana decodes each provisioning file with yaml.v3 into typed structs; in apiVersion 1 files " +
+			"it interpolates each value and converts it with strconv (`ParseBool`, `ParseInt`) " +
+			"(`pkg/services/provisioning/datasources/config_reader.go`, `dashboards/config_reader.go`, " +
+			"`provisioning/values`). A decode error in one file aborts the whole step, not just the file " +
+			"(GRAFANA.md §4): datasource provisioning returns `Datasource provisioning error: …`, no " +
+			"datasource of any file is provisioned and Grafana does not start; for dashboards, reading the " +
+			"provider files fails (`Failed to read dashboards config: could not parse provisioning config " +
+			"file`, also for `dashboard name \"…\" is not unique`) or creating a provider's file reader fails " +
+			"(`path param is not a string`), no dashboard is provisioned and the provisioning service stops, " +
+			"which shuts Grafana down. `foldersFromFilesStructure` is read with a Go type assertion to bool, " +
+			"so a quoted `\"true\"` counts as false.",
+		Bad:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: yes\n"}},
+		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
+		Fix: "Write the value in the form Grafana decodes: `true` or `false` for booleans, a whole number for " +
+			"`orgId`, `version` and `updateIntervalSeconds`, a string for `name`, `type`, `url` and " +
+			"`options.path`, a list (`- ` items) under `datasources:` and `providers:`, `apiVersion: 1` at the " +
+			"top of a file with `providers:`, a distinct name for each provider of a file.",
+	},
+	Check: checkInvalid,
+}
+
+// cannotRead is how the provisioning parser's messages say that Grafana
+// fails on a file; the other issues are values Grafana ignores.
+const cannotRead = "Grafana cannot read this file"
+
+// fixHints map a phrase of an issue message to the fix; the first match
+// wins. "" means the message already says it.
+var fixHints = []struct{ phrase, fix string }{
+	{"add \"apiVersion: 1\"", ""},
+	{"is used twice", "rename one of them: each provider of a file needs its own name"},
+	{"\"foldersFromFilesStructure\"", "the dashboards' subdirectories do not become folders; write true or false without quotes"},
+	{"must be true or false", "write true or false"},
+	{"\"apiVersion\" must be an integer", "write apiVersion: 1"},
+	{"integer", "write a whole number such as 1"},
+	{"provisioning file must be a mapping", "start the file with apiVersion: 1 and a %s: list"},
+	{"each item of", "write each item as a mapping of keys (- name: …)"},
+	{"must be a list", "write each entry under it as a list item starting with \"- \""},
+	{"values under", "write each value under it as a single string"},
+	{"must be a mapping", "write its keys indented under it"},
+	{"must be a string", "write a single string"},
+	{"mapping keys under", "write each key as plain text"},
+}
+
+func checkInvalid(c *rules.Context) {
+	for _, df := range c.Stack.DatasourceFiles {
+		for _, is := range df.Issues {
+			reportIssue(c, df.Path, is, "datasource provisioning fails as a whole: no datasource of any file is provisioned and Grafana does not start (\"Datasource provisioning error\")", "datasources")
+		}
+	}
+	for _, pf := range c.Stack.ProviderFiles {
+		for _, is := range pf.Issues {
+			reportIssue(c, pf.Path, is, "dashboard provisioning fails as a whole: no dashboard is provisioned and the provisioning service stops, which shuts Grafana down", "providers")
+		}
+	}
+}
+
+// reportIssue reports one shape issue of a provisioning file: the parser's
+// message, what Grafana does (fails says it for the file's kind) and the
+// fix.
+func reportIssue(c *rules.Context, path string, is model.Problem, fails, list string) {
+	fix := "write the value in the form described"
+	for _, h := range fixHints {
+		if strings.Contains(is.Message, h.phrase) {
+			fix = h.fix
+			if strings.Contains(fix, "%s") {
+				fix = fmt.Sprintf(fix, list)
+			}
+			break
+		}
+	}
+	f := rules.Finding{Pos: is.Pos, End: is.End, Entity: "file:" + path, Key: is.Message}
+	base, fatal := is.Message, strings.Contains(is.Message, cannotRead)
+	if i := strings.Index(base, "; "+cannotRead); i >= 0 {
+		base = base[:i]
+	}
+	switch {
+	case fatal:
+		f.Message = base + "; Grafana cannot decode this file, so " + fails
+	default:
+		f.Severity = rules.Warning
+		f.Message = base
+	}
+	if fix != "" {
+		f.Message += "; " + fix
+	}
+	if f.Pos.File == "" {
+		f.Pos = model.Pos{File: path, Line: 1, Col: 1}
+	}
+	c.Report(f)
 }
 
 // InvalidAccess reports access modes Grafana replaces by proxy.
@@ -197,7 +331,9 @@ func checkLegacy(c *rules.Context) {
 		}
 	}
 	for _, pf := range c.Stack.ProviderFiles {
-		if pf.APIVersion == 0 && (len(pf.Keys) > 0 || len(pf.Providers) > 0) {
+		// A mapping read as the legacy top-level list fails to decode:
+		// provisioning/invalid-field reports it.
+		if pf.APIVersion == 0 && len(pf.Keys) == 0 && len(pf.Providers) > 0 {
 			legacy(c, pf.Path, pf.APIVersionPos, pf.Issues, "dashboard", "a top-level list of providers with org_id, values not interpolated")
 		}
 	}
@@ -229,9 +365,12 @@ var NotLoaded = &rules.Rule{
 			"tree but that the stack's Grafana does not read: in a subdirectory of `datasources/` or " +
 			"`dashboards/`, with another extension (`.yaml.bak`, `.json` among the datasource files), not " +
 			"mounted into the Grafana container, or mounted somewhere Grafana does not look (an ini at " +
-			"`/etc/grafana/custom.ini` while Grafana reads `/etc/grafana/grafana.ini`). The message says why.",
+			"`/etc/grafana/custom.ini` while Grafana reads `/etc/grafana/grafana.ini`). The message says why. " +
+			"Under another extension, only files whose content is provisioning YAML (or JSON) are reported, " +
+			"not a README, and not templates, examples or switched-off copies (`.j2`, `.tpl`, `.example`, " +
+			"`.sample`, `.disabled`, …).",
 		Why: "Grafana reads `<provisioning>/datasources/*.yaml|*.yml` and `<provisioning>/dashboards/*.yaml|" +
-			"*.yml` without recursing, and its configuration only from `--config` (the Docker image: " +
+			"*.yml` without recursing (the suffix test is case-sensitive: `ds.YAML` is skipped), and its configuration only from `--config` (the Docker image: " +
 			"`GF_PATHS_CONFIG`, default `/etc/grafana/grafana.ini`) (GRAFANA.md §4–5). Any other file is " +
 			"ignored without a log line: the datasources or settings it holds silently do not exist.",
 		Bad: []rules.Example{

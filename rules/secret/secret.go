@@ -313,34 +313,24 @@ func checkEnv(c *rules.Context) {
 	}
 }
 
-// envValueSpan locates a compose variable's value: the model records only
-// where its name is, so the value is looked up on the name's line after it
-// (- NAME=value, NAME: value, quoted or not). When it is not there (a
-// value spanning lines, escapes) the span runs from the name to the end of
-// the line, so that a masked excerpt still hides the value.
+// envValueSpan locates a compose variable's value: from where it starts
+// (ValuePos) to its end when the line shows it verbatim. When it does not
+// (escapes in a double-quoted value, a value spanning lines) the span runs
+// to the end of the line, so that a masked excerpt still hides the value.
 func envValueSpan(m *model.Model, ev *model.EnvVar) (model.Pos, model.Pos) {
-	pos := ev.Pos
-	if ev.ValuePos.IsValid() {
-		pos = ev.ValuePos
-		return pos, model.Pos{File: pos.File, Line: pos.Line, Col: pos.Col + len([]rune(ev.Value))}
+	pos := ev.ValuePos
+	if !pos.IsValid() {
+		pos = ev.Pos
 	}
 	f := m.File(pos.File)
 	if f == nil || pos.Line < 1 || pos.Line > len(f.Lines) {
 		return pos, model.Pos{}
 	}
 	line := []rune(f.Lines[pos.Line-1])
-	lineEnd := model.Pos{File: pos.File, Line: pos.Line, Col: len(line) + 1}
-	from := pos.Col - 1 + len([]rune(ev.Name))
-	if from > len(line) {
-		return pos, lineEnd
+	if ev.ValuePos.IsValid() && pos.Col-1 <= len(line) && strings.HasPrefix(string(line[pos.Col-1:]), ev.Value) {
+		return pos, model.Pos{File: pos.File, Line: pos.Line, Col: pos.Col + len([]rune(ev.Value))}
 	}
-	rest := string(line[from:])
-	i := strings.Index(rest, ev.Value)
-	if i < 0 || strings.TrimLeft(rest[:i], " \t=:\"'") != "" {
-		return pos, lineEnd
-	}
-	col := from + len([]rune(rest[:i])) + 1
-	return model.Pos{File: pos.File, Line: pos.Line, Col: col}, model.Pos{File: pos.File, Line: pos.Line, Col: col + len([]rune(ev.Value))}
+	return pos, model.Pos{File: pos.File, Line: pos.Line, Col: len(line) + 1}
 }
 
 // publicSecure are secureJsonData keys that hold public material.

@@ -119,6 +119,42 @@ func TestPlaintextNeverShowsTheValue(t *testing.T) {
 	}
 }
 
+// TestPlaintextComposeSpans checks the spans of compose credentials: the
+// value itself when the line shows it verbatim, up to the end of the line
+// when it does not (escapes), so that masking hides the whole credential.
+func TestPlaintextComposeSpans(t *testing.T) {
+	m, fs := lint(t, map[string]string{"docker-compose.yml": `services:
+  grafana:
+    image: grafana/grafana:12.0.0
+    environment:
+      - GF_SMTP_PASSWORD=SECRET-list-1
+      - "GF_DATABASE_PASSWORD=SECRET-quoted-2"
+  grafana2:
+    image: grafana/grafana:12.0.0
+    environment:
+      GF_SMTP_PASSWORD: 'SECRET-map-3'
+      GF_DATABASE_PASSWORD: "SECRET-\"escaped-4"
+`})
+	var got []string
+	for _, f := range fs {
+		line := []rune(m.File(f.Pos.File).Lines[f.Pos.Line-1])
+		if f.End.Line != f.Pos.Line || f.End.Col <= f.Pos.Col || f.End.Col-1 > len(line) {
+			t.Errorf("%s: bad span to %s", f.Pos, f.End)
+			continue
+		}
+		got = append(got, fmt.Sprintf("%d:%d %s", f.Pos.Line, f.Pos.Col, string(line[f.Pos.Col-1:f.End.Col-1])))
+	}
+	want := []string{
+		`5:26 SECRET-list-1`,
+		`6:31 SECRET-quoted-2`,
+		`10:26 SECRET-map-3`,
+		`11:30 SECRET-\"escaped-4"`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("spans (-want +got):\n%s", diff)
+	}
+}
+
 func TestPlaintextSpecialMessages(t *testing.T) {
 	_, fs := lint(t, map[string]string{"grafana/grafana.ini": "[security]\nadmin_password = admin\nsecret_key = SW2YcwTIb9zpOOhoPsMm\n[database]\npassword = $DB_PASSWORD\n"})
 	var got []string
