@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -355,6 +356,12 @@ func (b *builder) fromService(p *composeProject, s *compose.Service, projects []
 		if host == "" {
 			continue
 		}
+		if !m.Absolute {
+			// "../grafana/x" and "x" can name the same folder when the
+			// compose file sits above the working directory: use the one
+			// form the tree uses.
+			host = l.display(l.abs(host))
+		}
 		if m.Absolute {
 			mirrored := path.Join(l.rootOfDisp(p.dir).disp, strings.TrimPrefix(host, "/"))
 			if !l.tree.files[mirrored] && !l.tree.dirs[mirrored] {
@@ -659,8 +666,17 @@ func (b *builder) guess(p string) []string {
 				continue
 			}
 			var cands []string
+			// Compare tails of absolute paths: display paths are relative
+			// to the working directory, and the answer must not depend on
+			// where grafanalint runs (".../grafana/dashboards" must match
+			// whether the display path is "grafana/dashboards" or
+			// "dashboards").
 			match := func(x string) {
-				if (x == tail || strings.HasSuffix(x, "/"+tail)) && inScope(x) {
+				ax := filepath.ToSlash(filepath.Join(b.l.opts.WorkDir, filepath.FromSlash(x)))
+				if path.IsAbs(x) {
+					ax = x
+				}
+				if (ax == "/"+tail || strings.HasSuffix(ax, "/"+tail)) && inScope(x) {
 					cands = append(cands, x)
 				}
 			}

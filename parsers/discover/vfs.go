@@ -2,6 +2,7 @@ package discover
 
 import (
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -10,13 +11,40 @@ import (
 
 // tree indexes the walked files by display path.
 type tree struct {
+	wd       string // the absolute working directory display paths are relative to
 	files    map[string]bool
 	dirs     map[string]bool
 	children map[string]map[string]bool // dir → child name → is a directory
 }
 
-func newTree() *tree {
-	return &tree{files: map[string]bool{}, dirs: map[string]bool{}, children: map[string]map[string]bool{}}
+func newTree(wd string) *tree {
+	return &tree{wd: wd, files: map[string]bool{}, dirs: map[string]bool{}, children: map[string]map[string]bool{}}
+}
+
+// join joins display paths and returns the one form the tree uses for the
+// result: "../team" joined with "x" from inside folder "team" is "x", not
+// "../team/x".
+func (t *tree) join(a string, elem ...string) string {
+	p := path.Join(append([]string{a}, elem...)...)
+	if !strings.HasPrefix(p, "..") || t.wd == "" {
+		return p
+	}
+	rel, err := filepath.Rel(t.wd, filepath.Join(t.wd, filepath.FromSlash(p)))
+	if err != nil {
+		return p
+	}
+	return filepath.ToSlash(rel)
+}
+
+// below returns the part of display path p below display folder dir
+// (which under(p, dir) reports p is in).
+func (t *tree) below(p, dir string) string {
+	if strings.HasPrefix(p, "..") || strings.HasPrefix(dir, "..") {
+		if rel, err := filepath.Rel(filepath.Join(t.wd, filepath.FromSlash(dir)), filepath.Join(t.wd, filepath.FromSlash(p))); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return strings.TrimPrefix(p, dir+"/")
 }
 
 // add registers a file and its directories up to root (display paths).
@@ -24,27 +52,46 @@ func (t *tree) add(p, root string) {
 	t.files[p] = true
 	child, isDir := p, false
 	for i := 0; i < 256; i++ {
-		dir := path.Dir(child)
+		dir, name := t.parent(child)
 		if dir == child {
 			break
 		}
 		if t.children[dir] == nil {
 			t.children[dir] = map[string]bool{}
 		}
-		t.children[dir][path.Base(child)] = isDir
+		t.children[dir][name] = isDir
 		if t.dirs[dir] {
 			break
 		}
 		t.dirs[dir] = true
-		if dir == root || dir == "." || dir == "/" || strings.HasSuffix(dir, "..") {
+		if dir == root || dir == "/" || (dir == "." && !strings.HasPrefix(root, "..")) {
 			break
 		}
 		child, isDir = dir, true
 	}
 }
 
+// parent returns the folder holding display path c and c's name in it;
+// above the working directory ("." is in "..", as folder <name of wd>).
+func (t *tree) parent(c string) (dir, name string) {
+	if c == "." || c == ".." || strings.HasSuffix(c, "/..") {
+		if t.wd == "" {
+			return c, ""
+		}
+		return t.join(c, ".."), filepath.Base(filepath.Join(t.wd, filepath.FromSlash(c)))
+	}
+	return path.Dir(c), path.Base(c)
+}
+
 // under reports whether display path p is dir or below it.
 func under(p, dir string) bool {
+	if strings.HasPrefix(dir, "..") || strings.HasPrefix(p, "..") {
+		// Display paths are relative to one working directory; compare
+		// them below a common virtual root so that "dashboards/x" is
+		// under ".." and "../a" is not under "b".
+		const vroot = "/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_/_"
+		p, dir = path.Join(vroot, p), path.Join(vroot, dir)
+	}
 	switch {
 	case dir == ".":
 		return !strings.HasPrefix(p, "../") && p != ".." && !path.IsAbs(p)
@@ -141,7 +188,7 @@ func (v *vfs) visible(m vmount) bool {
 // a directory. ok is false when the tree has nothing there.
 func (v *vfs) stat(p string) (host string, isDir, ok bool) {
 	for _, m := range v.layers(p) {
-		h := path.Join(m.host, rest(m.target, p))
+		h := v.t.join(m.host, rest(m.target, p))
 		if v.t.files[h] {
 			return h, false, true
 		}
@@ -167,10 +214,10 @@ type vnode struct {
 func (v *vfs) list(dir string) []vnode {
 	nodes := map[string]vnode{}
 	for _, m := range v.layers(dir) {
-		hd := path.Join(m.host, rest(m.target, dir))
+		hd := v.t.join(m.host, rest(m.target, dir))
 		for name, isDir := range v.t.children[hd] {
 			if _, ok := nodes[name]; !ok {
-				nodes[name] = vnode{name: name, cpath: path.Join(dir, name), host: path.Join(hd, name), isDir: isDir}
+				nodes[name] = vnode{name: name, cpath: path.Join(dir, name), host: v.t.join(hd, name), isDir: isDir}
 			}
 		}
 	}
@@ -221,7 +268,7 @@ func (v *vfs) containerPaths(h string) []string {
 		}
 		cp := m.target
 		if h != m.host {
-			cp = path.Join(m.target, strings.TrimPrefix(h, m.host+"/"))
+			cp = path.Join(m.target, v.t.below(h, m.host))
 		}
 		if got, _, ok := v.stat(cp); ok && got == h {
 			out = append(out, cp)

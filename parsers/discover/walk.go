@@ -74,7 +74,7 @@ func newLoader(opts Options) *loader {
 		entries: map[string]*entry{},
 		byAbs:   map[string]*entry{},
 		visited: map[string]bool{},
-		tree:    newTree(),
+		tree:    newTree(opts.WorkDir),
 	}
 }
 
