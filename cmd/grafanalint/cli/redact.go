@@ -59,6 +59,11 @@ func redactIniFile(f *model.IniFile) *model.IniFile {
 			if model.IsSecretKey(k.Name.V) && k.Value.V != "" {
 				kc := *k
 				kc.Raw.V, kc.Value.V = model.Redacted, model.Redacted
+				if kc.Comment.V != "" {
+					// A "#" or ";" inside a password cuts it: the
+					// comment holds the rest of the secret.
+					kc.Comment.V = model.Redacted
+				}
 				k = &kc
 			}
 			sc.Keys[j] = k
