@@ -60,6 +60,14 @@ type Directive struct {
 	// Parent is the block directive this one is in (nil at the top level);
 	// for spliced directives it is the block holding the include.
 	Parent *Directive `json:"-"`
+	// Packaged names the distribution file this directive was assumed
+	// from ("/etc/nginx/proxy_params", Debian's nginx-common) when an
+	// include of that file matched nothing in the tree: the linter
+	// splices in the packaged content instead of leaving the block
+	// partial. The directive is then written nowhere; its name, arguments
+	// and End are the include directive's argument, so a finding on it
+	// points at the include line, and IncludedBy is that include.
+	Packaged string `json:"packaged,omitempty"`
 }
 
 // Pos returns the directive name's position.

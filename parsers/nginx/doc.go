@@ -18,6 +18,15 @@
 // Files where gonginx fails or reads differently from nginx (see
 // readWithGonginx) keep the positioned tree, which follows nginx.
 //
+// Distribution files that repositories rarely hold are handled by name
+// when an include finds no copy in the tree: Debian's proxy_params is
+// assumed with its packaged content (directives marked Packaged,
+// positioned at the include's argument, the config not partial; see
+// Load), and files that cannot change proxying (mime.types,
+// fastcgi_params, certbot's TLS options) are skipped silently; any other
+// missing include is a ProblemIncludeNotFound and makes the config
+// Partial.
+//
 // Templates of nginx configs are read too: "{{ x }}" placeholders are
 // parts of words, "{% %}" and "{# #}" tags are skipped, and "${VAR}" and
 // "<host>" are ordinary nginx words; NginxConfig.Template says so.

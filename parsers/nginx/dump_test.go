@@ -121,6 +121,9 @@ func dumpTree(b *strings.Builder, ds []*model.Directive, depth int) {
 		if d.IncludedBy != nil {
 			fmt.Fprintf(b, " via=%s", d.IncludedBy.Pos())
 		}
+		if d.Packaged != "" {
+			fmt.Fprintf(b, " packaged=%s", d.Packaged)
+		}
 		b.WriteString("\n")
 		if d.Code.IsSet() {
 			fmt.Fprintf(b, "%s  code %s\n", ind, str(d.Code))

@@ -50,6 +50,12 @@ func FuzzLoad(f *testing.F) {
 			}
 			walk = func(ds []*model.Directive) {
 				for _, d := range ds {
+					if d.Packaged != "" {
+						if d.IncludedBy == nil || len(d.IncludedBy.Args) != 1 || d.Name.Pos != d.IncludedBy.Args[0].Pos {
+							t.Errorf("packaged directive %q not at its include's argument: %+v", d.Name.V, d.Name.Pos)
+						}
+						continue
+					}
 					if !d.Name.Pos.IsValid() || d.End.Less(d.Name.End) {
 						t.Errorf("directive %q without a valid position: %+v %+v", d.Name.V, d.Name.Pos, d.End)
 					}

@@ -57,6 +57,15 @@ const maxDirectives = 100_000
 // (hidden files are only matched by a pattern that starts with "."), and
 // a glob may match nothing.
 //
+// An include of Debian's "proxy_params" (or "/etc/nginx/proxy_params")
+// that matches no file in the tree is not reported: Debian's and Ubuntu's
+// nginx-common install it, so its packaged content (four
+// proxy_set_header lines: Host $http_host, X-Real-IP $remote_addr,
+// X-Forwarded-For $proxy_add_x_forwarded_for, X-Forwarded-Proto $scheme)
+// is spliced in as if read, with Directive.Packaged set and every
+// position at the include's argument, and the config is not Partial.
+// A proxy_params file in the tree wins over the assumption.
+//
 // The tree is a repository, not a server's /etc, so include paths are
 // mapped into it; the first candidate that matches wins, and nothing
 // outside Root is read:
@@ -323,6 +332,9 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 	argPos, argEnd := l.mpos(file, arg.pos), l.mpos(file, arg.end)
 	matches, isGlob, tried := l.resolveInclude(arg.val)
 	if len(matches) == 0 {
+		if pf := packagedFor(arg.val); pf != nil && !isGlob {
+			return l.splicePackaged(pf, d, argPos, argEnd, parent)
+		}
 		if !isGlob && !proxyNeutral[filepath.Base(arg.val)] {
 			l.problem(model.ProblemIncludeNotFound, argPos, argEnd, notFoundMessage(arg.val, tried, l.opts.Display))
 		}
@@ -353,6 +365,63 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 		l.stack = append(l.stack, m)
 		out = append(out, l.expand(t.nodes, m, parent, d)...)
 		l.stack = l.stack[:len(l.stack)-1]
+	}
+	return out
+}
+
+// packagedFile is a distribution file whose content is assumed when the
+// tree lacks it.
+type packagedFile struct {
+	// path is where the distribution installs it.
+	path string
+	// directives are its directives, each as name and arguments.
+	directives [][]string
+}
+
+// debianProxyParams is /etc/nginx/proxy_params as Debian's nginx-common
+// (and Ubuntu's) has long shipped it (debian/conf/proxy_params). Debian
+// bookworm's security updates since 1.22.1-9+deb12u6 send "Host $host"
+// instead; the long-standing "$http_host" is assumed, which keeps the
+// port a browser used.
+var debianProxyParams = packagedFile{
+	path: "/etc/nginx/proxy_params",
+	directives: [][]string{
+		{"proxy_set_header", "Host", "$http_host"},
+		{"proxy_set_header", "X-Real-IP", "$remote_addr"},
+		{"proxy_set_header", "X-Forwarded-For", "$proxy_add_x_forwarded_for"},
+		{"proxy_set_header", "X-Forwarded-Proto", "$scheme"},
+	},
+}
+
+// packagedFor returns the packaged file an include pattern names when
+// its content is assumed: "proxy_params" (relative to Debian's prefix
+// /etc/nginx) or "/etc/nginx/proxy_params"; nil otherwise.
+func packagedFor(pattern string) *packagedFile {
+	switch filepath.ToSlash(filepath.Clean(pattern)) {
+	case "proxy_params", "/etc/nginx/proxy_params":
+		return &debianProxyParams
+	}
+	return nil
+}
+
+// splicePackaged returns the directives of a packaged file that an
+// include matched nowhere in the tree. They are written nowhere: every
+// position is the include's argument (pos, end), IncludedBy is the
+// include, and Packaged names the file. The config is not partial.
+func (l *loader) splicePackaged(pf *packagedFile, inc *model.Directive, pos, end model.Pos, parent *model.Directive) []*model.Directive {
+	out := make([]*model.Directive, 0, len(pf.directives))
+	for _, words := range pf.directives {
+		if l.count >= maxDirectives {
+			l.tooLarge(pos, end)
+			return out
+		}
+		l.count++
+		d := &model.Directive{Name: model.Str{V: words[0], Pos: pos, End: end}, Parent: parent, IncludedBy: inc, End: end, Packaged: pf.path}
+		d.Args = make([]model.Str, 0, len(words)-1)
+		for _, a := range words[1:] {
+			d.Args = append(d.Args, model.Str{V: a, Pos: pos, End: end})
+		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -36,6 +36,8 @@ var goldenCases = []goldenCase{
 	{name: "cycle", root: "cycle", main: "nginx.conf"},
 	{name: "cycle-self", root: "cycle", main: "self.conf"},
 	{name: "missing", root: "missing", main: "nginx.conf"},
+	{name: "packaged", root: "packaged", main: "nginx.conf"},
+	{name: "packaged-present", root: "packaged/present", main: "nginx.conf"},
 	{name: "lua-site", root: "lua", main: "site.conf"},
 	{name: "lua-simple", root: "lua", main: "simple.conf"},
 	{name: "template-envsubst", root: "template", main: "site.conf.template"},
@@ -111,6 +113,27 @@ func TestLoadGolden(t *testing.T) {
 	}
 }
 
+// checkPackaged checks a directive assumed from a packaged file: written
+// nowhere, every value is at the argument of the include that brought it
+// in, which sits in the same block.
+func checkPackaged(t *testing.T, d, parent *model.Directive) {
+	t.Helper()
+	inc := d.IncludedBy
+	if inc == nil || inc.Name.V != "include" || len(inc.Args) != 1 || d.Parent != parent || inc.Parent != parent || len(d.Block) != 0 {
+		t.Errorf("packaged directive %q at %s: bad links", d.Name.V, d.Pos())
+		return
+	}
+	want := inc.Args[0]
+	for _, s := range append([]model.Str{d.Name}, d.Args...) {
+		if s.Pos != want.Pos || s.End != want.End {
+			t.Errorf("packaged value %q at %v-%v, want the include's argument %v-%v", s.V, s.Pos, s.End, want.Pos, want.End)
+		}
+	}
+	if d.End != want.End {
+		t.Errorf("packaged directive %q ends at %v, want %v", d.Name.V, d.End, want.End)
+	}
+}
+
 // checkTree checks invariants every loaded tree must hold: each value's
 // position spans exactly its text in the file (nginx's escapes applied),
 // ends follow starts, Parent and IncludedBy are consistent.
@@ -155,6 +178,10 @@ func checkTree(t *testing.T, root string, cfg *model.NginxConfig) {
 	var walk func(ds []*model.Directive, parent *model.Directive)
 	walk = func(ds []*model.Directive, parent *model.Directive) {
 		for _, d := range ds {
+			if d.Packaged != "" {
+				checkPackaged(t, d, parent)
+				continue
+			}
 			checkStr("name", d.Name, false)
 			last := d.Name
 			for _, a := range d.Args {
@@ -416,4 +443,62 @@ func spanText(lines []string, s model.Str) (string, string) {
 		}
 	}
 	return b.String(), ""
+}
+
+// TestPackagedProxyParams checks that Debian's proxy_params, absent from
+// the tree, is assumed with its packaged content: no problem, not
+// partial, the four lines positioned at the include's argument.
+func TestPackagedProxyParams(t *testing.T) {
+	want := []string{
+		"proxy_set_header Host $http_host",
+		"proxy_set_header X-Real-IP $remote_addr",
+		"proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for",
+		"proxy_set_header X-Forwarded-Proto $scheme",
+	}
+	for _, tt := range []struct {
+		include  string
+		packaged bool
+	}{
+		{"proxy_params", true},
+		{"/etc/nginx/proxy_params", true},
+		{"./proxy_params", true},
+		{"snippets/proxy_params", false},
+		{"proxy_param?", false},
+		{"/opt/nginx/proxy_params", false},
+	} {
+		src := "server {\n  location / {\n    include " + tt.include + ";\n    proxy_pass http://grafana:3000;\n  }\n}\n"
+		files := memFS{"/r/site.conf": src}
+		cfg, problems := Load("/r/site.conf", Options{Root: "/r", ReadFile: files.readFile, Glob: files.glob})
+		loc := cfg.Servers[0].Locations[0].Directive
+		inc := loc.Block[0]
+		var got []string
+		for _, d := range loc.Block[1:] {
+			if d.Packaged == "" {
+				continue
+			}
+			parts := []string{d.Name.V}
+			for _, a := range d.Args {
+				parts = append(parts, a.V)
+				if a.Pos != inc.Args[0].Pos || a.End != inc.Args[0].End {
+					t.Errorf("%s: %q at %v-%v, want the include's argument", tt.include, a.V, a.Pos, a.End)
+				}
+			}
+			got = append(got, strings.Join(parts, " "))
+			if d.IncludedBy != inc || d.Parent != loc || d.Packaged != "/etc/nginx/proxy_params" {
+				t.Errorf("%s: packaged %q has bad links or Packaged %q", tt.include, d.Name.V, d.Packaged)
+			}
+		}
+		if !tt.packaged {
+			if len(got) != 0 {
+				t.Errorf("%s: assumed %v", tt.include, got)
+			}
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: packaged lines (-want +got):\n%s", tt.include, diff)
+		}
+		if len(problems) != 0 || cfg.Partial {
+			t.Errorf("%s: problems %v, partial %v; want none", tt.include, problems, cfg.Partial)
+		}
+	}
 }

@@ -132,7 +132,11 @@ func runCase(t *testing.T, r *rules.Rule, dir string, fire bool) {
 	got := oneline(lintTree(t, dir, cfg), r.ID)
 	wantFile := filepath.Join(dir, "want.txt")
 	if *update {
-		if err := os.WriteFile(wantFile, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+		content := ""
+		if len(got) > 0 {
+			content = strings.Join(got, "\n") + "\n"
+		}
+		if err := os.WriteFile(wantFile, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return

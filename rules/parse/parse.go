@@ -30,8 +30,13 @@ var IncludeNotFound = &rules.Rule{
 	Summary:  "an nginx include matches no file in the tree",
 	Global:   true,
 	Doc: rules.Doc{
-		What: "Reports an nginx `include` whose file is not in the linted tree (a distribution snippet such as `proxy_params`, or a file generated at deploy time).",
-		Why:  "Includes are textual: directives in the missing file (often `proxy_set_header` lines) may change which headers reach Grafana. The proxy checks of the enclosing block run on what is in the tree, so their verdict is partial.",
+		What: "Reports an nginx `include` whose file is not in the linted tree (a snippet kept on the server, or a file generated at deploy time). " +
+			"Not reported: Debian's `proxy_params` (`include proxy_params;` or `include /etc/nginx/proxy_params;`), whose packaged content is assumed instead — " +
+			"the four lines nginx-common installs: `proxy_set_header Host $http_host;`, `X-Real-IP $remote_addr`, `X-Forwarded-For $proxy_add_x_forwarded_for`, " +
+			"`X-Forwarded-Proto $scheme` (findings on them point at the include line; a `proxy_params` in the tree wins); " +
+			"nor files that cannot change proxying (`mime.types`, `fastcgi_params` and the other `*_params`, certbot's TLS options).",
+		Why: "Includes are textual: directives in the missing file (often `proxy_set_header` lines) may change which headers reach Grafana. The proxy checks of the enclosing block run on what is in the tree, so their verdict is partial. " +
+			"`/etc/nginx/proxy_params` ships with Debian's and Ubuntu's nginx-common, so its content is known; Debian bookworm's security updates since 1.22.1-9+deb12u6 send `Host $host` instead of `$http_host` (the port is dropped), which the linter does not assume.",
 		Bad:  []rules.Example{{Path: "nginx/nginx.conf", Content: "events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n      include snippets/grafana-headers.conf;\n      proxy_pass http://grafana:3000;\n    }\n  }\n}\n"}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: "events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n      include snippets/grafana-headers.conf;\n      proxy_pass http://grafana:3000;\n    }\n  }\n}\n"}, {Path: "nginx/snippets/grafana-headers.conf", Content: "proxy_set_header Host $http_host;\n"}},
 		Fix:  "Add the included file to the repository, or lint the tree that holds it (`--nginx-prefix` sets the directory relative includes resolve against).",

@@ -683,7 +683,10 @@ func tokenListContainsValue(h http.Header, name, value string) bool {
 // like Grafana or uses port 3000), paths that would need root (pid, logs,
 // temp files, certificates, htpasswd) dropped; everything else — locations,
 // headers, maps, rewrites, proxy_pass URI parts, upstream names — as
-// written.
+// written. Include directives are dropped, as the files they read are
+// already spliced into the tree; so is Debian's proxy_params when the
+// tree lacks it: its packaged lines (model.Directive.Packaged) are written
+// in place of the include, so nginx runs what the rules judged.
 func renderConfig(cfg *model.NginxConfig, host string, port func(int) int, grafana, other string) string {
 	upstreams := map[string]bool{}
 	walkDirectives(cfg.Directives, func(d *model.Directive) {

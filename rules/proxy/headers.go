@@ -212,7 +212,11 @@ func missingRelated(s *fronting.Server, lh *liveHeader, name string) (string, []
 		for _, dr := range lh.h.Dropped {
 			rel = append(rel, related(dr.Directive.Pos(), "%s here is not inherited by %s, which sets its own proxy_set_header lines (the first: %s)", directiveText(dr.Directive), dr.BecauseLevel, directiveText(dr.Because)))
 		}
-		rel = append(rel, related(d.Because.Pos(), "this proxy_set_header makes %s drop every outer proxy_set_header", d.BecauseLevel))
+		if d.Because.Packaged != "" {
+			rel = append(rel, related(d.Because.Pos(), "Debian's packaged %s, included here, sets proxy_set_header lines, which makes %s drop every outer proxy_set_header", d.Because.Packaged, d.BecauseLevel))
+		} else {
+			rel = append(rel, related(d.Because.Pos(), "this proxy_set_header makes %s drop every outer proxy_set_header", d.BecauseLevel))
+		}
 		return why, rel
 	}
 	for _, p := range locationsSetting(s, name) {

@@ -361,7 +361,7 @@ func hostPos(s *fronting.Server, hc hostCheck) (model.Pos, model.Pos) {
 
 func hostSource(hc hostCheck) string {
 	if hc.d != nil {
-		return "proxy_set_header Host " + hc.value
+		return "proxy_set_header Host " + hc.value + packagedNote(hc.d)
 	}
 	if len(hc.h.Dropped) > 0 {
 		d := hc.h.Dropped[0]

@@ -29,7 +29,12 @@
 //     the location matched no file and may hold proxy settings (anything but
 //     mime.types, *_params other than proxy_params, TLS options, and
 //     http-level globs of other sites): parse/include-not-found says the
-//     analysis is partial.
+//     analysis is partial. Debian's proxy_params ("include proxy_params;"
+//     or "/etc/nginx/proxy_params") missing from the tree is not such an
+//     include: the nginx parser splices in its packaged content
+//     (Directive.Packaged, positioned at the include), so the locations
+//     are judged, and messages citing those lines say they come from
+//     Debian's packaged file.
 //   - Routes nginx decides with a regex Go cannot evaluate, or through a
 //     variable only known at run time, are skipped, not guessed.
 package proxy
@@ -99,7 +104,18 @@ func directiveText(d *model.Directive) string {
 	if len(s) > 80 {
 		s = s[:77] + "..."
 	}
-	return s
+	return s + packagedNote(d)
+}
+
+// packagedNote says where a directive the parser assumed from a packaged
+// file comes from (it is positioned at the include line): " (from
+// Debian's /etc/nginx/proxy_params, included here)"; "" for a directive
+// written in the tree.
+func packagedNote(d *model.Directive) string {
+	if d == nil || d.Packaged == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (from Debian's packaged %s, included here)", d.Packaged)
 }
 
 // argPos returns the position and end of d's i-th argument (the directive

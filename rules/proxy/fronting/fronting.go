@@ -253,7 +253,9 @@ func denied(loc *model.Location) *model.Directive {
 // a directive the rules look for may be written where the linter cannot
 // see it. Includes that by their name hold something else (mime.types,
 // fastcgi_params, certbot's TLS options) do not count, nor http-level
-// globs (other sites).
+// globs (other sites). An include followed by the directives it brought
+// in is complete, including Debian's proxy_params when the parser assumed
+// its packaged content (model.Directive.Packaged).
 func (c *Config) Incomplete(loc *model.Location, srv *model.Server) bool {
 	var levels []nginxsem.Level
 	if loc != nil {

@@ -120,7 +120,9 @@ func TestAnalyzeVerdicts(t *testing.T) {
 		{"sub-path", wrap("    location /grafana/ { proxy_pass http://grafana:3000/; }\n"), settings("server", "root_url", "https://g.example.com/grafana/"), 1, Reaches, "/api/live/ws", false},
 		{"unknown sub-path", wrap("    location / { proxy_pass http://grafana:3000; }\n"), settings("server", "root_url", "{x}"), 1, Unknown, "", false},
 		{"not grafana", wrap("    location / { proxy_pass http://app:8000; }\n"), &model.Settings{}, 0, Unknown, "", false},
-		{"include not found", wrap("    location / { include proxy_params; proxy_pass http://grafana:3000; }\n"), &model.Settings{}, 1, Reaches, "/api/live/ws", true},
+		{"include not found", wrap("    location / { include snippets/ws.conf; proxy_pass http://grafana:3000; }\n"), &model.Settings{}, 1, Reaches, "/api/live/ws", true},
+		{"proxy_params assumed", wrap("    location / { include proxy_params; proxy_pass http://grafana:3000; }\n"), &model.Settings{}, 1, Reaches, "/api/live/ws", false},
+		{"/etc/nginx/proxy_params assumed", wrap("    location / { include /etc/nginx/proxy_params; proxy_pass http://grafana:3000; }\n"), &model.Settings{}, 1, Reaches, "/api/live/ws", false},
 		{"mime.types not found", "events {}\nhttp {\n  include mime.types;\n  server {\n    location / { proxy_pass http://grafana:3000; }\n  }\n}\n", &model.Settings{}, 1, Reaches, "/api/live/ws", false},
 	}
 	for _, tt := range tests {
