@@ -217,3 +217,23 @@ func unquote(raw []byte) string {
 	out, _ := jsontext.AppendUnquote(nil, raw)
 	return string(out)
 }
+
+// truthy reads any value and reports whether JavaScript's `if (value)`
+// takes it as true: true, a non-empty string, a non-zero number, an object
+// or an array. false and null are not.
+func (r *reader) truthy() bool {
+	switch r.peek() {
+	case 't', '{', '[':
+		r.skip()
+		return true
+	case '"':
+		raw, _, _ := r.value()
+		return len(raw) > 2
+	case '0':
+		raw, _, _ := r.value()
+		f, err := strconv.ParseFloat(string(raw), 64)
+		return err == nil && f != 0
+	}
+	r.skip()
+	return false
+}

@@ -176,6 +176,15 @@ func positionErrors(src []byte, d *model.Dashboard) []string {
 	for _, in := range d.Inputs {
 		c.str("input", in.Name)
 	}
+	if len(d.LivePanelPos) != d.LivePanels {
+		t.Errorf("%d live panel positions for %d live panels", len(d.LivePanelPos), d.LivePanels)
+	}
+	for _, p := range d.LivePanelPos {
+		off, ok := o.of(p)
+		if !ok || off == 0 || src[off-1] != '"' || !bytes.HasPrefix(src[off:], []byte(`live"`)) {
+			t.Errorf("live panel at %v: want the \"live\" type value", p)
+		}
+	}
 	for _, ch := range d.Channels {
 		if ch.Source == model.ChannelLivePanel {
 			for _, s := range ch.Parts {
@@ -209,6 +218,9 @@ func dump(d *model.Dashboard, probs []model.Problem) string {
 		return b.String()
 	}
 	w("wrapped=%v v2=%v schemaVersion=%d livePanels=%d\n", d.Wrapped, d.V2, d.SchemaVersion, d.LivePanels)
+	for _, p := range d.LivePanelPos {
+		w("live panel @%s\n", pos(p))
+	}
 	w("uid %s\n", str(d.UID))
 	w("title %s\n", str(d.Title))
 	for _, r := range d.Refs {
@@ -249,6 +261,9 @@ func dump(d *model.Dashboard, probs []model.Problem) string {
 		w("channel %s %s %s", c.Source, c.Pointer, str(c.Value))
 		if c.RefID != "" {
 			w(" refId=%s", c.RefID)
+		}
+		if c.Hidden {
+			w(" hidden")
 		}
 		for _, p := range c.Parts {
 			w(" part=%s", str(p))

@@ -71,14 +71,14 @@ type parser struct {
 
 // span is a range of refs, channels and live panels appended while reading
 // one part of the file.
-type span struct{ refs, refsEnd, chans, chansEnd, live int }
+type span struct{ refs, refsEnd, chans, chansEnd, live, liveEnd int }
 
 func (p *parser) mark() span {
-	return span{refs: len(p.d.Refs), chans: len(p.d.Channels), live: p.d.LivePanels}
+	return span{refs: len(p.d.Refs), chans: len(p.d.Channels), live: len(p.d.LivePanelPos)}
 }
 
 func (p *parser) close(s span) span {
-	s.refsEnd, s.chansEnd, s.live = len(p.d.Refs), len(p.d.Channels), p.d.LivePanels-s.live
+	s.refsEnd, s.chansEnd, s.liveEnd = len(p.d.Refs), len(p.d.Channels), len(p.d.LivePanelPos)
 	return s
 }
 
@@ -217,7 +217,8 @@ func (p *parser) finish() {
 		for _, s := range slices.Backward(p.rows) {
 			d.Refs = slices.Delete(d.Refs, s.refs, s.refsEnd)
 			d.Channels = slices.Delete(d.Channels, s.chans, s.chansEnd)
-			d.LivePanels -= s.live
+			d.LivePanelPos = slices.Delete(d.LivePanelPos, s.live, s.liveEnd)
+			d.LivePanels -= s.liveEnd - s.live
 		}
 	}
 	slices.SortStableFunc(d.Channels, func(a, b *model.Channel) int {

@@ -166,7 +166,11 @@ func TestParseFacts(t *testing.T) {
 		d := load(t, "channels.json")
 		var got []string
 		for _, c := range d.Channels {
-			got = append(got, string(c.Source)+" "+c.Value.V+" "+c.RefID)
+			h := ""
+			if c.Hidden {
+				h = " hidden"
+			}
+			got = append(got, string(c.Source)+" "+c.Value.V+" "+c.RefID+h)
 		}
 		want := []string{
 			"measurements stream/telegraf/cpu A",
@@ -175,8 +179,14 @@ func TestParseFacts(t *testing.T) {
 			"measurements grafana/dashboard/uid/x D",
 			"measurements stream/app/events A", // panel datasource read after the targets
 			"measurements stream/app/nulls B",  // a null target datasource means the panel's
+			"measurements stream/app/hidden C hidden",
 			"testdata random-20Hz-stream A",
 			"testdata plugin/testdata/random-2s-stream B",
+			"testdata random-labeled-stream H hidden",
+			"testdata flight-5hz-stream I",
+			"testdata hidden-by-string J hidden", // the browser tests `if (target.hide)`
+			"testdata shown-by-zero K",
+			"testdata last-hide-wins L", // duplicate "hide": the last one (null) wins
 			"live-panel stream/telegraf/cpu ",
 			"live-panel plugin/testdata/random-flakey-stream ", // "stream" preferred to "namespace"
 			"live-panel  ",                // no scope: the browser builds no ID
@@ -187,6 +197,35 @@ func TestParseFacts(t *testing.T) {
 		}
 		if d.LivePanels != 5 {
 			t.Errorf("LivePanels = %d, want 5", d.LivePanels)
+		}
+		// One position per live panel, at its "type" value, in file order
+		// (the live panel nested in the collapsed row last).
+		var lines []int
+		for _, p := range d.LivePanelPos {
+			lines = append(lines, p.Line)
+		}
+		if diff := cmp.Diff([]int{47, 52, 57, 62, 77}, lines); diff != "" {
+			t.Errorf("LivePanelPos lines (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("v2 hidden queries", func(t *testing.T) {
+		d := load(t, "v2beta1.json")
+		got := map[string]bool{}
+		for _, c := range d.Channels {
+			got[c.Value.V] = c.Hidden
+		}
+		want := map[string]bool{
+			"stream/v2/cpu":            false,
+			"random-2s-stream":         false,
+			"stream/v2/hidden":         true,
+			"stream/v2/spec-hide-wins": false, // {hide: hidden, ...query.spec}: the spec's "hide" wins
+			"grafana/broadcast/x":      false,
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("hidden (-want +got):\n%s", diff)
+		}
+		if len(d.LivePanelPos) != 1 || d.LivePanelPos[0].Line != 75 {
+			t.Errorf("LivePanelPos = %v, want the vizConfig group on line 75", d.LivePanelPos)
 		}
 	})
 }

@@ -12,6 +12,9 @@ type target struct {
 	scenarioID string
 	channel    model.Str
 	chanPtr    string
+	// hide is the query's "hide" as the browser tests it; hideSet says the
+	// member was written (v2 query specs override "hidden" with it).
+	hide, hideSet bool
 }
 
 // panels reads an array of v1 panels. elem is true inside __elements
@@ -33,7 +36,7 @@ func (p *parser) panel(elem bool) {
 		return
 	}
 	var (
-		typ     string
+		typ     model.Str
 		dsIdx   = -1
 		ds      *model.DatasourceRef
 		targets []target
@@ -42,7 +45,7 @@ func (p *parser) panel(elem bool) {
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
 		case "type":
-			typ = p.text()
+			typ, _ = p.str()
 		case "datasource":
 			place := model.PlacePanel
 			if elem {
@@ -63,7 +66,7 @@ func (p *parser) panel(elem bool) {
 			p.skip()
 		}
 	}
-	if typ == "row" {
+	if typ.V == "row" {
 		// Row panels carry datasource fields but never run queries.
 		if ds != nil {
 			ds.Place, ds.InRow = model.PlaceRow, true
@@ -75,8 +78,9 @@ func (p *parser) panel(elem bool) {
 		}
 		return
 	}
-	if typ == "live" {
+	if typ.V == "live" {
 		p.d.LivePanels++
+		p.d.LivePanelPos = append(p.d.LivePanelPos, typ.Pos)
 		if live != nil {
 			p.d.Channels = append(p.d.Channels, live)
 		}
@@ -106,7 +110,7 @@ func (p *parser) queryChannel(ds *model.DatasourceRef, t target) {
 	default:
 		return
 	}
-	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID})
+	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide})
 }
 
 // targets reads a v1 panel's queries, recording their datasource
@@ -138,6 +142,10 @@ func (p *parser) targets(elem bool) []target {
 				t.queryType = p.text()
 			case "scenarioId":
 				t.scenarioID = p.text()
+			case "hide":
+				// The -- Grafana -- and TestData datasources skip a target
+				// when `target.hide` is truthy.
+				t.hide, t.hideSet = p.truthy(), true
 			case "channel":
 				if s, ok := p.str(); ok {
 					t.channel, t.chanPtr = s, p.pointer()

@@ -67,6 +67,8 @@ func (p *parser) querySpec(q *dataQuery) {
 			q.t.queryType = p.text()
 		case "scenarioId":
 			q.t.scenarioID = p.text()
+		case "hide":
+			q.t.hide, q.t.hideSet = p.truthy(), true
 		case "channel":
 			if s, ok := p.str(); ok {
 				q.t.channel, q.t.chanPtr = s, p.pointer()
@@ -130,7 +132,7 @@ func (p *parser) v2Panel() {
 		return
 	}
 	var (
-		vizKind, vizGroup string
+		vizKind, vizGroup model.Str
 		live              *model.Channel
 	)
 	for key, ok := p.key(); ok; key, ok = p.key() {
@@ -144,9 +146,9 @@ func (p *parser) v2Panel() {
 			for key, ok := p.key(); ok; key, ok = p.key() {
 				switch string(key) {
 				case "kind":
-					vizKind = p.text()
+					vizKind, _ = p.str()
 				case "group":
-					vizGroup = p.text()
+					vizGroup, _ = p.str()
 				case "spec":
 					if _, ok := p.begin('{'); !ok {
 						continue
@@ -169,8 +171,13 @@ func (p *parser) v2Panel() {
 		}
 	}
 	// v2beta1: group is the panel plugin; v2alpha1: kind is.
-	if vizGroup == "live" || (vizGroup == "" && vizKind == "live") {
+	typ := vizGroup
+	if typ.V == "" {
+		typ = vizKind
+	}
+	if typ.V == "live" {
 		p.d.LivePanels++
+		p.d.LivePanelPos = append(p.d.LivePanelPos, typ.Pos)
 		if live != nil {
 			p.d.Channels = append(p.d.Channels, live)
 		}
@@ -222,6 +229,7 @@ func (p *parser) v2PanelQuery() {
 			q        *dataQuery
 			explicit *model.DatasourceRef
 			refID    string
+			hidden   bool
 		)
 		for key, ok := p.key(); ok; key, ok = p.key() {
 			switch string(key) {
@@ -231,6 +239,8 @@ func (p *parser) v2PanelQuery() {
 				explicit = p.dsRef(model.PlaceTarget, true)
 			case "refId":
 				refID = p.text()
+			case "hidden":
+				hidden = p.truthy()
 			default:
 				p.skip()
 			}
@@ -242,6 +252,11 @@ func (p *parser) v2PanelQuery() {
 		}
 		if q != nil {
 			q.t.refID = refID
+			// Grafana builds the query as {hide: spec.hidden,
+			// ...query.spec}: a "hide" of the query spec wins.
+			if !q.t.hideSet {
+				q.t.hide = hidden
+			}
 			p.queryChannel(r, q.t)
 		}
 	}

@@ -23,6 +23,10 @@ type Dashboard struct {
 	Placeholders []Str `json:"placeholders,omitempty"`
 	// LivePanels counts panels of type "live".
 	LivePanels int `json:"livePanels,omitempty"`
+	// LivePanelPos holds the position of each live panel's type value (v1
+	// "type", v2 vizConfig "group", or "kind" for v2alpha1), one per panel
+	// counted in LivePanels, in the order they are read.
+	LivePanelPos []Pos `json:"livePanelPos,omitempty"`
 }
 
 // RefShape is how a datasource reference is written.
@@ -118,4 +122,9 @@ type Channel struct {
 	// Parts holds scope, namespace and path separately for live panels.
 	Parts []Str  `json:"parts,omitempty"`
 	RefID string `json:"refId,omitempty"`
+	// Hidden is true for a query Grafana does not run: a v1 target whose
+	// "hide" is truthy (the browser's test), a v2 PanelQuery with
+	// "hidden": true (unless its query spec sets "hide" itself). Its
+	// channel is never subscribed. Live panel channels are never hidden.
+	Hidden bool `json:"hidden,omitempty"`
 }

@@ -26,7 +26,8 @@ var Malformed = &rules.Rule{
 			"the dashboard does not define stays as written. A TestData path or a live panel channel is " +
 			"neither trimmed nor interpolated, so spaces and `$` there are literal. Dashboards no " +
 			"provider loads are checked too: a channel that does not parse is wrong wherever it is " +
-			"imported.",
+			"imported. A channel of a hidden query (`\"hide\": true`, v2 `hidden: true`) is reported " +
+			"as info: Grafana does not run the query, so nothing fails until someone shows it again.",
 		Why: "Grafana checks every subscription with `live.ParseChannel` and `Channel.IsValid` of " +
 			"grafana-plugin-sdk-go (`live/channel.go`); a channel that fails gets `invalid channel ID` " +
 			"and the panel shows `Streaming channel error: invalid channel ID` (the `-- Grafana --` " +
@@ -35,7 +36,9 @@ var Malformed = &rules.Rule{
 			"that circulates on the web and produces exactly this error. The `.` in scope and namespace " +
 			"is accepted only since SDK v0.275.0 (Grafana 12.0). The `-- Grafana --` datasource " +
 			"interpolates and trims (`parseLiveChannelAddress` in `@grafana/data`); TestData " +
-			"(`runGrafanaLiveQuery`) and the live panel send the text as written.",
+			"(`runGrafanaLiveQuery`) and the live panel send the text as written. Both datasources skip " +
+			"a query whose `hide` is set (`if (target.hide) continue` in their `query()`); a v2 " +
+			"dashboard's `PanelQuery` `hidden` becomes that `hide`.",
 		Bad: []rules.Example{
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
 			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleDashboard("abc123:influxdb")},
@@ -62,13 +65,19 @@ func checkMalformed(c *rules.Context) {
 		if u.err.Kind == ErrBadChar {
 			_, end = u.spanPos(c.Model, u.err.Offset, u.err.Offset+u.err.Size)
 		}
-		c.Report(rules.Finding{
+		f := rules.Finding{
 			Pos:     pos,
 			End:     end,
 			Message: malformedMessage(c, u),
 			Entity:  u.entity(),
 			Key:     u.key(),
-		})
+		}
+		if u.ch.Hidden {
+			// Grafana skips hidden queries: the channel is wrong, but
+			// nothing breaks until the query is shown again.
+			f.Severity = rules.Info
+		}
+		c.Report(f)
 	}
 }
 
@@ -83,7 +92,11 @@ func malformedMessage(c *rules.Context, u *use) string {
 		reason += ", whatever values its variables take"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid %s %q: %s; %s", u.where(), shown, reason, symptom(u))
+	if u.ch.Hidden {
+		fmt.Fprintf(&b, "invalid %s %q in a hidden query: %s; Grafana does not run hidden queries, so nothing fails now, but once the query is shown again %s", u.where(), shown, reason, symptom(u))
+	} else {
+		fmt.Fprintf(&b, "invalid %s %q: %s; %s", u.where(), shown, reason, symptom(u))
+	}
 	if h := malformedHint(c, u); h != "" {
 		b.WriteString(": ")
 		b.WriteString(h)

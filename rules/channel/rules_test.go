@@ -33,6 +33,7 @@ type tcase struct {
 	datasources []*model.Datasource
 	settings    *model.Settings
 	loose       bool
+	hidden      bool                // the channel's query is hidden
 	want        map[string][]string // rule id -> "col: message substring"
 }
 
@@ -47,7 +48,7 @@ func runCase(t *testing.T, tc tcase) map[string][]rules.Finding {
 	for _, v := range tc.vars {
 		d.Variables = append(d.Variables, &model.Variable{Name: model.Str{V: v}})
 	}
-	ch := &model.Channel{Source: tc.src, Pointer: "/panels/0/targets/0/channel", Value: s}
+	ch := &model.Channel{Source: tc.src, Pointer: "/panels/0/targets/0/channel", Value: s, Hidden: tc.hidden}
 	d.Channels = []*model.Channel{ch}
 	st := &model.Stack{Name: "test", Settings: tc.settings}
 	if tc.settings == nil {
@@ -162,6 +163,14 @@ func TestRules(t *testing.T) {
 			want: map[string][]string{"channel/testdata-path": {"17:holds a full channel ID", "-- Grafana -- datasource"}}},
 		{name: "testdata empty", src: model.ChannelTestData, raw: "",
 			want: map[string][]string{"channel/malformed": {"17:its path is empty", "Missing channel config"}}},
+		// Hidden queries never run: only channel/malformed speaks, as info.
+		{name: "hidden malformed is info", src: model.ChannelMeasurements, raw: "abc123:influxdb", hidden: true,
+			want: map[string][]string{"channel/malformed": {"23:in a hidden query", "Grafana does not run hidden queries", "once the query is shown again Grafana's server rejects it", "there is no \"uid:type\""}}},
+		{name: "hidden unknown scope", src: model.ChannelMeasurements, raw: "push/telegraf/cpu", hidden: true},
+		{name: "hidden unknown feature", src: model.ChannelMeasurements, raw: "grafana/alerts/x", hidden: true},
+		{name: "hidden unknown datasource", src: model.ChannelMeasurements, raw: "ds/Loki/tail", hidden: true,
+			datasources: []*model.Datasource{ds("Loki", "loki-main", false)}},
+		{name: "hidden testdata path", src: model.ChannelTestData, raw: "random-20hz-stream", hidden: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,6 +196,9 @@ func TestRules(t *testing.T) {
 				}
 				if f.Entity == "" || f.Key == "" {
 					t.Errorf("%s: entity %q key %q", id, f.Entity, f.Key)
+				}
+				if wantInfo := tc.hidden; (f.Severity == rules.Info) != wantInfo {
+					t.Errorf("%s: severity %v, want info only for hidden queries", id, f.Severity)
 				}
 			}
 			for id := range tc.want {

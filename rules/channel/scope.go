@@ -39,7 +39,9 @@ var UnknownScope = &rules.Rule{
 		What: "Reports a well-formed Live channel whose first part is not one of the scopes Grafana's " +
 			"server knows: `grafana`, `plugin`, `ds`, `stream` and `watch` (case-sensitive). When the " +
 			"first segment is an org number or a namespace copied from the browser's wire format " +
-			"(`1/plugin/testdata/x`, `default/stream/x/y`), the message says to drop it.",
+			"(`1/plugin/testdata/x`, `default/stream/x/y`), the message says to drop it." +
+			" Channels of hidden queries (`\"hide\": true`, v2 `hidden: true`) are skipped: Grafana never " +
+			"runs them, so they never subscribe.",
 		Why: "Grafana picks the channel handler by scope in `GetChannelHandlerFactory` " +
 			"(`pkg/services/live/live.go`); any other scope fails with `invalid scope` and the " +
 			"subscription ends in `internal server error`. The browser prefixes the org id (or, from " +
@@ -61,7 +63,7 @@ var UnknownScope = &rules.Rule{
 }
 
 func checkUnknownScope(c *rules.Context) {
-	for _, u := range uses(c) {
+	for _, u := range active(c) {
 		if u.err != nil || !u.knownScope || isScope(u.scope) {
 			continue
 		}
@@ -136,7 +138,9 @@ var UnknownFeature = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports a `grafana/<feature>/…` channel whose feature is not `dashboard` or `broadcast`, " +
 			"and `grafana/watch/…` or a `watch/…` channel when the `provisioning` feature toggle is off " +
-			"(read from `[feature_toggles] enable` or `[feature_toggles] provisioning`).",
+			"(read from `[feature_toggles] enable` or `[feature_toggles] provisioning`)." +
+			" Channels of hidden queries (`\"hide\": true`, v2 `hidden: true`) are skipped: Grafana never " +
+			"runs them, so they never subscribe.",
 		Why: "The `grafana` scope serves only the features Grafana registers in " +
 			"`GrafanaScope.Features` (`pkg/services/live/live.go`): `dashboard` and `broadcast`, and " +
 			"`watch` only when the `provisioning` feature toggle is enabled. Any other namespace fails " +
@@ -159,7 +163,7 @@ var UnknownFeature = &rules.Rule{
 
 func checkUnknownFeature(c *rules.Context) {
 	watch := provisioningToggle(c.Stack.Settings)
-	for _, u := range uses(c) {
+	for _, u := range active(c) {
 		if u.err != nil || !u.knownScope {
 			continue
 		}
@@ -227,7 +231,9 @@ var UnknownDatasource = &rules.Rule{
 			"the UID of any datasource the stack provisions (UIDs Grafana derives from the name of a " +
 			"uid-less datasource count). The channel is not checked when some provisioned UID is only " +
 			"known at deploy time, and dashboards no provider loads are not checked (they may be " +
-			"imported into another Grafana).",
+			"imported into another Grafana)." +
+			" Channels of hidden queries (`\"hide\": true`, v2 `hidden: true`) are skipped: Grafana never " +
+			"runs them, so they never subscribe.",
 		Why: "For the `ds` scope Grafana looks the namespace up as a datasource **UID** " +
 			"(`handleDatasourceScope` in `pkg/services/live/live.go`); a name, an id or an unknown " +
 			"UID fails with `error getting datasource` and the subscription ends in " +
@@ -257,7 +263,7 @@ func checkUnknownDatasource(c *rules.Context) {
 		}
 		uids[ds.UID.V] = true
 	}
-	for _, u := range uses(c) {
+	for _, u := range active(c) {
 		if u.err != nil || !u.provisioned || !u.knownNamespace || u.scope != "ds" || uids[u.namespace] {
 			continue
 		}

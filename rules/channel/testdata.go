@@ -26,7 +26,9 @@ var TestdataPath = &rules.Rule{
 		What: "Reports the `channel` of a TestData query with `scenarioId: \"live\"` when it is not one " +
 			"of the paths TestData streams on (`random-2s-stream`, `random-flakey-stream`, " +
 			"`random-labeled-stream`, `random-20Hz-stream`, `flight-5hz-stream`), or when a full " +
-			"channel ID was pasted into it.",
+			"channel ID was pasted into it." +
+			" Channels of hidden queries (`\"hide\": true`, v2 `hidden: true`) are skipped: Grafana never " +
+			"runs them, so they never subscribe.",
 		Why: "TestData subscribes to `plugin/testdata/<channel>`: the field is only the path. Any " +
 			"other path subscribes without error but never sends data, and a full ID such as " +
 			"`plugin/testdata/random-2s-stream` becomes `plugin/testdata/plugin/testdata/random-2s-stream` " +
@@ -47,7 +49,7 @@ var TestdataPath = &rules.Rule{
 }
 
 func checkTestdataPath(c *rules.Context) {
-	for _, u := range uses(c) {
+	for _, u := range active(c) {
 		if u.ch.Source != model.ChannelTestData || u.err != nil {
 			continue
 		}

@@ -63,6 +63,20 @@ func uses(c *rules.Context) []*use {
 	return out
 }
 
+// active returns the channels Grafana subscribes to: uses without those of
+// hidden queries, which the -- Grafana -- and TestData datasources skip
+// (`if (target.hide) continue` in their query()).
+func active(c *rules.Context) []*use {
+	all := uses(c)
+	out := all[:0]
+	for _, u := range all {
+		if !u.ch.Hidden {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 func analyse(syn Syntax, d *model.Dashboard, ch *model.Channel, prov bool, defined map[string]bool) *use {
 	u := &use{dash: d, ch: ch, provisioned: prov}
 	v := ch.Value.V

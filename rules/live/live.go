@@ -27,11 +27,14 @@ var Disabled = &rules.Rule{
 			"`GF_LIVE_MAX_CONNECTIONS` environment variable. It is an error when a dashboard of the " +
 			"stack uses Live (a Live channel in a `-- Grafana --` measurements query, a TestData " +
 			"`live` query, a `live` panel), otherwise info. Dashboards no provider loads count too: " +
-			"they are in the repository to be imported.",
+			"they are in the repository to be imported. Channels of hidden queries (`\"hide\": true`, " +
+			"v2 `hidden: true`) do not count: Grafana never runs them.",
 		Why: "Grafana reads `max_connections` in `readLiveSettings` (`pkg/setting/setting.go`); 0 " +
 			"disables Live: the browser never opens the `/api/live/ws` WebSocket, so streaming " +
 			"panels stay empty and dashboards get no change notices. -1 means unlimited, the default " +
-			"is 100. There is no `[live] enabled` key: this is the only switch.",
+			"is 100. There is no `[live] enabled` key: this is the only switch. The `-- Grafana --` " +
+			"and TestData datasources skip hidden queries (`if (target.hide) continue` in their " +
+			"`query()`), so those never subscribe.",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[live]\nmax_connections = 0\n"},
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
@@ -60,24 +63,38 @@ type liveUse struct {
 func firstLiveUse(s *model.Stack) *liveUse {
 	var u *liveUse
 	for _, d := range s.AllDashboards() {
+		channels := 0
 		for _, ch := range d.Channels {
+			if ch.Hidden {
+				// Grafana does not run hidden queries: no subscription.
+				continue
+			}
 			if u == nil {
 				u = &liveUse{pos: ch.Value.Pos, what: fmt.Sprintf("Live channel %q", channelID(ch))}
 			}
 			u.count++
+			channels++
 		}
-		if d.LivePanels > 0 && len(d.Channels) == 0 {
+		if d.LivePanels > 0 && channels == 0 {
 			if u == nil {
-				pos := d.Title.Pos
-				if !pos.IsValid() {
-					pos = model.Pos{File: d.File, Line: 1, Col: 1}
-				}
-				u = &liveUse{pos: pos, what: "a live panel"}
+				u = &liveUse{pos: livePanelPos(d), what: "a live panel"}
 			}
 			u.count += d.LivePanels
 		}
 	}
 	return u
+}
+
+// livePanelPos is where a dashboard's first live panel is: its "type"
+// value, else the title, else the file's start.
+func livePanelPos(d *model.Dashboard) model.Pos {
+	if len(d.LivePanelPos) > 0 && d.LivePanelPos[0].IsValid() {
+		return d.LivePanelPos[0]
+	}
+	if d.Title.Pos.IsValid() {
+		return d.Title.Pos
+	}
+	return model.Pos{File: d.File, Line: 1, Col: 1}
 }
 
 func channelID(ch *model.Channel) string {

@@ -139,3 +139,44 @@ func TestDocs(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstLiveUse(t *testing.T) {
+	at := func(line, col int) model.Pos { return model.Pos{File: "d.json", Line: line, Col: col} }
+	hidden := &model.Channel{Source: model.ChannelMeasurements, Hidden: true, Value: model.Str{V: "stream/a/b", Pos: at(9, 22)}}
+	shown := &model.Channel{Source: model.ChannelTestData, Value: model.Str{V: "random-2s-stream", Pos: at(12, 30)}}
+	title := model.Str{V: "Live", Pos: at(3, 13)}
+	type want struct {
+		Pos   model.Pos
+		What  string
+		Count int
+	}
+	tests := []struct {
+		name string
+		d    *model.Dashboard
+		want *want
+	}{
+		{"only hidden queries", &model.Dashboard{File: "d.json", Channels: []*model.Channel{hidden}}, nil},
+		{"hidden skipped, shown counted", &model.Dashboard{File: "d.json", Channels: []*model.Channel{hidden, shown}},
+			&want{at(12, 30), `Live channel "plugin/testdata/random-2s-stream"`, 1}},
+		{"live panel without channel: its type value", &model.Dashboard{File: "d.json", Title: title, LivePanels: 2, LivePanelPos: []model.Pos{at(20, 15), at(30, 15)}},
+			&want{at(20, 15), "a live panel", 2}},
+		{"live panel beside a hidden query", &model.Dashboard{File: "d.json", Title: title, Channels: []*model.Channel{hidden}, LivePanels: 1, LivePanelPos: []model.Pos{at(20, 15)}},
+			&want{at(20, 15), "a live panel", 1}},
+		{"no positions: the title", &model.Dashboard{File: "d.json", Title: title, LivePanels: 1},
+			&want{at(3, 13), "a live panel", 1}},
+		{"no positions, no title: the file", &model.Dashboard{File: "d.json", LivePanels: 1},
+			&want{at(1, 1), "a live panel", 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := firstLiveUse(&model.Stack{Dashboards: []*model.Dashboard{tt.d}})
+			var got *want
+			if u != nil {
+				got = &want{u.pos, u.what, u.count}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
