@@ -192,9 +192,10 @@ func TestModelRedactsSecrets(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "grafana.ini"), "[security]\nadmin_password = Tr0ub4dor&3\nsecret_key = abc#TailOfTheKey\n[database]\npassword = \"correct horse\"\n")
 	writeFile(t, filepath.Join(dir, "provisioning/datasources/ds.yaml"), "apiVersion: 1\ndatasources:\n  - name: P\n    type: prometheus\n    url: http://admin:s3cretpw@p:9090\n    secureJsonData:\n      basicAuthPassword: hunter2hunter2\n")
+	writeFile(t, filepath.Join(dir, "nginx/nginx.conf"), "events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n      proxy_set_header Authorization \"Basic QWxhZGRpbjpvcGVuc2VzYW1l\";\n      proxy_pass http://grafana:3000;\n    }\n  }\n}\n")
 	for _, args := range [][]string{{"model"}, {"--format", "json"}, {"--format", "text", "--excerpt", "always"}, {"--format", "sarif"}} {
 		r := runCLI(t, dir, "", args...)
-		for _, secret := range []string{"Tr0ub4dor", "correct horse", "s3cretpw", "hunter2hunter2", "TailOfTheKey"} {
+		for _, secret := range []string{"Tr0ub4dor", "correct horse", "s3cretpw", "hunter2hunter2", "TailOfTheKey", "QWxhZGRpbjpvcGVuc2VzYW1l"} {
 			if strings.Contains(r.stdout, secret) || strings.Contains(r.stderr, secret) {
 				t.Errorf("grafanalint %s printed the secret %q", strings.Join(args, " "), secret)
 			}

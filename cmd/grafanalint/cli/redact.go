@@ -2,6 +2,7 @@ package cli
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -19,6 +20,12 @@ func Redact(m *model.Model) *model.Model {
 			cp.Settings = redactSettings(s.Settings, files)
 		}
 		cp.DatasourceFiles = redactDatasourceFiles(s.DatasourceFiles)
+		cp.Nginx = make([]*model.NginxConfig, len(s.Nginx))
+		for j, n := range s.Nginx {
+			nc := *n
+			nc.Directives = redactDirectives(n.Directives)
+			cp.Nginx[j] = &nc
+		}
 		out.Stacks[i] = &cp
 	}
 	return &out
@@ -84,6 +91,36 @@ func redactDatasourceFiles(files []*model.DatasourceFile) []*model.DatasourceFil
 			cp.Datasources[j] = &d
 		}
 		out[i] = &cp
+	}
+	return out
+}
+
+// credentialHeaders are request headers whose values are credentials.
+var credentialHeaders = map[string]bool{"authorization": true, "proxy-authorization": true, "cookie": true, "x-api-key": true}
+
+// redactDirectives copies an nginx tree for printing, hiding the values of
+// headers that carry credentials (proxy_set_header Authorization "Basic …")
+// and passwords in proxy_pass URLs. Parent links are not kept: the
+// printed tree does not show them.
+func redactDirectives(ds []*model.Directive) []*model.Directive {
+	if ds == nil {
+		return nil
+	}
+	out := make([]*model.Directive, len(ds))
+	for i, d := range ds {
+		c := *d
+		c.Args = append([]model.Str(nil), d.Args...)
+		switch name := d.Name.V; {
+		case (name == "proxy_set_header" || name == "add_header" || name == "more_set_headers") && len(c.Args) > 1 &&
+			(credentialHeaders[strings.ToLower(c.Args[0].V)] || model.IsSecretKey(c.Args[0].V)):
+			for j := 1; j < len(c.Args); j++ {
+				c.Args[j].V = model.Redacted
+			}
+		case name == "proxy_pass" && len(c.Args) == 1:
+			c.Args[0].V = redactURL(c.Args[0].V)
+		}
+		c.Block = redactDirectives(d.Block)
+		out[i] = &c
 	}
 	return out
 }
