@@ -97,7 +97,7 @@ func (c *Config) grafanaProxy(loc *model.Location, hints GrafanaHints) (GrafanaP
 			continue
 		}
 		for _, cand := range c.candidates(loc, d.Args[0]) {
-			u, err := parseProxyURL(cand.url)
+			u, err := ParseProxyURL(cand.url)
 			if err != nil {
 				continue
 			}

@@ -42,8 +42,10 @@ func (u ProxyURL) HostPort() string {
 	return net.JoinHostPort(u.Host, strconv.Itoa(u.Port))
 }
 
-// parseProxyURL parses a proxy_pass URL without variables.
-func parseProxyURL(s string) (ProxyURL, error) {
+// ParseProxyURL parses a proxy_pass URL without variables as nginx does:
+// http:// or https://, a host (an upstream name, a name or an address,
+// IPv6 in brackets) or unix:/socket, an optional port and URI part.
+func ParseProxyURL(s string) (ProxyURL, error) {
 	var u ProxyURL
 	lower := strings.ToLower(s)
 	switch {
@@ -348,7 +350,7 @@ func (c *Config) target(d *model.Directive, srv *model.Server, st *request) *Tar
 		}
 	}
 	if t.Known {
-		t.Parsed, t.Err = parseProxyURL(t.URL)
+		t.Parsed, t.Err = ParseProxyURL(t.URL)
 		// A static proxy_pass names an upstream block by host (with a
 		// port it is a configuration error, reported by mapProxy); an
 		// evaluated one finds the block only without a port.

@@ -202,16 +202,16 @@ func TestParseProxyURL(t *testing.T) {
 		{"http://unix:", "", 0, false, "", false, false},
 	}
 	for _, tt := range tests {
-		u, err := parseProxyURL(tt.in)
+		u, err := ParseProxyURL(tt.in)
 		if (err == nil) != tt.ok {
-			t.Errorf("parseProxyURL(%q) error = %v", tt.in, err)
+			t.Errorf("ParseProxyURL(%q) error = %v", tt.in, err)
 			continue
 		}
 		if !tt.ok {
 			continue
 		}
 		if u.Host != tt.host || u.Port != tt.port || u.PortSet != tt.portSet || u.URIPart != tt.uri || u.HasURIPart != tt.hasURI {
-			t.Errorf("parseProxyURL(%q) = %+v", tt.in, u)
+			t.Errorf("ParseProxyURL(%q) = %+v", tt.in, u)
 		}
 	}
 }

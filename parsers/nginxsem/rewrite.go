@@ -163,7 +163,7 @@ func ifNotes(d *model.Directive, st *request, res *phaseResult) {
 			st.vars[normalizeVarName(c.Args[0].V)] = varValue{from: c}
 		}
 		if c.Name.V == "proxy_pass" && len(c.Args) > 0 && !strings.Contains(c.Args[0].V, "$") {
-			if u, err := parseProxyURL(c.Args[0].V); err == nil && u.HasURIPart {
+			if u, err := ParseProxyURL(c.Args[0].V); err == nil && u.HasURIPart {
 				res.problems = append(res.problems, Note{Pos: c.Args[0].Pos, Directive: c,
 					Message: fmt.Sprintf("proxy_pass %q has a URI part inside \"if\"; nginx rejects it (\"proxy_pass\" cannot have URI part … inside \"if\" statement): drop the URI part", c.Args[0].V)})
 			}

@@ -395,27 +395,14 @@ func checkUpstreamPort(c *rules.Context) {
 }
 
 // hostPort splits the host and the port (as written, "" when none) out of
-// a proxy_pass URL.
+// a proxy_pass URL; ok is false for a UNIX socket or a URL nginx rejects.
 func hostPort(u string) (host, port string, ok bool) {
-	_, rest, found := strings.Cut(u, "://")
-	if !found {
+	p, err := nginxsem.ParseProxyURL(u)
+	if err != nil || p.Unix != "" {
 		return "", "", false
 	}
-	if i := strings.IndexAny(rest, "/?"); i >= 0 {
-		rest = rest[:i]
+	if p.PortSet {
+		port = strconv.Itoa(p.Port)
 	}
-	if strings.HasPrefix(rest, "unix:") || rest == "" {
-		return "", "", false
-	}
-	if strings.HasPrefix(rest, "[") {
-		end := strings.Index(rest, "]")
-		if end < 0 {
-			return "", "", false
-		}
-		return rest[1:end], strings.TrimPrefix(rest[end+1:], ":"), true
-	}
-	if i := strings.LastIndex(rest, ":"); i >= 0 {
-		return rest[:i], rest[i+1:], true
-	}
-	return rest, "", true
+	return p.Host, port, true
 }

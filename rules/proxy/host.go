@@ -111,24 +111,11 @@ func hostVars(b browser, s *fronting.Server, gp *nginxsem.GrafanaProxy) map[stri
 // proxyHost is nginx's $proxy_host for a proxy_pass URL: the upstream name
 // or host, with the port when it is not the scheme's default.
 func proxyHost(target string) (string, bool) {
-	scheme, rest, ok := strings.Cut(target, "://")
-	if !ok {
+	u, err := nginxsem.ParseProxyURL(target)
+	if err != nil {
 		return "", false
 	}
-	if i := strings.IndexAny(rest, "/?"); i >= 0 {
-		rest = rest[:i]
-	}
-	if strings.HasPrefix(rest, "unix:") {
-		return "localhost", true
-	}
-	h, p, err := net.SplitHostPort(rest)
-	if err != nil {
-		return rest, rest != ""
-	}
-	if (strings.EqualFold(scheme, "http") && p == "80") || (strings.EqualFold(scheme, "https") && p == "443") {
-		return h, true
-	}
-	return rest, true
+	return u.HostPort(), true
 }
 
 // hostName is the host part of a Host header value, as Grafana's
