@@ -85,6 +85,33 @@ func (r *reader) begin(kind jsontext.Kind) (off int, ok bool) {
 	return int(r.dec.InputOffset()) - 1, true
 }
 
+// field reads an object and calls fn to read the value of every member
+// named name; other members are skipped, and so is a value that is not an
+// object.
+func (r *reader) field(name string, fn func()) {
+	if _, ok := r.begin('{'); !ok {
+		return
+	}
+	for key, ok := r.key(); ok; key, ok = r.key() {
+		if string(key) != name {
+			r.skip()
+			continue
+		}
+		fn()
+	}
+}
+
+// each reads an array and calls fn to read each element; a value that is
+// not an array is skipped.
+func (r *reader) each(fn func()) {
+	if _, ok := r.begin('['); !ok {
+		return
+	}
+	for r.elem() {
+		fn()
+	}
+}
+
 // key reads the next member name of the current object; ok is false at the
 // closing '}' (which it consumes) or after an error. The returned bytes are
 // valid until the next read.

@@ -247,52 +247,21 @@ func (p *parser) oldRows() {
 
 // annotations reads v1 annotations.list[].datasource.
 func (p *parser) annotations() {
-	if _, ok := p.begin('{'); !ok {
-		return
-	}
-	for key, ok := p.key(); ok; key, ok = p.key() {
-		if string(key) != "list" {
-			p.skip()
-			continue
-		}
-		if _, ok := p.begin('['); !ok {
-			continue
-		}
-		for p.elem() {
-			if _, ok := p.begin('{'); !ok {
-				continue
-			}
+	p.field("list", func() {
+		p.each(func() {
 			idx := -1
-			for key, ok := p.key(); ok; key, ok = p.key() {
-				if string(key) == "datasource" {
-					if r := p.dsRef(model.PlaceAnnotation, false); r != nil {
-						idx = p.addRef(idx, r)
-					}
-					continue
+			p.field("datasource", func() {
+				if r := p.dsRef(model.PlaceAnnotation, false); r != nil {
+					idx = p.addRef(idx, r)
 				}
-				p.skip()
-			}
-		}
-	}
+			})
+		})
+	})
 }
 
 // templating reads v1 templating.list[] variables.
 func (p *parser) templating() {
-	if _, ok := p.begin('{'); !ok {
-		return
-	}
-	for key, ok := p.key(); ok; key, ok = p.key() {
-		if string(key) != "list" {
-			p.skip()
-			continue
-		}
-		if _, ok := p.begin('['); !ok {
-			continue
-		}
-		for p.elem() {
-			p.variable()
-		}
-	}
+	p.field("list", func() { p.each(p.variable) })
 }
 
 // variable reads one v1 variable.

@@ -186,30 +186,9 @@ func (p *parser) v2Panel() {
 
 // v2QueryGroup reads data: {kind: QueryGroup, spec: {queries: [...]}}.
 func (p *parser) v2QueryGroup() {
-	if _, ok := p.begin('{'); !ok {
-		return
-	}
-	for key, ok := p.key(); ok; key, ok = p.key() {
-		if string(key) != "spec" {
-			p.skip()
-			continue
-		}
-		if _, ok := p.begin('{'); !ok {
-			continue
-		}
-		for key, ok := p.key(); ok; key, ok = p.key() {
-			if string(key) != "queries" {
-				p.skip()
-				continue
-			}
-			if _, ok := p.begin('['); !ok {
-				continue
-			}
-			for p.elem() {
-				p.v2PanelQuery()
-			}
-		}
-	}
+	p.field("spec", func() {
+		p.field("queries", func() { p.each(p.v2PanelQuery) })
+	})
 }
 
 // v2PanelQuery reads {kind: PanelQuery, spec: {query, datasource, refId}}.
