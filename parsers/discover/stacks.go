@@ -320,6 +320,16 @@ func (b *builder) fromService(p *composeProject, s *compose.Service, projects []
 	for _, port := range s.Ports {
 		b.st.GrafanaPorts = append(b.st.GrafanaPorts, port.Raw.V)
 	}
+	for _, o := range p.c.Services {
+		if o == s {
+			continue
+		}
+		other := model.Service{Name: o.Name.V, Image: o.Image.V, Hosts: o.Hosts()}
+		for _, port := range o.Ports {
+			other.Ports = append(other.Ports, port.Raw.V)
+		}
+		b.st.OtherServices = append(b.st.OtherServices, other)
+	}
 	for _, f := range p.files {
 		b.claim(f)
 	}

@@ -62,6 +62,10 @@ type Stack struct {
 	// GrafanaPorts are the Grafana service's published ports as written
 	// ("3000:3000", "127.0.0.1:8889:3000").
 	GrafanaPorts []string `json:"grafanaPorts,omitempty"`
+	// OtherServices are the other services of the Grafana service's
+	// compose project (not Grafana), so that rules can tell another
+	// application on a host or port from Grafana.
+	OtherServices []Service `json:"otherServices,omitempty"`
 	// EnvFiles are the env files whose variables were given to Grafana,
 	// in the order they were applied.
 	EnvFiles []string `json:"envFiles,omitempty"`
@@ -110,4 +114,16 @@ func (s *Stack) Datasources() []*Datasource {
 func (s *Stack) AllDashboards() []*Dashboard {
 	out := append([]*Dashboard{}, s.Dashboards...)
 	return append(out, s.LooseDashboards...)
+}
+
+// Service is a compose service that is not Grafana: the names it answers
+// to on its networks and its ports.
+type Service struct {
+	Name  string `json:"name"`
+	Image string `json:"image,omitempty"`
+	// Hosts are its service name, container_name, hostname and network
+	// aliases.
+	Hosts []string `json:"hosts,omitempty"`
+	// Ports are its "ports:" entries as written ("3001:3000").
+	Ports []string `json:"ports,omitempty"`
 }
