@@ -28,7 +28,7 @@ var InlineComment = &rules.Rule{
 		Why: "Grafana loads grafana.ini with gopkg.in/ini.v1 and default options: the first `#` or `;` of an " +
 			"ordinary value starts a comment, even inside double quotes — `\"Grafana #ops\"` becomes " +
 			"`\"Grafana` (quotes kept, since the closing one was cut), `a;b` becomes `a`. Only values in " +
-			"triple quotes `\"\"\"…\"\"\"` or backticks keep them (GRAFANA.md §5). A password cut this way " +
+			"triple quotes `\"\"\"…\"\"\"` or backticks keep them (`parser.go`, `readValue`, of gopkg.in/ini.v1 v1.67; Grafana's own defaults.ini says: \"If the password contains # or ; you have to wrap it with triple quotes\"). A password cut this way " +
 			"silently differs from the real one.",
 		Bad:  []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = Grafana #ops\n"}},
 		Good: []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = \"\"\"Grafana #ops\"\"\"\n\n[server]\nhttp_port = 3000 ; the port\n"}},
