@@ -6,12 +6,15 @@ import (
 
 // target is what a v1 query (panels[].targets[]) says about Live channels.
 type target struct {
-	ref        *model.DatasourceRef // nil when absent
-	refID      string
-	queryType  string
-	scenarioID string
-	channel    model.Str
-	chanPtr    string
+	ref       *model.DatasourceRef // nil when absent
+	refID     string
+	queryType string
+	// queryTypeAt is queryType with its position (unset when absent or
+	// not a string).
+	queryTypeAt model.Str
+	scenarioID  string
+	channel     model.Str
+	chanPtr     string
 	// hide is the query's "hide" as the browser tests it; hideSet says the
 	// member was written (v2 query specs override "hidden" with it).
 	hide, hideSet bool
@@ -103,6 +106,11 @@ func (p *parser) queryChannel(ds *model.DatasourceRef, t target) {
 	switch {
 	case t.queryType == "measurements" && isGrafanaDS(ds):
 		src = model.ChannelMeasurements
+	case isGrafanaDS(ds):
+		// Any other query of the -- Grafana -- datasource ignores the
+		// channel (random walk when queryType is empty).
+		p.d.NonLiveChannels = append(p.d.NonLiveChannels, &model.Channel{Source: model.ChannelNonLive, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide, QueryType: t.queryTypeAt})
+		return
 	case t.scenarioID == "live":
 		// Only TestData has scenarioId; its channel is a path under
 		// plugin/testdata/.
@@ -139,7 +147,8 @@ func (p *parser) targets(elem bool) []target {
 			case "refId":
 				t.refID = p.text()
 			case "queryType":
-				t.queryType = p.text()
+				t.queryTypeAt, _ = p.str()
+				t.queryType = t.queryTypeAt.V
 			case "scenarioId":
 				t.scenarioID = p.text()
 			case "hide":

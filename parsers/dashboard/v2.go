@@ -64,7 +64,8 @@ func (p *parser) querySpec(q *dataQuery) {
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
 		case "queryType":
-			q.t.queryType = p.text()
+			q.t.queryTypeAt, _ = p.str()
+			q.t.queryType = q.t.queryTypeAt.V
 		case "scenarioId":
 			q.t.scenarioID = p.text()
 		case "hide":

@@ -21,6 +21,8 @@ import (
 //     login_cookie_name (the Setting's Written key then names another
 //     section than the Setting);
 //  3. GF_<SECTION>_<KEY> environment variables (applyEnvVariableOverrides):
+//     (and, for the keys of EnvReadKeys that no layer has, the variable
+//     alone: DynamicSection.Key reads it at run time);
 //     for every key that now exists, the section with "." and "-" replaced
 //     by "_" and the key with "." replaced by "_", both upper-cased (the
 //     unnamed section is "DEFAULT"); only a non-empty value applies. The
@@ -28,10 +30,12 @@ import (
 //     variable that applied, as "section.key" ("key" in the unnamed
 //     section); the Source position is the variable's ValuePos (else Pos);
 //  4. %(name)s references, resolved as go-ini's Key.String does when
-//     Grafana reads a value: the key of the same section (or of a parent
-//     section, "a.b" → "a"), else of the unnamed section; expansion stops
-//     at the first name that resolves to no key, which is recorded in
-//     Unresolved, as is a reference cycle (Grafana would not start);
+//     Grafana reads a value (gopkg.in/ini.v1 v1.67.0/v1.67.1, the versions
+//     Grafana pins; see expander.expand): the key of the same section (or
+//     of a parent section, "a.b" → "a"), else of the unnamed section;
+//     expansion stops at the first name that resolves to no key, which is
+//     recorded in Unresolved, as are the references a cycle leaves in the
+//     value (Grafana reads them as text);
 //  5. ${VAR}, $__env{VAR}, $__file{path} (and Enterprise $__vault{…}) are
 //     kept as written and mark the setting Dynamic.
 //
@@ -132,8 +136,33 @@ func Effective(file *model.IniFile, env []model.EnvVar) *model.Settings {
 		}
 	}
 
+	// 3b. Keys Grafana reads through Cfg.SectionWithEnvOverrides /
+	// DynamicSection.Key, which applies GF_<SECTION>_<KEY> at read time
+	// even when no file has the key.
+	for _, rk := range envReadKeys {
+		if out.Get(rk.section, rk.key) != nil {
+			continue
+		}
+		i, ok := lastEnv[EnvKey(rk.section, rk.key)]
+		if !ok || out.Env[i].Value == "" {
+			continue
+		}
+		e := &out.Env[i]
+		pos := e.ValuePos
+		if !pos.IsValid() {
+			pos = e.Pos
+		}
+		set(rk.section, rk.key, &model.Setting{
+			Section: rk.section, Key: rk.key, Value: e.Value,
+			Source: model.Source{Kind: model.SourceEnv, Env: e.Name, Pos: pos},
+		})
+		if e.Matched == "" {
+			e.Matched = settingName(rk.section, rk.key)
+		}
+	}
+
 	// 4. %(name)s references, against the values after the overrides.
-	x := &expander{settings: out, memo: map[sectionKey]expansion{}, visiting: map[sectionKey]bool{}}
+	x := &expander{settings: out}
 	expanded := make([]expansion, len(order))
 	for i, sk := range order {
 		expanded[i] = x.expand(sk)
@@ -191,6 +220,33 @@ func IsDynamic(v string) bool {
 
 type sectionKey struct{ section, key string }
 
+// envReadKeys are keys that neither conf/defaults.ini nor most custom files
+// have, but that Grafana reads with Cfg.SectionWithEnvOverrides(section)
+// .Key(key): DynamicSection.Key (pkg/setting/setting.go) creates the key
+// and sets it from GF_<SECTION>_<KEY> when that variable is non-empty, so
+// the variable works on its own.
+//
+// Source: grafana/grafana pkg/middleware/csrf/csrf.go, ProvideCSRFFilter
+// (csrf_additional_headers and csrf_trusted_origins read with
+// .Strings(" "): a space-separated list; csrf_skip_check_if_login_cookie_
+// not_present with .MustBool(true)).
+var envReadKeys = []sectionKey{
+	{"security", "csrf_trusted_origins"},
+	{"security", "csrf_additional_headers"},
+	{"security", "csrf_skip_check_if_login_cookie_not_present"},
+}
+
+// EnvReadKeys returns, per section, the keys Grafana reads through
+// DynamicSection.Key although conf/defaults.ini does not list them: a
+// GF_* variable sets them even when no file does.
+func EnvReadKeys() map[string][]string {
+	out := map[string][]string{}
+	for _, k := range envReadKeys {
+		out[k.section] = append(out[k.section], k.key)
+	}
+	return out
+}
+
 // varRef is go-ini's %(name)s pattern.
 var varRef = regexp.MustCompile(`%\(([^)]+)\)s`)
 
@@ -203,15 +259,14 @@ const (
 type expansion struct {
 	value      string
 	unresolved []string
-	cyclic     bool // computed while a reference cycle was cut: not memoized
 }
 
-// expander resolves %(name)s references as go-ini's Key.transformValue
-// does, over the layered raw values.
+// expander resolves %(name)s references as gopkg.in/ini.v1 v1.67.0 and
+// v1.67.1 — the versions Grafana's go.mod pins (v1.67.0 from 2022 through
+// the 12.x releases, v1.67.1 on main by February 2026) — do in
+// Key.transformValue, over the layered raw values.
 type expander struct {
 	settings *model.Settings
-	memo     map[sectionKey]expansion
-	visiting map[sectionKey]bool
 	calls    int
 }
 
@@ -240,21 +295,22 @@ func lookupKey(st *model.Settings, section, name string) (string, bool) {
 	}
 }
 
+// expand is go-ini v1.67.0/1 Key.transformValue: at most 99 rounds, each
+// replacing every occurrence of the first %(name)s with the RAW value of
+// the key it names, looked up from k's own section (then its parents; the
+// key itself, or no key, sends the lookup to the unnamed section). A name
+// found nowhere stops the expansion. Nothing recurses, so a reference cycle
+// does not overflow the stack (go-ini v1.67.2 made each round expand the
+// referenced key first, which does): the rounds run out or reach k itself,
+// and the value keeps "%(name)s" text. Unresolved lists the names whose
+// reference is left in the value.
 func (x *expander) expand(k sectionKey) expansion {
-	if r, ok := x.memo[k]; ok {
-		return r
-	}
 	val := x.settings.Sections[k.section][k.key].Value
 	if !strings.Contains(val, "%") {
 		return expansion{value: val}
 	}
-	if x.visiting[k] {
-		return expansion{value: val, cyclic: true}
-	}
-	x.visiting[k] = true
-	defer delete(x.visiting, k)
-
 	var r expansion
+	exhausted := true
 	for range maxExpansionDepth {
 		x.calls++
 		if x.calls > maxExpandCalls || len(val) > maxExpandedLen {
@@ -262,32 +318,29 @@ func (x *expander) expand(k sectionKey) expansion {
 		}
 		loc := varRef.FindStringIndex(val)
 		if loc == nil {
+			exhausted = false
 			break
 		}
 		ref := val[loc[0]:loc[1]]
 		name := ref[2 : len(ref)-2]
 		sec, ok := lookupKey(x.settings, k.section, name)
 		if !ok || (sec == k.section && name == k.key) {
-			// Not found, or the key itself: go-ini tries the unnamed section.
 			if _, ok := x.settings.Sections[""][name]; !ok {
 				r.unresolved = appendOnce(r.unresolved, name)
+				exhausted = false
 				break
 			}
 			sec = ""
 		}
-		sub := x.expand(sectionKey{sec, name})
-		if sub.cyclic || x.visiting[sectionKey{sec, name}] {
-			// A reference cycle: go-ini recurses until the stack overflows.
-			r.cyclic = true
-			r.unresolved = appendOnce(r.unresolved, name)
-			break
+		val = strings.ReplaceAll(val, ref, x.settings.Sections[sec][name].Value)
+	}
+	if exhausted {
+		// The rounds ran out: whatever references are left stay as text.
+		for _, m := range varRef.FindAllStringSubmatch(val, -1) {
+			r.unresolved = appendOnce(r.unresolved, m[1])
 		}
-		val = strings.ReplaceAll(val, ref, sub.value)
 	}
 	r.value = val
-	if !r.cyclic {
-		x.memo[k] = r
-	}
 	return r
 }
 

@@ -27,6 +27,11 @@ type Dashboard struct {
 	// "type", v2 vizConfig "group", or "kind" for v2alpha1), one per panel
 	// counted in LivePanels, in the order they are read.
 	LivePanelPos []Pos `json:"livePanelPos,omitempty"`
+	// NonLiveChannels are "channel" members of -- Grafana -- datasource
+	// queries whose queryType is not "measurements" (Source
+	// ChannelNonLive, QueryType set when written): Grafana never subscribes
+	// to them. They are not in Channels.
+	NonLiveChannels []*Channel `json:"nonLiveChannels,omitempty"`
 }
 
 // RefShape is how a datasource reference is written.
@@ -109,6 +114,10 @@ const (
 	// ChannelLivePanel: a "live" panel's options.channel {scope, namespace,
 	// path}; Value joins them.
 	ChannelLivePanel ChannelSource = "live-panel"
+	// ChannelNonLive: the channel of a -- Grafana -- datasource query whose
+	// queryType is not "measurements" (absent, "randomWalk", a typo …): the
+	// datasource runs the query as its type says and ignores the channel.
+	ChannelNonLive ChannelSource = "non-live"
 )
 
 // Channel is one Live channel written in a dashboard.
@@ -127,4 +136,7 @@ type Channel struct {
 	// "hidden": true (unless its query spec sets "hide" itself). Its
 	// channel is never subscribed. Live panel channels are never hidden.
 	Hidden bool `json:"hidden,omitempty"`
+	// QueryType is the query's "queryType" as written (with its position)
+	// for ChannelNonLive channels; unset when the query has none.
+	QueryType Str `json:"queryType,omitzero"`
 }

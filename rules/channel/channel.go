@@ -18,7 +18,7 @@ import (
 
 // Rules returns the channel rules in catalogue order.
 func Rules() []*rules.Rule {
-	return []*rules.Rule{Malformed, UnknownScope, UnknownFeature, UnknownDatasource, TestdataPath}
+	return []*rules.Rule{Malformed, UnknownScope, UnknownFeature, UnknownDatasource, TestdataPath, MissingQueryType}
 }
 
 const exampleProvider = `apiVersion: 1

@@ -4,7 +4,9 @@
 // mistakes that change which datasources exist (invalid and duplicate UIDs,
 // duplicate names, several defaults, deletions of datasources in use).
 //
-// References are resolved as Grafana resolves them (GRAFANA.md §3–4): the
+// References are resolved as Grafana resolves them (grafana/grafana
+// public/app/features/plugins/datasource_srv.ts, and
+// pkg/services/provisioning/datasources for what provisioning creates): the
 // stack's datasource files are replayed in Grafana's order (file by file,
 // each file's deleteDatasources first, a later entry with the same org and
 // name overwriting the earlier one); a value is looked up by UID, then by
@@ -104,7 +106,7 @@ var UnknownUID = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports a datasource UID in a provisioned dashboard (panel, query, annotation, variable, library panel) or in a datasource-to-datasource link (`derivedFields`, `exemplarTraceIdDestinations`, `tracesToLogsV2`, `serviceMap`, correlations …) that matches no datasource the stack provisions in that organisation, a reference through a variable the dashboard does not define, and the saved value of a datasource variable whose plugin type the stack provisions no datasource of. References of row panels are reported as info. Built-ins (`grafana`, `-- Mixed --`, `-- Dashboard --`, `__expr__`, `-100`), the default datasource, references through a defined variable, UIDs derived from a uid-less datasource's name and values interpolated at deploy time are never reported.",
-		Why:  "Grafana's browser looks a reference up by UID, then by name, case-sensitively (`public/app/features/plugins/datasource_srv.ts`); a value that matches neither makes the panel show `Datasource <uid> was not found`. A UID copied from another Grafana (the random UIDs of UI-created datasources) never matches a provisioned datasource unless the provisioning file pins it (GRAFANA.md §3–4).",
+		Why:  "Grafana's browser looks a reference up by UID, then by name, case-sensitively (`public/app/features/plugins/datasource_srv.ts`); a value that matches neither makes the panel show `Datasource <uid> was not found`. A UID copied from another Grafana (the random UIDs of UI-created datasources) never matches a provisioned datasource unless the provisioning file pins it: provisioning gives a datasource the `uid` its entry pins, or one derived from its name (`createInsertCommand` in `pkg/services/provisioning/datasources/types.go`).",
 		Bad:  ex(exPrometheus, `{"type": "prometheus", "uid": "DxTyMDjnk"}`),
 		Good: ex(exPrometheus, `{"type": "prometheus", "uid": "prometheus"}`),
 		Fix:  "Reference the UID the stack provisions, or pin the UID the dashboards use with `uid:` in the datasource's provisioning entry (one change fixes every dashboard).",
@@ -120,7 +122,7 @@ var NameAsUID = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports a UID reference (a dashboard object reference `{\"uid\": …}` or a datasource link) whose value is no datasource's UID but equals a datasource's name.",
-		Why:  "The browser's DatasourceSrv falls back from UID to name, so the panel works; server-side lookups — alerting, public dashboards, reporting, the query API — use the UID only and fail (GRAFANA.md §3). The reference breaks as soon as it leaves the browser.",
+		Why:  "The browser's DatasourceSrv falls back from UID to name, so the panel works; server-side lookups — alerting, public dashboards, reporting, the query API (`/api/ds/query`) — look the datasource up by UID only (`GetDataSource` in `pkg/services/datasources/service`) and fail. The reference breaks as soon as it leaves the browser.",
 		Bad:  ex(exPrometheus, `{"type": "prometheus", "uid": "Prometheus"}`),
 		Good: ex(exPrometheus, `{"type": "prometheus", "uid": "prometheus"}`),
 		Fix:  "Reference the datasource's UID, or pin `uid:` to that value in its provisioning entry.",
@@ -136,7 +138,7 @@ var UnknownName = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports a legacy string reference (`\"datasource\": \"Prometheus\"`, dashboards before schema 33) that is neither the UID nor the name of a datasource of the stack, and a string reference through a variable the dashboard does not define. `default`, null, built-in names and defined variables are not reported.",
-		Why:  "Grafana resolves a string by UID, then by name, case-sensitively; a string that matches neither is migrated to `{uid: \"<the string>\"}` and the panel shows `Datasource <name> was not found` (GRAFANA.md §3).",
+		Why:  "Grafana resolves a string by UID, then by name, case-sensitively; a string that matches neither is migrated to `{uid: \"<the string>\"}` (`migrateDatasourceNameToRef` in `public/app/features/dashboard/state/DashboardMigrator.ts`, the schema 33 migration) and the panel shows `Datasource <name> was not found`.",
 		Bad:  ex(exPrometheus, `"prometheus-main"`),
 		Good: ex(exPrometheus, `"Prometheus"`),
 		Fix:  "Use the datasource's exact name or UID, or better an object reference `{\"type\": …, \"uid\": …}`.",
@@ -152,7 +154,7 @@ var TypeMismatch = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports an object reference whose `type` is not the plugin type of the datasource its UID (or name) resolves to. Plugin id aliases (`postgres` = `grafana-postgresql-datasource`, `phlare` = `grafana-pyroscope-datasource`, `testdata` = `grafana-testdata-datasource`, from the plugins' `aliasIDs`) are the same type. Row panels are reported as info.",
-		Why:  "Grafana resolves the UID and ignores the type: the query model written for one plugin is handed to another, which fails or silently returns nothing. It usually means the UID was reused for a different datasource (GRAFANA.md §3).",
+		Why:  "Grafana resolves the UID and ignores the type: the query model written for one plugin is handed to another, which fails or silently returns nothing. It usually means the UID was reused for a different datasource (`public/app/features/plugins/datasource_srv.ts` looks references up by UID and name, never by type).",
 		Bad:  ex(exPrometheus, `{"type": "loki", "uid": "prometheus"}`),
 		Good: ex(exPrometheus, `{"type": "prometheus", "uid": "prometheus"}`),
 		Fix:  "Point the reference at a datasource of the type its queries are written for, or correct its `type`.",
@@ -167,8 +169,8 @@ var InvalidUID = &rules.Rule{
 	Summary:  "a provisioned datasource UID breaks ^[a-zA-Z0-9_-]*$ or is longer than 40 bytes",
 	Needs:    needs,
 	Doc: rules.Doc{
-		What: "Reports a `uid` in datasource provisioning with a character other than letters, digits, `-` and `_`, or longer than 40 bytes. Error from Grafana 12 (or from 11.2 when `[feature_toggles]` enables `failWrongDSUID`), warning before.",
-		Why:  "Grafana validates datasource UIDs with `util.ValidateUID` (`pkg/util/shortid_generator.go`). Before 11.2 an invalid UID was only logged; the feature toggle `failWrongDSUID`, on by default from Grafana 12, rejects it with `invalid UID for datasource <name>` and datasource provisioning stops. An invalid UID also breaks every `ds/<uid>/…` Live channel (GRAFANA.md §4).",
+		What: "Reports a `uid` in datasource provisioning with a character other than letters, digits, `-` and `_`, or longer than 40 bytes. Error when the target Grafana rejects it (from Grafana 12, or from 11.2 when `[feature_toggles]` enables `failWrongDSUID`), warning before. The message says whether the target version can also subscribe to the datasource's `ds/<uid>/…` Live channels: `.` is allowed in a channel namespace from Grafana 12.0, other characters outside the channel alphabet never (as channel/malformed checks).",
+		Why:  "Grafana validates datasource UIDs with `util.ValidateUID` (`pkg/util/shortid_generator.go`: `^[a-zA-Z0-9\\-\\_]*$`, at most 40 bytes). It has logged invalid UIDs as deprecated since grafana/grafana#68800 (merged May 2023, the Grafana 10.1 cycle; UID length since #84443, March 2024, backported to 10.3.x and 10.4.x) and accepted them silently before. The feature toggle `failWrongDSUID` (Grafana 11.2, see Grafana's \"Upgrade to v11.2\" guide, section \"Grafana data source UID format enforcement\") rejects them, and it is on by default from Grafana 12 (grafana/grafana#102192): the datasource is not provisioned and datasource provisioning stops. Live channels are checked separately by `live.ParseChannel` of grafana-plugin-sdk-go (`live/channel.go`), which accepts `.` in the namespace only from v0.275.0 (Grafana 12.0).",
 		Bad:  ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus.main\n    url: http://prometheus:9090\n", ""),
 		Good: ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus-main\n    url: http://prometheus:9090\n", ""),
 		Fix:  "Use only letters, digits, `-` and `_` (at most 40 bytes) and update the dashboards that reference the old UID.",
@@ -184,7 +186,7 @@ var DuplicateUID = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports a datasource entry whose UID (written or derived) another, differently named datasource of the same organisation already has, in the stack's provisioning directory, at the later entry in Grafana's read order. The same datasource in the dev and prod directories of two stacks is not a duplicate.",
-		Why:  "Grafana identifies a provisioned datasource by org and name; a second name with the same UID fails on insert (the UID is unique per org) and datasource provisioning stops (GRAFANA.md §4).",
+		Why:  "Grafana provisions datasources by org and name (`pkg/services/provisioning/datasources/datasources.go`: an entry whose name exists updates it, any other is inserted); the UID is unique per org, so inserting a second name with a UID another datasource has fails with `ErrDataSourceUidExists` (`AddDataSource` in `pkg/services/datasources/service/store.go`) and datasource provisioning stops.",
 		Bad:  ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: metrics\n    url: http://prometheus:9090\n  - name: Mimir\n    type: prometheus\n    uid: metrics\n    url: http://mimir:9009/prometheus\n", ""),
 		Good: ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus\n    url: http://prometheus:9090\n  - name: Mimir\n    type: prometheus\n    uid: mimir\n    url: http://mimir:9009/prometheus\n", ""),
 		Fix:  "Give each datasource its own `uid`.",
@@ -200,7 +202,7 @@ var DuplicateName = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports a datasource entry whose org and name an earlier entry of the stack's provisioning directory already provisions (in another file, or earlier in the same file), at the later entry.",
-		Why:  "Grafana identifies provisioned datasources by (orgId, name): the later entry (files in lexical order) updates the datasource the earlier one created, replacing its UID, type and URL, so dashboards written against the earlier entry may break (GRAFANA.md §4).",
+		Why:  "Grafana provisions datasources by (orgId, name), files in lexical order (`pkg/services/provisioning/datasources/datasources.go`): the later entry updates the datasource the earlier one created and its type, URL and settings win, so dashboards written against the earlier entry may break. The UID is the exception: an entry without `uid` keeps the stored UID, because a UID is derived from the name only on insert (`createInsertCommand`) while `createUpdateCommand` sends the entry's empty UID, which the store's `UpdateDataSource` does not write. An entry with another `uid` changed the stored UID up to grafana/grafana#107486 (merged July 2025), which stopped Grafana from changing datasource UIDs: from then on such an update fails.",
 		Bad: []rules.Example{
 			{Path: "grafana/provisioning/datasources/a.yaml", Content: exPrometheus},
 			{Path: "grafana/provisioning/datasources/b.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prom-2\n    url: http://prometheus-2:9090\n"},
@@ -222,7 +224,7 @@ var MultipleDefaults = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports every `isDefault: true` entry after the first of its organisation across the files of the stack's provisioning directory (entries are counted: the same datasource marked default in two files counts twice). Defaults in separate directories (separate stacks) are not compared.",
-		Why:  "Grafana's config reader counts `isDefault` entries per org over all files and refuses the whole datasource provisioning with `Only one datasource per organization can be marked as default` (GRAFANA.md §4): no datasource of any file is provisioned.",
+		Why:  "Grafana's config reader counts `isDefault` entries per org over all files (`validateDefaultUniqueness` in `pkg/services/provisioning/datasources/config_reader.go`) and refuses the whole datasource provisioning with `Only one datasource per organization can be marked as default`: no datasource of any file is provisioned.",
 		Bad: []rules.Example{
 			{Path: "grafana/provisioning/datasources/a.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Mimir\n    type: prometheus\n    uid: mimir\n    url: http://mimir:9009/prometheus\n    isDefault: true\n"},
 			{Path: "grafana/provisioning/datasources/b.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"},
@@ -244,7 +246,7 @@ var DeletedInUse = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Reports a `deleteDatasources` entry whose datasource no entry of the same file or a later file provisions again, while checked dashboards or datasource links still reference it (by name, or by the UID of the entry the deletion removes).",
-		Why:  "Grafana processes each file's `deleteDatasources` before its `datasources`, file by file (GRAFANA.md §4): a datasource deleted and not re-created is gone, and every reference to it shows `Datasource … was not found`. Deleting and re-creating in the same file is the usual way to reset a datasource and is fine.",
+		Why:  "Grafana processes each file's `deleteDatasources` before its `datasources`, file by file (`apply` in `pkg/services/provisioning/datasources/datasources.go`; Grafana's provisioning documentation, \"Data sources\"): a datasource deleted and not re-created is gone, and every reference to it shows `Datasource … was not found`. Deleting and re-creating in the same file is the usual way to reset a datasource and is fine.",
 		Bad:  ex("apiVersion: 1\ndeleteDatasources:\n  - name: Graphite\n    orgId: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus\n    url: http://prometheus:9090\n", `"Graphite"`),
 		Good: ex("apiVersion: 1\ndeleteDatasources:\n  - name: Graphite\n    orgId: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus\n    url: http://prometheus:9090\n", `"Prometheus"`),
 		Fix:  "Drop the deletion, provision the datasource again after it, or move the dashboards to another datasource.",
@@ -260,7 +262,7 @@ var DerivedUID = &rules.Rule{
 	Needs:    needs,
 	Doc: rules.Doc{
 		What: "Notes, once per file and datasource (at the first reference), that a dashboard or a datasource link uses the UID Grafana derives from the name of a datasource provisioned without `uid`.",
-		Why:  "A provisioned datasource without `uid` gets `P` + the upper-case hex of the first 8 bytes of SHA-256 of its name (`safeUIDFromName`, GRAFANA.md §4): `Prometheus` → `PBFA97CFB590B2093`. The references work, but renaming the datasource silently changes its UID and breaks all of them.",
+		Why:  "A provisioned datasource without `uid` gets `P` + the upper-case hex of the first 8 bytes of SHA-256 of its name when it is inserted (`safeUIDFromName` and `createInsertCommand` in `pkg/services/provisioning/datasources/types.go`): `Prometheus` → `PBFA97CFB590B2093`. The references work, but only while the datasource keeps its name. Renamed, it is a new (org, name): Grafana inserts it under a new derived UID, and the old datasource stays in the database until `deleteDatasources` or `prune` removes it, so the Grafana that ran before keeps answering the old UID with the old, no longer provisioned settings. Fresh installs and every other environment (CI, a new volume, a second Grafana) only have the new UID, and these references break there.",
 		Bad:  ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n", `{"type": "prometheus", "uid": "PBFA97CFB590B2093"}`),
 		Good: ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: PBFA97CFB590B2093\n    url: http://prometheus:9090\n", `{"type": "prometheus", "uid": "PBFA97CFB590B2093"}`),
 		Fix:  "Pin the UID the dashboards use with `uid:` in the provisioning entry.",

@@ -105,15 +105,36 @@ func newIndex(st *model.Stack) *index {
 				ix.dynamicUID[ds.OrgID] = true
 			}
 			k := orgKey{org: ds.OrgID, name: ds.Name.V}
-			if prev, ok := ix.effective[k]; ok {
+			prev, ok := ix.effective[k]
+			if ok {
 				ix.shadowed = append(ix.shadowed, shadow{ds: prev, by: ds})
 			} else {
 				ix.order = append(ix.order, k)
 			}
-			ix.effective[k] = ds
+			ix.effective[k] = updated(prev, ds)
 		}
 	}
 	return ix
+}
+
+// updated returns what Grafana holds after entry ds updates (or, prev nil,
+// inserts) a datasource: ds itself, except that an update without `uid`
+// keeps the stored UID. grafana/grafana
+// pkg/services/provisioning/datasources/types.go derives a UID from the
+// name in createInsertCommand only; createUpdateCommand passes the entry's
+// empty UID, and the store's UpdateDataSource (xorm Update, "uid" not in
+// MustCols) leaves the column as it is. The result is a copy of ds with
+// prev's UID, so rules see the UID references really resolve to.
+func updated(prev, ds *model.Datasource) *model.Datasource {
+	if prev == nil || !ds.UIDDerived || ds.UIDDynamic {
+		return ds
+	}
+	if prev.UID.V == ds.UID.V && prev.UIDDerived == ds.UIDDerived && prev.UIDDynamic == ds.UIDDynamic {
+		return ds
+	}
+	eff := *ds
+	eff.UID, eff.UIDDerived, eff.UIDDynamic = prev.UID, prev.UIDDerived, prev.UIDDynamic
+	return &eff
 }
 
 func deleteOrg(d *model.DatasourceDelete) int {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/channel"
 )
 
 func checkInvalidUID(c *rules.Context) {
@@ -26,26 +27,49 @@ func checkInvalidUID(c *rules.Context) {
 			Key:    "uid:" + ds.UID.V,
 		}
 		const rule = "use only letters, digits, \"-\" and \"_\", at most 40 bytes, and update the dashboards that reference it"
-		if rejects {
+		live := liveChannelEffect(c.Version, ds.UID.V)
+		switch {
+		case rejects:
 			f.Severity = rules.Error
-			f.Message = fmt.Sprintf("UID %q of datasource %q %s: Grafana %s rejects it (\"invalid UID for datasource %s\", %s) and datasource provisioning stops; %s",
-				ds.UID.V, ds.Name.V, why, c.Version, ds.Name.V, how, rule)
-		} else {
+			f.Message = fmt.Sprintf("UID %q of datasource %q %s: Grafana %s rejects it (\"invalid UID for datasource %s\", %s) and datasource provisioning stops%s; %s",
+				ds.UID.V, ds.Name.V, why, c.Version, ds.Name.V, how, live, rule)
+		case c.Version.AtLeast(10, 1):
 			f.Severity = rules.Warning
-			f.Message = fmt.Sprintf("UID %q of datasource %q %s: Grafana %s only logs a deprecation warning (%s), but Grafana 12 rejects it and it already breaks ds/<uid>/ Live channels; %s",
-				ds.UID.V, ds.Name.V, why, c.Version, how, rule)
+			f.Message = fmt.Sprintf("UID %q of datasource %q %s: Grafana %s accepts it and only logs it as deprecated (%s), but Grafana 12 rejects it and stops datasource provisioning%s; %s",
+				ds.UID.V, ds.Name.V, why, c.Version, how, live, rule)
+		default:
+			f.Severity = rules.Warning
+			f.Message = fmt.Sprintf("UID %q of datasource %q %s: Grafana %s accepts it without a word, but Grafana 12 rejects it and stops datasource provisioning%s; %s",
+				ds.UID.V, ds.Name.V, why, c.Version, live, rule)
 		}
 		c.Report(f)
 	}
 }
 
+// liveChannelEffect says whether Grafana version v can subscribe to
+// ds/<uid>/… channels of a datasource with this UID: the namespace of a
+// channel allows fewer characters than some invalid UIDs hold, and "." only
+// from grafana-plugin-sdk-go v0.275.0 (Grafana 12.0), as channel/malformed
+// checks. "" when such channels work.
+func liveChannelEffect(v rules.Version, uid string) string {
+	_, err := channel.SyntaxFor(v).Parse("ds/" + uid + "/x")
+	if err == nil || err.Kind != channel.ErrBadChar || err.Offset < len("ds/") || err.Offset >= len("ds/")+len(uid) {
+		return ""
+	}
+	return fmt.Sprintf(", and Grafana %s rejects ds/%s/… Live channels (%q is not allowed in a channel namespace)", v, uid, uid[err.Offset-len("ds/"):err.Offset-len("ds/")+err.Size])
+}
+
 // rejectsInvalidUIDs reports whether the stack's Grafana refuses invalid
-// datasource UIDs: the feature toggle failWrongDSUID (from Grafana 11.2),
-// on by default from Grafana 12, set by [feature_toggles] enable or
-// [feature_toggles] failWrongDSUID.
+// datasource UIDs: the feature toggle failWrongDSUID (from Grafana 11.2,
+// Grafana's "Upgrade to v11.2" guide, "Grafana data source UID format
+// enforcement"), on by default from Grafana 12 (grafana/grafana#102192),
+// set by [feature_toggles] enable or [feature_toggles] failWrongDSUID.
+// Before that Grafana logs invalid UIDs as deprecated: the format since
+// grafana/grafana#68800 (merged 2023-05-22, the 10.1 cycle), the 40-byte
+// length since #84443 (2024-03, backported to 10.3.x and 10.4.x).
 func rejectsInvalidUIDs(c *rules.Context) (bool, string) {
 	if !c.Version.AtLeast(11, 2) {
-		return false, "the feature toggle failWrongDSUID does not exist before 11.2"
+		return false, "the feature toggle failWrongDSUID that rejects such UIDs exists only from Grafana 11.2"
 	}
 	on := c.Version.AtLeast(12, 0)
 	how := "feature toggle failWrongDSUID, on by default from Grafana 12"
@@ -70,9 +94,11 @@ func rejectsInvalidUIDs(c *rules.Context) (bool, string) {
 }
 
 // replay walks the entries in Grafana's order with the (org, name) →
-// entry and (org, UID) → entry maps as provisioning builds them. Entries
-// whose org, name or UID is interpolated are skipped: their identity is
-// unknown until deploy time.
+// entry and (org, UID) → entry maps as provisioning builds them. ds is the
+// entry as written; byName is what Grafana holds under its name before it
+// (an update without `uid` keeps that UID: see updated), byUID the
+// datasource that holds ds's UID. Entries whose org, name or UID is
+// interpolated are skipped: their identity is unknown until deploy time.
 func replay(st *model.Stack, fn func(ds *model.Datasource, byName, byUID *model.Datasource)) {
 	names := map[orgKey]*model.Datasource{}
 	uids := map[orgKey]*model.Datasource{}
@@ -89,15 +115,21 @@ func replay(st *model.Stack, fn func(ds *model.Datasource, byName, byUID *model.
 				continue
 			}
 			nk := orgKey{org: ds.OrgID, name: ds.Name.V}
-			uk := orgKey{org: ds.OrgID, name: ds.UID.V}
-			prevName, prevUID := names[nk], uids[uk]
+			prevName := names[nk]
+			eff := updated(prevName, ds)
+			uk := orgKey{org: ds.OrgID, name: eff.UID.V}
+			prevUID := uids[uk]
+			if prevName != nil && eff != ds {
+				// An update without uid sends no UID: it cannot clash.
+				prevUID = nil
+			}
 			fn(ds, prevName, prevUID)
 			if prevName != nil {
 				dropUID(uids, prevName)
 			}
-			names[nk] = ds
+			names[nk] = eff
 			if prevUID == nil || prevUID == prevName {
-				uids[uk] = ds
+				uids[uk] = eff
 			}
 		}
 	}
@@ -145,14 +177,17 @@ func checkDuplicateName(c *rules.Context) {
 		if byName.File != ds.File {
 			where = "in " + base(byName.File)
 		}
-		extra := ""
-		if byName.UID.V != ds.UID.V {
-			extra = fmt.Sprintf("; its UID changes from %q to %q, so references to %q break", byName.UID.V, ds.UID.V, byName.UID.V)
-		} else if !sameType(byName.Type.V, ds.Type.V) {
+		var extra string
+		switch {
+		case ds.UIDDerived && byName.UID.V != ds.UID.V:
+			extra = fmt.Sprintf("; it has no uid, and an update keeps the stored UID %q (Grafana derives a UID from the name only when it inserts a datasource), so references to %q keep working", byName.UID.V, byName.UID.V)
+		case byName.UID.V != ds.UID.V:
+			extra = fmt.Sprintf("; its uid %q differs from the stored %q: Grafana releases before grafana/grafana#107486 (July 2025) change the UID and references to %q break, later ones refuse to change a datasource's UID and the update fails", ds.UID.V, byName.UID.V, byName.UID.V)
+		case !sameType(byName.Type.V, ds.Type.V):
 			extra = fmt.Sprintf("; its type changes from %q to %q", byName.Type.V, ds.Type.V)
 		}
 		c.Report(rules.Finding{
-			Message: fmt.Sprintf("datasource %q (org %d) is also defined %s: Grafana identifies provisioned datasources by org and name, so this later entry overwrites the earlier one%s; merge the entries or rename one",
+			Message: fmt.Sprintf("datasource %q (org %d) is also defined %s: Grafana identifies provisioned datasources by org and name, so this later entry updates the datasource the earlier one created and its settings win%s; merge the entries or rename one",
 				ds.Name.V, ds.OrgID, where, extra),
 			Pos:     ds.Name.Pos,
 			End:     ds.Name.End,

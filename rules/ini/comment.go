@@ -28,7 +28,7 @@ var InlineComment = &rules.Rule{
 		Why: "Grafana loads grafana.ini with gopkg.in/ini.v1 and default options: the first `#` or `;` of an " +
 			"ordinary value starts a comment, even inside double quotes — `\"Grafana #ops\"` becomes " +
 			"`\"Grafana` (quotes kept, since the closing one was cut), `a;b` becomes `a`. Only values in " +
-			"triple quotes `\"\"\"…\"\"\"` or backticks keep them (GRAFANA.md §5). A password cut this way " +
+			"triple quotes `\"\"\"…\"\"\"` or backticks keep them (`parser.go`, `readValue`, of gopkg.in/ini.v1 v1.67; Grafana's own defaults.ini says: \"If the password contains # or ; you have to wrap it with triple quotes\"). A password cut this way " +
 			"silently differs from the real one.",
 		Bad:  []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = Grafana #ops\n"}},
 		Good: []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = \"\"\"Grafana #ops\"\"\"\n\n[server]\nhttp_port = 3000 ; the port\n"}},
@@ -101,7 +101,7 @@ var EmptyValueIgnored = &rules.Rule{
 		What: "Reports a key of the custom grafana.ini written with an empty value when Grafana's default for " +
 			"it is not empty: the line does not clear the setting, the default stays.",
 		Why: "Grafana merges the custom file into `defaults.ini` key by key and skips keys whose value is " +
-			"empty (`loadSpecifiedConfigFile` in `pkg/setting/setting.go`; GRAFANA.md §5); `GF_*` " +
+			"empty (`loadSpecifiedConfigFile` in `pkg/setting/setting.go`); `GF_*` " +
 			"variables with empty values are skipped too. `domain =` leaves `localhost`.",
 		Bad:  []rules.Example{{Path: exIni, Content: "[server]\ndomain =\n"}},
 		Good: []rules.Example{{Path: exIni, Content: "[server]\ndomain = grafana.example.com\n\n[database]\npassword =\n"}},
@@ -138,21 +138,31 @@ func checkEmptyValue(c *rules.Context) {
 	})
 }
 
-// UnresolvedReference reports %(name)s references that name no key.
+// UnresolvedReference reports %(name)s references that go-ini leaves as
+// text: names of no key, a key naming itself, reference cycles.
 var UnresolvedReference = &rules.Rule{
 	ID:       "ini/unresolved-reference",
 	Severity: rules.Warning,
-	Summary:  "a %(name)s reference in grafana.ini names no key of its section or the top section",
+	Summary:  "a %(name)s reference in grafana.ini that go-ini leaves as text: it names no key, the key itself, or a cycle",
 	Doc: rules.Doc{
-		What: "Reports a `%(name)s` reference, in grafana.ini or in a `GF_*` variable's value, that names no " +
-			"key of the setting's section (or a parent section) nor of the unnamed top section. It points at " +
-			"the `%(` of the reference. References that form a cycle are reported by ini/invalid-value.",
-		Why: "go-ini expands `%(name)s` from the same section, else from the unnamed top section, after the " +
-			"environment overrides (GRAFANA.md §5). A name that matches nothing stops the expansion and the " +
-			"text `%(name)s` stays in the value literally: a URL or path built from it is wrong.",
+		What: "Reports a `%(name)s` reference, in grafana.ini or in a `GF_*` variable's value, that Grafana reads as " +
+			"literal text: a name that is no key of the setting's section (or a parent section) nor of the unnamed " +
+			"top section; a key that refers to itself (`root_url = %(root_url)s/grafana/`); and a reference whose " +
+			"expansion leads back to the setting (`a = %(b)s`, `b = %(a)s`). It points at the `%(` of the " +
+			"reference.",
+		Why: "Grafana reads grafana.ini with gopkg.in/ini.v1, whose `Key.String` expands `%(name)s` " +
+			"(`transformValue` in `key.go`) from the same section, else from the unnamed top section, after the " +
+			"environment overrides (`pkg/setting/setting.go`). A name that matches nothing stops the expansion " +
+			"and the text `%(name)s` stays in the value: a URL or path built from it is wrong, and a `root_url` " +
+			"that keeps it does not parse. A key's own name is looked up in the unnamed section only, so a key " +
+			"cannot refer to its default. Cycles: Grafana's go.mod pins go-ini v1.67.0 (every release from 2022 " +
+			"to the 12.x line) and v1.67.1 (the main branch in 2026, 13.0 development), and in both the " +
+			"expansion substitutes raw values for at most 99 rounds and stops when it meets the key itself: the " +
+			"value keeps `%(…)s` text and Grafana starts. Only go-ini v1.67.2 (May 2026) and later expand " +
+			"recursively and overflow the stack at start; no Grafana go.mod we checked pins them.",
 		Bad:  []rules.Example{{Path: exIni, Content: "[server]\ndomain = grafana.example.com\nroot_url = https://%(domian)s/\n"}},
 		Good: []rules.Example{{Path: exIni, Content: "[server]\ndomain = grafana.example.com\nroot_url = https://%(domain)s/\n"}},
-		Fix:  "Correct the name (it is case-sensitive and must be a key of the same section or of the top of the file), or write the value literally.",
+		Fix:  "Correct the name (it is case-sensitive and must be a key of the same section or of the top of the file), break a cycle, or write the value itself.",
 	},
 	Check: checkUnresolved,
 }
@@ -167,26 +177,52 @@ func checkUnresolved(c *rules.Context) {
 		if !ok {
 			return
 		}
+		written := p.written()
 		for _, ref := range st.Unresolved {
-			if resolvable(s, st, ref) {
-				continue // a cycle: ini/invalid-value
+			f := rules.Finding{Entity: entity(st.Section, st.Key), Key: "ref:" + ref}
+			_, inTop := s.Sections[""][ref]
+			switch {
+			case ref == st.Key && !inTop && strings.Contains(written, "%("+ref+")s"):
+				f.Pos, f.End = refPos(p, ref)
+				f.Message = fmt.Sprintf("%s refers to itself with %%(%s)s: go-ini looks a key's own name up only in the unnamed top section, which has no %q, so Grafana reads the text %q; write the value out (a setting cannot refer to its own default)",
+					p.by, ref, ref, st.Value)
+			case ref == st.Key || resolvable(s, st, ref):
+				first := firstRef(written)
+				if first == "" {
+					first = ref
+				}
+				f.Pos, f.End = refPos(p, first)
+				f.Message = fmt.Sprintf("%s refers to %%(%s)s, whose expansion leads back to %s: the go-ini Grafana pins (gopkg.in/ini.v1 v1.67.0/v1.67.1) stops the expansion there and Grafana %s reads the text %q (go-ini v1.67.2 and later would overflow the stack at start); break the cycle with a literal value",
+					p.by, first, name(st.Section, st.Key), c.Version, st.Value)
+			default:
+				f.Pos, f.End = refPos(p, ref)
+				where := fmt.Sprintf("neither %s (nor a parent section) nor the top of the file has a key %q", sectionName(st.Section), ref)
+				if st.Section == "" {
+					where = fmt.Sprintf("the top of the file has no key %q", ref)
+				}
+				hint := ""
+				if n := nearest(ref, refCandidates(s, st)); n != "" {
+					hint = fmt.Sprintf("did you mean %%(%s)s? ", n)
+				}
+				f.Message = fmt.Sprintf("%s refers to %%(%s)s, but %s: go-ini leaves the text \"%%(%s)s\" in the value; %swrite a key of the same section or of the top of the file, or the value itself",
+					p.by, ref, where, ref, hint)
 			}
-			pos, end := refPos(p, ref)
-			where := fmt.Sprintf("neither %s (nor a parent section) nor the top of the file has a key %q", sectionName(st.Section), ref)
-			if st.Section == "" {
-				where = fmt.Sprintf("the top of the file has no key %q", ref)
-			}
-			hint := ""
-			if n := nearest(ref, refCandidates(s, st)); n != "" {
-				hint = fmt.Sprintf("did you mean %%(%s)s? ", n)
-			}
-			c.Report(rules.Finding{
-				Pos: pos, End: end, Entity: entity(st.Section, st.Key), Key: "ref:" + ref,
-				Message: fmt.Sprintf("%s refers to %%(%s)s, but %s: go-ini leaves the text \"%%(%s)s\" in the value; %swrite a key of the same section or of the top of the file, or the value itself",
-					p.by, ref, where, ref, hint),
-			})
+			c.Report(f)
 		}
 	})
+}
+
+// firstRef returns the name of the first %(name)s in v, "" when none.
+func firstRef(v string) string {
+	i := strings.Index(v, "%(")
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(v[i:], ")s")
+	if j < 0 {
+		return ""
+	}
+	return v[i+2 : i+j]
 }
 
 // refCandidates are the names a reference in st's value can resolve to

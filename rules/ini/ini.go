@@ -10,8 +10,8 @@
 // environment variable is reported at the variable's definition. Values
 // that hold ${VAR}, $__env{} or $__file{} references are known only at
 // deploy time and are never judged. Keys, defaults and behaviour follow
-// grafana/grafana conf/defaults.ini (embedded in parsers/grafanaini) and
-// pkg/setting (GRAFANA.md §5).
+// grafana/grafana conf/defaults.ini (embedded in parsers/grafanaini, with
+// the version-dependent keys of grafanaini.KeyChangeFor) and pkg/setting.
 package ini
 
 import (

@@ -98,6 +98,15 @@ func TestUnknownKey(t *testing.T) {
 		{name: "legacy alerting keys", ini: "[alerting]\nexecute_alerts = true\n",
 			want: []want{{"grafana.ini:2:1", "since Grafana 11 removed legacy alerting"}}},
 		{name: "legacy alerting keys before 11", ini: "[alerting]\nexecute_alerts = true\n", version: rules.Version{Major: 10, Minor: 4}},
+		{name: "csrf keys exist", ini: "[security]\ncsrf_trusted_origins = grafana.example.com\ncsrf_additional_headers = X-Forwarded-Host\ncsrf_skip_check_if_login_cookie_not_present = false\n"},
+		{name: "csrf env variables without a file key", env: "GF_SECURITY_CSRF_TRUSTED_ORIGINS=grafana.example.com\nGF_SECURITY_CSRF_TRUSTED_ORIGIN=typo.example.com\n",
+			want: []want{{"grafana.env:2:1", `did you mean GF_SECURITY_CSRF_TRUSTED_ORIGINS`}}},
+		{name: "key added in 13.0", ini: "[server]\nserve_on_socket = true\n", version: rules.Version{Major: 12, Minor: 4},
+			want: []want{{"grafana.ini:2:1", "serve_on_socket exists from Grafana 13.0"}}},
+		{name: "key added in 13.0 on 13.0", ini: "[server]\nserve_on_socket = true\n", version: rules.Version{Major: 13}},
+		{name: "key removed in 12.0", ini: "[users]\neditors_can_admin = true\n[security]\nangular_support_enabled = true\n", version: rules.Version{Major: 12},
+			want: []want{{"grafana.ini:2:1", "Grafana 12.0 removed editors_can_admin"}, {"grafana.ini:4:1", "removed Angular support"}}},
+		{name: "key removed in 12.0 on 11.6", ini: "[users]\neditors_can_admin = true\n[security]\nangular_support_enabled = true\n", version: rules.Version{Major: 11, Minor: 6}},
 		{name: "removed section", ini: "[session]\nprovider = memory\n",
 			want: []want{{"grafana.ini:1:2", "(removed in Grafana 6.2)"}}},
 		{name: "env variables", env: "GF_LIVE_ENABLED=false\nGF_SERVER_ROOTURL=x\nGF_SECURITY_ALLOW_SIGN_UP=false\nGF_SERVER_ROOT_URL=http://x/\nGF_INSTALL_PLUGINS=a\nGF_SECURITY_ADMIN_PASSWORD__FILE=/s\nGF_NOT_A_SECTION=1\nGF_FEATURE_TOGGLES_FOO=true\nGF_SERVER_EMPTY=\n",
@@ -136,9 +145,8 @@ func TestInvalidValue(t *testing.T) {
 			want: []want{{"grafana.ini:2:44", "is not a duration"}, {"grafana.ini:5:29", "is not a duration"}}},
 		{name: "alerting", ini: "[alerting]\nenabled = on\n", want: []want{{"grafana.ini:2:11", "legacy alerting"}}},
 		{name: "alerting before 11", ini: "[alerting]\nenabled = on\n", version: rules.Version{Major: 10, Minor: 4}},
-		{name: "cycle through a default", ini: "[server]\nhttp_port = %(root_url)s\n",
-			want: []want{{"grafana.ini:2:13", "whose expansion leads back to [server] http_port"}}},
-		{name: "self reference is not a cycle", ini: "[server]\ndomain = %(domain)s\n"},
+		// Grafana's go-ini (v1.67.0/1) cuts cycles: ini/unresolved-reference.
+		{name: "cycles do not stop Grafana", ini: "[server]\nhttp_port = %(root_url)s\n[a]\nx = %(y)s\ny = %(x)s\n"},
 		{name: "deploy-time values", ini: "[live]\nha_engine = ${ENGINE}\nmax_connections = {{ max }}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,6 +159,7 @@ func TestIgnoredValue(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		ini, env string
+		version  rules.Version
 		want     []want
 	}{
 		{name: "booleans", ini: "[users]\nallow_sign_up = Y\nallow_org_create = N\nverify_email_enabled = y\nauto_assign_org = n\n",
@@ -162,9 +171,12 @@ func TestIgnoredValue(t *testing.T) {
 		{name: "env", env: "GF_SERVER_ENABLE_GZIP=enabled\n", want: []want{{"grafana.env:1:23", `GF_SERVER_ENABLE_GZIP="enabled" is not a boolean`}}},
 		{name: "unverified keys are left alone", ini: "[auth.github]\nallow_sign_up = maybe\n[database]\nmax_open_conn = many\n"},
 		{name: "unknown keys are left alone", ini: "[server]\nenable_gzipp = maybe\n"},
+		{name: "socket_h2 before 13.0", ini: "[server]\nprotocol = socket_h2\n", version: rules.Version{Major: 12, Minor: 4},
+			want: []want{{"grafana.ini:2:12", `("socket_h2" exists from Grafana 13.0, grafana/grafana#118155)`}}},
+		{name: "socket_h2 from 13.0", ini: "[server]\nprotocol = socket_h2\n", version: rules.Version{Major: 13}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			compare(t, check(t, IgnoredValue, tc.ini, tc.env, rules.Version{}), tc.want)
+			compare(t, check(t, IgnoredValue, tc.ini, tc.env, tc.version), tc.want)
 		})
 	}
 }
@@ -223,7 +235,12 @@ func TestUnresolvedReference(t *testing.T) {
 		{name: "no self suggestion", ini: "[paths]\ndata = %(data2)s\n",
 			want: []want{{"grafana.ini:2:8", "write a key"}}},
 		{name: "env value", env: "GF_SERVER_DOMAIN=%(host)s\n", want: []want{{"grafana.env:1:18", "GF_SERVER_DOMAIN refers to %(host)s"}}},
-		{name: "cycle belongs to invalid-value", ini: "[server]\nhttp_port = %(root_url)s\n"},
+		{name: "cycle through a default", ini: "[server]\nhttp_port = %(root_url)s\n",
+			want: []want{{"grafana.ini:2:13", `whose expansion leads back to [server] http_port: the go-ini Grafana pins (gopkg.in/ini.v1 v1.67.0/v1.67.1) stops the expansion there and Grafana 12.4 reads the text "http://localhost:%(http_port)s/"`}}},
+		{name: "two-key cycle", ini: "[a]\nx = <%(y)s>\ny = [%(x)s]\n",
+			want: []want{{"grafana.ini:2:6", `reads the text "<[%(x)s]>"`}, {"grafana.ini:3:6", `reads the text "[<%(y)s>]"`}}},
+		{name: "self reference", ini: "[server]\nroot_url = %(root_url)sgrafana/\n",
+			want: []want{{"grafana.ini:2:12", "refers to itself with %(root_url)s"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := check(t, UnresolvedReference, tc.ini, tc.env, rules.Version{})

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+	"github.com/grafanalint/grafanalint/rules"
 )
 
 // codeKeys are keys Grafana reads in code although conf/defaults.ini does
@@ -44,19 +45,42 @@ func knownSection(section string) bool {
 	return ok
 }
 
-// knownKey reports whether section (itself, not a parent) has key.
+// knownKey reports whether section (itself, not a parent) has key in
+// the embedded defaults.ini or in Grafana's code (codeKeys, and the keys
+// read through DynamicSection: grafanaini.EnvReadKeys).
 func knownKey(section, key string) bool {
 	if _, ok := grafanaini.Default(section, key); ok {
 		return true
 	}
-	return slices.Contains(codeKeys[section], key)
+	return slices.Contains(codeKeys[section], key) || slices.Contains(grafanaini.EnvReadKeys()[section], key)
+}
+
+// knownKeyIn is knownKey for Grafana version v: a key added after v or
+// removed before it is unknown there, a key removed after v known. The
+// change is returned when one applies.
+func knownKeyIn(v rules.Version, section, key string) (bool, *grafanaini.KeyChange) {
+	known := knownKey(section, key)
+	c, ok := grafanaini.KeyChangeFor(section, key)
+	if !ok {
+		return known, nil
+	}
+	if c.Since != [2]int{} && !v.AtLeast(c.Since[0], c.Since[1]) {
+		return false, &c
+	}
+	if c.Until != [2]int{} {
+		if v.AtLeast(c.Until[0], c.Until[1]) {
+			return false, &c
+		}
+		return true, &c
+	}
+	return known, nil
 }
 
 // keysOf returns the keys Grafana knows in section: defaults.ini's, then
 // those read only in code.
 func keysOf(section string) []string {
 	out := grafanaini.KnownKeys(section)
-	for _, k := range codeKeys[section] {
+	for _, k := range append(slices.Clone(codeKeys[section]), grafanaini.EnvReadKeys()[section]...) {
 		if !slices.Contains(out, k) {
 			out = append(out, k)
 		}

@@ -19,8 +19,12 @@ var UnknownKey = &rules.Rule{
 		What: "Reports a key of grafana.ini that its section does not have, a section Grafana does not have " +
 			"(once, at its header, when it holds keys), and a `GF_<SECTION>_<KEY>` environment variable of a " +
 			"known section that matches no key. Known sections and keys are those of Grafana's " +
-			"`conf/defaults.ini` (embedded from grafana/grafana) plus the few Grafana reads in code without " +
-			"listing them there. Open-ended sections are not checked: `[feature_toggles]`, " +
+			"`conf/defaults.ini` as of grafana/grafana commit 194ad5183bd0dcd1872b5a6f3e4a78e8af99b39e (13.0 " +
+			"development), plus the keys Grafana reads in code without listing them there (for example `[security] " +
+			"csrf_trusted_origins`, `csrf_additional_headers` and `csrf_skip_check_if_login_cookie_not_present`, " +
+			"which `pkg/middleware/csrf/csrf.go` reads), adjusted to the target Grafana version for the keys " +
+			"added or removed since 10.0 that the rule knows (`[server] serve_on_socket` from 13.0, `[users] " +
+			"editors_can_admin` and `[security] angular_support_enabled` until 11.x). Open-ended sections are not checked: `[feature_toggles]`, " +
 			"`[server.custom_response_headers]`, `[smtp.static_headers]`, `[metrics.environment_info]`, " +
 			"`[plugin.<id>]`, `[unified_storage.*]`, and `[auth.<provider>]` sections defaults.ini does not " +
 			"list (Enterprise and newer providers). The message suggests the nearest key of the section, or " +
@@ -30,11 +34,13 @@ var UnknownKey = &rules.Rule{
 			"Keys that existed in older Grafana versions are reported too: today's Grafana ignores them.",
 		Why: "Grafana reads settings by name and never complains about names it does not read " +
 			"(`pkg/setting/setting.go`): a misspelt key, a key in the wrong section or a setting copied from " +
-			"an old blog post does nothing, silently (GRAFANA.md §5). There is no `datasource_uid` setting " +
-			"and no `[live] enabled` — Live is switched off only by `max_connections = 0`. Environment " +
-			"variables apply only to keys that exist (`applyEnvVariableOverrides`), so `GF_LIVE_ENABLED` " +
-			"is ignored too. go-ini's `GetKey` falls back to parent sections, so a key written under " +
-			"`[a.b]` that only `[a]` has changes `[a]`.",
+			"an old blog post does nothing, silently (Grafana's documentation, \"Configure Grafana\", lists the " +
+			"settings of each version). There is no `datasource_uid` setting and no `[live] enabled` — Live is " +
+			"switched off only by `max_connections = 0` (`readLiveSettings`). Environment variables apply to " +
+			"keys that exist (`applyEnvVariableOverrides`), so `GF_LIVE_ENABLED` is ignored too; keys read " +
+			"through `SectionWithEnvOverrides` (`DynamicSection.Key`) also take their variable when no file has " +
+			"the key. go-ini's `GetKey` falls back to parent sections, so a key written under `[a.b]` that only " +
+			"`[a]` has changes `[a]`.",
 		Bad: []rules.Example{{Path: exIni, Content: "[server]\nhttp_prot = 3000\n\n[live]\nenabled = false\n"}},
 		Good: []rules.Example{{Path: exIni, Content: "[server]\nhttp_port = 3000\n\n[live]\nmax_connections = 0\n\n" +
 			"[feature_toggles]\nmyToggle = true\n"}},
@@ -75,7 +81,13 @@ func checkUnknown(c *rules.Context) {
 		}
 		switch {
 		case knownSection(section):
-			if knownKey(section, key) || grafanaini.OpenSection(section) {
+			known, change := knownKeyIn(c.Version, section, key)
+			if known || grafanaini.OpenSection(section) {
+				return
+			}
+			if change != nil {
+				f.Message = fmt.Sprintf("%s has no key %q in Grafana %s: the line is ignored; %s", sectionName(section), key, c.Version, change.Note)
+				c.Report(f)
 				return
 			}
 			if section == "alerting" {

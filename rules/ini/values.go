@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
 )
@@ -25,15 +26,15 @@ var InvalidValue = &rules.Rule{
 			"`[server] root_url` or `cdn_url` that does not parse as a URL, `[server] min_tls_version` " +
 			"TLS1.0 or TLS1.1, `[alerting] enabled = true` from Grafana 11, a `[auth]` or `[users]` " +
 			"duration that does not parse (or a `user_invite_max_lifetime_duration` under 15m), " +
-			"`[annotations] tags_length` above 4096, an empty entry in `[paths] permitted_provisioning_paths`, " +
-			"and `%(name)s` references that form a cycle. Values holding `${VAR}`, `$__env{}`, `$__file{}` " +
-			"or template placeholders are known only at deploy time and are not judged.",
+			"`[annotations] tags_length` above 4096, and an empty entry in `[paths] permitted_provisioning_paths`. " +
+			"Values holding `${VAR}`, `$__env{}`, `$__file{}` or template placeholders are known only at deploy " +
+			"time and are not judged. `%(name)s` reference cycles are not reported here: the go-ini Grafana pins " +
+			"cuts them (see ini/unresolved-reference).",
 		Why: "Grafana validates these while reading its configuration and exits on an error " +
 			"(grafana/grafana `pkg/setting/setting.go`: `readLiveSettings`, `GetAllowedOriginGlobs` with " +
 			"github.com/gobwas/glob, `parseAppUrlAndSubUrl` with `url.Parse`, `readServerSettings`, " +
 			"`readAlertingSettings`, `readAuthSettings` and `readUserSettings` with `gtime.ParseDuration`, " +
-			"`readAnnotationSettings`, `readProvisioningSettings`; GRAFANA.md §5). go-ini expands " +
-			"`%(name)s` recursively, so a cycle overflows the stack when Grafana reads the setting.",
+			"`readAnnotationSettings`, `readProvisioningSettings`).",
 		Bad:  []rules.Example{{Path: exIni, Content: "[live]\nmax_connections = -5\nha_engine = memcached\nallowed_origins = https://[grafana.example.com\n"}},
 		Good: []rules.Example{{Path: exIni, Content: "[live]\nmax_connections = -1\nha_engine = redis\nallowed_origins = https://grafana.example.com, https://*.example.org\n"}},
 		Fix:  "Use a value Grafana accepts (the message says which), or remove the setting to get the default.",
@@ -186,7 +187,6 @@ func checkInvalid(c *rules.Context) {
 		}
 	}
 	checkAllowedOrigins(c, s)
-	checkCycles(c, s)
 }
 
 // checkAllowedOrigins reports [live] allowed_origins entries gobwas/glob
@@ -222,33 +222,6 @@ func checkAllowedOrigins(c *rules.Context, s *model.Settings) {
 				"patterns are globs (github.com/gobwas/glob): close \"[\" classes, or escape literal \"[\", \"{\", \"*\" and \"?\" with \"\\\"", p.by, entry, msg),
 		})
 	}
-}
-
-// checkCycles reports %(name)s references that lead back to the setting
-// itself: go-ini's Key.String expands references recursively, so Grafana
-// overflows its stack when it reads such a setting. Only settings Grafana
-// reads are reported.
-func checkCycles(c *rules.Context, s *model.Settings) {
-	settings(s, func(st *model.Setting) {
-		if len(st.Unresolved) == 0 || !knownKey(st.Section, st.Key) {
-			return
-		}
-		p, ok := placeOf(s, st)
-		if !ok {
-			return
-		}
-		for _, ref := range st.Unresolved {
-			if !resolvable(s, st, ref) {
-				continue
-			}
-			pos, end := refPos(p, ref)
-			c.Report(rules.Finding{
-				Pos: pos, End: end, Entity: entity(st.Section, st.Key), Key: "cycle:" + ref,
-				Message: fmt.Sprintf("%s refers to %%(%s)s, whose expansion leads back to %s: go-ini expands references without end and Grafana crashes with a stack overflow when it reads the setting; break the cycle with a literal value",
-					p.by, ref, name(st.Section, st.Key)),
-			})
-		}
-	})
 }
 
 // resolvable reports whether a %(ref)s of st names a key go-ini finds (the
@@ -298,10 +271,10 @@ var IgnoredValue = &rules.Rule{
 			"`MustInt`/`MustInt64` or `In` are checked (verified in grafana/grafana `pkg/setting`); others, " +
 			"such as the per-provider `[auth.*]` settings, are left alone.",
 		Why: "go-ini's `MustBool(def)` and `MustInt(def)` return the fallback when the value does not parse, " +
-			"and Grafana logs nothing: `[live] max_connections = abc` runs with 100 (GRAFANA.md §5). The " +
+			"and Grafana logs nothing (gopkg.in/ini.v1 `key.go`): `[live] max_connections = abc` runs with 100. The " +
 			"fallback is the one in Grafana's code, which is not always defaults.ini's value (`[users] " +
 			"allow_sign_up` falls back to true). `readServerSettings` serves HTTP for any protocol other than " +
-			"`https`, `h2` and `socket`, case-sensitively.",
+			"`https`, `h2`, `socket` and, from Grafana 13.0 (grafana/grafana#118155), `socket_h2`, case-sensitively.",
 		Bad:  []rules.Example{{Path: exIni, Content: "[users]\nallow_sign_up = nope\n\n[live]\nmax_connections = 1k\n"}},
 		Good: []rules.Example{{Path: exIni, Content: "[users]\nallow_sign_up = false\n\n[live]\nmax_connections = 1000\n"}},
 		Fix:  "Write a value Grafana reads: true/false for switches, a whole number for limits, one of the listed choices otherwise.",
@@ -389,7 +362,9 @@ type choice struct {
 }
 
 var choiceSettings = map[string]choice{
-	"server.protocol":                             {values: []string{"http", "https", "h2", "socket"}, fallback: "http", effect: "Grafana serves plain HTTP"},
+	// The values of [server] protocol depend on the version:
+	// grafanaini.ProtocolSince (socket_h2 from 13.0); see protocolChoice.
+	"server.protocol":                             {values: []string{"http", "https", "h2", "socket", "socket_h2"}, fallback: "http", effect: "Grafana serves plain HTTP"},
 	"users.auto_assign_org_role":                  {values: []string{"None", "Viewer", "Editor", "Admin"}, fallback: "Viewer", effect: "new users get the Viewer role"},
 	"security.cookie_samesite":                    {values: []string{"lax", "strict", "none", "disabled"}, fallback: "lax", effect: "cookies are sent with SameSite=Lax"},
 	"oauth2_server.generated_key_type_for_client": {values: []string{"RSA", "ECDSA"}, fallback: "ECDSA", effect: "Grafana generates ECDSA keys"},
@@ -413,8 +388,11 @@ func checkIgnored(c *rules.Context) {
 				problem = fmt.Sprintf("is not an integer: Grafana silently uses %d instead", fb)
 				fix = "write a whole number (no units or spaces)"
 			}
-		} else if ch, ok := choiceSettings[id]; ok && !slices.Contains(ch.values, st.Value) {
+		} else if ch, ok := choiceFor(c.Version, id); ok && !slices.Contains(ch.values, st.Value) {
 			problem = fmt.Sprintf("is not one of %s (case-sensitive): Grafana silently uses %q instead, so %s", quoteList(ch.values), ch.fallback, ch.effect)
+			if since, ok := grafanaini.ProtocolSince[st.Value]; ok && id == "server.protocol" {
+				problem += fmt.Sprintf(" (%q exists from Grafana %d.%d, grafana/grafana#118155)", st.Value, since[0], since[1])
+			}
 			if c := sameButCase(st.Value, ch.values); c != "" {
 				fix = fmt.Sprintf("write %q", c)
 			} else {
@@ -433,6 +411,23 @@ func checkIgnored(c *rules.Context) {
 			Message: fmt.Sprintf("%s %s; %s", p.show(st.Value), problem, fix),
 		})
 	})
+}
+
+// choiceFor returns the choices of setting id in Grafana version v: for
+// [server] protocol, the values grafanaini.ProtocolSince accepts by then.
+func choiceFor(v rules.Version, id string) (choice, bool) {
+	ch, ok := choiceSettings[id]
+	if !ok || id != "server.protocol" {
+		return ch, ok
+	}
+	var vals []string
+	for _, val := range ch.values {
+		if since := grafanaini.ProtocolSince[val]; v.AtLeast(since[0], since[1]) {
+			vals = append(vals, val)
+		}
+	}
+	ch.values = vals
+	return ch, true
 }
 
 func quoteList(vs []string) string {

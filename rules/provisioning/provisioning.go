@@ -44,7 +44,7 @@ var MissingField = &rules.Rule{
 			"`provisioning/invalid-field`'s.",
 		Why: "Grafana identifies a provisioned datasource by its organisation and `name`: it looks the name " +
 			"up to decide between insert and update, derives the UID from it when `uid` is absent, and " +
-			"dashboards and `deleteDatasources` find it by it (GRAFANA.md §4). `type` is the plugin that runs " +
+			"dashboards and `deleteDatasources` find it by it (`pkg/services/provisioning/datasources/datasources.go`, `types.go` `createInsertCommand`). `type` is the plugin that runs " +
 			"the queries: without it the datasource cannot query anything. A provider's `options.path` is " +
 			"the directory (or file) whose dashboards it loads: without it Grafana cannot create the provider's " +
 			"file reader (`path param is not a string`) and dashboard provisioning fails as a whole " +
@@ -177,7 +177,7 @@ var InvalidField = &rules.Rule{
 			"it interpolates each value and converts it with strconv (`ParseBool`, `ParseInt`) " +
 			"(`pkg/services/provisioning/datasources/config_reader.go`, `dashboards/config_reader.go`, " +
 			"`provisioning/values`). A decode error in one file aborts the whole step, not just the file " +
-			"(GRAFANA.md §4): datasource provisioning returns `Datasource provisioning error: …`, no " +
+			"(`ProvisionDatasources` in `pkg/services/provisioning/provisioning.go`): datasource provisioning returns `Datasource provisioning error: …`, no " +
 			"datasource of any file is provisioned and Grafana does not start; for dashboards, reading the " +
 			"provider files fails (`Failed to read dashboards config: could not parse provisioning config " +
 			"file`, also for `dashboard name \"…\" is not unique`) or creating a provider's file reader fails " +
@@ -275,7 +275,7 @@ var InvalidAccess = &rules.Rule{
 			"is case-sensitive: `Proxy` and `server` are reported). An empty or absent `access` means proxy " +
 			"and is fine.",
 		Why: "Grafana's datasource provisioning replaces any other value by `proxy` and only logs " +
-			"`invalid access value, will use 'proxy' instead` (GRAFANA.md §4). Someone who wrote `browser` " +
+			"`invalid access value, will use 'proxy' instead` (`pkg/services/provisioning/datasources/config_reader.go`). Someone who wrote `browser` " +
 			"or `direct ` expecting the browser to query the datasource gets server-side queries instead.",
 		Bad:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    access: server\n    url: http://prometheus:9090\n"}},
 		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    access: proxy\n    url: http://prometheus:9090\n"}},
@@ -316,7 +316,7 @@ var LegacyFormat = &rules.Rule{
 		Why: "Without `apiVersion`, Grafana decodes the file in the legacy format — snake_case keys " +
 			"(`org_id`, `is_default`, `json_data`, `secure_json_data`), a top-level provider list, no " +
 			"interpolation of provider files — and logs `[Deprecated] the … provisioning config is outdated` " +
-			"(GRAFANA.md §4). Keys written in the current camelCase spelling are silently ignored there.",
+			"(`DatasourcesAsConfigV0` and the v0 dashboard config in `types.go` of `pkg/services/provisioning/datasources` and `dashboards`). Keys written in the current camelCase spelling are silently ignored there.",
 		Bad:  []rules.Example{{Path: exDS, Content: "datasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"}},
 		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"}},
 		Fix:  "Add `apiVersion: 1` at the top and write the keys in camelCase (`orgId`, `isDefault`, `jsonData`, `secureJsonData`); a provider list goes under `providers:`.",
@@ -371,7 +371,7 @@ var NotLoaded = &rules.Rule{
 			"`.sample`, `.disabled`, …).",
 		Why: "Grafana reads `<provisioning>/datasources/*.yaml|*.yml` and `<provisioning>/dashboards/*.yaml|" +
 			"*.yml` without recursing (the suffix test is case-sensitive: `ds.YAML` is skipped), and its configuration only from `--config` (the Docker image: " +
-			"`GF_PATHS_CONFIG`, default `/etc/grafana/grafana.ini`) (GRAFANA.md §4–5). Any other file is " +
+			"`GF_PATHS_CONFIG`, default `/etc/grafana/grafana.ini`; Grafana's documentation \"Provision Grafana\" and \"Configure a Grafana Docker image\"). Any other file is " +
 			"ignored without a log line: the datasources or settings it holds silently do not exist.",
 		Bad: []rules.Example{
 			{Path: "docker-compose.yml", Content: "services:\n  grafana:\n    image: grafana/grafana:12.0.0\n    volumes:\n      - ./grafana/custom.ini:/etc/grafana/custom.ini\n"},

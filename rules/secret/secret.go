@@ -40,7 +40,7 @@ var Plaintext = &rules.Rule{
 		Why: "A credential committed with the configuration is readable by everyone with access to the " +
 			"repository, its forks and its history, and it cannot be rotated without a commit. Grafana " +
 			"expands `$__file{path}` and `$__env{VAR}` (and `${VAR}`) in grafana.ini and in provisioning " +
-			"files (GRAFANA.md §4–5), so the value can live in a Docker/Kubernetes secret instead. " +
+			"files (`pkg/setting/expanders.go`; Grafana's documentation, \"Configure Grafana\", section \"Variable expansion\", and \"Provision Grafana\"), so the value can live in a Docker/Kubernetes secret instead. " +
 			"`secret_key` encrypts the datasource secrets stored in Grafana's database: with the default " +
 			"`SW2YcwTIb9zpOOhoPsMm`, published in defaults.ini, anyone holding a copy of the database can " +
 			"decrypt them. `jsonData` and the deprecated top-level `password`/`basicAuthPassword` are " +
