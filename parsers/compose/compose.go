@@ -111,10 +111,10 @@ type Mount struct {
 	// Target is the path inside the container, cleaned.
 	Target   model.Str `json:"target"`
 	ReadOnly bool      `json:"readOnly,omitempty"`
-	// Long is true for the long syntax (type: bind), whose missing source
-	// stops compose; the short syntax makes Docker create an empty
-	// directory instead.
-	Long bool `json:"long,omitempty"`
+	// NoCreateHostPath is true for a long-syntax bind mount with
+	// "bind: {create_host_path: false}": a missing source then stops the
+	// container, where by default Docker creates it as an empty directory.
+	NoCreateHostPath bool `json:"noCreateHostPath,omitempty"`
 	// Dynamic is true when Source or Target is not known (interpolation
 	// the project's variables do not resolve).
 	Dynamic bool `json:"dynamic,omitempty"`
@@ -628,7 +628,7 @@ func (r *reader) shortVolume(e *yaml.Node) (*Mount, bool) {
 
 func (r *reader) longVolume(e *yaml.Node) (*Mount, bool) {
 	var typ, forHost string
-	m := &Mount{Long: true}
+	m := &Mount{}
 	known := true
 	for _, kv := range r.pairs(e) {
 		switch kv.key.Value {
@@ -644,6 +644,15 @@ func (r *reader) longVolume(e *yaml.Node) (*Mount, bool) {
 			m.Target.V = cleanTarget(m.Target.V)
 		case "read_only":
 			m.ReadOnly = kv.val.Value == "true"
+		case "bind":
+			for _, o := range r.pairs(kv.val) {
+				if o.key.Value == "create_host_path" {
+					switch r.value(o.val).V {
+					case "false", "False", "FALSE":
+						m.NoCreateHostPath = true
+					}
+				}
+			}
 		}
 	}
 	m.Dynamic = !known
