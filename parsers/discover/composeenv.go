@@ -166,10 +166,10 @@ func (b *builder) serviceEnv(p *composeProject, s *compose.Service, own bool) []
 	for _, ef := range s.EnvFiles {
 		e := l.entries[l.treePath(ef.Resolved)]
 		if e == nil || e.bad {
-			if e == nil && ef.Required && l.missingOnDisk(ef.Resolved) {
+			if e == nil && ef.Required && l.missingOnDisk(ef.Resolved) && !l.hasTemplate(ef.Resolved) {
 				b.st.MissingPaths = append(b.st.MissingPaths, model.MissingPath{
 					Kind: model.MissingEnvFile, Pos: ef.Path.Pos, End: ef.Path.End, Host: ef.Resolved, Service: s.Name.V,
-					Reason: "docker compose stops with \"env file … not found\" and starts no container of the project",
+					Reason: "docker compose stops with \"env file … not found\" and starts no container of the project unless it is created first",
 				})
 			}
 			continue
@@ -215,6 +215,33 @@ func (l *loader) missingOnDisk(p string) bool {
 		return false
 	}
 	return !l.gitignored(r, abs)
+}
+
+// templateSuffixes mark the committed template of a file created at
+// deploy time (.env.example for .env).
+var templateSuffixes = []string{".example", ".sample", ".dist", ".template", ".tmpl", ".tpl", ".default", ".defaults", ".in", ".orig"}
+
+// hasTemplate reports whether missing file p has a template beside it
+// ("p.example", "name.example.ext", "example.name", …): it is made from
+// the template when the project is set up, not forgotten.
+func (l *loader) hasTemplate(p string) bool {
+	dir, name := path.Split(p)
+	ext := path.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	var cands []string
+	for _, t := range templateSuffixes {
+		cands = append(cands, name+t, "example"+name, "sample"+name)
+		if stem != "" && ext != "" {
+			cands = append(cands, stem+t+ext)
+		}
+		cands = append(cands, strings.TrimPrefix(t, ".")+"."+strings.TrimPrefix(name, "."))
+	}
+	for _, c := range cands {
+		if _, err := os.Lstat(l.abs(path.Join(dir, c))); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // rootOfExisting returns the walk root holding abs, or nil.

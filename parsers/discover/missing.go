@@ -97,15 +97,33 @@ func (b *builder) missingPaths() {
 	}
 }
 
-// readsFrom says what Grafana reads at container path t (a mount target),
-// "" when it reads nothing there that the stack knows of.
+// readsFrom says what Grafana reads at container path t (the target of
+// a bind mount whose source is missing), "" when it reads nothing there
+// that the stack knows of. A path Grafana reads counts when t is inside
+// it, or when t holds it and no deeper mount serves it instead (a missing
+// data directory at /var/lib/grafana does not matter for dashboards
+// mounted at /var/lib/grafana/dashboards).
 func (b *builder) readsFrom(t string) string {
+	affects := func(x string) bool {
+		if covers(x, t) {
+			return true
+		}
+		if !covers(t, x) {
+			return false
+		}
+		for _, m := range b.v.layers(x) {
+			if m.bind && m.target != t && covers(t, m.target) {
+				return false // a deeper bind mount serves x
+			}
+		}
+		return true
+	}
 	switch {
-	case t == b.cfgPath:
+	case affects(b.cfgPath) && t == b.cfgPath:
 		return fmt.Sprintf("Grafana reads its configuration from %q", b.cfgPath)
-	case covers(t, b.cfgPath):
+	case affects(b.cfgPath):
 		return fmt.Sprintf("Grafana reads its configuration from %q below it", b.cfgPath)
-	case covers(t, b.provPath) || covers(b.provPath, t):
+	case affects(b.provPath):
 		return fmt.Sprintf("Grafana reads its provisioning from %q: no datasources or dashboards are provisioned from there", b.provPath)
 	}
 	for _, pf := range b.st.ProviderFiles {
@@ -114,7 +132,7 @@ func (b *builder) readsFrom(t string) string {
 				continue
 			}
 			cp := path.Clean(p.Path.V)
-			if covers(t, cp) || covers(cp, t) {
+			if affects(cp) {
 				return fmt.Sprintf("dashboard provider %q loads dashboards from %q: none are loaded", p.Name.V, cp)
 			}
 		}

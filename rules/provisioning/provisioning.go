@@ -417,11 +417,11 @@ var PathNotMounted = &rules.Rule{
 		What: "Reports, for a Grafana service of a compose file: a bind mount whose source does not exist in the repository, " +
 			"onto a path Grafana reads (its grafana.ini, the provisioning directory, a dashboard provider's path), at the mount's source; " +
 			"a dashboard provider whose `options.path` no mount, Dockerfile copy or content of the official image provides, at the path; " +
-			"and a required `env_file` (of any service of the project) that does not exist, at the entry (an error: compose runs nothing). " +
+			"and a required `env_file` (of any service of the project) that does not exist, at the entry. " +
 			"Not reported: named volumes and absolute host paths outside the repository (their content lives on the deployment host), " +
 			"sources that are variables the project's `.env` does not set, paths a `.gitignore` excludes (generated or kept locally) " +
 			"or that exist on disk but were not linted, images other than Grafana's own and images built from a Dockerfile (they may add anything), " +
-			"and `env_file` entries with `required: false`.",
+			"`env_file` entries with `required: false`, and env files with a template beside them (`.env.example` for `.env`): those are made when the project is set up.",
 		Why: "Docker creates a missing bind-mount source as an empty directory (compose specification, services, volumes: short syntax, " +
 			"and `bind.create_host_path`, true by default), so Grafana starts with nothing there: no datasources or dashboards are provisioned, " +
 			"and a missing grafana.ini becomes a directory Grafana cannot read, so it does not start. A provider path that does not exist makes " +
@@ -451,8 +451,7 @@ func checkPathNotMounted(c *rules.Context) {
 		case model.MissingProviderPath:
 			f.Message = fmt.Sprintf("%s; mount the dashboards there (for example \"./dashboards:%s\") or correct options.path", m.Reason, m.Container)
 		case model.MissingEnvFile:
-			f.Severity = rules.Error
-			f.Message = fmt.Sprintf("env_file %q of service %q does not exist: %s; create it, correct the path or mark it \"required: false\"", m.Host, m.Service, m.Reason)
+			f.Message = fmt.Sprintf("env_file %q of service %q is not in the repository: %s; correct the path, or if it is made at deploy time list it in .gitignore (or mark it \"required: false\")", m.Host, m.Service, m.Reason)
 		default:
 			f.Message = m.Reason
 		}
