@@ -173,6 +173,9 @@ func (in *interp) run(s string, depth int) string {
 			i++
 		}
 	}
+	if b.Len() > MaxValueLen {
+		in.fail(fmt.Sprintf("interpolated value grows beyond %d KiB", MaxValueLen>>10))
+	}
 	return b.String()
 }
 

@@ -93,45 +93,114 @@ func allowedRatio(decoded float64) float64 {
 // falls, so its end is the worst point). Anchors that contain themselves count as one
 // node (the decoder fails on them with another error).
 func Excessive(root *yaml.Node) bool {
-	s := &sim{size: map[*yaml.Node]float64{}, onPath: map[*yaml.Node]bool{}}
-	s.walk(root, 0)
+	s := &sim{size: map[*yaml.Node]float64{}, mergedSize: map[*yaml.Node]float64{}, onPath: map[*yaml.Node]bool{}}
+	s.walk(root, false, 0)
 	return s.failed
 }
 
 type sim struct {
-	size             map[*yaml.Node]float64
+	size, mergedSize map[*yaml.Node]float64
 	onPath           map[*yaml.Node]bool
 	decoded, aliased float64
 	failed           bool
 }
 
-// expanded returns the number of nodes n decodes to, aliases followed.
-func (s *sim) expanded(n *yaml.Node, depth int) float64 {
+// expanded returns the number of nodes n decodes to, aliases followed,
+// counted as yaml.v3 counts them. In a merged mapping (merged true) the
+// decoder skips the value of every key it has already merged; not knowing
+// which, only keys are counted there, a lower bound.
+func (s *sim) expanded(n *yaml.Node, merged bool, depth int) float64 {
 	if n == nil || depth > 20000 {
 		return 0
 	}
-	if v, ok := s.size[n]; ok {
+	memo := s.size
+	if merged {
+		memo = s.mergedSize
+	}
+	if v, ok := memo[n]; ok {
 		return v
 	}
 	if s.onPath[n] {
 		return 1
 	}
 	s.onPath[n] = true
-	var v float64
-	if n.Kind == yaml.AliasNode {
-		v = 1 + s.expanded(n.Alias, depth+1)
-	} else {
-		v = 1
-		for _, c := range n.Content {
-			v += s.expanded(c, depth+1)
-			if v > saturation {
-				v = saturation
-			}
+	v := 1.0
+	add := func(x float64) {
+		if v += x; v > saturation {
+			v = saturation
 		}
 	}
+	switch {
+	case n.Kind == yaml.AliasNode:
+		add(s.expanded(n.Alias, merged, depth+1))
+	case merged && n.Kind == yaml.MappingNode:
+		mergeItem := false
+		each(n, func(c *yaml.Node) bool {
+			if mergeItem {
+				add(s.expanded(c, true, depth+1))
+			}
+			return true
+		}, func(keys int) {
+			add(float64(keys))
+			mergeItem = true
+		})
+		if !mergeItem { // no merge key: its keys alone
+			add(float64(len(n.Content) / 2))
+		} else {
+			add(float64(len(n.Content)/2 - 1)) // its own keys before the merge
+		}
+	default:
+		mergeItem := false
+		each(n, func(c *yaml.Node) bool {
+			add(s.expanded(c, mergeItem, depth+1))
+			return true
+		}, func(keys int) {
+			add(float64(keys))
+			mergeItem = true
+		})
+	}
 	delete(s.onPath, n)
-	s.size[n] = v
+	memo[n] = v
 	return v
+}
+
+// each calls fn for the children of n that yaml.v3 decodes, in its order,
+// until fn returns false. A mapping with a merge key ("<<") decodes its
+// other keys and values, then every key once more (rekeyed is called with
+// their number), then the merged value's items, not the list holding them.
+func each(n *yaml.Node, fn func(*yaml.Node) bool, rekeyed func(int)) {
+	if n.Kind != yaml.MappingNode {
+		for _, c := range n.Content {
+			if !fn(c) {
+				return
+			}
+		}
+		return
+	}
+	var merge *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "" || k.Tag == "!" || k.Tag == "!!merge" || k.Tag == "tag:yaml.org,2002:merge") {
+			merge = n.Content[i+1]
+			continue
+		}
+		if !fn(k) || !fn(n.Content[i+1]) {
+			return
+		}
+	}
+	if merge == nil {
+		return
+	}
+	rekeyed(len(n.Content) / 2)
+	if merge.Kind == yaml.SequenceNode {
+		for _, item := range merge.Content {
+			if !fn(item) {
+				return
+			}
+		}
+		return
+	}
+	fn(merge)
 }
 
 // check applies the decoder's test after a decode.
@@ -141,12 +210,16 @@ func (s *sim) check() {
 	}
 }
 
-func (s *sim) walk(n *yaml.Node, depth int) {
+func (s *sim) walk(n *yaml.Node, merged bool, depth int) {
 	if n == nil || s.failed || depth > 20000 {
 		return
 	}
 	if n.Kind == yaml.AliasNode {
-		e := s.expanded(n, depth)
+		// The alias itself is decoded outside any alias; its anchor's
+		// nodes inside one.
+		s.decoded++
+		s.check()
+		e := s.expanded(n.Alias, merged, depth+1)
 		s.decoded += e
 		s.aliased += e
 		s.check()
@@ -154,7 +227,13 @@ func (s *sim) walk(n *yaml.Node, depth int) {
 	}
 	s.decoded++
 	s.check()
-	for _, c := range n.Content {
-		s.walk(c, depth+1)
-	}
+	mergeItem := false
+	each(n, func(c *yaml.Node) bool {
+		s.walk(c, mergeItem, depth+1)
+		return !s.failed
+	}, func(keys int) {
+		s.decoded += float64(keys)
+		s.check()
+		mergeItem = true
+	})
 }
