@@ -165,10 +165,10 @@ func TestParseEnvFilePrior(t *testing.T) {
 
 func TestParseEnvFileErrors(t *testing.T) {
 	tests := map[string]string{
-		"A B=1\n":        "x.env:1:1",
-		"A=1\nB$=2\n":    "x.env:2:2",
+		"A B=1\n":         "x.env:1:1",
+		"A=1\nB$=2\n":     "x.env:2:2",
 		"A=\"open\nB=2\n": "x.env:1:3",
-		"ok=1\n-x=${\n":  "x.env:2:4",
+		"ok=1\n-x=${\n":   "x.env:2:4",
 	}
 	for src, at := range tests {
 		_, probs := ParseEnvFile("x.env", []byte(src), "", nil, nil)
