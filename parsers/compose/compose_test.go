@@ -302,7 +302,20 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	}
+	// Anchors, aliases, merge keys and interpolation, and the merge bomb.
+	f.Add([]byte("x: &a {restart: always, environment: {A: \"${A:-1}\"}}\nservices:\n  g:\n    <<: [*a, *a]\n    image: grafana/grafana:${TAG:-${V:-11}}\n    volumes: [\"${D:-.}/p:/etc/grafana/provisioning\", \"$$x:/y\"]\n    env_file: [{path: .env, required: false, format: raw}]\n    ports: [\"${P}:3000\"]\n"))
+	f.Add([]byte(mergeBomb()))
+	vars := NewVars(nil)
+	vars.Set("A", "a")
+	vars.Set("TAG", "${A}")
+	vars.SetUnknown("U")
 	f.Fuzz(func(t *testing.T, src []byte) {
+		if c, _ := ParseWith("f.yml", src, vars); c != nil {
+			for _, s := range c.Services {
+				_ = s.IsGrafana()
+				_, _ = ImageGrafanaVersion(s.Image.V)
+			}
+		}
 		c, probs := Parse("f.yml", src)
 		if c == nil && len(probs) == 0 {
 			t.Fatal("nil compose without a problem")
@@ -316,5 +329,38 @@ func FuzzParse(f *testing.F) {
 			_ = Merge(c, c)
 		}
 		_ = ParseDockerfile("Dockerfile", ".", src)
+	})
+}
+
+// FuzzInterpolate checks interpolation and env files on any text: no
+// panic, bounded output, text without "$" unchanged, problems positioned.
+func FuzzInterpolate(f *testing.F) {
+	for _, s := range []string{"${A:-${B:-c}}", "$$A$A", "${A:?e}${", "A=1\nB=\"${A}\\n\"\nC='x'\nexport D=${E:+f}\n", "${A:-{x}}"} {
+		f.Add(s)
+	}
+	vars := NewVars(nil)
+	vars.Set("A", strings.Repeat("x", 1000))
+	vars.Set("E", "")
+	f.Fuzz(func(t *testing.T, s string) {
+		v := Interpolate(s, vars)
+		if !strings.Contains(s, "$") && (v.V != s || !v.Known) {
+			t.Fatalf("%q changed to %+v", s, v)
+		}
+		if len(v.V) > MaxValueLen+len(s)+2000 {
+			t.Fatalf("output of %d bytes", len(v.V))
+		}
+		for _, format := range []string{"", EnvFormatRaw} {
+			out, probs := ParseEnvFile("f.env", []byte(s), format, vars, nil)
+			for _, p := range probs {
+				if p.Pos.Line < 1 || p.Pos.Col < 1 {
+					t.Fatalf("problem without position: %+v", p)
+				}
+			}
+			for _, e := range out {
+				if e.Pos.Line < 1 {
+					t.Fatalf("variable without position: %+v", e)
+				}
+			}
+		}
 	})
 }
