@@ -417,7 +417,7 @@ var PathNotMounted = &rules.Rule{
 		What: "Reports, for a Grafana service of a compose file: a bind mount whose source does not exist in the repository, " +
 			"onto a path Grafana reads (its grafana.ini, the provisioning directory, a dashboard provider's path), at the mount's source; " +
 			"a dashboard provider whose `options.path` no mount, Dockerfile copy or content of the official image provides, at the path; " +
-			"and a required `env_file` (of any service of the project) that does not exist, at the entry. " +
+			"and, as info, a required `env_file` (of any service of the project) that does not exist, at the entry. " +
 			"Not reported: named volumes and absolute host paths outside the repository (their content lives on the deployment host), " +
 			"sources that are variables the project's `.env` does not set, paths a `.gitignore` excludes (generated or kept locally) " +
 			"or that exist on disk but were not linted, images other than Grafana's own and images built from a Dockerfile (they may add anything), " +
@@ -451,6 +451,9 @@ func checkPathNotMounted(c *rules.Context) {
 		case model.MissingProviderPath:
 			f.Message = fmt.Sprintf("%s; mount the dashboards there (for example \"./dashboards:%s\") or correct options.path", m.Reason, m.Container)
 		case model.MissingEnvFile:
+			// Often made at deploy time (from a README step or a script)
+			// without being ignored: reported, but not as a defect.
+			f.Severity = rules.Info
 			f.Message = fmt.Sprintf("env_file %q of service %q is not in the repository: %s; correct the path, or if it is made at deploy time list it in .gitignore (or mark it \"required: false\")", m.Host, m.Service, m.Reason)
 		default:
 			f.Message = m.Reason
