@@ -34,8 +34,9 @@ func ParseVersion(s string) (Version, error) {
 }
 
 // Context is what a check sees: the whole model, the stack it checks (nil
-// for rules with no stack, such as parse/syntax), the target Grafana
-// version, and a way to report.
+// for rules with no stack, such as parse/syntax), the Grafana version of
+// that stack (StackVersion: the one the user chose, else the one its
+// deployment names, else CurrentGrafana), and a way to report.
 type Context struct {
 	Model   *model.Model
 	Stack   *model.Stack

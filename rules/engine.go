@@ -12,9 +12,14 @@ import (
 
 // Options configure one run of the engine.
 type Options struct {
-	// Version is the Grafana version verdicts target (CurrentGrafana when
-	// zero).
+	// Version is the Grafana version verdicts target when the user chose
+	// one (--grafana-version, grafana_version in the config); zero when
+	// not: each stack is then checked with the version its deployment
+	// names (the tag of its Grafana image), else CurrentGrafana.
 	Version Version
+	// VersionFrom says where an explicit Version comes from, for `model`
+	// output ("--grafana-version", "grafana_version in .grafanalint.yaml").
+	VersionFrom string
 	// Levels overrides rules' severities by rule id or category ("proxy");
 	// Off disables. The CLI merges config levels and flags into it.
 	Levels map[string]Severity
@@ -69,8 +74,9 @@ var UnusedIgnore = &Rule{
 // Run checks the model with the given rules and returns sorted,
 // de-duplicated findings with suppressions applied.
 func Run(m *model.Model, all []*Rule, opts Options) *Result {
-	if opts.Version == (Version{}) {
-		opts.Version = CurrentGrafana
+	global := opts.Version
+	if global == (Version{}) {
+		global = CurrentGrafana
 	}
 	res := &Result{}
 	var raw []Finding
@@ -84,14 +90,15 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		ran[r.ID] = true
 		var out []Finding
 		if r.Global {
-			r.Check(NewContext(m, nil, opts.Version, r, &out))
+			r.Check(NewContext(m, nil, global, r, &out))
 		} else {
 			for _, s := range m.Stacks {
 				if missing := missingPart(s, r.Needs); missing != "" {
 					skipped[Skip{Family: r.Category(), Reason: fmt.Sprintf("no %s in stack %q", missing, s.Name)}] = true
 					continue
 				}
-				r.Check(NewContext(m, s, opts.Version, r, &out))
+				v, _ := StackVersion(s, opts)
+				r.Check(NewContext(m, s, v, r, &out))
 			}
 		}
 		if _, overridden := override(r, opts.Levels); overridden {
@@ -136,6 +143,45 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		return a.Reason < b.Reason
 	})
 	return res
+}
+
+// StackVersion returns the Grafana version rules check stack s with, and
+// where it comes from: an explicit opts.Version wins; else the version the
+// stack's deployment names (model.Stack.GrafanaVersion, from its image
+// tag); else CurrentGrafana.
+func StackVersion(s *model.Stack, opts Options) (Version, string) {
+	if opts.Version != (Version{}) {
+		from := opts.VersionFrom
+		if from == "" {
+			from = "the version the run was given"
+		}
+		return opts.Version, from
+	}
+	if s != nil && s.GrafanaVersion != nil {
+		if v, err := ParseVersion(s.GrafanaVersion.Version); err == nil && s.GrafanaVersion.Version != "" {
+			return v, s.GrafanaVersion.From
+		}
+		return CurrentGrafana, fmt.Sprintf("the current release %s (%s)", CurrentGrafana, s.GrafanaVersion.From)
+	}
+	return CurrentGrafana, fmt.Sprintf("the current release %s: nothing names another", CurrentGrafana)
+}
+
+// ResolveVersions sets each stack's GrafanaVersion to the version the
+// rules check it with (StackVersion), for `grafanalint model`.
+func ResolveVersions(m *model.Model, opts Options) {
+	for _, s := range m.Stacks {
+		v, from := StackVersion(s, opts)
+		gv := &model.GrafanaVersion{Version: v.String(), From: from}
+		if s.GrafanaVersion != nil && opts.Version == (Version{}) {
+			gv.Pos = s.GrafanaVersion.Pos
+			if s.GrafanaVersion.Version != "" {
+				gv.Version = s.GrafanaVersion.Version
+			}
+		} else if s.GrafanaVersion != nil && s.GrafanaVersion.Version != "" {
+			gv.From += fmt.Sprintf(" (the deployment names %s: %s)", s.GrafanaVersion.Version, s.GrafanaVersion.From)
+		}
+		s.GrafanaVersion = gv
+	}
 }
 
 func override(r *Rule, levels map[string]Severity) (Severity, bool) {

@@ -4,13 +4,17 @@
 // entries and env_file references) and its ports, every value with its
 // position.
 //
-// Compose's own interpolation (${VAR}, ${VAR:-default}, $VAR) is not
-// performed: values are kept as written and marked Dynamic, since their
-// real value is known only when compose runs. YAML anchors, aliases and
-// merge keys (<<: *x, <<: [*a, *b]) are resolved. Relative mount sources,
-// build contexts and env_file paths are resolved against the compose
-// file's directory and returned as display paths ("/"-separated, relative
-// to the working directory like the compose file's own path).
+// Values are interpolated as compose does it (Interpolate: ${VAR},
+// ${VAR:-default}, $VAR, $$ …) with the variables ParseWith is given (the
+// project's .env file, read with ParseEnvFile); what they do not tell stays
+// unknown, written in braces, and is marked Dynamic. YAML anchors, aliases
+// and merge keys (<<: *x, <<: [*a, *b]) are resolved, each mapping once,
+// and a document whose aliases would expand it beyond what yaml.v3 (and so
+// docker compose) accepts is reported instead of read; so are duplicate
+// keys, which compose refuses too. Relative mount sources, build contexts
+// and env_file paths are resolved against the compose file's directory and
+// returned as display paths ("/"-separated, relative to the working
+// directory like the compose file's own path).
 //
 // Merge applies override files the way "docker compose -f a -f b" does,
 // and ParseDockerfile reads the COPY/ADD instructions of a build context's
@@ -22,13 +26,15 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"strconv"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/provisioning"
+	"github.com/grafanalint/grafanalint/parsers/yamlbound"
 )
 
 // Compose is one compose file.
@@ -48,9 +54,12 @@ type Service struct {
 	File  string    `json:"file"`
 	Image model.Str `json:"image,omitzero"`
 	Build *Build    `json:"build,omitempty"`
-	// Mounts are the bind mounts in file order. Named volumes and tmpfs
-	// mounts are left out: no file of the tree can be behind them.
+	// Mounts are the bind mounts in file order.
 	Mounts []*Mount `json:"mounts,omitempty"`
+	// Volumes are the named and anonymous volumes in file order (Source is
+	// the volume's name, "" for an anonymous one): what is in them is not
+	// in the tree.
+	Volumes []*Mount `json:"volumes,omitempty"`
 	// Environment holds the "environment:" entries in file order.
 	Environment []*Env `json:"environment,omitempty"`
 	// EnvFiles are the "env_file:" entries in file order.
@@ -88,33 +97,40 @@ type Build struct {
 	Dockerfile string `json:"dockerfile,omitempty"`
 }
 
-// Mount is one bind mount.
+// Mount is one bind mount or volume.
 type Mount struct {
-	// Source is the host path as written.
+	// Source is the host path (interpolated; positioned where it is
+	// written).
 	Source model.Str `json:"source"`
 	// Host is Source resolved to a display path (relative sources against
-	// the compose file's directory; ${VAR:-default} replaced by its
-	// default and $PWD by that directory). Absolute sources stay absolute
-	// (Absolute is then true); "" when Source cannot be resolved.
+	// the compose file's directory; $PWD is that directory). Absolute
+	// sources stay absolute (Absolute is then true); "" when Source cannot
+	// be resolved.
 	Host     string `json:"host,omitempty"`
 	Absolute bool   `json:"absolute,omitempty"`
 	// Target is the path inside the container, cleaned.
 	Target   model.Str `json:"target"`
 	ReadOnly bool      `json:"readOnly,omitempty"`
-	// Dynamic is true when Source or Target contains interpolation.
+	// NoCreateHostPath is true for a long-syntax bind mount with
+	// "bind: {create_host_path: false}": a missing source then stops the
+	// container, where by default Docker creates it as an empty directory.
+	NoCreateHostPath bool `json:"noCreateHostPath,omitempty"`
+	// Dynamic is true when Source or Target is not known (interpolation
+	// the project's variables do not resolve).
 	Dynamic bool `json:"dynamic,omitempty"`
 }
 
 // Env is one "environment:" entry.
 type Env struct {
 	Name model.Str `json:"name"`
-	// Value is the value as written (compose interpolation kept); not
-	// serialised, since it may be a secret.
+	// Value is the value compose passes (interpolated, unknown parts kept
+	// in braces), positioned where it is written; not serialised, since it
+	// may be a secret.
 	Value model.Str `json:"-"`
 	// FromHost is true for a bare "- NAME" or "NAME:" entry, whose value
 	// comes from the shell running compose.
 	FromHost bool `json:"fromHost,omitempty"`
-	// Dynamic is true when Value contains compose interpolation.
+	// Dynamic is true when Value is not known.
 	Dynamic bool `json:"dynamic,omitempty"`
 }
 
@@ -131,12 +147,16 @@ func (e *Env) EnvVar() model.EnvVar {
 
 // EnvFile is one "env_file:" entry.
 type EnvFile struct {
-	// Path is the entry as written; Resolved is it as a display path ("" if
-	// it cannot be resolved).
+	// Path is the entry (interpolated); Resolved is it as a display path
+	// ("" if it cannot be resolved).
 	Path     model.Str `json:"path"`
 	Resolved string    `json:"resolved,omitempty"`
+	// Absolute is true when Path is an absolute path.
+	Absolute bool `json:"absolute,omitempty"`
 	// Required is false for the long form with "required: false".
 	Required bool `json:"required"`
+	// Format is the long form's "format" ("" or "raw").
+	Format string `json:"format,omitempty"`
 }
 
 // Port is one "ports:" entry.
@@ -150,7 +170,9 @@ type Port struct {
 	Published string `json:"published,omitempty"`
 	Target    string `json:"target"`
 	Protocol  string `json:"protocol,omitempty"`
-	Dynamic   bool   `json:"dynamic,omitempty"`
+	// Dynamic is true when the entry is not known (interpolation the
+	// project's variables do not resolve; its parts are kept in braces).
+	Dynamic bool `json:"dynamic,omitempty"`
 }
 
 // Service returns the service with the given name, or nil.
@@ -166,7 +188,8 @@ func (c *Compose) Service(name string) *Service {
 var interpolation = regexp.MustCompile(`\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
 
 // IsDynamic reports whether s contains compose interpolation ($VAR or
-// ${...}; "$$" is a literal dollar).
+// ${...}; "$$" is a literal dollar). In values this package returned,
+// it marks parts whose value is unknown.
 func IsDynamic(s string) bool {
 	return interpolation.MatchString(strings.ReplaceAll(s, "$$", ""))
 }
@@ -187,32 +210,53 @@ func Sniff(src []byte) bool {
 	return false
 }
 
-// Parse reads a compose file whose display path is p. A file that is not
-// valid YAML yields a syntax problem and a nil Compose; a file whose shape
-// is wrong in places yields what could be read plus a problem for each
-// place.
+// Parse reads a compose file whose display path is p, with no project
+// variables: ParseWith(p, src, nil).
 func Parse(p string, src []byte) (*Compose, []model.Problem) {
+	return ParseWith(p, src, nil)
+}
+
+// ParseWith reads a compose file whose display path is p, interpolating
+// its values with vars (the project's .env; nil for none). A file that is
+// not valid YAML, or that compose refuses as a whole (aliases that expand
+// it too much), yields a syntax problem and a Compose without services
+// (nil for invalid YAML); a file whose shape is wrong in places yields
+// what could be read plus a problem for each place (duplicate keys:
+// the first definition is read).
+func ParseWith(p string, src []byte, vars *Vars) (*Compose, []model.Problem) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, []model.Problem{yamlProblem(p, err)}
+	if err := unmarshal(src, &doc); err != nil {
+		pr := provisioning.YAMLSyntaxProblem(p, src, err)
+		pr.Message = "compose file is not valid YAML: " + strings.TrimPrefix(pr.Message, "invalid YAML: ")
+		return nil, []model.Problem{pr}
 	}
-	r := &reader{file: p, dir: path.Dir(p)}
+	r := &reader{file: p, dir: path.Dir(p), vars: vars, memo: map[*yaml.Node][]pair{}, budget: yamlbound.New(&doc)}
+	r.pathVars = NewVars(vars)
+	if _, _, found := vars.Lookup("PWD"); !found {
+		r.pathVars.Set("PWD", r.absDir())
+	}
 	c := &Compose{Path: p}
+	if yamlbound.Excessive(&doc) {
+		r.problems = append(r.problems, model.Problem{Kind: model.ProblemSyntax, Pos: model.Pos{File: p, Line: 1, Col: 1},
+			Message: "compose file is not valid YAML: " + yamlbound.Message + ": its anchors, aliases and merge keys (<<) expand it beyond what docker compose accepts; write the repeated parts out or merge fewer copies"})
+		return c, r.problems
+	}
+	r.duplicates(&doc, 0)
 	root := resolve(&doc)
 	if root != nil && root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = resolve(root.Content[0])
 	}
 	if root == nil || root.Kind == 0 {
-		return c, nil
+		return c, r.problems
 	}
 	if root.Kind != yaml.MappingNode {
 		r.problem(root, "expected a mapping with \"services:\" at the top of a compose file")
-		return c, r.problems
+		return c, r.finish()
 	}
 	for _, kv := range r.pairs(root) {
 		switch kv.key.Value {
 		case "name":
-			c.Name = r.str(kv.val)
+			c.Name = r.value(kv.val)
 		case "services":
 			if kv.val.Kind != yaml.MappingNode {
 				if kv.val.Tag != "!!null" {
@@ -225,19 +269,45 @@ func Parse(p string, src []byte) (*Compose, []model.Problem) {
 			}
 		}
 	}
-	return c, r.problems
+	return c, r.finish()
+}
+
+// unmarshal is yaml.Unmarshal with any panic of the library turned into an
+// error, so that no input can crash the linter.
+func unmarshal(src []byte, doc *yaml.Node) (err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = fmt.Errorf("yaml: internal error: %v", rec)
+		}
+	}()
+	return yaml.Unmarshal(src, doc)
 }
 
 type reader struct {
-	file     string
-	dir      string
-	problems []model.Problem
+	file string
+	dir  string
+	// vars interpolate values; pathVars also give $PWD (the compose
+	// file's directory) to host paths.
+	vars, pathVars *Vars
+	problems       []model.Problem
+	memo           map[*yaml.Node][]pair
+	budget         *yamlbound.Budget
 }
 
 type pair struct{ key, val *yaml.Node }
 
 func (r *reader) problem(n *yaml.Node, msg string) {
 	r.problems = append(r.problems, model.Problem{Kind: model.ProblemSyntax, Message: msg, Pos: r.pos(n)})
+}
+
+// finish returns the problems, with one for a walk cut short.
+func (r *reader) finish() []model.Problem {
+	if r.budget.Exhausted() {
+		r.problems = append(r.problems, model.Problem{Kind: model.ProblemSyntax, Pos: model.Pos{File: r.file, Line: 1, Col: 1},
+			Message: "compose file is not valid YAML: " + yamlbound.Message + ": reading it was stopped; write the repeated parts out"})
+	}
+	sort.SliceStable(r.problems, func(i, j int) bool { return r.problems[i].Pos.Less(r.problems[j].Pos) })
+	return r.problems
 }
 
 func (r *reader) pos(n *yaml.Node) model.Pos {
@@ -248,6 +318,7 @@ func (r *reader) pos(n *yaml.Node) model.Pos {
 	return p
 }
 
+// str returns a scalar as written, with its position.
 func (r *reader) str(n *yaml.Node) model.Str {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return model.Str{Pos: r.pos(n)}
@@ -260,6 +331,30 @@ func (r *reader) str(n *yaml.Node) model.Str {
 	return s
 }
 
+// value returns a scalar interpolated, positioned as written; known is
+// false when part of it is unknown.
+func (r *reader) value(n *yaml.Node) model.Str {
+	s, _ := r.valueKnown(n)
+	return s
+}
+
+func (r *reader) valueKnown(n *yaml.Node) (model.Str, bool) {
+	s := r.str(n)
+	v, known := r.interp(s.V, s.Pos, r.vars)
+	s.V = v
+	return s, known
+}
+
+// interp interpolates text written at pos, reporting a template compose
+// refuses.
+func (r *reader) interp(text string, pos model.Pos, vars *Vars) (string, bool) {
+	res := Interpolate(text, vars)
+	if res.Err != "" {
+		r.problems = append(r.problems, model.Problem{Kind: model.ProblemSyntax, Pos: pos, Message: res.Err + "; docker compose refuses this file"})
+	}
+	return res.V, res.Known
+}
+
 // resolve follows aliases.
 func resolve(n *yaml.Node) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
@@ -268,24 +363,57 @@ func resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// pairs returns a mapping's key/value pairs with merge keys applied:
-// explicit keys win over merged ones, earlier merged maps over later ones.
-func (r *reader) pairs(m *yaml.Node) []pair {
-	return r.pairsDepth(m, 0)
+// duplicates reports keys written twice in one mapping, which compose
+// refuses ("mapping key … already defined"), for every mapping as written.
+func (r *reader) duplicates(n *yaml.Node, depth int) {
+	if n == nil || depth > 10000 {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode {
+				continue
+			}
+			if line, ok := seen[k.Value]; ok {
+				s := r.str(k)
+				r.problems = append(r.problems, model.Problem{Kind: model.ProblemSyntax, Pos: s.Pos, End: s.End,
+					Message: fmt.Sprintf("mapping key %q already defined at line %d: docker compose refuses a file with duplicate keys; merge the two or rename one", k.Value, line)})
+				continue
+			}
+			seen[k.Value] = k.Line
+		}
+	}
+	for _, c := range n.Content {
+		r.duplicates(c, depth+1)
+	}
 }
 
-func (r *reader) pairsDepth(m *yaml.Node, depth int) []pair {
+// pairs returns a mapping's key/value pairs with merge keys applied:
+// explicit keys win over merged ones, earlier merged maps over later
+// ones, the first of duplicate keys over the others. Each mapping is
+// expanded once.
+func (r *reader) pairs(m *yaml.Node) []pair {
 	m = resolve(m)
-	if m == nil || m.Kind != yaml.MappingNode || depth > 20 {
+	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
+	if out, ok := r.memo[m]; ok {
+		return out
+	}
+	r.memo[m] = nil // an alias cycle reads as empty
 	var own, merged []pair
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !r.budget.Tick() {
+			break
+		}
 		k, v := m.Content[i], resolve(m.Content[i+1])
 		if v == nil {
 			continue
 		}
-		if k.Value == "<<" && k.Style == 0 {
+		if k.Value == "<<" && k.Style == 0 && k.Kind == yaml.ScalarNode {
 			var srcs []*yaml.Node
 			if v.Kind == yaml.SequenceNode {
 				for _, e := range v.Content {
@@ -295,18 +423,27 @@ func (r *reader) pairsDepth(m *yaml.Node, depth int) []pair {
 				srcs = append(srcs, v)
 			}
 			for _, s := range srcs {
-				merged = append(merged, r.pairsDepth(s, depth+1)...)
+				merged = append(merged, r.pairs(s)...)
 			}
 			continue
 		}
+		if seen[k.Value] {
+			continue
+		}
+		seen[k.Value] = true
 		own = append(own, pair{k, v})
 	}
 	out := own
 	for _, p := range merged {
-		if !slices.ContainsFunc(out, func(q pair) bool { return q.key.Value == p.key.Value }) {
+		if !r.budget.Tick() {
+			break
+		}
+		if !seen[p.key.Value] {
+			seen[p.key.Value] = true
 			out = append(out, p)
 		}
 	}
+	r.memo[m] = out
 	return out
 }
 
@@ -321,11 +458,11 @@ func (r *reader) service(k, v *yaml.Node) *Service {
 	for _, kv := range r.pairs(v) {
 		switch kv.key.Value {
 		case "image":
-			s.Image = r.str(kv.val)
+			s.Image = r.value(kv.val)
 		case "build":
 			s.Build = r.build(kv.val)
 		case "volumes":
-			s.Mounts = r.volumes(kv.val)
+			s.Mounts, s.Volumes = r.volumes(kv.val)
 		case "environment":
 			s.Environment = r.environment(kv.val)
 		case "env_file":
@@ -333,16 +470,16 @@ func (r *reader) service(k, v *yaml.Node) *Service {
 		case "ports":
 			s.Ports = r.ports(kv.val)
 		case "container_name":
-			s.ContainerName = kv.val.Value
+			s.ContainerName = r.value(kv.val).V
 		case "hostname":
-			s.Hostname = kv.val.Value
+			s.Hostname = r.value(kv.val).V
 		case "networks":
 			for _, nw := range r.pairs(kv.val) {
 				for _, o := range r.pairs(nw.val) {
 					if o.key.Value == "aliases" && o.val.Kind == yaml.SequenceNode {
 						for _, a := range o.val.Content {
 							if a = resolve(a); a.Kind == yaml.ScalarNode {
-								s.Aliases = append(s.Aliases, a.Value)
+								s.Aliases = append(s.Aliases, r.value(a).V)
 							}
 						}
 					}
@@ -356,18 +493,23 @@ func (r *reader) service(k, v *yaml.Node) *Service {
 func (r *reader) build(n *yaml.Node) *Build {
 	b := &Build{}
 	dockerfile := "Dockerfile"
+	forHost := "."
+	context := func(n *yaml.Node) {
+		b.Context = r.str(n)
+		b.Context.V, forHost, _ = r.pathValue(b.Context.V, b.Context.Pos)
+	}
 	switch n.Kind {
 	case yaml.ScalarNode:
-		b.Context = r.str(n)
+		context(n)
 	case yaml.MappingNode:
 		b.Context = model.Str{V: ".", Pos: r.pos(n)}
 		for _, kv := range r.pairs(n) {
 			switch kv.key.Value {
 			case "context":
-				b.Context = r.str(kv.val)
+				context(kv.val)
 			case "dockerfile":
 				if kv.val.Kind == yaml.ScalarNode && kv.val.Value != "" {
-					dockerfile = kv.val.Value
+					dockerfile = r.value(kv.val).V
 				}
 			}
 		}
@@ -378,7 +520,7 @@ func (r *reader) build(n *yaml.Node) *Build {
 	if strings.Contains(b.Context.V, "://") || strings.HasPrefix(b.Context.V, "git@") {
 		return b
 	}
-	if dir, ok := r.hostPath(b.Context.V); ok {
+	if dir, ok := r.hostPath(forHost); ok {
 		b.Dir = dir
 		if !IsDynamic(dockerfile) {
 			if path.IsAbs(dockerfile) {
@@ -391,22 +533,10 @@ func (r *reader) build(n *yaml.Node) *Build {
 	return b
 }
 
-// hostPath resolves a host path written in the compose file to a display
-// path. ok is false when it cannot be resolved.
+// hostPath resolves an interpolated host path to a display path. ok is
+// false when it cannot be resolved (unknown parts, "~").
 func (r *reader) hostPath(s string) (string, bool) {
-	s = interpolation.ReplaceAllStringFunc(s, func(m string) string {
-		name := strings.Trim(m, "${}")
-		if name == "PWD" {
-			return r.absDir()
-		}
-		for _, sep := range []string{":-", "-"} {
-			if _, def, ok := strings.Cut(name, sep); ok {
-				return def
-			}
-		}
-		return "\x00"
-	})
-	if strings.Contains(s, "\x00") || s == "" || strings.HasPrefix(s, "~") {
+	if IsDynamic(s) || s == "" || strings.HasPrefix(s, "~") {
 		return "", false
 	}
 	if path.IsAbs(s) || strings.HasPrefix(s, "\x01") {
@@ -419,51 +549,69 @@ func (r *reader) hostPath(s string) (string, bool) {
 // hostPath joins it as a relative path.
 func (r *reader) absDir() string { return "\x01" + r.dir }
 
-func (r *reader) volumes(n *yaml.Node) []*Mount {
+// pathValue interpolates a host path written at pos: shown is the value
+// (with $PWD unknown, as compose would take it from the shell), forHost
+// the value with $PWD standing for the compose file's directory, known
+// whether forHost is known.
+func (r *reader) pathValue(text string, pos model.Pos) (shown, forHost string, known bool) {
+	forHost, known = r.interp(text, pos, r.pathVars)
+	return Interpolate(text, r.vars).V, forHost, known
+}
+
+func (r *reader) volumes(n *yaml.Node) (binds, vols []*Mount) {
 	if n.Kind != yaml.SequenceNode {
 		if n.Tag != "!!null" {
 			r.problem(n, "expected a list of volumes")
 		}
-		return nil
+		return nil, nil
 	}
-	var out []*Mount
 	for _, e := range n.Content {
 		e = resolve(e)
 		var m *Mount
+		bind := false
 		switch e.Kind {
 		case yaml.ScalarNode:
-			m = r.shortVolume(e)
+			m, bind = r.shortVolume(e)
 		case yaml.MappingNode:
-			m = r.longVolume(e)
+			m, bind = r.longVolume(e)
 		default:
 			r.problem(e, "expected \"source:target[:mode]\" or a mapping with type, source and target")
 		}
-		if m != nil {
-			out = append(out, m)
+		switch {
+		case m == nil:
+		case bind:
+			binds = append(binds, m)
+		default:
+			vols = append(vols, m)
 		}
 	}
-	return out
+	return binds, vols
 }
 
-func (r *reader) shortVolume(e *yaml.Node) *Mount {
+func (r *reader) shortVolume(e *yaml.Node) (*Mount, bool) {
+	base := r.str(e)
 	parts := splitVolume(e.Value)
 	if len(parts) < 2 {
-		return nil // an anonymous volume: "/var/lib/grafana"
+		// An anonymous volume: "/var/lib/grafana".
+		t, known := r.interp(parts[0], base.Pos, r.vars)
+		m := &Mount{Target: model.Str{V: cleanTarget(t), Pos: base.Pos}, Dynamic: !known}
+		return m, false
 	}
 	src, dst := parts[0], parts[1]
-	if !isHostPath(src) {
-		return nil // a named volume
-	}
-	base := r.str(e)
-	m := &Mount{
-		Source: model.Str{V: src, Pos: base.Pos},
-		Target: model.Str{V: cleanTarget(dst), Pos: base.Pos},
-	}
+	srcPos := base.Pos
+	m := &Mount{Source: model.Str{Pos: srcPos}, Target: model.Str{Pos: base.Pos}}
 	m.Source.End = m.Source.Pos
 	m.Source.End.Col += utf8.RuneCountInString(src)
 	m.Target.Pos.Col = m.Source.End.Col + 1
 	m.Target.End = m.Target.Pos
 	m.Target.End.Col += utf8.RuneCountInString(dst)
+	if e.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(e.Value, "\n") {
+		m.Source.End, m.Target.Pos, m.Target.End = model.Pos{}, base.Pos, model.Pos{}
+	}
+	shown, forHost, srcKnown := r.pathValue(src, m.Source.Pos)
+	dstV, dstKnown := r.interp(dst, m.Target.Pos, r.vars)
+	m.Source.V, m.Target.V = shown, cleanTarget(dstV)
+	m.Dynamic = !srcKnown || !dstKnown
 	if len(parts) > 2 {
 		for _, o := range strings.Split(parts[2], ",") {
 			if o == "ro" {
@@ -471,46 +619,67 @@ func (r *reader) shortVolume(e *yaml.Node) *Mount {
 			}
 		}
 	}
-	if e.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(e.Value, "\n") {
-		m.Source.End, m.Target.Pos, m.Target.End = model.Pos{}, base.Pos, model.Pos{}
+	if srcKnown && !isHostPath(forHost) || !srcKnown && !isHostPath(src) {
+		return m, false // a named volume
 	}
-	r.finishMount(m)
-	return m
+	r.finishMount(m, forHost)
+	return m, true
 }
 
-func (r *reader) longVolume(e *yaml.Node) *Mount {
-	var typ string
+func (r *reader) longVolume(e *yaml.Node) (*Mount, bool) {
+	var typ, forHost string
 	m := &Mount{}
+	known := true
 	for _, kv := range r.pairs(e) {
 		switch kv.key.Value {
 		case "type":
-			typ = kv.val.Value
+			typ = r.value(kv.val).V
 		case "source":
 			m.Source = r.str(kv.val)
+			shown, h, k := r.pathValue(m.Source.V, m.Source.Pos)
+			m.Source.V, forHost, known = shown, h, known && k
 		case "target":
-			m.Target = r.str(kv.val)
+			t, k := r.valueKnown(kv.val)
+			m.Target, known = t, known && k
 			m.Target.V = cleanTarget(m.Target.V)
 		case "read_only":
 			m.ReadOnly = kv.val.Value == "true"
+		case "bind":
+			for _, o := range r.pairs(kv.val) {
+				if o.key.Value == "create_host_path" {
+					switch r.value(o.val).V {
+					case "false", "False", "FALSE":
+						m.NoCreateHostPath = true
+					}
+				}
+			}
 		}
 	}
+	m.Dynamic = !known
 	if m.Target.V == "" {
 		r.problem(e, "volume has no \"target:\"")
-		return nil
+		return nil, false
 	}
-	if typ == "" && isHostPath(m.Source.V) {
+	if typ == "" && isHostPath(forHost) {
 		typ = "bind"
 	}
-	if typ != "bind" || m.Source.V == "" {
-		return nil
+	switch typ {
+	case "bind":
+		if m.Source.V == "" {
+			return nil, false
+		}
+		r.finishMount(m, forHost)
+		return m, true
+	case "volume", "":
+		return m, false
 	}
-	r.finishMount(m)
-	return m
+	return nil, false // tmpfs, npipe, cluster, image
 }
 
-func (r *reader) finishMount(m *Mount) {
-	m.Dynamic = IsDynamic(m.Source.V) || IsDynamic(m.Target.V)
-	if h, ok := r.hostPath(m.Source.V); ok {
+// finishMount resolves a bind mount's host path from its source
+// interpolated for the host.
+func (r *reader) finishMount(m *Mount, forHost string) {
+	if h, ok := r.hostPath(forHost); ok {
 		m.Host = h
 		m.Absolute = path.IsAbs(h)
 	}
@@ -547,7 +716,7 @@ func splitVolume(s string) []string {
 // than a named volume.
 func isHostPath(s string) bool {
 	return strings.HasPrefix(s, ".") || strings.HasPrefix(s, "/") || strings.HasPrefix(s, "~") ||
-		strings.HasPrefix(s, "$") || strings.ContainsAny(s, `/\`)
+		strings.HasPrefix(s, "$") || strings.HasPrefix(s, "\x01") || strings.ContainsAny(s, `/\`)
 }
 
 func cleanTarget(s string) string {
@@ -568,19 +737,22 @@ func (r *reader) environment(n *yaml.Node) []*Env {
 				continue
 			}
 			s := r.str(e)
+			// Compose interpolates the whole entry, then splits it at "=".
 			name, val, ok := strings.Cut(e.Value, "=")
 			env := &Env{Name: model.Str{V: name, Pos: s.Pos}}
 			env.Name.End = env.Name.Pos
 			env.Name.End.Col += utf8.RuneCountInString(name)
+			env.Name.V, _ = r.interp(name, env.Name.Pos, r.vars)
 			if ok {
-				env.Value = model.Str{V: val, Pos: env.Name.End}
+				env.Value = model.Str{Pos: env.Name.End}
 				env.Value.Pos.Col++
 				env.Value.End = env.Value.Pos
 				env.Value.End.Col += utf8.RuneCountInString(val)
+				v, known := r.interp(val, env.Value.Pos, r.vars)
+				env.Value.V, env.Dynamic = v, !known
 			} else {
 				env.FromHost = true
 			}
-			env.Dynamic = IsDynamic(val)
 			out = append(out, env)
 		}
 	case yaml.MappingNode:
@@ -589,8 +761,8 @@ func (r *reader) environment(n *yaml.Node) []*Env {
 			if kv.val.Kind != yaml.ScalarNode || kv.val.Tag == "!!null" {
 				env.FromHost = true
 			} else {
-				env.Value = r.str(kv.val)
-				env.Dynamic = IsDynamic(env.Value.V)
+				v, known := r.valueKnown(kv.val)
+				env.Value, env.Dynamic = v, !known
 			}
 			out = append(out, env)
 		}
@@ -626,7 +798,12 @@ func (r *reader) envFiles(n *yaml.Node) []*EnvFile {
 				case "path":
 					ef.Path = r.str(kv.val)
 				case "required":
-					ef.Required = kv.val.Value != "false"
+					switch r.value(kv.val).V {
+					case "false", "False", "FALSE":
+						ef.Required = false
+					}
+				case "format":
+					ef.Format = r.value(kv.val).V
 				}
 			}
 		}
@@ -634,8 +811,11 @@ func (r *reader) envFiles(n *yaml.Node) []*EnvFile {
 			r.problem(e, "env_file entry has no path")
 			continue
 		}
-		if p, ok := r.hostPath(ef.Path.V); ok {
+		shown, forHost, _ := r.pathValue(ef.Path.V, ef.Path.Pos)
+		ef.Path.V = shown
+		if p, ok := r.hostPath(forHost); ok {
 			ef.Resolved = p
+			ef.Absolute = path.IsAbs(p)
 		}
 		out = append(out, ef)
 	}
@@ -654,35 +834,44 @@ func (r *reader) ports(n *yaml.Node) []*Port {
 		e = resolve(e)
 		switch e.Kind {
 		case yaml.ScalarNode:
-			out = append(out, parseShortPort(r.str(e)))
+			raw, known := r.valueKnown(e)
+			p := parseShortPort(raw)
+			p.Dynamic = !known
+			out = append(out, p)
 		case yaml.MappingNode:
 			p := &Port{Raw: model.Str{Pos: r.pos(e)}}
+			known := true
+			val := func(n *yaml.Node) string {
+				v, k := r.valueKnown(n)
+				known = known && k
+				return v.V
+			}
 			for _, kv := range r.pairs(e) {
 				switch kv.key.Value {
 				case "target":
-					p.Target = kv.val.Value
+					p.Target = val(kv.val)
 				case "published":
-					p.Published = kv.val.Value
+					p.Published = val(kv.val)
 				case "host_ip":
-					p.HostIP = kv.val.Value
+					p.HostIP = val(kv.val)
 				case "protocol":
-					p.Protocol = kv.val.Value
+					p.Protocol = val(kv.val)
 				}
 			}
 			p.Raw.V = p.Target
 			if p.Published != "" {
 				p.Raw.V = p.Published + ":" + p.Target
 			}
-			p.Dynamic = IsDynamic(p.Raw.V)
+			p.Dynamic = !known
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-// parseShortPort reads "[[ip:]published:]target[/proto]".
+// parseShortPort reads "[[ip:]published:]target[/proto]" (interpolated).
 func parseShortPort(raw model.Str) *Port {
-	p := &Port{Raw: raw, Dynamic: IsDynamic(raw.V)}
+	p := &Port{Raw: raw}
 	s := raw.V
 	if i := strings.LastIndex(s, "/"); i >= 0 && !strings.Contains(s[i:], "}") {
 		p.Protocol = s[i+1:]
@@ -711,16 +900,3 @@ func parseShortPort(raw model.Str) *Port {
 	}
 	return p
 }
-
-func yamlProblem(p string, err error) model.Problem {
-	msg := err.Error()
-	line := 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = strings.TrimSpace(strings.TrimPrefix(msg[len(m[0]):], ":"))
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	return model.Problem{Kind: model.ProblemSyntax, Message: "compose file is not valid YAML: " + msg, Pos: model.Pos{File: p, Line: line, Col: 1}}
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+)`)

@@ -176,6 +176,10 @@ func (l *loader) classify(e *entry) {
 }
 
 func (l *loader) classifyYAML(e *entry, src []byte) bool {
+	if compose.IsComposeName(path.Base(e.disp)) {
+		l.parseAs(e, model.KindCompose)
+		return true
+	}
 	kind, ds, prov, probs := provisioning.Parse(e.disp, src)
 	switch kind {
 	case model.KindDatasources:

@@ -49,6 +49,12 @@ type builder struct {
 	unloaded   map[string]bool
 	nginx      map[string]bool
 	specEnv    []model.EnvVar
+	// opaque are container paths whose content the tree does not tell
+	// (named volumes, host paths outside the tree or skipped by the walk,
+	// sources that are variables); missingMounts are bind mounts whose
+	// source does not exist.
+	opaque        []string
+	missingMounts []*compose.Mount
 }
 
 func (l *loader) newBuilder(origin model.StackOrigin, root *walkRoot) *builder {
@@ -148,6 +154,7 @@ func (l *loader) composeProjects() []*composeProject {
 
 // assemble builds the stacks from the parsed files.
 func (l *loader) assemble() {
+	l.interpolateCompose()
 	projects := l.composeProjects()
 	used := map[*compose.Service]bool{}
 	// (a) config stacks
@@ -336,14 +343,13 @@ func (b *builder) fromService(p *composeProject, s *compose.Service, projects []
 	if imageIsLGTM(s) {
 		b.cfgPath, b.provPath = lgtmConfig, lgtmProvisioning
 	}
-	for _, ef := range s.EnvFiles {
-		if e := l.entries[ef.Resolved]; e != nil && l.force(e, model.KindEnv) {
-			b.env = append(b.env, e.env...)
-			b.envFiles = append(b.envFiles, e.disp)
-			b.claim(e.disp)
+	b.st.GrafanaVersion = imageVersion(s)
+	b.env = append(b.env, b.serviceEnv(p, s, true)...)
+	for _, o := range p.c.Services {
+		if o != s {
+			b.serviceEnv(p, o, false)
 		}
 	}
-	b.env = append(b.env, s.EnvVars()...)
 	if v, ok := staticEnv(b.env, "GF_PATHS_CONFIG"); ok {
 		b.cfgPath = path.Clean(v)
 	}
@@ -361,9 +367,17 @@ func (b *builder) fromService(p *composeProject, s *compose.Service, projects []
 		}
 	}
 	b.heuristics = s.Build != nil && !haveDockerfile
+	for _, m := range s.Volumes {
+		if path.IsAbs(m.Target.V) {
+			b.opaque = append(b.opaque, m.Target.V)
+		}
+	}
 	for _, m := range s.Mounts {
 		host := m.Host
 		if host == "" {
+			if path.IsAbs(m.Target.V) {
+				b.opaque = append(b.opaque, m.Target.V)
+			}
 			continue
 		}
 		if !m.Absolute {
@@ -372,16 +386,26 @@ func (b *builder) fromService(p *composeProject, s *compose.Service, projects []
 			// form the tree uses.
 			host = l.display(l.abs(host))
 		}
+		target := m.Target.V
 		if m.Absolute {
 			mirrored := path.Join(l.rootOfDisp(p.dir).disp, strings.TrimPrefix(host, "/"))
 			if !l.tree.files[mirrored] && !l.tree.dirs[mirrored] {
+				if path.IsAbs(target) {
+					b.opaque = append(b.opaque, target) // on the deployment host
+				}
 				continue
 			}
 			host = mirrored
 		}
-		target := m.Target.V
 		if !path.IsAbs(target) {
 			continue
+		}
+		if !l.tree.files[host] && !l.tree.dirs[host] {
+			if l.missingOnDisk(host) {
+				b.missingMounts = append(b.missingMounts, m)
+			} else {
+				b.opaque = append(b.opaque, target) // skipped by the walk, or outside it
+			}
 		}
 		b.v.ms = append(b.v.ms, vmount{target: target, host: host, bind: true, pos: m.Source.Pos})
 	}
@@ -476,6 +500,7 @@ func (b *builder) load() {
 	b.dashboards()
 	if b.service != nil {
 		b.mountedElsewhere()
+		b.missingPaths()
 	}
 }
 
@@ -788,7 +813,7 @@ func (l *loader) composeEnvFiles() map[string]bool {
 		if e.kind == model.KindCompose && e.comp != nil {
 			for _, s := range e.comp.Services {
 				for _, ef := range s.EnvFiles {
-					out[ef.Resolved] = true
+					out[l.treePath(ef.Resolved)] = true
 				}
 			}
 		}

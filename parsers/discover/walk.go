@@ -66,6 +66,7 @@ type loader struct {
 	tree       *tree
 	stacks     []*builder
 	sorted     []*entry // entries by display path, cached by sortedEntries
+	compose    *composeState
 }
 
 func newLoader(opts Options) *loader {

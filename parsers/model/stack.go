@@ -66,6 +66,17 @@ type Stack struct {
 	// compose project (not Grafana), so that rules can tell another
 	// application on a host or port from Grafana.
 	OtherServices []Service `json:"otherServices,omitempty"`
+	// GrafanaVersion is the Grafana version of the stack and where it was
+	// learnt: from the tag of the compose service's image when discovery
+	// assembles the stack; the rules engine puts the version it checks
+	// with (an explicit --grafana-version or grafana_version wins) before
+	// `grafanalint model` prints it. Nil when the deployment does not tell.
+	GrafanaVersion *GrafanaVersion `json:"grafanaVersion,omitempty"`
+	// MissingPaths are places Grafana reads that the deployment leaves
+	// empty (a bind mount whose source is not in the tree, a provider path
+	// nothing provides) or that stop compose (a required env_file that
+	// does not exist).
+	MissingPaths []MissingPath `json:"missingPaths,omitempty"`
 	// EnvFiles are the env files whose variables were given to Grafana,
 	// in the order they were applied.
 	EnvFiles []string `json:"envFiles,omitempty"`
@@ -126,4 +137,48 @@ type Service struct {
 	Hosts []string `json:"hosts,omitempty"`
 	// Ports are its "ports:" entries as written ("3001:3000").
 	Ports []string `json:"ports,omitempty"`
+}
+
+// GrafanaVersion is a Grafana version and where it was learnt.
+type GrafanaVersion struct {
+	// Version is "major.minor[.patch]"; "" when the source names none
+	// (an image without tag or tagged latest, a tag that is a variable):
+	// the current release is assumed then.
+	Version string `json:"version,omitempty"`
+	// From says where the version comes from, for people: "image
+	// grafana/grafana:11.2.0", "--grafana-version", …
+	From string `json:"from"`
+	// Pos is where it is written (the image value), if in a file.
+	Pos Pos `json:"pos,omitzero"`
+}
+
+// MissingPath kinds.
+const (
+	// MissingMount: a bind mount whose source does not exist, onto a path
+	// Grafana reads.
+	MissingMount = "mount"
+	// MissingProviderPath: a dashboard provider's path that no mount, copy
+	// or image content provides.
+	MissingProviderPath = "provider-path"
+	// MissingEnvFile: a required env_file that does not exist.
+	MissingEnvFile = "env-file"
+)
+
+// MissingPath is a place of a deployment that provides nothing.
+type MissingPath struct {
+	Kind string `json:"kind"`
+	// Pos and End span the value to report: the mount source in the
+	// compose file, the provider's path, the env_file entry.
+	Pos Pos `json:"pos"`
+	End Pos `json:"end,omitzero"`
+	// Host is the host path that does not exist (display path); "" for a
+	// provider path.
+	Host string `json:"host,omitempty"`
+	// Container is the path inside the container ("" for an env file).
+	Container string `json:"container,omitempty"`
+	// Service is the compose service.
+	Service string `json:"service,omitempty"`
+	// Reason says what is lost, as a sentence ("Grafana reads its
+	// configuration from there: …").
+	Reason string `json:"reason"`
 }

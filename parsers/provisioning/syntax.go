@@ -185,3 +185,11 @@ func yamlPrintable(r rune) bool {
 	}
 	return false
 }
+
+// YAMLSyntaxProblem turns the error yaml.v3 returned for src (any YAML
+// file, such as a compose file) into a problem at the best position that
+// can be recovered, as for provisioning files. Its message starts with
+// "invalid YAML: ".
+func YAMLSyntaxProblem(path string, src []byte, err error) model.Problem {
+	return syntaxProblem(newSource(path, src), err)
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/yamlbound"
 	"gopkg.in/yaml.v3"
 )
 
@@ -22,12 +23,12 @@ type walker struct {
 	problems []model.Problem
 	issues   []model.Problem
 
-	onPath    map[*yaml.Node]int  // collections being walked (cycle check)
-	cycles    map[*yaml.Node]bool // aliases already reported as cycles
-	maps      map[*yaml.Node]*mapInfo
-	visits    int
-	maxVisits int
-	exhausted bool
+	onPath map[*yaml.Node]int  // collections being walked (cycle check)
+	cycles map[*yaml.Node]bool // aliases already reported as cycles
+	maps   map[*yaml.Node]*mapInfo
+	budget *yamlbound.Budget
+	// reportedExhausted: the problem for a spent budget was recorded.
+	reportedExhausted bool
 }
 
 // mapInfo caches a mapping's effective entries.
@@ -60,20 +61,8 @@ func newWalker(s *source, root *yaml.Node) *walker {
 	}
 	// yaml.v3 refuses documents whose aliases expand them enormously; allow
 	// any reasonable expansion of the written nodes, but bound the work.
-	w.maxVisits = 100000 + 20*countNodes(root, 0)
+	w.budget = yamlbound.New(root)
 	return w
-}
-
-// countNodes counts the nodes of the tree as written (aliases not followed).
-func countNodes(n *yaml.Node, depth int) int {
-	if n == nil || depth > 20000 {
-		return 0
-	}
-	c := 1
-	for _, k := range n.Content {
-		c += countNodes(k, depth+1)
-	}
-	return c
 }
 
 // finish returns the walk's problems and issues sorted by position.
@@ -88,15 +77,14 @@ func (w *walker) finish() (problems, issues []model.Problem) {
 
 // tick counts one visited node and reports whether the walk may go on.
 func (w *walker) tick() bool {
-	w.visits++
-	if w.visits <= w.maxVisits {
+	if w.budget.Tick() {
 		return true
 	}
-	if !w.exhausted {
-		w.exhausted = true
+	if !w.reportedExhausted {
+		w.reportedExhausted = true
 		w.problems = append(w.problems, model.Problem{
 			Kind:    model.ProblemSyntax,
-			Message: "invalid YAML: document contains excessive aliasing",
+			Message: "invalid YAML: " + yamlbound.Message,
 			Pos:     w.at(1, 1),
 		})
 	}

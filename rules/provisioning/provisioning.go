@@ -7,7 +7,9 @@
 // The file rules look at the files a stack's Grafana reads
 // (Stack.DatasourceFiles and Stack.ProviderFiles); provisioning/not-loaded
 // reports the files discovery found in the stack's tree that Grafana does
-// not read (Stack.UnloadedFiles), with the reason discovery recorded.
+// not read (Stack.UnloadedFiles), with the reason discovery recorded;
+// provisioning/path-not-mounted the places of a compose deployment that
+// provide nothing (Stack.MissingPaths).
 package provisioning
 
 import (
@@ -21,7 +23,7 @@ import (
 
 // Rules returns the provisioning rules in catalogue order.
 func Rules() []*rules.Rule {
-	return []*rules.Rule{MissingField, InvalidField, InvalidAccess, LegacyFormat, NotLoaded}
+	return []*rules.Rule{MissingField, InvalidField, InvalidAccess, LegacyFormat, NotLoaded, PathNotMounted}
 }
 
 const (
@@ -402,5 +404,60 @@ func checkNotLoaded(c *rules.Context) {
 			Pos: model.Pos{File: u.Path, Line: 1, Col: 1}, Entity: "file:" + u.Path, Key: "not-loaded",
 			Message: fmt.Sprintf("Grafana does not read this %s: it is %s", what, u.Reason),
 		})
+	}
+}
+
+// PathNotMounted reports mounts, provider paths and env files of a compose
+// deployment that provide nothing.
+var PathNotMounted = &rules.Rule{
+	ID:       "provisioning/path-not-mounted",
+	Severity: rules.Warning,
+	Summary:  "a bind mount, dashboard provider path or env_file of the Grafana compose deployment that provides nothing",
+	Doc: rules.Doc{
+		What: "Reports, for a Grafana service of a compose file: a bind mount whose source does not exist in the repository, " +
+			"onto a path Grafana reads (its grafana.ini, the provisioning directory, a dashboard provider's path), at the mount's source; " +
+			"a dashboard provider whose `options.path` no mount, Dockerfile copy or content of the official image provides, at the path; " +
+			"and, as info, a required `env_file` (of any service of the project) that does not exist, at the entry. " +
+			"Not reported: named volumes and absolute host paths outside the repository (their content lives on the deployment host), " +
+			"sources that are variables the project's `.env` does not set, paths a `.gitignore` excludes (generated or kept locally) " +
+			"or that exist on disk but were not linted, images other than Grafana's own and images built from a Dockerfile (they may add anything), " +
+			"`env_file` entries with `required: false`, and env files with a template beside them (`.env.example` for `.env`): those are made when the project is set up.",
+		Why: "Docker creates a missing bind-mount source as an empty directory (compose specification, services, volumes: short syntax, " +
+			"and `bind.create_host_path`, true by default), so Grafana starts with nothing there: no datasources or dashboards are provisioned, " +
+			"and a missing grafana.ini becomes a directory Grafana cannot read, so it does not start. A provider path that does not exist makes " +
+			"Grafana log `Cannot read directory` and load no dashboards from that provider (grafana/grafana " +
+			"`pkg/services/provisioning/dashboards/file_reader.go`, `NewDashboardFileReader`). A required env file that is missing stops " +
+			"`docker compose` before any container starts (compose-go `types/project.go`, `loadEnvFile`: `env file … not found`).",
+		Bad: []rules.Example{
+			{Path: "docker-compose.yml", Content: "services:\n  grafana:\n    image: grafana/grafana:12.0.0\n    volumes:\n      - ./grafana/provisioning:/etc/grafana/provisioning\n"},
+			{Path: "grafana/provisionning/datasources/ds.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"},
+		},
+		Good: []rules.Example{
+			{Path: "docker-compose.yml", Content: "services:\n  grafana:\n    image: grafana/grafana:12.0.0\n    volumes:\n      - ./grafana/provisioning:/etc/grafana/provisioning\n"},
+			{Path: "grafana/provisioning/datasources/ds.yaml", Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"},
+		},
+		Fix: "Correct the path (a typo, a directory that moved), add the missing files to the repository, or mount what the provider reads " +
+			"(`./dashboards:/var/lib/grafana/dashboards`); mark an env file that may be absent `required: false`.",
+	},
+	Check: checkPathNotMounted,
+}
+
+func checkPathNotMounted(c *rules.Context) {
+	for _, m := range c.Stack.MissingPaths {
+		f := rules.Finding{Pos: m.Pos, End: m.End, Entity: "service:" + m.Service, Key: m.Kind + ":" + m.Host + m.Container}
+		switch m.Kind {
+		case model.MissingMount:
+			f.Message = fmt.Sprintf("bind mount source %q of service %q does not exist in the repository, so %q in the container is empty: %s; correct the path or add the files", m.Host, m.Service, m.Container, m.Reason)
+		case model.MissingProviderPath:
+			f.Message = fmt.Sprintf("%s; mount the dashboards there (for example \"./dashboards:%s\") or correct options.path", m.Reason, m.Container)
+		case model.MissingEnvFile:
+			// Often made at deploy time (from a README step or a script)
+			// without being ignored: reported, but not as a defect.
+			f.Severity = rules.Info
+			f.Message = fmt.Sprintf("env_file %q of service %q is not in the repository: %s; correct the path, or if it is made at deploy time list it in .gitignore (or mark it \"required: false\")", m.Host, m.Service, m.Reason)
+		default:
+			f.Message = m.Reason
+		}
+		c.Report(f)
 	}
 }

@@ -260,6 +260,7 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 		fmt.Fprintf(c.Stderr, "grafanalint: warning: no Grafana files found in %s: nothing was linted (grafana.ini, provisioning YAML, dashboard JSON, compose and nginx files are recognised)\n", strings.Join(dopts.Paths, ", "))
 	}
 	if mode == modeModel {
+		rules.ResolveVersions(m, opts)
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(Redact(m)); err != nil {
@@ -394,6 +395,9 @@ func (c *Command) ruleOptions(fl *parsedFlags, cfg *config.Config) (rules.Option
 	opts := rules.Options{Levels: map[string]rules.Severity{}}
 	if cfg != nil {
 		opts.Version = cfg.GrafanaVersion
+		if opts.Version != (rules.Version{}) {
+			opts.VersionFrom = "grafana_version in " + cfg.Display
+		}
 		for _, rl := range cfg.Rules {
 			opts.Levels[rl.Rule] = rl.Severity
 		}
@@ -404,6 +408,7 @@ func (c *Command) ruleOptions(fl *parsedFlags, cfg *config.Config) (rules.Option
 			return opts, usagef("%v", err)
 		}
 		opts.Version = ver
+		opts.VersionFrom = "--grafana-version"
 	}
 	known := func(id string) bool {
 		for _, r := range all.Rules() {
