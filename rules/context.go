@@ -11,8 +11,10 @@ type Version struct {
 	Major, Minor int
 }
 
-// CurrentGrafana is the Grafana version checks target by default.
-var CurrentGrafana = Version{Major: 12, Minor: 4}
+// CurrentGrafana is the Grafana version checks target by default: the
+// newest minor release (v13.2.0, released 2026-08-18; see the release list
+// at https://github.com/grafana/grafana/releases).
+var CurrentGrafana = Version{Major: 13, Minor: 2}
 
 // AtLeast reports whether v is major.minor or newer.
 func (v Version) AtLeast(major, minor int) bool {

@@ -236,7 +236,7 @@ func TestUnresolvedReference(t *testing.T) {
 			want: []want{{"grafana.ini:2:8", "write a key"}}},
 		{name: "env value", env: "GF_SERVER_DOMAIN=%(host)s\n", want: []want{{"grafana.env:1:18", "GF_SERVER_DOMAIN refers to %(host)s"}}},
 		{name: "cycle through a default", ini: "[server]\nhttp_port = %(root_url)s\n",
-			want: []want{{"grafana.ini:2:13", `whose expansion leads back to [server] http_port: the go-ini Grafana pins (gopkg.in/ini.v1 v1.67.0/v1.67.1) stops the expansion there and Grafana 12.4 reads the text "http://localhost:%(http_port)s/"`}}},
+			want: []want{{"grafana.ini:2:13", `whose expansion leads back to [server] http_port: the go-ini Grafana pins (gopkg.in/ini.v1 v1.67.0/v1.67.1) stops the expansion there and Grafana 13.2 reads the text "http://localhost:%(http_port)s/"`}}},
 		{name: "two-key cycle", ini: "[a]\nx = <%(y)s>\ny = [%(x)s]\n",
 			want: []want{{"grafana.ini:2:6", `reads the text "<[%(x)s]>"`}, {"grafana.ini:3:6", `reads the text "[<%(y)s>]"`}}},
 		{name: "self reference", ini: "[server]\nroot_url = %(root_url)sgrafana/\n",
