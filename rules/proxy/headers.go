@@ -153,16 +153,16 @@ type liveHeader struct {
 	maps   []*model.Map
 }
 
-// evalHeader evaluates header name at s's Live location: good when some
-// directive that sets it yields a value holding token.
-func evalHeader(a *fronting.Analysis, s *fronting.Server, name, token string) *liveHeader {
-	h := s.Config.Sem.Header(s.Live.Location, name)
+// evalHeader evaluates header name at the Live location of l: good when
+// some directive that sets it yields a value holding token.
+func evalHeader(a *fronting.Analysis, s *fronting.Server, l *fronting.Live, name, token string) *liveHeader {
+	h := s.Config.Sem.Header(l.Location, name)
 	lh := &liveHeader{h: h}
 	if !h.IsSet() {
 		if len(h.Conditional) > 0 {
 			return lh // set only inside "if": depends on the request
 		}
-		if s.Config.Incomplete(s.Live.Location, s.Server) {
+		if s.Config.Incomplete(l.Location, s.Server) {
 			return lh // an include the linter could not read may set it
 		}
 		lh.verdict = headerMissing
@@ -202,7 +202,7 @@ func evalHeader(a *fronting.Analysis, s *fronting.Server, name, token string) *l
 // missingRelated explains a header the Live location does not send: the
 // outer lines inheritance dropped, and a location of the server that sets
 // it but does not serve the Live path.
-func missingRelated(s *fronting.Server, lh *liveHeader, name string) (string, []rules.Related) {
+func missingRelated(s *fronting.Server, l *fronting.Live, lh *liveHeader, name string) (string, []rules.Related) {
 	var rel []rules.Related
 	why := ""
 	if len(lh.h.Dropped) > 0 {
@@ -220,14 +220,14 @@ func missingRelated(s *fronting.Server, lh *liveHeader, name string) (string, []
 		return why, rel
 	}
 	for _, p := range locationsSetting(s, name) {
-		if p == s.Live.Location {
+		if p == l.Location {
 			continue
 		}
 		h := s.Config.Sem.Header(p, name)
 		if h.IsSet() {
 			d := h.Set[len(h.Set)-1]
-			why = fmt.Sprintf("; %s sets it, but nginx serves the Live path with %s", locName(p), locName(s.Live.Location))
-			rel = append(rel, related(d.Pos(), "%s is set here, in %s, which does not serve %q", directiveText(d), locName(p), s.Live.Path))
+			why = fmt.Sprintf("; %s sets it, but nginx serves the Live path with %s", locName(p), locName(l.Location))
+			rel = append(rel, related(d.Pos(), "%s is set here, in %s, which does not serve %q", directiveText(d), locName(p), l.Path))
 			break
 		}
 	}
@@ -274,16 +274,16 @@ func checkUpgrade(c *rules.Context) {
 			reportBlocked(c, a, s)
 		}
 	}
-	liveServers(a, func(s *fronting.Server) {
-		lh := evalHeader(a, s, "Upgrade", "websocket")
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		lh := evalHeader(a, s, l, "Upgrade", "websocket")
+		loc := l.Location
 		switch lh.verdict {
 		case headerMissing:
-			why, rel := missingRelated(s, lh, "Upgrade")
+			why, rel := missingRelated(s, l, lh, "Upgrade")
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "missing:" + s.Live.Path,
-				Message: fmt.Sprintf("%s sends no Upgrade header to Grafana for the Live path %q%s: Upgrade is hop-by-hop and nginx drops it unless proxy_set_header sets it, so Grafana answers 400 to the WebSocket handshake; add proxy_set_header Upgrade $http_upgrade; to this location",
-					locName(loc), s.Live.Path, why)})
+			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "missing:" + l.Path,
+				Message: fmt.Sprintf("%s sends no Upgrade header to Grafana for %s%s: Upgrade is hop-by-hop and nginx drops it unless proxy_set_header sets it, so Grafana answers 400 to the WebSocket handshake; add proxy_set_header Upgrade $http_upgrade; to this location",
+					locName(loc), l.What(), why)})
 		case headerBad:
 			pos, end := argPos(lh.bad, 1)
 			var rel []rules.Related
@@ -291,11 +291,11 @@ func checkUpgrade(c *rules.Context) {
 				rel = append(rel, related(m.Directive.Pos(), "map %s defines %s", m.Source.V, m.Variable.V))
 			}
 			if lh.h.Level.Location != loc {
-				rel = append(rel, related(anchor(s), "the Live path %q is served by %s, which inherits this line", s.Live.Path, locName(loc)))
+				rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this line", l.Path, locName(loc)))
 			}
 			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + lh.bad.Args[1].V,
-				Message: fmt.Sprintf("%s sends Upgrade %q to Grafana for the Live path %q (%s): Grafana's WebSocket handshake needs \"websocket\" and answers 400; write proxy_set_header Upgrade $http_upgrade;",
-					locName(loc), lh.bad.Args[1].V, s.Live.Path, shown(lh.values))})
+				Message: fmt.Sprintf("%s sends Upgrade %q to Grafana for %s, %s: Grafana's WebSocket handshake needs \"websocket\" and answers 400; write proxy_set_header Upgrade $http_upgrade;",
+					locName(loc), lh.bad.Args[1].V, l.What(), shown(lh.values))})
 		}
 	})
 }
@@ -343,9 +343,9 @@ func reportBlocked(c *rules.Context, a *fronting.Analysis, s *fronting.Server) {
 
 func checkConnection(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
-	liveServers(a, func(s *fronting.Server) {
-		lh := evalHeader(a, s, "Connection", "upgrade")
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		lh := evalHeader(a, s, l, "Connection", "upgrade")
+		loc := l.Location
 		fix := "add proxy_set_header Connection $connection_upgrade; with map $http_upgrade $connection_upgrade { default upgrade; '' close; } in the http block (or proxy_set_header Connection \"upgrade\";)"
 		var rel []rules.Related
 		if m := connectionMap(a, s); m != nil {
@@ -354,11 +354,11 @@ func checkConnection(c *rules.Context) {
 		}
 		switch lh.verdict {
 		case headerMissing:
-			why, rel2 := missingRelated(s, lh, "Connection")
+			why, rel2 := missingRelated(s, l, lh, "Connection")
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "missing:" + s.Live.Path,
-				Message: fmt.Sprintf("%s does not send Connection: upgrade to Grafana for the Live path %q%s: nginx replaces the hop-by-hop Connection header with \"close\", so Grafana answers 400 to the WebSocket handshake; %s",
-					locName(loc), s.Live.Path, why, fix)})
+			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "missing:" + l.Path,
+				Message: fmt.Sprintf("%s does not send Connection: upgrade to Grafana for %s%s: nginx replaces the hop-by-hop Connection header with \"close\", so Grafana answers 400 to the WebSocket handshake; %s",
+					locName(loc), l.What(), why, fix)})
 		case headerBad:
 			pos, end := argPos(lh.bad, 1)
 			var rel2 []rules.Related
@@ -366,15 +366,15 @@ func checkConnection(c *rules.Context) {
 				rel2 = append(rel2, related(m.Directive.Pos(), "map %s defines %s", m.Source.V, m.Variable.V))
 			}
 			if lh.h.Level.Location != loc {
-				rel2 = append(rel2, related(anchor(s), "the Live path %q is served by %s, which inherits this line", s.Live.Path, locName(loc)))
+				rel2 = append(rel2, related(anchor(s, l), "the Live path %q is served by %s, which inherits this line", l.Path, locName(loc)))
 			}
 			why := ""
 			if strings.EqualFold(strings.TrimSpace(lh.bad.Args[1].V), "$http_upgrade") {
 				why = " ($http_upgrade holds the Upgrade header, \"websocket\", not \"upgrade\")"
 			}
 			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "value:" + lh.bad.Args[1].V,
-				Message: fmt.Sprintf("%s sends Connection %q to Grafana for the Live path %q, %s%s: without the \"upgrade\" token Grafana answers 400 to the WebSocket handshake; %s",
-					locName(loc), lh.bad.Args[1].V, s.Live.Path, shown(lh.values), why, strings.Replace(fix, "add ", "write ", 1))})
+				Message: fmt.Sprintf("%s sends Connection %q to Grafana for %s, %s%s: without the \"upgrade\" token Grafana answers 400 to the WebSocket handshake; %s",
+					locName(loc), lh.bad.Args[1].V, l.What(), shown(lh.values), why, strings.Replace(fix, "add ", "write ", 1))})
 		}
 	})
 }
@@ -398,17 +398,17 @@ func connectionMap(a *fronting.Analysis, s *fronting.Server) *model.Map {
 
 func checkHTTPVersion(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
-	liveServers(a, func(s *fronting.Server) {
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		loc := l.Location
 		v := s.Config.Sem.Effective(loc, "proxy_http_version")
 		if !v.Set() {
 			if s.Config.Incomplete(loc, s.Server) {
 				return
 			}
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Entity: s.Entity(), Key: "default:" + s.Live.Path,
-				Message: fmt.Sprintf("%s proxies the Live WebSocket %q with nginx's default proxy_http_version 1.0: RFC 6455 requires HTTP/1.1 for the upgrade; Grafana accepts it, but other hops may refuse; add proxy_http_version 1.1;",
-					locName(loc), s.Live.Path)})
+			c.Report(rules.Finding{Pos: pos, End: end, Entity: s.Entity(), Key: "default:" + l.Path,
+				Message: fmt.Sprintf("%s proxies the Live WebSocket on %s with nginx's default proxy_http_version 1.0: RFC 6455 requires HTTP/1.1 for the upgrade; Grafana accepts it, but other hops may refuse; add proxy_http_version 1.1;",
+					locName(loc), l.What())})
 			return
 		}
 		d := v.Last()
@@ -418,11 +418,11 @@ func checkHTTPVersion(c *rules.Context) {
 		pos, end := argPos(d, 0)
 		var rel []rules.Related
 		if lvl, _ := v.Level(); lvl.Location != loc {
-			rel = append(rel, related(anchor(s), "the Live path %q is served by %s, which inherits this value", s.Live.Path, locName(loc)))
+			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this value", l.Path, locName(loc)))
 		}
 		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
-			Message: fmt.Sprintf("proxy_http_version %s applies to the Live WebSocket %q (%s): RFC 6455 requires HTTP/1.1 for the upgrade and hops may refuse another version; write proxy_http_version 1.1;",
-				argText(d, 0), s.Live.Path, locName(loc))})
+			Message: fmt.Sprintf("proxy_http_version %s applies to the Live WebSocket on %s, served by %s: RFC 6455 requires HTTP/1.1 for the upgrade and hops may refuse another version; write proxy_http_version 1.1;",
+				argText(d, 0), l.What(), locName(loc))})
 	})
 }
 
@@ -432,8 +432,8 @@ const minReadTimeoutMS = 30_000
 
 func checkReadTimeout(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
-	liveServers(a, func(s *fronting.Server) {
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		loc := l.Location
 		v := s.Config.Sem.Effective(loc, "proxy_read_timeout")
 		if !v.Set() {
 			return
@@ -446,11 +446,11 @@ func checkReadTimeout(c *rules.Context) {
 		pos, end := argPos(d, 0)
 		var rel []rules.Related
 		if lvl, _ := v.Level(); lvl.Location != loc {
-			rel = append(rel, related(anchor(s), "the Live path %q is served by %s, which inherits this timeout", s.Live.Path, locName(loc)))
+			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this timeout", l.Path, locName(loc)))
 		}
 		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
-			Message: fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket %q (%s): nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
-				argText(d, 0), s.Live.Path, locName(loc))})
+			Message: fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket on %s, served by %s: nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
+				argText(d, 0), l.What(), locName(loc))})
 	})
 }
 

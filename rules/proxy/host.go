@@ -75,8 +75,16 @@ func browsers(a *fronting.Analysis, s *fronting.Server) []browser {
 	if !g.Explicit || !g.OriginKnown {
 		return nil
 	}
-	// A nameless server: browsers presumably use root_url's origin.
-	return []browser{newBrowser(nginxsem.Origin{Scheme: g.Scheme, Host: g.Host, Port: g.Port}, true)}
+	// A nameless server (or one whose name is a placeholder): browsers
+	// presumably use root_url's origin. nginx listens on root_url's port
+	// when the server has such a listen.
+	o := nginxsem.Origin{Scheme: g.Scheme, Host: g.Host, Port: g.Port}
+	for _, l := range s.Server.Listen {
+		if l.Port == g.Port {
+			o.ListenPort = l.Port
+		}
+	}
+	return []browser{newBrowser(o, true)}
 }
 
 func newBrowser(o nginxsem.Origin, assumed bool) browser {
@@ -91,10 +99,12 @@ func newBrowser(o nginxsem.Origin, assumed bool) browser {
 // hostVars are the variables nginx fills for a browser's request.
 func hostVars(b browser, s *fronting.Server, gp *nginxsem.GrafanaProxy) map[string]string {
 	vars := map[string]string{
-		"host":        b.origin.Host,
-		"http_host":   b.host,
-		"server_port": strconv.Itoa(b.origin.Port),
-		"scheme":      b.origin.Scheme,
+		"host":      b.origin.Host,
+		"http_host": b.host,
+		"scheme":    b.origin.Scheme,
+	}
+	if b.origin.ListenPort > 0 {
+		vars["server_port"] = strconv.Itoa(b.origin.ListenPort)
 	}
 	for _, n := range s.Server.ServerNames {
 		vars["server_name"] = n.V
@@ -254,16 +264,19 @@ func checkHost(c *rules.Context) {
 	for _, s := range a.Servers {
 		bs := browsers(a, s)
 		seen := map[*model.Directive]bool{}
-		// The Live location goes first: a Host line it shares with other
+		// The Live locations go first: a Host line they share with other
 		// locations is then reported with the Live consequences.
-		live := s.Live != nil && s.Live.Verdict == fronting.Reaches
+		lives := map[*model.Location]*fronting.Live{}
 		var checks []hostCheck
-		if live {
-			checks = append(checks, newHostCheck(s, s.Live.Location, s.Live.Proxy))
+		for _, l := range s.Reaching() {
+			if lives[l.Location] == nil {
+				lives[l.Location] = l
+				checks = append(checks, newHostCheck(s, l.Location, l.Proxy))
+			}
 		}
 		for i := range s.Proxies {
 			gp := &s.Proxies[i]
-			if live && gp.Location == s.Live.Location {
+			if lives[gp.Location] != nil {
 				continue
 			}
 			checks = append(checks, newHostCheck(s, gp.Location, gp))
@@ -272,8 +285,7 @@ func checkHost(c *rules.Context) {
 			if hc.d != nil && seen[hc.d] {
 				continue
 			}
-			isLive := live && hc.loc == s.Live.Location
-			if f, ok := hostFinding(a, s, hc, bs, isLive, g); ok {
+			if f, ok := hostFinding(a, s, hc, bs, lives[hc.loc], g); ok {
 				if hc.d != nil {
 					seen[hc.d] = true
 				}
@@ -296,7 +308,7 @@ func newHostCheck(s *fronting.Server, loc *model.Location, gp *nginxsem.GrafanaP
 }
 
 // hostFinding decides one location's Host header for each browser.
-func hostFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser, isLive bool, g *fronting.Grafana) (rules.Finding, bool) {
+func hostFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser, live *fronting.Live, g *fronting.Grafana) (rules.Finding, bool) {
 	if hc.value == "" && hc.d == nil {
 		return rules.Finding{}, false // set only inside "if"
 	}
@@ -325,13 +337,13 @@ func hostFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []br
 			}
 		}
 		if !csrfPasses(g, b, host, extra) {
-			return csrfFinding(s, hc, b, host), true
+			return csrfFinding(a, s, hc, b, host), true
 		}
-		if !isLive {
+		if live == nil {
 			continue
 		}
 		if pass, ok := originPasses(g, b, host); ok && !pass {
-			return originFinding(a, s, hc, b, host), true
+			return originFinding(a, s, hc, live, b, host), true
 		}
 	}
 	return rules.Finding{}, false
@@ -375,18 +387,64 @@ func hostRelated(s *fronting.Server, hc hostCheck) []rules.Related {
 	return rel
 }
 
-func csrfFinding(s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
+func csrfFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
 	pos, end := hostPos(s, hc)
 	assumed := ""
 	if b.assumed {
 		assumed = " (root_url's host; the server has no server_name)"
+		if s.Placeholder {
+			assumed = " (root_url's host; the server_name is a template placeholder)"
+		}
 	}
 	return rules.Finding{Pos: pos, End: end, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "csrf:" + hc.loc.Path.V,
-		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s) while browsers use %q%s: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $http_host; (or list %q in [security] csrf_trusted_origins)",
-			locName(hc.loc), host, hostSource(hc), b.originText, assumed, b.origin.Host)}
+		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s) while browsers use %q%s: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; %s (or list %q in [security] csrf_trusted_origins)",
+			locName(hc.loc), host, hostSource(hc), b.originText, assumed, hostFix(a, s, hc, b), b.origin.Host)}
 }
 
-func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
+// hostFix is the Host line that lets a browser on b's origin through both
+// of Grafana's checks: $host (the browser's host name, normalised by
+// nginx; not $http_host, which forwards the raw client header), plus what
+// Live's origin check needs on a non-default public port: the port in the
+// Host when nginx listens on the public port itself ($host:$server_port),
+// else root_url with that port.
+func hostFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) string {
+	where := "in " + locName(hc.loc)
+	if hc.d == nil && len(hc.h.Dropped) > 0 {
+		where = "to " + locName(hc.loc) + " (the outer line is not inherited there)"
+	}
+	fix := "write proxy_set_header Host $host; " + where
+	if b.origin.DefaultPort() {
+		return fix
+	}
+	return fix + "; Live's origin check then also needs the port " + strconv.Itoa(b.origin.Port) + ": " + portFix(a, s, hc, b)
+}
+
+// portFix says how Live's origin check can admit a browser on a
+// non-default public port when the Host carries no port, choosing what
+// fits this configuration and never the line already written: the port
+// in the Host ($host:$server_port when nginx listens on the public port
+// itself; $host$is_request_port$request_port, nginx 1.30 and later, when
+// a port mapping publishes it on another), or root_url with the port.
+func portFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) string {
+	g := a.Grafana
+	var opts []string
+	want := b.originText + g.SubPath + "/"
+	switch {
+	case b.origin.ListenPort == b.origin.Port && hc.value != "$host:$server_port":
+		opts = append(opts, fmt.Sprintf("write proxy_set_header Host $host:$server_port; in %s (nginx listens on port %d itself)", locName(hc.loc), b.origin.Port))
+	case b.origin.ListenPort != b.origin.Port && hc.value != "$host$is_request_port$request_port":
+		opts = append(opts, fmt.Sprintf("on nginx 1.30 or later write proxy_set_header Host $host$is_request_port$request_port; in %s ($server_port is %d, not the published %d)", locName(hc.loc), b.origin.ListenPort, b.origin.Port))
+	}
+	if !(g.Explicit && g.RootURL == want) {
+		opts = append(opts, fmt.Sprintf("set root_url = %s", want))
+	}
+	if len(opts) == 0 {
+		return fmt.Sprintf("list %s in [live] allowed_origins", b.originText)
+	}
+	return strings.Join(opts, ", or ")
+}
+
+func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, live *fronting.Live, b browser, host string) rules.Finding {
 	pos, end := hostPos(s, hc)
 	g := a.Grafana
 	f := rules.Finding{Pos: pos, End: end, Severity: rules.Warning, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "origin:" + hc.loc.Path.V}
@@ -397,9 +455,40 @@ func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b bro
 	if !b.origin.DefaultPort() && hostName(host) == b.origin.Host {
 		why = fmt.Sprintf(" (the browser's Origin carries the port %d, the Host does not)", b.origin.Port)
 	}
-	f.Message = fmt.Sprintf("%s sends Grafana the Host %q (%s) for the Live WebSocket: Grafana Live compares the browser's Origin %q with it%s and, as neither root_url (%q) nor [live] allowed_origins covers that origin, answers 403 to the handshake; write proxy_set_header Host $http_host; or set root_url to %q",
-		locName(hc.loc), host, hostSource(hc), b.originText, why, g.RootURL, b.originText+g.SubPath+"/")
+	// The handshake is sure to fail when root_url and the browser's
+	// origin are both known: an error. Otherwise root_url may be set where
+	// the linter cannot see, or browsers may use another origin.
+	sure := g.Explicit && g.OriginKnown && live.Primary && live.Assumed == "" && !b.assumed
+	rootURL := fmt.Sprintf("root_url (%q)", g.RootURL)
+	if sure {
+		f.Severity = rules.Error
+	} else if !g.Explicit {
+		rootURL = fmt.Sprintf("root_url (Grafana's default %q, assumed: %s)", g.RootURL, rootURLAbsence(a))
+	}
+	var fixes string
+	switch {
+	case hostName(host) == b.origin.Host:
+		// Only the port is missing.
+		fixes = portFix(a, s, hc, b)
+	case b.origin.DefaultPort():
+		fixes = fmt.Sprintf("write proxy_set_header Host $host; in %s, or set root_url = %s", locName(hc.loc), b.originText+g.SubPath+"/")
+	default:
+		fixes = portFix(a, s, hc, b)
+		if b.origin.ListenPort != b.origin.Port {
+			fixes = fmt.Sprintf("write proxy_set_header Host $host; in %s and %s", locName(hc.loc), fixes)
+		}
+	}
+	f.Message = fmt.Sprintf("%s sends Grafana the Host %q (%s) for the Live WebSocket on %s: Grafana Live compares the browser's Origin %q with it%s and, as neither %s nor [live] allowed_origins covers that origin, answers 403 to the handshake; %s",
+		locName(hc.loc), host, hostSource(hc), live.What(), b.originText, why, rootURL, fixes)
 	return f
+}
+
+// rootURLAbsence says why root_url is Grafana's default.
+func rootURLAbsence(a *fronting.Analysis) string {
+	if !a.Stack.HasIni {
+		return "the stack has no grafana.ini and sets no GF_SERVER_ROOT_URL"
+	}
+	return "grafana.ini sets no root_url"
 }
 
 // unnamedHost decides a server without a usable server_name: only a Host
@@ -429,11 +518,16 @@ func unnamedHost(a *fronting.Analysis, s *fronting.Server, hc hostCheck) (rules.
 	if !strings.Contains(name, ".") && strings.Contains(name, "grafana") {
 		internal = true
 	}
+	switch name {
+	case "host.docker.internal", "gateway.docker.internal":
+		// Docker's names for the host, seen from a container.
+		internal = true
+	}
 	if !internal {
 		return rules.Finding{}, false
 	}
 	pos, end := hostPos(s, hc)
 	return rules.Finding{Pos: pos, End: end, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "csrf:" + hc.loc.Path.V,
-		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s), a name only the proxy uses, never the browser's: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $http_host;",
-			locName(hc.loc), host, hostSource(hc))}, true
+		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s), a name only the proxy uses, never the browser's: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $host; in %s (with root_url set to the public URL, whose port Live's origin check compares)",
+			locName(hc.loc), host, hostSource(hc), locName(hc.loc))}, true
 }

@@ -137,14 +137,24 @@ func expectedPath(g *fronting.Grafana) string {
 func checkLivePath(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
 	g := a.Grafana
-	liveServers(a, func(s *fronting.Server) {
-		l := s.Live
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
 		if !l.UpstreamKnown {
 			return
 		}
-		r := routeInGrafana(g, l.Upstream, c.Version)
-		if r.served || (g.SubPath != "" && !g.ServeFromSubPath && l.Upstream == g.LivePath()) {
-			return // fine, or the sub-path rule's case
+		want := expectedPath(g)
+		if l.Primary {
+			r := routeInGrafana(g, l.Upstream, c.Version)
+			if r.served || (g.SubPath != "" && !g.ServeFromSubPath && l.Upstream == g.LivePath()) {
+				return // fine, or the sub-path rule's case
+			}
+		} else {
+			// An assumed sub-path: Grafana may be set up to serve it
+			// (serve_from_sub_path) or to have it stripped; either path is
+			// one it can serve.
+			if l.Upstream == "/api/live/ws" || l.Upstream == l.Path {
+				return
+			}
+			want = "/api/live/ws"
 		}
 		pass := l.Route.Pass
 		f := rules.Finding{Entity: s.Entity(), Key: "path:" + l.Path + "->" + l.Upstream}
@@ -155,7 +165,7 @@ func checkLivePath(c *rules.Context) {
 		case rw != nil:
 			f.Pos, f.End = argPos(rw, 1)
 			how = fmt.Sprintf("%s in %s rewrites it", directiveText(rw), locName(l.Location))
-			fix = fmt.Sprintf("make the rewrite yield %q", expectedPath(g))
+			fix = fmt.Sprintf("make the rewrite yield %q", want)
 		case pass.Target != nil:
 			f.Pos, f.End = pass.Target.Raw.Pos, pass.Target.Raw.End
 			if pass.Target.Parsed.HasURIPart {
@@ -163,14 +173,18 @@ func checkLivePath(c *rules.Context) {
 				fix = fmt.Sprintf("drop the URI part (proxy_pass %s;) or make it repeat the location prefix", withoutURI(pass.Target.Raw.V))
 			} else {
 				how = fmt.Sprintf("%s passes it to proxy_pass %q", locName(l.Location), pass.Target.Raw.V)
-				fix = fmt.Sprintf("send %q upstream", expectedPath(g))
+				fix = fmt.Sprintf("send %q upstream", want)
 			}
 		default:
 			f.Pos, f.End = fronting.Anchor(l.Location, s.Server)
 		}
-		f.Related = append(f.Related, related(anchor(s), "nginx serves the Live path %q with %s", l.Path, locName(l.Location)))
-		f.Message = fmt.Sprintf("nginx sends the Live path %q to Grafana as %q (%s): Grafana serves the WebSocket at %q only and answers 404; %s",
-			l.Path, l.Upstream, how, expectedPath(g), fix)
+		f.Related = append(f.Related, related(anchor(s, l), "nginx serves the Live path %q with %s", l.Path, locName(l.Location)))
+		served := fmt.Sprintf("Grafana serves the WebSocket at %q only", want)
+		if !l.Primary {
+			served = fmt.Sprintf("Grafana serves the WebSocket at %q (or %q when it serves the sub-path itself) only", "/api/live/ws", l.Path)
+		}
+		f.Message = fmt.Sprintf("nginx sends %s to Grafana as %q (%s): %s and answers 404; %s",
+			l.What(), l.Upstream, how, served, fix)
 		c.Report(f)
 	})
 }
@@ -209,41 +223,118 @@ func checkSubpath(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
 	g := a.Grafana
 	for _, s := range a.Servers {
-		l := s.Live
-		switch l.Verdict {
-		case fronting.Elsewhere:
+		if s.Live.Verdict == fronting.Elsewhere {
 			reportNotRouted(c, a, s)
-		case fronting.Reaches:
-			if !l.UpstreamKnown || g.SubPath == "" {
-				continue
+		}
+		if !g.SubPathKnown || g.SubPath == "" {
+			continue
+		}
+		page := pageRoute(a, s)
+		if page != nil {
+			if f, ok := pageFinding(c, a, s, page); ok {
+				c.Report(f)
 			}
-			r := routeInGrafana(g, l.Upstream, c.Version)
-			pass := l.Route.Pass
-			f := rules.Finding{Entity: s.Entity()}
-			if pass.Target != nil {
-				f.Pos, f.End = pass.Target.Raw.Pos, pass.Target.Raw.End
-			} else {
-				f.Pos, f.End = fronting.Anchor(l.Location, s.Server)
-			}
-			if rw := lastRewrite(l); rw != nil {
-				f.Pos, f.End = argPos(rw, 1)
-			}
-			f.Related = settingsRelated(a)
-			switch {
-			case !g.ServeFromSubPath && l.Upstream == g.LivePath():
-				f.Key = "sub-path-kept:" + l.Path
-				f.Message = fmt.Sprintf("nginx passes the sub-path %q on: Grafana receives the Live path as %q, but serve_from_sub_path is false, so Grafana serves from \"/\" and answers 404 (to every other page too); set serve_from_sub_path = true, or strip the sub-path with proxy_pass %s/; in %s",
-					g.SubPath, l.Upstream, withoutURI(targetRaw(pass)), locName(l.Location))
-			case r.stripped:
-				f.Key = "sub-path-stripped:" + l.Path
-				f.Message = fmt.Sprintf("nginx strips the sub-path %q: Grafana receives %q, but with serve_from_sub_path = true Grafana redirects every page request without the sub-path back to root_url, an endless redirect loop (API paths, Live included, still answer); set serve_from_sub_path = false, or pass the sub-path on with proxy_pass %s; (no URI part)",
-					g.SubPath, l.Upstream, withoutURI(targetRaw(pass)))
-			default:
-				continue
-			}
+		}
+		l := s.Live
+		if l.Verdict != fronting.Reaches || !l.UpstreamKnown || (page != nil && page.Location == l.Location) {
+			continue
+		}
+		if !g.ServeFromSubPath && l.Upstream == g.LivePath() {
+			f := keptFinding(a, s, l, l.Path)
+			f.Key = "sub-path-kept:" + l.Path
 			c.Report(f)
 		}
 	}
+}
+
+// pageRoute follows a page request under root_url's sub-path through s
+// ("<sub-path>/", or "<sub-path>/login" when try_files leaves the first
+// open); nil when it does not reach Grafana or cannot be followed.
+func pageRoute(a *fronting.Analysis, s *fronting.Server) *fronting.Live {
+	for _, path := range []string{a.Grafana.SubPath + "/", a.Grafana.SubPath + "/login"} {
+		r, err := s.Config.Sem.Follow(s.Server, path)
+		if err != nil || r == nil || len(r.Unevaluated) > 0 || r.Return != nil || r.Pass == nil {
+			return nil
+		}
+		if r.Pass.Handler == "" {
+			continue // try_files may serve a file
+		}
+		if r.Pass.Handler != "proxy" || !r.Pass.Known {
+			return nil
+		}
+		loc := r.Location()
+		for i := range s.Proxies {
+			if s.Proxies[i].Location == loc {
+				p := &fronting.Live{Path: path, Route: r, Location: loc, Proxy: &s.Proxies[i], Verdict: fronting.Reaches, UpstreamKnown: true}
+				p.Upstream, _, _ = strings.Cut(r.Pass.UpstreamURI, "?")
+				return p
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// pageFinding decides how Grafana answers a page request nginx passes on
+// under the sub-path: with serve_from_sub_path = true and the sub-path
+// stripped, Grafana 10 and later redirect it back to root_url, a loop;
+// with serve_from_sub_path = false and the sub-path kept, Grafana answers
+// 404. The finding goes to the location serving the pages.
+func pageFinding(c *rules.Context, a *fronting.Analysis, s *fronting.Server, page *fronting.Live) (rules.Finding, bool) {
+	g := a.Grafana
+	kept := page.Upstream == g.SubPath || strings.HasPrefix(page.Upstream, g.SubPath+"/")
+	switch {
+	case g.ServeFromSubPath && !kept && c.Version.AtLeast(10, 0):
+		f := rules.Finding{Entity: s.Entity(), Key: "sub-path-stripped:" + page.Path}
+		f.Pos, f.End = passPos(page)
+		f.Related = settingsRelated(a)
+		live := ""
+		if s.Live.Verdict == fronting.Reaches && s.Live.Location != page.Location {
+			live = fmt.Sprintf(" (%s serves the Live path; API paths, Live included, are exempt from the redirect)", locName(s.Live.Location))
+		} else {
+			live = " (API paths, Live included, are exempt from the redirect and still answer)"
+		}
+		f.Message = fmt.Sprintf("%s strips the sub-path %q: Grafana receives the page %q as %q, and with serve_from_sub_path = true Grafana (10 and later) redirects every page request without the sub-path back to root_url %q, an endless redirect loop%s; set serve_from_sub_path = false, or pass the sub-path on with proxy_pass %s; (no URI part)",
+			locName(page.Location), g.SubPath, page.Path, page.Upstream, g.RootURL, live, withoutURI(targetRaw(page.Route.Pass)))
+		return f, true
+	case !g.ServeFromSubPath && kept:
+		f := keptFinding(a, s, page, page.Path)
+		f.Key = "pages-sub-path-kept:" + page.Path
+		if s.Live.Verdict == fronting.Reaches && s.Live.Location == page.Location {
+			f.Key = "sub-path-kept:" + s.Live.Path
+		}
+		return f, true
+	}
+	return rules.Finding{}, false
+}
+
+// keptFinding reports nginx passing the sub-path on to a Grafana that
+// serves from "/" (serve_from_sub_path = false).
+func keptFinding(a *fronting.Analysis, s *fronting.Server, l *fronting.Live, path string) rules.Finding {
+	g := a.Grafana
+	f := rules.Finding{Entity: s.Entity()}
+	f.Pos, f.End = passPos(l)
+	f.Related = settingsRelated(a)
+	sent := fmt.Sprintf("%s sends %q to Grafana as %q", locName(l.Location), path, l.Upstream)
+	if path == l.Upstream {
+		sent = fmt.Sprintf("%s sends %q to Grafana as is", locName(l.Location), path)
+	}
+	f.Message = fmt.Sprintf("nginx passes the sub-path %q on (%s), but serve_from_sub_path is false, so Grafana serves from \"/\" and answers 404 to the Live WebSocket and every page; set serve_from_sub_path = true, or strip the sub-path with proxy_pass %s/; in %s",
+		g.SubPath, sent, withoutURI(targetRaw(l.Route.Pass)), locName(l.Location))
+	return f
+}
+
+// passPos is where a finding about what l's location passes upstream
+// goes: the rewrite that changed the path, else the proxy_pass URL, else
+// the location.
+func passPos(l *fronting.Live) (model.Pos, model.Pos) {
+	if rw := lastRewrite(l); rw != nil {
+		return argPos(rw, 1)
+	}
+	if p := l.Route.Pass; p != nil && p.Target != nil {
+		return p.Target.Raw.Pos, p.Target.Raw.End
+	}
+	return fronting.Anchor(l.Location, nil)
 }
 
 // targetRaw is the proxy_pass URL of p as written.

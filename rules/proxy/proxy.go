@@ -62,12 +62,17 @@ func Rules() []*rules.Rule {
 
 var needsNginx = []rules.Part{rules.PartNginx}
 
-// liveServers calls fn for each server of the stack that fronts Grafana
-// and whose Live route reaches Grafana.
-func liveServers(a *fronting.Analysis, fn func(s *fronting.Server)) {
+// liveServers calls fn for each Live route that reaches Grafana through a
+// server of the stack (Server.Lives), once per location that serves one.
+func liveServers(a *fronting.Analysis, fn func(s *fronting.Server, l *fronting.Live)) {
 	for _, s := range a.Servers {
-		if s.Live != nil && s.Live.Verdict == fronting.Reaches {
-			fn(s)
+		seen := map[*model.Location]bool{}
+		for _, l := range s.Reaching() {
+			if seen[l.Location] {
+				continue
+			}
+			seen[l.Location] = true
+			fn(s, l)
 		}
 	}
 }
@@ -127,8 +132,8 @@ func argPos(d *model.Directive, i int) (model.Pos, model.Pos) {
 	return d.Name.Pos, d.Name.End
 }
 
-// anchor is where a finding about s's Live location goes.
-func anchor(s *fronting.Server) model.Pos {
-	p, _ := fronting.Anchor(s.Live.Location, s.Server)
+// anchor is where a finding about the Live location of l goes.
+func anchor(s *fronting.Server, l *fronting.Live) model.Pos {
+	p, _ := fronting.Anchor(l.Location, s.Server)
 	return p
 }
