@@ -407,8 +407,8 @@ func checkHTTPVersion(c *rules.Context) {
 			}
 			pos, end := fronting.Anchor(loc, s.Server)
 			c.Report(rules.Finding{Pos: pos, End: end, Entity: s.Entity(), Key: "default:" + l.Path,
-				Message: fmt.Sprintf("%s proxies the Live WebSocket on %s with nginx's default proxy_http_version 1.0: RFC 6455 requires HTTP/1.1 for the upgrade; Grafana accepts it, but other hops may refuse; add proxy_http_version 1.1;",
-					locName(loc), l.What())})
+				Message: fmt.Sprintf("%s proxies the Live WebSocket %s with nginx's default proxy_http_version 1.0: RFC 6455 requires HTTP/1.1 for the upgrade; Grafana accepts it, but other hops may refuse; add proxy_http_version 1.1;",
+					locName(loc), l.Quoted())})
 			return
 		}
 		d := v.Last()
@@ -421,8 +421,8 @@ func checkHTTPVersion(c *rules.Context) {
 			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this value", l.Path, locName(loc)))
 		}
 		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
-			Message: fmt.Sprintf("proxy_http_version %s applies to the Live WebSocket on %s, served by %s: RFC 6455 requires HTTP/1.1 for the upgrade and hops may refuse another version; write proxy_http_version 1.1;",
-				argText(d, 0), l.What(), locName(loc))})
+			Message: fmt.Sprintf("proxy_http_version %s applies to the Live WebSocket %s, served by %s: RFC 6455 requires HTTP/1.1 for the upgrade and hops may refuse another version; write proxy_http_version 1.1;",
+				argText(d, 0), l.Quoted(), locName(loc))})
 	})
 }
 
@@ -449,8 +449,8 @@ func checkReadTimeout(c *rules.Context) {
 			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this timeout", l.Path, locName(loc)))
 		}
 		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
-			Message: fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket on %s, served by %s: nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
-				argText(d, 0), l.What(), locName(loc))})
+			Message: fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket %s, served by %s: nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
+				argText(d, 0), l.Quoted(), locName(loc))})
 	})
 }
 

@@ -75,16 +75,24 @@ func browsers(a *fronting.Analysis, s *fronting.Server) []browser {
 	if !g.Explicit || !g.OriginKnown {
 		return nil
 	}
-	// A nameless server (or one whose name is a placeholder): browsers
-	// presumably use root_url's origin. nginx listens on root_url's port
-	// when the server has such a listen.
-	o := nginxsem.Origin{Scheme: g.Scheme, Host: g.Host, Port: g.Port}
-	for _, l := range s.Server.Listen {
-		if l.Port == g.Port {
-			o.ListenPort = l.Port
+	// A nameless server (or one whose name is a template placeholder):
+	// browsers presumably use root_url's host, on the ports the server
+	// is published on; on root_url's own when it is one of them.
+	var all, same []browser
+	for _, o := range nginxsem.PublicOrigins(s.Server) {
+		for _, p := range a.PublishedPorts(o.ListenPort) {
+			bo := nginxsem.Origin{Scheme: o.Scheme, Host: g.Host, Port: p, ListenPort: o.ListenPort}
+			b := newBrowser(bo, true)
+			all = append(all, b)
+			if bo.Scheme == g.Scheme && bo.Port == g.Port {
+				same = append(same, b)
+			}
 		}
 	}
-	return []browser{newBrowser(o, true)}
+	if len(same) > 0 {
+		return same
+	}
+	return all
 }
 
 func newBrowser(o nginxsem.Origin, assumed bool) browser {
@@ -412,11 +420,14 @@ func hostFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) 
 	if hc.d == nil && len(hc.h.Dropped) > 0 {
 		where = "to " + locName(hc.loc) + " (the outer line is not inherited there)"
 	}
-	fix := "write proxy_set_header Host $host; " + where
-	if b.origin.DefaultPort() {
-		return fix
+	switch {
+	case b.origin.DefaultPort():
+		return "write proxy_set_header Host $host; " + where
+	case b.origin.ListenPort == b.origin.Port:
+		// The port in the Host passes Live's origin check too.
+		return fmt.Sprintf("write proxy_set_header Host $host:$server_port; %s (nginx listens on the public port %d itself, and Live's origin check compares the port)", where, b.origin.Port)
 	}
-	return fix + "; Live's origin check then also needs the port " + strconv.Itoa(b.origin.Port) + ": " + portFix(a, s, hc, b)
+	return "write proxy_set_header Host $host; " + where + "; Live's origin check then also needs the port " + strconv.Itoa(b.origin.Port) + ": " + portFix(a, s, hc, b)
 }
 
 // portFix says how Live's origin check can admit a browser on a
@@ -478,8 +489,8 @@ func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, live 
 			fixes = fmt.Sprintf("write proxy_set_header Host $host; in %s and %s", locName(hc.loc), fixes)
 		}
 	}
-	f.Message = fmt.Sprintf("%s sends Grafana the Host %q (%s) for the Live WebSocket on %s: Grafana Live compares the browser's Origin %q with it%s and, as neither %s nor [live] allowed_origins covers that origin, answers 403 to the handshake; %s",
-		locName(hc.loc), host, hostSource(hc), live.What(), b.originText, why, rootURL, fixes)
+	f.Message = fmt.Sprintf("%s sends Grafana the Host %q (%s) for the Live WebSocket %s: Grafana Live compares the browser's Origin %q with it%s and, as neither %s nor [live] allowed_origins covers that origin, answers 403 to the handshake; %s",
+		locName(hc.loc), host, hostSource(hc), live.Quoted(), b.originText, why, rootURL, fixes)
 	return f
 }
 

@@ -31,6 +31,24 @@ type Analysis struct {
 	// Servers are the server blocks that proxy to Grafana, in the order
 	// of the configs and their files.
 	Servers []*Server
+	// published maps nginx's listen ports to the host ports compose
+	// publishes them on, when publishedKnown (see nginxPublished).
+	published      map[int][]int
+	publishedKnown bool
+}
+
+// Published returns the listen-port to host-ports map of the compose
+// service that runs nginx, and whether one is known.
+func (a *Analysis) Published() (map[int][]int, bool) { return a.published, a.publishedKnown }
+
+// PublishedPorts returns the ports browsers reach nginx's listen port p
+// on: the host ports compose publishes it on, p itself when no compose
+// service of nginx is in view.
+func (a *Analysis) PublishedPorts(p int) []int {
+	if !a.publishedKnown {
+		return []int{p}
+	}
+	return a.published[p]
 }
 
 // Config is one nginx configuration of the stack.
@@ -121,11 +139,15 @@ type Live struct {
 
 // What formats the Live path for messages, with the assumption made to
 // choose it: `the Live path "/grafana/api/live/ws" (assuming …)`.
-func (l *Live) What() string {
+func (l *Live) What() string { return "the Live path " + l.Quoted() }
+
+// Quoted formats the Live path quoted, with the assumption made to choose
+// it: `"/grafana/api/live/ws" (assuming …)`.
+func (l *Live) Quoted() string {
 	if l.Assumed == "" {
-		return fmt.Sprintf("the Live path %q", l.Path)
+		return fmt.Sprintf("%q", l.Path)
 	}
-	return fmt.Sprintf("the Live path %q (%s)", l.Path, l.Assumed)
+	return fmt.Sprintf("%q (%s)", l.Path, l.Assumed)
 }
 
 // Reaching returns the Live routes of s that reach Grafana.
@@ -143,7 +165,7 @@ func (s *Server) Reaching() []*Live {
 func Analyze(s *model.Stack) *Analysis {
 	a := &Analysis{Stack: s, Grafana: ReadGrafana(s.Settings)}
 	a.Hints = hints(s, a.Grafana)
-	published, publishedKnown := nginxPublished(s)
+	a.published, a.publishedKnown = nginxPublished(s)
 	for _, cfg := range s.Nginx {
 		c := &Config{Config: cfg, Sem: nginxsem.New(cfg)}
 		a.Configs = append(a.Configs, c)
@@ -161,11 +183,7 @@ func Analyze(s *model.Stack) *Analysis {
 				if o.Host == "" {
 					continue
 				}
-				if !publishedKnown {
-					fs.Origins = append(fs.Origins, o)
-					continue
-				}
-				for _, p := range published[o.ListenPort] {
+				for _, p := range a.PublishedPorts(o.ListenPort) {
 					po := o
 					po.Port = p
 					fs.Origins = append(fs.Origins, po)
@@ -339,7 +357,7 @@ func (a *Analysis) lives(fs *Server) {
 func (a *Analysis) primaryAssumption() string {
 	g := a.Grafana
 	if g.Explicit && !g.OriginKnown && g.SubPath != "" {
-		return fmt.Sprintf("root_url %q is a template; its sub-path %q is used", g.RootURL, g.SubPath)
+		return fmt.Sprintf("root_url %q has a placeholder in its host; its sub-path %q is used", g.RootURL, g.SubPath)
 	}
 	return ""
 }
