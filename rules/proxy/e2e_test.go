@@ -56,6 +56,8 @@ type e2eHints struct {
 type caseConfig struct {
 	GrafanaVersion string   `yaml:"grafana_version"`
 	Env            []string `yaml:"env"`
+	// NginxProxyParams is .grafanalint.yaml's nginx_proxy_params.
+	NginxProxyParams string `yaml:"nginx_proxy_params"`
 }
 
 // nginxBinary finds nginx, or skips (fails under CI=true).
@@ -143,7 +145,7 @@ func runCase(t *testing.T, bin, dir string) bool {
 			t.Fatalf("case.yaml: %v", err)
 		}
 	}
-	opts := discover.Options{Paths: []string{"."}, WorkDir: dir}
+	opts := discover.Options{Paths: []string{"."}, WorkDir: dir, NginxProxyParams: cc.NginxProxyParams}
 	for _, kv := range cc.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		opts.Env = append(opts.Env, model.EnvVar{Name: k, Value: v})
