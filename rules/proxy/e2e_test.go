@@ -165,37 +165,46 @@ func runCase(t *testing.T, bin, dir string) bool {
 	var st *model.Stack
 	var a *fronting.Analysis
 	var fs *fronting.Server
-	var live *fronting.Live
+	var lives []*fronting.Live
 	for _, s := range m.Stacks {
 		sa := fronting.Analyze(s)
 		for _, srv := range sa.Servers {
 			if fs != nil {
 				break
 			}
-			// The Live route root_url gives, else the first one assumed
-			// from a location that proxies to Grafana.
+			// The Live route root_url gives, then each one assumed from a
+			// location that proxies to Grafana.
+			var ls []*fronting.Live
 			if srv.Live != nil && srv.Live.Verdict != fronting.Unknown {
-				st, a, fs, live = s, sa, srv, srv.Live
-			} else if len(srv.Lives) > 0 {
-				st, a, fs, live = s, sa, srv, srv.Lives[0]
+				ls = append(ls, srv.Live)
+			}
+			for _, l := range srv.Lives {
+				if l != srv.Live {
+					ls = append(ls, l)
+				}
+			}
+			if len(ls) > 0 {
+				st, a, fs, lives = s, sa, srv, ls
 			}
 		}
 	}
 	if fs == nil {
 		t.Skip("no server of this case fronts Grafana on a known Live path")
 	}
-	pred := predict(findings, fs, live)
-	if hints.Status != nil {
-		pred = prediction{status: *hints.Status, noStart: *hints.Status == 0, why: "e2e.yaml"}
-	}
-	got := run(t, bin, st, a, fs, live, version)
-	t.Logf("predicted %s; got %s", pred, got)
-	if !agrees(pred, got) {
-		var lines []string
-		for _, f := range findings {
-			lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
+	for _, live := range lives {
+		pred := predict(findings, fs, live)
+		if hints.Status != nil {
+			pred = prediction{status: *hints.Status, noStart: *hints.Status == 0, why: "e2e.yaml"}
 		}
-		t.Errorf("%s: the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, pred, got, strings.Join(lines, "\n"))
+		got := run(t, bin, st, a, fs, live, version)
+		t.Logf("%s: predicted %s; got %s", live.Path, pred, got)
+		if !agrees(pred, got) {
+			var lines []string
+			for _, f := range findings {
+				lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
+			}
+			t.Errorf("%s: for %s the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, live.Path, pred, got, strings.Join(lines, "\n"))
+		}
 	}
 	return true
 }
@@ -251,7 +260,7 @@ func predict(fs []rules.Finding, s *fronting.Server, live *fronting.Live) predic
 		return prediction{noStart: true, why: "proxy/upstream-port"}
 	case has("proxy/missing-upgrade-header", rules.Info, "blocked:"):
 		return prediction{notGrafana: true, why: "Live blocked on purpose"}
-	case has("proxy/subpath-mismatch", rules.Error, "not-routed:"):
+	case live.Primary && has("proxy/subpath-mismatch", rules.Error, "not-routed:"):
 		return prediction{notGrafana: true, why: "no location routes the Live path to Grafana"}
 	}
 	if live.Verdict != fronting.Reaches {
@@ -266,7 +275,8 @@ func predict(fs []rules.Finding, s *fronting.Server, live *fronting.Live) predic
 	if has("proxy/subpath-mismatch", rules.Error, "sub-path-kept:") || has("proxy/live-path-rewritten", rules.Error, "") {
 		return prediction{status: 404, why: "path Grafana does not serve"}
 	}
-	if has("proxy/missing-connection-header", rules.Error, "") || has("proxy/missing-upgrade-header", rules.Error, "") {
+	if has("proxy/missing-connection-header", rules.Error, "missing:"+live.Path) || has("proxy/missing-upgrade-header", rules.Error, "missing:"+live.Path) ||
+		has("proxy/missing-connection-header", rules.Error, "value:") || has("proxy/missing-upgrade-header", rules.Error, "value:") {
 		return prediction{status: 400, why: "handshake headers"}
 	}
 	if has("proxy/host-header", rules.Warning, "origin:"+livePath) || has("proxy/host-header", rules.Error, "origin:"+livePath) {
@@ -323,15 +333,20 @@ func readSettings(t *testing.T, s *model.Settings, v rules.Version, live *fronti
 		g.appURL = u
 		g.subPath = live.SubPath
 		g.serveFromSubPath = live.SubPath != "" && strings.HasPrefix(live.Upstream, live.SubPath+"/")
+	case err != nil && live.Assumed != "":
+		// root_url's host is a template placeholder: the sub-path the
+		// rules used is what the deployed root_url will have, and the
+		// host the address that fills the placeholder here and in
+		// proxy_pass (the backends listen on 127.0.0.1).
+		g.appURL = &url.URL{Scheme: "http", Host: "127.0.0.1", Path: live.SubPath + "/"}
+		g.subPath = live.SubPath
+		g.serveFromSubPath = readBool(s.Value("server", "serve_from_sub_path"))
 	case err != nil:
 		t.Skipf("root_url %q does not parse: Grafana would not start", root)
 	default:
 		g.appURL = u
 		g.subPath = strings.TrimSuffix(u.Path, "/")
-		switch s.Value("server", "serve_from_sub_path") {
-		case "1", "t", "T", "true", "TRUE", "True", "y", "Y", "yes", "YES", "Yes", "on", "ON", "On":
-			g.serveFromSubPath = true
-		}
+		g.serveFromSubPath = readBool(s.Value("server", "serve_from_sub_path"))
 	}
 	for _, o := range strings.Split(s.Value("live", "allowed_origins"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -341,6 +356,15 @@ func readSettings(t *testing.T, s *model.Settings, v rules.Version, live *fronti
 	g.csrfTrusted = strings.Fields(s.Value("security", "csrf_trusted_origins"))
 	g.csrfHeaders = strings.Fields(s.Value("security", "csrf_additional_headers"))
 	return g
+}
+
+// readBool reads a boolean as go-ini does.
+func readBool(v string) bool {
+	switch v {
+	case "1", "t", "T", "true", "TRUE", "True", "y", "Y", "yes", "YES", "Yes", "on", "ON", "On":
+		return true
+	}
+	return false
 }
 
 func run(t *testing.T, bin string, st *model.Stack, a *fronting.Analysis, fs *fronting.Server, live *fronting.Live, v rules.Version) outcome {
@@ -356,12 +380,13 @@ func run(t *testing.T, bin string, st *model.Stack, a *fronting.Analysis, fs *fr
 	// tests (which listen on 127.0.0.1).
 	host := loopbackHost()
 	ports := map[int]int{}
+	tg := pickTarget(t, fs, g, live)
 	text := renderConfig(cfg, host, func(p int) int {
 		if ports[p] == 0 {
 			ports[p] = freePort(t, host)
 		}
 		return ports[p]
-	}, grafana, otherAddr, a.Hints)
+	}, grafana, otherAddr, a.Hints, tg.listen)
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
@@ -371,7 +396,10 @@ func run(t *testing.T, bin string, st *model.Stack, a *fronting.Analysis, fs *fr
 	if out, err := exec.Command(bin, "-t", "-q", "-p", dir, "-c", conf, "-g", globals).CombinedOutput(); err != nil {
 		return outcome{noStart: true, detail: strings.TrimSpace(string(out))}
 	}
-	tg := pickTarget(t, fs, g, live)
+	if !live.Primary {
+		// The assumed root_url is the public URL the browser uses.
+		gb.settings.appURL = &url.URL{Scheme: tg.scheme, Host: tg.hostHeader(), Path: live.SubPath + "/"}
+	}
 	port := ports[tg.listen]
 	if port == 0 {
 		t.Fatalf("no listener for the port %d in\n%s", tg.listen, text)
@@ -711,14 +739,14 @@ func tokenListContainsValue(h http.Header, name, value string) bool {
 // already spliced into the tree; so is Debian's proxy_params when the
 // tree lacks it: its packaged lines (model.Directive.Packaged) are written
 // in place of the include, so nginx runs what the rules judged.
-func renderConfig(cfg *model.NginxConfig, host string, port func(int) int, grafana, other string, hints nginxsem.GrafanaHints) string {
+func renderConfig(cfg *model.NginxConfig, host string, port func(int) int, grafana, other string, hints nginxsem.GrafanaHints, serverPort int) string {
 	upstreams := map[string]bool{}
 	walkDirectives(cfg.Directives, func(d *model.Directive) {
 		if d.Name.V == "upstream" && len(d.Args) > 0 && d.Block != nil {
 			upstreams[strings.ToLower(d.Args[0].V)] = true
 		}
 	})
-	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams, hints: hints}
+	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams, hints: hints, serverPort: serverPort}
 	var b strings.Builder
 	temp := func(indent string) {
 		for _, n := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
@@ -753,7 +781,11 @@ type renderer struct {
 	grafana, other string
 	upstreams      map[string]bool
 	// hints decide which targets are Grafana, as the rules decide.
-	hints       nginxsem.GrafanaHints
+	hints nginxsem.GrafanaHints
+	// serverPort is the port the tested server listens on in production:
+	// $server_port in header values is written as it, since the test
+	// listens on another.
+	serverPort  int
 	httpPrelude func(indent string)
 }
 
@@ -809,6 +841,12 @@ func (r *renderer) block(b *strings.Builder, ds []*model.Directive, indent strin
 				args[0].V = r.retarget(args[0].V, false)
 			}
 			writeDirective(b, indent, quote(name), args, nil)
+			continue
+		}
+		if name == "proxy_set_header" && r.serverPort > 0 && len(d.Args) == 2 && strings.Contains(d.Args[1].V, "$server_port") {
+			args := append([]model.Str{}, d.Args...)
+			args[1].V = strings.ReplaceAll(args[1].V, "$server_port", strconv.Itoa(r.serverPort))
+			writeDirective(b, indent, name, args, nil)
 			continue
 		}
 		if d.Block != nil {

@@ -465,6 +465,9 @@ func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, live 
 	why := ""
 	if !b.origin.DefaultPort() && hostName(host) == b.origin.Host {
 		why = fmt.Sprintf(" (the browser's Origin carries the port %d, the Host does not)", b.origin.Port)
+		if _, hp, err := net.SplitHostPort(host); err == nil {
+			why = fmt.Sprintf(" (the Host carries the port %s, the browser's Origin %d)", hp, b.origin.Port)
+		}
 	}
 	// The handshake is sure to fail when root_url and the browser's
 	// origin are both known: an error. Otherwise root_url may be set where

@@ -409,6 +409,8 @@ func reportNotRouted(c *rules.Context, a *fronting.Analysis, s *fronting.Server)
 		what = fmt.Sprintf("%s answers %d itself", locName(l.Location), l.Return.Code)
 	case r.Pass == nil:
 		what = "no location matches it, so nginx serves it as a file from the server's root"
+	case r.Pass.Handler == "static" && r.Pass.URI != "" && r.Pass.URI != l.Path:
+		what = fmt.Sprintf("%s serves %q, the fallback of its try_files, as a file", locName(l.Location), r.Pass.URI)
 	case r.Pass.Handler == "static":
 		what = fmt.Sprintf("%s serves it as a file (root/alias)", locName(l.Location))
 	case r.Pass.Handler == "proxy" && r.Pass.Target != nil:

@@ -163,6 +163,21 @@ func TestCorpus(t *testing.T) {
 		"CentipedeRTK__centipede":                   {},
 		"chenkianwee__yun2infinity":                 {"server/root-url-mismatch": rules.Warning},
 		"21km43__Anemometer":                        {"proxy/http-version": rules.Warning},
+		// Issue 8's examples: every defect reported in one run, with no
+		// grafana.ini, a template root_url, or root_url against nginx.
+		"grafana__grafana": {
+			"proxy/missing-upgrade-header": rules.Error, "proxy/missing-connection-header": rules.Error,
+			"proxy/http-version": rules.Warning, "proxy/host-header": rules.Error,
+		},
+		"Csehpi__nginx-prometheus-grafana": {
+			"proxy/missing-upgrade-header": rules.Error, "proxy/missing-connection-header": rules.Error,
+			"proxy/http-version": rules.Warning,
+		},
+		"datvo2k__monitor-multiple-vps": {
+			"proxy/subpath-mismatch": rules.Error, "proxy/missing-upgrade-header": rules.Error,
+			"proxy/missing-connection-header": rules.Error, "proxy/http-version": rules.Warning,
+			"proxy/host-header": rules.Error, "server/root-url-mismatch": rules.Warning,
+		},
 		"osresearch__hackerspace-zone": {
 			"proxy/missing-upgrade-header": rules.Error, "proxy/missing-connection-header": rules.Error,
 			"proxy/http-version": rules.Warning,
