@@ -5,12 +5,16 @@ package live
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/nginxsem"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/proxy"
+	"github.com/grafanalint/grafanalint/rules/proxy/fronting"
 )
 
 // Rules returns the live rules of this package in catalogue order
@@ -192,6 +196,7 @@ var AllowedOriginNoScheme = &rules.Rule{
 }
 
 func checkAllowedOrigins(c *rules.Context) {
+	a := fronting.Analyze(c.Stack)
 	s := c.Stack.Settings
 	st := s.Get("live", "allowed_origins")
 	if st == nil || st.Dynamic || strings.TrimSpace(st.Value) == "" {
@@ -221,6 +226,12 @@ func checkAllowedOrigins(c *rules.Context) {
 			Entity:  "ini:live.allowed_origins",
 			Key:     entry,
 		}
+		if why, ok := admitted(a, entry); ok {
+			// Another check lets these browsers in: the entry is dead
+			// weight, not a 403.
+			f.Severity = rules.Info
+			f.Message = fmt.Sprintf("allowed_origins entry %q has no scheme, so it never matches an Origin (scheme://host[:port]), but no browser is refused for it: %s; write %q or remove the entry", entry, why, why2scheme(a, entry))
+		}
 		switch {
 		case base != nil:
 			f.Pos = advance(base.Pos, base.V[:at])
@@ -237,6 +248,115 @@ func checkAllowedOrigins(c *rules.Context) {
 		}
 		c.Report(f)
 	}
+}
+
+// admitted says why browsers on the origin a scheme-less entry names get
+// through Live's origin check anyway (getCheckOriginFunc admits an Origin
+// whose host:port equals the Host header, then one that matches root_url's
+// scheme and host, and root_url's port when the Origin has one, before it
+// tries allowed_origins); ok is false when some plausible origin of the
+// entry is admitted by neither. The plausible origins are root_url's scheme
+// when the entry names root_url's host, the schemes of the nginx servers
+// that name it, else both http and https.
+func admitted(a *fronting.Analysis, entry string) (string, bool) {
+	host, port := splitEntry(entry)
+	if host == "" || strings.ContainsAny(entry, "*?[]{}/") {
+		return "", false
+	}
+	g := a.Grafana
+	var schemes []string
+	if g.OriginKnown && host == g.Host {
+		schemes = []string{g.Scheme}
+	}
+	var servers []*fronting.Server
+	for _, s := range a.Servers {
+		for _, o := range s.Origins {
+			if strings.EqualFold(o.Host, host) && (port == 0 || o.Port == port) {
+				servers = append(servers, s)
+				if schemes == nil || !slices.Contains(schemes, o.Scheme) && host != g.Host {
+					schemes = append(schemes, o.Scheme)
+				}
+			}
+		}
+	}
+	if len(schemes) == 0 {
+		schemes = []string{"http", "https"}
+	}
+	var whys []string
+	for _, scheme := range schemes {
+		o := nginxsem.Origin{Scheme: scheme, Host: host, Port: port, ListenPort: port}
+		if port == 0 {
+			o.Port = 80
+			if scheme == "https" {
+				o.Port = 443
+			}
+		}
+		switch {
+		case rootURLAdmits(g, o, port != 0):
+			whys = append(whys, fmt.Sprintf("root_url %q admits the Origin %s", g.RootURL, o.String()))
+		case hostAdmits(a, servers, o):
+			whys = append(whys, fmt.Sprintf("nginx sends the Host %q, which Live's first check finds equal to the Origin %s", strings.TrimPrefix(strings.TrimPrefix(o.String(), "https://"), "http://"), o.String()))
+		default:
+			return "", false
+		}
+	}
+	return strings.Join(whys, "; "), true
+}
+
+// rootURLAdmits is checkAllowedOrigin's root_url test for origin o.
+func rootURLAdmits(g *fronting.Grafana, o nginxsem.Origin, withPort bool) bool {
+	if !g.OriginKnown || o.Scheme != g.Scheme || o.Host != g.Host {
+		return false
+	}
+	if o.DefaultPort() && !withPort {
+		return true
+	}
+	return g.PortWritten && g.Port == o.Port
+}
+
+// hostAdmits reports whether every server serving o sends a Host equal to
+// the Origin's host[:port] on the Live path.
+func hostAdmits(a *fronting.Analysis, servers []*fronting.Server, o nginxsem.Origin) bool {
+	if len(servers) == 0 {
+		return false
+	}
+	want := strings.TrimPrefix(strings.TrimPrefix(o.String(), "https://"), "http://")
+	for _, s := range servers {
+		h, ok := proxy.LiveHost(a, s, o)
+		if !ok || !strings.EqualFold(h, want) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitEntry splits "host[:port]"; port is 0 when absent or not a number.
+func splitEntry(e string) (string, int) {
+	host, p, ok := strings.Cut(e, ":")
+	if !ok {
+		return strings.ToLower(e), 0
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return "", 0
+	}
+	return strings.ToLower(host), n
+}
+
+// why2scheme is the entry with the scheme browsers use for it.
+func why2scheme(a *fronting.Analysis, entry string) string {
+	host, _ := splitEntry(entry)
+	if g := a.Grafana; g.OriginKnown && g.Host == host {
+		return g.Scheme + "://" + entry
+	}
+	for _, s := range a.Servers {
+		for _, o := range s.Origins {
+			if strings.EqualFold(o.Host, host) {
+				return o.Scheme + "://" + entry
+			}
+		}
+	}
+	return "https://" + entry
 }
 
 // hasScheme reports whether a glob entry can match "scheme://…": it says

@@ -545,3 +545,23 @@ func unnamedHost(a *fronting.Analysis, s *fronting.Server, hc hostCheck) (rules.
 		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s), a name only the proxy uses, never the browser's: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $host; in %s (with root_url set to the public URL, whose port Live's origin check compares)",
 			locName(hc.loc), host, hostSource(hc), locName(hc.loc))}, true
 }
+
+// LiveHost returns the Host header nginx sends Grafana with the Live
+// WebSocket handshake of a browser on origin o through s (at the location
+// of its first Live route that reaches Grafana); ok is false when no Live
+// route of s reaches Grafana or the value is not known statically.
+func LiveHost(a *fronting.Analysis, s *fronting.Server, o nginxsem.Origin) (string, bool) {
+	ls := s.Reaching()
+	if len(ls) == 0 {
+		return "", false
+	}
+	hc := newHostCheck(s, ls[0].Location, ls[0].Proxy)
+	if hc.d == nil && (len(hc.h.Conditional) > 0 || s.Config.Incomplete(hc.loc, s.Server)) {
+		return "", false
+	}
+	vals, ok := newEvaluator(a, s.Config, hostVars(newBrowser(o, false), s, hc.gp)).eval(hc.value, 0)
+	if !ok || len(vals) != 1 {
+		return "", false
+	}
+	return vals[0], true
+}
