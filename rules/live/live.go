@@ -255,9 +255,9 @@ func checkAllowedOrigins(c *rules.Context) {
 // whose host:port equals the Host header, then one that matches root_url's
 // scheme and host, and root_url's port when the Origin has one, before it
 // tries allowed_origins); ok is false when some plausible origin of the
-// entry is admitted by neither. The plausible origins are root_url's scheme
-// when the entry names root_url's host, the schemes of the nginx servers
-// that name it, else both http and https.
+// entry is admitted by neither. The plausible origins use the schemes of
+// the nginx servers that name the entry's host, else root_url's scheme
+// when it names that host, else both http and https.
 func admitted(a *fronting.Analysis, entry string) (string, bool) {
 	host, port := splitEntry(entry)
 	if host == "" || strings.ContainsAny(entry, "*?[]{}/") {
@@ -265,21 +265,23 @@ func admitted(a *fronting.Analysis, entry string) (string, bool) {
 	}
 	g := a.Grafana
 	var schemes []string
-	if g.OriginKnown && host == g.Host {
-		schemes = []string{g.Scheme}
-	}
 	var servers []*fronting.Server
 	for _, s := range a.Servers {
 		for _, o := range s.Origins {
 			if strings.EqualFold(o.Host, host) && (port == 0 || o.Port == port) {
 				servers = append(servers, s)
-				if schemes == nil || !slices.Contains(schemes, o.Scheme) && host != g.Host {
+				if !slices.Contains(schemes, o.Scheme) {
 					schemes = append(schemes, o.Scheme)
 				}
 			}
 		}
 	}
-	if len(schemes) == 0 {
+	switch {
+	case len(schemes) > 0:
+		// nginx serves that host: browsers use its schemes.
+	case g.OriginKnown && host == g.Host:
+		schemes = []string{g.Scheme}
+	default:
 		schemes = []string{"http", "https"}
 	}
 	var whys []string
@@ -346,15 +348,15 @@ func splitEntry(e string) (string, int) {
 // why2scheme is the entry with the scheme browsers use for it.
 func why2scheme(a *fronting.Analysis, entry string) string {
 	host, _ := splitEntry(entry)
-	if g := a.Grafana; g.OriginKnown && g.Host == host {
-		return g.Scheme + "://" + entry
-	}
 	for _, s := range a.Servers {
 		for _, o := range s.Origins {
 			if strings.EqualFold(o.Host, host) {
 				return o.Scheme + "://" + entry
 			}
 		}
+	}
+	if g := a.Grafana; g.OriginKnown && g.Host == host {
+		return g.Scheme + "://" + entry
 	}
 	return "https://" + entry
 }
