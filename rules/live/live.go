@@ -33,12 +33,12 @@ var Disabled = &rules.Rule{
 			"`live` query, a `live` panel), otherwise info. Dashboards no provider loads count too: " +
 			"they are in the repository to be imported. Channels of hidden queries (`\"hide\": true`, " +
 			"v2 `hidden: true`) do not count: Grafana never runs them.",
-		Why: "Grafana reads `max_connections` in `readLiveSettings` (`pkg/setting/setting.go`); 0 " +
-			"disables Live: the browser never opens the `/api/live/ws` WebSocket, so streaming " +
-			"panels stay empty and dashboards get no change notices. -1 means unlimited, the default " +
-			"is 100. There is no `[live] enabled` key: this is the only switch. The `-- Grafana --` " +
-			"and TestData datasources skip hidden queries (`if (target.hide) continue` in their " +
-			"`query()`), so those never subscribe.",
+		Why: "Grafana reads `max_connections` in `readLiveSettings` (grafana/grafana `pkg/setting/setting.go`, " +
+			"v12.0.0); 0 disables Live: the browser never opens the `/api/live/ws` WebSocket (grafana/grafana " +
+			"`public/app/features/live/index.ts`, `liveEnabled`), so streaming panels stay empty and dashboards " +
+			"get no change notices. -1 means unlimited, the default is 100. There is no `[live] enabled` key: " +
+			"this is the only switch. The `-- Grafana --` and TestData datasources skip hidden queries (`if " +
+			"(target.hide) continue` in their `query()`), so those never subscribe.",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[live]\nmax_connections = 0\n"},
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
@@ -178,16 +178,19 @@ var AllowedOriginNoScheme = &rules.Rule{
 	Severity: rules.Warning,
 	Summary:  "a [live] allowed_origins entry has no scheme:// and can never match an Origin",
 	Doc: rules.Doc{
-		What: "Reports each entry of `[live] allowed_origins` (from grafana.ini or " +
-			"`GF_LIVE_ALLOWED_ORIGINS`) that has no `scheme://`, such as `grafana.example.com` or " +
-			"`localhost:3000`. `*` and entries whose leading wildcard can stand for the scheme " +
-			"(`*.example.com`) are fine.",
+		What: "Reports each entry of `[live] allowed_origins` (from grafana.ini or `GF_LIVE_ALLOWED_ORIGINS`) that " +
+			"has no `scheme://`, such as `grafana.example.com` or `localhost:3000`. `*` and entries whose " +
+			"leading wildcard can stand for the scheme (`*.example.com`) are fine. When Live's earlier checks " +
+			"already admit the origin the entry names — root_url has that scheme and host, or nginx sends a Host " +
+			"equal to the browser's `host[:port]` — no browser is refused because of it, and the finding is info " +
+			"saying so.",
 		Why: "Grafana splits `allowed_origins` at commas, trims each entry, and compiles it as a glob " +
-			"(`pkg/setting/setting.go` `readLiveSettings`); the WebSocket origin check " +
-			"(`pkg/services/live/live.go` `getCheckOriginFunc`) matches the globs against the whole " +
-			"`Origin` header, which browsers always send as `scheme://host[:port]`. An entry without " +
-			"the scheme matches nothing, so browsers on that origin get 403 and Grafana logs " +
-			"`Request Origin is not authorized`.",
+			"(grafana/grafana `pkg/setting/setting.go` `readLiveSettings`, v12.0.0); the WebSocket origin check " +
+			"(grafana/grafana `pkg/services/live/live.go` (v12.0.0) `getCheckOriginFunc`, `checkAllowedOrigin`) " +
+			"admits an Origin equal to the Host header, then one matching root_url's scheme and host, and only " +
+			"then matches the globs against the whole `Origin` header, which browsers always send as " +
+			"`scheme://host[:port]`. An entry without the scheme matches nothing, so browsers on that origin " +
+			"that the earlier checks refuse get 403 and Grafana logs `Request Origin is not authorized`.",
 		Bad:  []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = grafana.example.com, https://ops.example.com\n"}},
 		Good: []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = https://grafana.example.com, https://ops.example.com\n"}},
 		Fix:  "Write each origin with its scheme (and port, when not the default): `https://grafana.example.com`, `http://localhost:3000`; or `*` to allow any origin.",

@@ -18,19 +18,28 @@ var MissingUpgradeHeader = &rules.Rule{
 	Summary:  "the location serving Grafana Live's WebSocket does not send Upgrade $http_upgrade (info when Live is blocked on purpose)",
 	Doc: rules.Doc{
 		What: "Reports the nginx location that serves Grafana Live's WebSocket (`<root_url sub-path>/api/live/ws`, " +
-			"chosen as nginx chooses it) when it does not send `Upgrade: websocket` to Grafana: no " +
-			"`proxy_set_header Upgrade $http_upgrade;`, a server- or http-level one that the location does not " +
-			"inherit because it sets other `proxy_set_header` lines (the finding points at both places), or a " +
-			"value that is not the client's. When a location written for the Live path answers 4xx itself " +
-			"(`location = /api/live/ws { return 404; }`, `deny all`), Live is blocked on purpose: that is " +
-			"reported as info, not as a missing header.",
-		Why: "`Upgrade` is a hop-by-hop header: nginx never forwards it unless `proxy_set_header` sets it, and " +
-			"`proxy_set_header` lines are inherited from an outer level only when the location has none of its own " +
-			"(nginx.org, ngx_http_proxy_module; GRAFANA.md §7). Grafana's WebSocket handshake (centrifuge's fork of " +
-			"gorilla/websocket) answers 400 without `websocket` in `Upgrade`; Grafana logs " +
-			"`path=/api/live/ws status=400` and streaming panels never update (GRAFANA.md §6).",
+			"chosen as nginx chooses it, `try_files … @name` included) when it does not send `Upgrade: " +
+			"websocket` to Grafana: no `proxy_set_header Upgrade $http_upgrade;`, a server- or http-level one " +
+			"that the location does not inherit because it sets other `proxy_set_header` lines (the finding " +
+			"points at both places), or a value that is not the client's. When a location written for the Live " +
+			"path answers 4xx itself (`location = /api/live/ws { return 404; }`, `deny all`), Live is blocked on " +
+			"purpose: that is reported as info, not as a missing header. Without a readable root_url (no " +
+			"grafana.ini, Grafana's default, a template placeholder such as `<host IP address>` or `{{ .Values.x " +
+			"}}`), or when nginx does not route root_url's Live path to Grafana, every location that proxies to " +
+			"Grafana is checked for the Live path it would carry (its own prefix + `/api/live/ws`), and the " +
+			"message says which assumption was made.",
+		Why: "`Upgrade` is a hop-by-hop header: nginx never forwards it unless `proxy_set_header` sets it " +
+			"(nginx.org/en/docs/http/websocket.html), and `proxy_set_header` lines are inherited from an outer " +
+			"level only when the location has none of its own " +
+			"(nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header). The browser opens the " +
+			"WebSocket at its own origin plus root_url's sub-path plus `/api/live/ws` (grafana/grafana " +
+			"`public/app/features/live/index.ts` `initGrafanaLive` and `centrifuge/service.ts` " +
+			"`CentrifugeService` (v12.0.0)). Grafana's handshake (centrifugal/centrifuge " +
+			"`internal/websocket/server.go` `Upgrader.Upgrade`, the gorilla/websocket fork Grafana's Live server " +
+			"runs on) answers 400 `'websocket' token not found in 'Upgrade' header` without it, and streaming " +
+			"panels never update.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `)}},
@@ -56,14 +65,20 @@ var MissingConnectionHeader = &rules.Rule{
 			"sends Grafana for a WebSocket request carries no `upgrade` token: no `proxy_set_header Connection` " +
 			"(nginx then sends `Connection: close`), one dropped by inheritance, `Connection $http_upgrade` " +
 			"(which is `websocket`), or a map that yields something else for a WebSocket request. `Connection " +
-			"\"upgrade\"` and a variable mapped from `$http_upgrade` to `upgrade` are both fine.",
+			"\"upgrade\"` and a variable mapped from `$http_upgrade` to `upgrade` are both fine. Without a " +
+			"readable root_url (no grafana.ini, Grafana's default, a template placeholder such as `<host IP " +
+			"address>` or `{{ .Values.x }}`), or when nginx does not route root_url's Live path to Grafana, " +
+			"every location that proxies to Grafana is checked for the Live path it would carry (its own prefix " +
+			"+ `/api/live/ws`), and the message says which assumption was made.",
 		Why: "nginx replaces the client's hop-by-hop `Connection` header with `close` unless `proxy_set_header " +
-			"Connection` sets it (nginx.org, ngx_http_proxy_module; GRAFANA.md §7). Grafana's handshake " +
-			"(centrifuge's gorilla/websocket fork) first checks for the `upgrade` token in `Connection` and answers " +
-			"400 without it (GRAFANA.md §6).",
+			"Connection` sets it (nginx.org/en/docs/http/websocket.html; " +
+			"nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header). Grafana's handshake " +
+			"(centrifugal/centrifuge `internal/websocket/server.go` `Upgrader.Upgrade`, the gorilla/websocket " +
+			"fork Grafana's Live server runs on) first looks for the `upgrade` token in `Connection` and answers " +
+			"400 `'upgrade' token not found in 'Connection' header` without it.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
         proxy_http_version 1.1;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $http_upgrade;
         proxy_pass http://grafana:3000;
@@ -86,13 +101,22 @@ var HTTPVersion = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports the nginx location that serves Grafana Live's WebSocket when its effective " +
 			"`proxy_http_version` (after inheritance) is not 1.1; nginx's default is 1.0. An inherited value is " +
-			"reported where it is written.",
-		Why: "RFC 6455 requires HTTP/1.1 for the WebSocket upgrade. nginx with the default `proxy_http_version 1.0` " +
-			"still sends the `Upgrade` and `Connection` headers it is told to, and Grafana accepts the handshake " +
-			"(checked with a real nginx 1.22, GRAFANA.md §6), but other hops and servers may refuse an HTTP/1.0 " +
-			"upgrade: a warning, where the missing headers are errors.",
+			"reported where it is written. Without a readable root_url (no grafana.ini, Grafana's default, a " +
+			"template placeholder such as `<host IP address>` or `{{ .Values.x }}`), or when nginx does not " +
+			"route root_url's Live path to Grafana, every location that proxies to Grafana is checked for the " +
+			"Live path it would carry (its own prefix + `/api/live/ws`), and the message says which assumption " +
+			"was made.",
+		Why: "The WebSocket opening handshake is an HTTP/1.1 request (RFC 6455 section 4.1), and nginx proxies " +
+			"with HTTP/1.0 unless `proxy_http_version 1.1` says otherwise " +
+			"(nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version; " +
+			"nginx.org/en/docs/http/websocket.html). nginx still forwards the `Upgrade` and `Connection` headers " +
+			"it is told to, and Grafana's handshake (centrifugal/centrifuge `internal/websocket/server.go` " +
+			"`Upgrader.Upgrade`, the gorilla/websocket fork Grafana's Live server runs on) checks headers, not " +
+			"the version, so the upgrade works against Grafana itself (the end-to-end test with a real nginx " +
+			"shows it), but other hops may refuse an HTTP/1.0 upgrade: a warning, where the missing headers are " +
+			"errors.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
         proxy_pass http://grafana:3000;
@@ -115,9 +139,11 @@ var ReadTimeout = &rules.Rule{
 		What: "Reports the effective `proxy_read_timeout` of the location that serves Grafana Live's WebSocket " +
 			"when it is below 30 seconds, at the directive that sets it (which may be at server or http level).",
 		Why: "nginx closes a proxied connection when the upstream sends nothing for `proxy_read_timeout` (default " +
-			"60s; nginx.org, ngx_http_proxy_module). Grafana Live's server pings connected clients periodically " +
-			"(about every 25 seconds, GRAFANA.md §7), so the default is safe but a shorter timeout closes idle Live " +
-			"connections, which then reconnect over and over.",
+			"60s; nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout). Grafana Live's server " +
+			"pings connected clients every 25 seconds by default (centrifugal/centrifuge `config.go` " +
+			"`defaultPingInterval`, used when no `PingPongConfig` is set, as in grafana/grafana " +
+			"`pkg/services/live/live.go` (v12.0.0)), so the default is safe but a shorter timeout closes idle " +
+			"Live connections, which then reconnect over and over.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    proxy_read_timeout 10s;
 
 ` + goodLocations)}},
@@ -498,7 +524,7 @@ func parseNginxTime(s string) (int64, bool) {
 
 // goodLocations is a location block set that gets Live through.
 const goodLocations = `    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 
@@ -506,7 +532,7 @@ const goodLocations = `    location / {
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `

@@ -18,21 +18,31 @@ import (
 var HostHeader = &rules.Rule{
 	ID:       "proxy/host-header",
 	Severity: rules.Error,
-	Summary:  "the Host header nginx sends Grafana does not carry the public host name: CSRF check fails (error), or Live's origin check on a non-default port (warning)",
+	Summary:  "the Host header nginx sends Grafana fails Grafana's CSRF check, or Live's origin check (an error when certain, a warning when root_url is assumed)",
 	Doc: rules.Doc{
 		What: "For every location that proxies to Grafana, works out the `Host` header Grafana receives from a " +
-			"browser on each public origin of the server (`server_name` × `listen`): nginx's default " +
-			"`$proxy_host` (the upstream's name, e.g. `grafana:3000`), `$host`, `$http_host`, a literal. It is an " +
-			"error when that host name differs from the browser's and `[security] csrf_trusted_origins` does not " +
-			"list it. On the location that serves the Live WebSocket it is a warning when the CSRF check passes " +
-			"but Live's origin check does not: `$host` (which drops the port) on a non-default public port, with " +
-			"neither root_url nor `[live] allowed_origins` covering that origin.",
-		Why: "Grafana's CSRF middleware (`pkg/middleware/csrf`) checks every request but HEAD, OPTIONS and TRACE that " +
-			"carries the login cookie and an `Origin` — the WebSocket handshake and `POST /api/ds/query` included: " +
-			"the Origin's host name must equal the `Host` header's (ports ignored) or be in `csrf_trusted_origins`, " +
-			"else 403 `origin not allowed`. Live's origin check (`pkg/services/live/live.go`) then compares the " +
-			"Origin's `host[:port]` with `Host`, then with root_url's scheme and host (and port when the Origin has " +
-			"one), then `allowed_origins` (GRAFANA.md §6).",
+			"browser on each public origin of the server (`server_name` × `listen`, with the port compose " +
+			"publishes nginx on): nginx's default `$proxy_host` (the upstream's name, e.g. `grafana:3000`), " +
+			"`$host`, `$http_host`, `$host:$server_port`, a literal, Debian's packaged proxy_params " +
+			"(`nginx_proxy_params` in the configuration says which release). It is an error when that host name " +
+			"differs from the browser's and `[security] csrf_trusted_origins` does not list it. On a location " +
+			"serving the Live WebSocket, a Host whose `host:port` differs from the browser's Origin while " +
+			"neither root_url nor `[live] allowed_origins` covers that origin is an error when root_url and the " +
+			"browser's origin are known (the handshake is sure to get 403), a warning when root_url is Grafana's " +
+			"default or the origin is assumed. A server without server_name is judged with root_url's host; a " +
+			"Host that only the proxy uses (a compose service or upstream name, Docker's `host.docker.internal`) " +
+			"is reported even then.",
+		Why: "Grafana's CSRF middleware (grafana/grafana `pkg/middleware/csrf/csrf.go` `CSRF.check`, v12.0.0) " +
+			"checks every request but HEAD, OPTIONS and TRACE that carries the login cookie and an `Origin` — " +
+			"the WebSocket handshake and `POST /api/ds/query` included: the Origin's host name must equal the " +
+			"`Host` header's (ports ignored) or be in `csrf_trusted_origins`, else 403 `origin not allowed`. " +
+			"Live's origin check (grafana/grafana `pkg/services/live/live.go` (v12.0.0) `getCheckOriginFunc` and " +
+			"`checkAllowedOrigin`) then admits an Origin whose `host[:port]` equals `Host`, or whose scheme and " +
+			"host equal root_url's (and port, when the Origin has one), or that matches an `allowed_origins` " +
+			"glob. `$host` is the request's host name without the port, `$http_host` the client's header as sent " +
+			"(nginx.org/en/docs/http/ngx_http_core_module.html#var_host); Debian's packaged proxy_params " +
+			"switched to `$host` in 2026 (Debian 12's nginx-common 1.22.1-9+deb12u6; the file calls it a security " +
+			"workaround, as `$http_host` forwards an untrusted client header).",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
@@ -41,9 +51,13 @@ var HostHeader = &rules.Rule{
     }
 `)}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
-		Fix: "Write `proxy_set_header Host $http_host;` in every location that proxies to Grafana (or once at " +
-			"server level, if the locations set no `proxy_set_header` of their own). With `$host` on a non-default " +
-			"port, set root_url to the public URL with its port, or use `$http_host`.",
+		Fix: "Write `proxy_set_header Host $host;` in every location that proxies to Grafana (or once at server " +
+			"level, if the locations set no `proxy_set_header` of their own). On a non-default public port " +
+			"Live's origin check also needs the port: `proxy_set_header Host $host:$server_port;` when nginx " +
+			"listens on that port itself, `$host$is_request_port$request_port` on nginx 1.30 and later when a " +
+			"port mapping publishes it elsewhere, or root_url set to the public URL with its port. `$http_host` " +
+			"passes both checks too, but forwards the raw client header (Debian's proxy_params and gixy's " +
+			"host_spoofing check warn against it).",
 	},
 	Needs: needsNginx,
 	Check: checkHost,

@@ -23,11 +23,14 @@ var LivePathRewritten = &rules.Rule{
 			"`location /api/live { proxy_pass http://grafana:3000/; }`, which sends `//ws`. A `rewrite … break` " +
 			"that restores the path is fine: nginx then ignores the `proxy_pass` URI part.",
 		Why: "With a URI part, `proxy_pass` replaces the part of the request path the location prefix matched by " +
-			"that URI; after `rewrite … break` the rewritten path is sent and the URI part is ignored (nginx.org, " +
-			"ngx_http_proxy_module; GRAFANA.md §7). Grafana serves the WebSocket only at `/api/live/ws` (behind " +
-			"its sub-path when `serve_from_sub_path = true`) and answers 404 to anything else (GRAFANA.md §5–6).",
+			"that URI; after `rewrite … break` the rewritten path is sent and the URI part is ignored " +
+			"(nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass). Grafana registers the WebSocket at " +
+			"`/api/live/ws` only (grafana/grafana `pkg/services/live/live.go` (v12.0.0), route `/api/live/ws`), " +
+			"behind its sub-path when `serve_from_sub_path = true` (grafana/grafana `pkg/api/http_server.go` " +
+			"`SetURLPrefix`), and answers 404 to anything else. When root_url is unknown, the path nginx sends " +
+			"must be `/api/live/ws` or the location's own prefix plus it (Grafana set up to serve that sub-path).",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 
@@ -35,7 +38,7 @@ var LivePathRewritten = &rules.Rule{
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000/;
     }
 `)}},
@@ -54,25 +57,31 @@ var SubpathMismatch = &rules.Rule{
 	Summary:  "root_url's sub-path and nginx disagree: nginx strips or keeps the sub-path against serve_from_sub_path, or no location routes the Live path to Grafana",
 	Doc: rules.Doc{
 		What: "Compares root_url's sub-path (`/grafana` in `https://example.com/grafana/`) and " +
-			"`serve_from_sub_path` with what nginx does with the Live path `<sub-path>/api/live/ws`. Fires when " +
-			"nginx passes the sub-path on while `serve_from_sub_path = false`, when it strips the sub-path while " +
-			"`serve_from_sub_path = true` (Grafana 10 and later), and when no location of a Grafana-fronting " +
-			"server routes the Live path to Grafana at all (static files, another application, a redirect) — " +
-			"typically root_url without the sub-path nginx serves Grafana under. A stack without grafana.ini is " +
-			"checked with Grafana's default root_url, which has no sub-path; environment overrides " +
-			"(`GF_SERVER_ROOT_URL`) count.",
+			"`serve_from_sub_path` with what nginx does. Fires when a page under the sub-path (`<sub-path>/`) " +
+			"reaches Grafana without the sub-path while `serve_from_sub_path = true` (Grafana 10 and later " +
+			"redirect it back to root_url in a loop; reported at the location serving the pages, even when the " +
+			"Live location is fine), when nginx passes the sub-path on while `serve_from_sub_path = false` " +
+			"(Grafana answers 404), and when no location of a Grafana-fronting server routes the Live path to " +
+			"Grafana at all (static files, another application, a redirect) — typically root_url without the " +
+			"sub-path nginx serves Grafana under. A stack without grafana.ini is checked with Grafana's default " +
+			"root_url, which has no sub-path; environment overrides (`GF_SERVER_ROOT_URL`) count. For a lone " +
+			"nginx file (no grafana.ini, no compose service) the sub-path may be configured where the linter " +
+			"cannot see, and \"not routed\" is not reported.",
 		Why: "The browser opens the Live WebSocket at its own origin plus root_url's sub-path plus `/api/live/ws` " +
-			"(GRAFANA.md §6). With `serve_from_sub_path = false` Grafana serves from `/`, so the proxy must strip " +
-			"the sub-path; with `true` Grafana strips it itself and, since Grafana 10, redirects requests that lack " +
-			"it (API paths excepted) back to root_url, an endless loop when nginx strips it " +
-			"(`pkg/middleware/subpath_redirect.go`, `pkg/web` SetURLPrefix; GRAFANA.md §5).",
+			"(grafana/grafana `public/app/features/live/index.ts` `initGrafanaLive` and `centrifuge/service.ts` " +
+			"`CentrifugeService` (v12.0.0)). With `serve_from_sub_path = false` Grafana serves from `/`, so the " +
+			"proxy must strip the sub-path; with `true` Grafana strips it itself (grafana/grafana " +
+			"`pkg/web/macaron.go` `SetURLPrefix`) and, since Grafana 10, redirects every request whose URI lacks " +
+			"it back to root_url, except paths starting with `/api` (grafana/grafana " +
+			"`pkg/middleware/subpath_redirect.go` `SubPathRedirect`, v12.0.0): pages loop, Live and the API " +
+			"still answer.",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[server]\nroot_url = https://example.com/grafana/\nserve_from_sub_path = false\n"},
 			{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location /grafana/ {
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `)},
@@ -83,7 +92,7 @@ var SubpathMismatch = &rules.Rule{
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `)},

@@ -27,10 +27,12 @@ var WorkerConnections = &rules.Rule{
 			"enough. A conf.d file is judged by the stack's nginx.conf; without one the image's nginx.conf " +
 			"decides, and nothing is reported. `max_connections` 0 (Live off) and -1 (unlimited) are not compared.",
 		Why: "Each proxied WebSocket holds two connections in an nginx worker, one to the browser and one to " +
-			"Grafana, and `worker_connections` caps all connections of a worker (nginx.org, ngx_core_module; " +
-			"GRAFANA.md §7). Grafana's documentation asks to raise it for Live: with fewer than twice " +
-			"max_connections, nginx refuses connections (`worker_connections are not enough`) before Grafana's " +
-			"own limit is reached.",
+			"Grafana, and `worker_connections` caps all connections of one worker process, proxied ones included " +
+			"(nginx.org/en/docs/ngx_core_module.html#worker_connections); `worker_processes` sets how many " +
+			"workers share the load (#worker_processes, `auto` = one per CPU core). With fewer than twice " +
+			"`[live] max_connections` in all, nginx refuses connections (`worker_connections are not enough`) " +
+			"before Grafana's own limit is reached (max_connections, read in grafana/grafana " +
+			"`pkg/setting/setting.go` `readLiveSettings`, v12.0.0).",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[live]\nmax_connections = 1000\n"},
 			{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)},

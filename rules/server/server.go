@@ -25,16 +25,23 @@ var RootURLMismatch = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Compares `[server] root_url` (written in grafana.ini or set with `GF_SERVER_ROOT_URL`; a root_url " +
 			"built from a written `domain` counts too) with the origins of the nginx servers that proxy to " +
-			"Grafana (`server_name` × `listen`, `ssl` meaning https). Fires when root_url's host is none of their " +
-			"names, when it points at Grafana's own port (`http://grafana.example.com:3000/` while nginx serves " +
-			"port 80 or 443), or when it says http where nginx only serves https. Not reported: a root_url left " +
-			"at Grafana's default, placeholders, catch-all servers without a name, https in root_url in front of " +
-			"an nginx on plain port 80 (TLS ends in front of nginx), and other ports (a Docker port mapping may " +
-			"publish nginx there).",
+			"Grafana (`server_name` × `listen`, `ssl` meaning https, ports as compose publishes nginx when the " +
+			"Grafana project runs it, else the listen ports). Fires when root_url's host is none of their names, " +
+			"when it points at Grafana's own port (`http://grafana.example.com:3000/` while nginx serves port 80 " +
+			"or 443), when it says http where nginx only serves https, and when its port is not one nginx " +
+			"publishes (`listen 8443 ssl` against `https://grafana.example.com/`). A server without server_name, " +
+			"or whose name is a template placeholder (`[your domain]`, `{{ domain }}`, `${DOMAIN}`), answers any " +
+			"host on its own ports: it does not switch the check off for the others. Not reported: a root_url " +
+			"left at Grafana's default, a root_url whose host is a placeholder, and https in root_url in front " +
+			"of an nginx on plain port 80 (TLS ends in front of nginx).",
 		Why: "Grafana builds absolute URLs from root_url — links in alert notifications and e-mails, OAuth " +
-			"redirect URIs, the frontend's appUrl — and Live's WebSocket origin check falls back to root_url's " +
-			"scheme and host when the Origin does not match the Host header (`pkg/services/live/live.go`; " +
-			"GRAFANA.md §5–6). A root_url that names another origin breaks those links and that fallback.",
+			"redirect URIs, the frontend's appUrl (grafana/grafana `pkg/setting/setting.go` " +
+			"`parseAppURLAndSubURL`, v12.0.0) — and Live's WebSocket origin check falls back to root_url's " +
+			"scheme and host (and port, when the browser's Origin has one) when the Origin does not match the " +
+			"Host header (grafana/grafana `pkg/services/live/live.go` (v12.0.0) `checkAllowedOrigin`). nginx " +
+			"picks the server for a request by `listen` address and port, then by `server_name`, falling back to " +
+			"the port's default server (nginx.org/en/docs/http/request_processing.html). A root_url that names " +
+			"another origin breaks those links and that fallback.",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[server]\nroot_url = http://localhost:3000/\n"},
 			{Path: "nginx/nginx.conf", Content: exampleNginx},
@@ -283,7 +290,7 @@ http {
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $http_host;
+            proxy_set_header Host $host;
             proxy_pass http://grafana:3000;
         }
     }
