@@ -420,7 +420,7 @@ func csrfFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b brows
 	}
 	return rules.Finding{Pos: pos, End: end, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "csrf:" + hc.loc.Path.V,
 		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s) while browsers use %q%s: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; %s (or list %q in [security] csrf_trusted_origins)",
-			locName(hc.loc), host, hostSource(hc), b.originText, assumed, hostFix(a, s, hc, b), b.origin.Host)}
+			locName(hc.loc), host, hostSource(hc), b.originText, assumed, hostFix(a, hc, b), b.origin.Host)}
 }
 
 // hostFix is the Host line that lets a browser on b's origin through both
@@ -429,7 +429,7 @@ func csrfFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b brows
 // Live's origin check needs on a non-default public port: the port in the
 // Host when nginx listens on the public port itself ($host:$server_port),
 // else root_url with that port.
-func hostFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) string {
+func hostFix(a *fronting.Analysis, hc hostCheck, b browser) string {
 	where := "in " + locName(hc.loc)
 	if hc.d == nil && len(hc.h.Dropped) > 0 {
 		where = "to " + locName(hc.loc) + " (the outer line is not inherited there)"
@@ -441,7 +441,7 @@ func hostFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) 
 		// The port in the Host passes Live's origin check too.
 		return fmt.Sprintf("write proxy_set_header Host $host:$server_port; %s (nginx listens on the public port %d itself, and Live's origin check compares the port)", where, b.origin.Port)
 	}
-	return "write proxy_set_header Host $host; " + where + "; Live's origin check then also needs the port " + strconv.Itoa(b.origin.Port) + ": " + portFix(a, s, hc, b)
+	return "write proxy_set_header Host $host; " + where + "; Live's origin check then also needs the port " + strconv.Itoa(b.origin.Port) + ": " + portFix(a, hc, b)
 }
 
 // portFix says how Live's origin check can admit a browser on a
@@ -450,7 +450,7 @@ func hostFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) 
 // in the Host ($host:$server_port when nginx listens on the public port
 // itself; $host$is_request_port$request_port, nginx 1.30 and later, when
 // a port mapping publishes it on another), or root_url with the port.
-func portFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) string {
+func portFix(a *fronting.Analysis, hc hostCheck, b browser) string {
 	g := a.Grafana
 	var opts []string
 	want := b.originText + g.SubPath + "/"
@@ -460,7 +460,7 @@ func portFix(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser) 
 	case b.origin.ListenPort != b.origin.Port && hc.value != "$host$is_request_port$request_port":
 		opts = append(opts, fmt.Sprintf("on nginx 1.30 or later write proxy_set_header Host $host$is_request_port$request_port; in %s ($server_port is %d, not the published %d)", locName(hc.loc), b.origin.ListenPort, b.origin.Port))
 	}
-	if !(g.Explicit && g.RootURL == want) {
+	if !g.Explicit || g.RootURL != want {
 		opts = append(opts, fmt.Sprintf("set root_url = %s", want))
 	}
 	if len(opts) == 0 {
@@ -497,11 +497,11 @@ func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, live 
 	switch {
 	case hostName(host) == b.origin.Host:
 		// Only the port is missing.
-		fixes = portFix(a, s, hc, b)
+		fixes = portFix(a, hc, b)
 	case b.origin.DefaultPort():
 		fixes = fmt.Sprintf("write proxy_set_header Host $host; in %s, or set root_url = %s", locName(hc.loc), b.originText+g.SubPath+"/")
 	default:
-		fixes = portFix(a, s, hc, b)
+		fixes = portFix(a, hc, b)
 		if b.origin.ListenPort != b.origin.Port {
 			fixes = fmt.Sprintf("write proxy_set_header Host $host; in %s and %s", locName(hc.loc), fixes)
 		}

@@ -250,8 +250,9 @@ func nginxPublished(s *model.Stack) (map[int][]int, bool) {
 	for _, o := range s.OtherServices {
 		img := strings.ToLower(o.Image)
 		name := strings.ToLower(o.Name)
-		if !strings.Contains(img, "nginx") && !strings.Contains(img, "openresty") &&
-			!(img == "" && (strings.Contains(name, "nginx") || strings.Contains(name, "openresty"))) {
+		byImage := strings.Contains(img, "nginx") || strings.Contains(img, "openresty")
+		byName := img == "" && (strings.Contains(name, "nginx") || strings.Contains(name, "openresty"))
+		if !byImage && !byName {
 			continue
 		}
 		if len(o.Ports) == 0 {
