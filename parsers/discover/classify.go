@@ -357,6 +357,7 @@ func (l *loader) loadNginx(ctx context.Context) {
 		cfg, probs := nginx.Load(e.abs, nginx.Options{
 			Root:        e.root.abs,
 			Prefix:      l.opts.NginxPrefix,
+			ProxyParams: l.opts.NginxProxyParams,
 			Display:     l.display,
 			ReadFile:    l.readForNginx,
 			MaxFileSize: l.opts.MaxFileSize,

@@ -131,6 +131,9 @@ type Options struct {
 	// NginxPrefix is the directory relative nginx includes resolve against
 	// (--nginx-prefix); default each main file's directory.
 	NginxPrefix string
+	// NginxProxyParams says which Debian proxy_params is assumed
+	// (nginx.Options.ProxyParams): "" or "current", or "legacy".
+	NginxProxyParams string
 	// MaxFileSize is the largest file read, in bytes; default 64 MiB.
 	MaxFileSize int64
 	// Stdin is read for the path "-"; StdinFilename names it (required:

@@ -35,7 +35,21 @@ type Options struct {
 	Glob func(pattern string) ([]string, error)
 	// MaxFileSize is the largest file read, in bytes; 0 means no limit.
 	MaxFileSize int64
+	// ProxyParams says which Debian/Ubuntu proxy_params is assumed when an
+	// include of it matches no file in the tree: ProxyParamsCurrent (the
+	// default, "") or ProxyParamsLegacy.
+	ProxyParams string
 }
+
+// Debian's packaged /etc/nginx/proxy_params, by release.
+const (
+	// ProxyParamsCurrent is the file nginx-common ships since the 2026
+	// security updates (Debian 12 bookworm 1.22.1-9+deb12u6 and later):
+	// "Host $host".
+	ProxyParamsCurrent = "current"
+	// ProxyParamsLegacy is the file of earlier packages: "Host $http_host".
+	ProxyParamsLegacy = "legacy"
+)
 
 // maxDirectives bounds the directives of one tree after include
 // expansion (a file included many times over by a chain of globs).
@@ -60,7 +74,8 @@ const maxDirectives = 100_000
 // An include of Debian's "proxy_params" (or "/etc/nginx/proxy_params")
 // that matches no file in the tree is not reported: Debian's and Ubuntu's
 // nginx-common install it, so its packaged content (four
-// proxy_set_header lines: Host $http_host, X-Real-IP $remote_addr,
+// proxy_set_header lines: Host $host, or $http_host before the 2026
+// security updates (Options.ProxyParams), X-Real-IP $remote_addr,
 // X-Forwarded-For $proxy_add_x_forwarded_for, X-Forwarded-Proto $scheme)
 // is spliced in as if read, with Directive.Packaged set and every
 // position at the include's argument, and the config is not Partial.
@@ -332,7 +347,7 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 	argPos, argEnd := l.mpos(file, arg.pos), l.mpos(file, arg.end)
 	matches, isGlob, tried := l.resolveInclude(arg.val)
 	if len(matches) == 0 {
-		if pf := packagedFor(arg.val); pf != nil && !isGlob {
+		if pf := packagedFor(arg.val, l.opts.ProxyParams); pf != nil && !isGlob {
 			return l.splicePackaged(pf, d, argPos, argEnd, parent)
 		}
 		if !isGlob && !proxyNeutral[filepath.Base(arg.val)] {
@@ -379,11 +394,24 @@ type packagedFile struct {
 }
 
 // debianProxyParams is /etc/nginx/proxy_params as Debian's nginx-common
-// (and Ubuntu's) has long shipped it (debian/conf/proxy_params). Debian
-// bookworm's security updates since 1.22.1-9+deb12u6 send "Host $host"
-// instead; the long-standing "$http_host" is assumed, which keeps the
-// port a browser used.
+// (and Ubuntu's) ships it since the 2026 security updates (Debian 12
+// bookworm from 1.22.1-9+deb12u6, changelog "d/conf/*_params: use $host
+// instead of $http_host"; the file explains why: $http_host forwards the
+// Host header exactly as the client sent it, even when an absolute-form
+// request target names another host).
 var debianProxyParams = packagedFile{
+	path: "/etc/nginx/proxy_params",
+	directives: [][]string{
+		{"proxy_set_header", "Host", "$host"},
+		{"proxy_set_header", "X-Real-IP", "$remote_addr"},
+		{"proxy_set_header", "X-Forwarded-For", "$proxy_add_x_forwarded_for"},
+		{"proxy_set_header", "X-Forwarded-Proto", "$scheme"},
+	},
+}
+
+// debianProxyParamsLegacy is the file as nginx-common shipped it before
+// those updates: the Host is the client's own header, port included.
+var debianProxyParamsLegacy = packagedFile{
 	path: "/etc/nginx/proxy_params",
 	directives: [][]string{
 		{"proxy_set_header", "Host", "$http_host"},
@@ -395,10 +423,14 @@ var debianProxyParams = packagedFile{
 
 // packagedFor returns the packaged file an include pattern names when
 // its content is assumed: "proxy_params" (relative to Debian's prefix
-// /etc/nginx) or "/etc/nginx/proxy_params"; nil otherwise.
-func packagedFor(pattern string) *packagedFile {
+// /etc/nginx) or "/etc/nginx/proxy_params", in the release variant
+// (Options.ProxyParams); nil otherwise.
+func packagedFor(pattern, variant string) *packagedFile {
 	switch filepath.ToSlash(filepath.Clean(pattern)) {
 	case "proxy_params", "/etc/nginx/proxy_params":
+		if variant == ProxyParamsLegacy {
+			return &debianProxyParamsLegacy
+		}
 		return &debianProxyParams
 	}
 	return nil

@@ -449,12 +449,22 @@ func spanText(lines []string, s model.Str) (string, string) {
 // the tree, is assumed with its packaged content: no problem, not
 // partial, the four lines positioned at the include's argument.
 func TestPackagedProxyParams(t *testing.T) {
-	want := []string{
-		"proxy_set_header Host $http_host",
-		"proxy_set_header X-Real-IP $remote_addr",
-		"proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for",
-		"proxy_set_header X-Forwarded-Proto $scheme",
+	for _, variant := range []string{"", ProxyParamsCurrent, ProxyParamsLegacy} {
+		host := "$host"
+		if variant == ProxyParamsLegacy {
+			host = "$http_host"
+		}
+		want := []string{
+			"proxy_set_header Host " + host,
+			"proxy_set_header X-Real-IP $remote_addr",
+			"proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for",
+			"proxy_set_header X-Forwarded-Proto $scheme",
+		}
+		testPackagedProxyParams(t, variant, want)
 	}
+}
+
+func testPackagedProxyParams(t *testing.T, variant string, want []string) {
 	for _, tt := range []struct {
 		include  string
 		packaged bool
@@ -468,7 +478,7 @@ func TestPackagedProxyParams(t *testing.T) {
 	} {
 		src := "server {\n  location / {\n    include " + tt.include + ";\n    proxy_pass http://grafana:3000;\n  }\n}\n"
 		files := memFS{"/r/site.conf": src}
-		cfg, problems := Load("/r/site.conf", Options{Root: "/r", ReadFile: files.readFile, Glob: files.glob})
+		cfg, problems := Load("/r/site.conf", Options{Root: "/r", ReadFile: files.readFile, Glob: files.glob, ProxyParams: variant})
 		loc := cfg.Servers[0].Locations[0].Directive
 		inc := loc.Block[0]
 		var got []string
@@ -500,5 +510,41 @@ func TestPackagedProxyParams(t *testing.T) {
 		if len(problems) != 0 || cfg.Partial {
 			t.Errorf("%s: problems %v, partial %v; want none", tt.include, problems, cfg.Partial)
 		}
+	}
+}
+
+// TestInstalledProxyParams checks the modelled proxy_params against the
+// file Debian's nginx-common installed on this machine: its directives
+// must be those of one of the two variants (CI installs nginx-light, which
+// brings nginx-common).
+func TestInstalledProxyParams(t *testing.T) {
+	const path = "/etc/nginx/proxy_params"
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing: CI installs nginx-light (nginx-common)", path)
+		}
+		t.Skipf("%s missing: nginx-common is not installed", path)
+	}
+	cfg, problems := Load(path, Options{Root: "/etc/nginx"})
+	if len(problems) != 0 {
+		t.Fatalf("reading %s: %v", path, problems)
+	}
+	var got [][]string
+	for _, d := range cfg.Directives {
+		words := []string{d.Name.V}
+		for _, a := range d.Args {
+			words = append(words, a.V)
+		}
+		got = append(got, words)
+	}
+	current := cmp.Diff(debianProxyParams.directives, got)
+	legacy := cmp.Diff(debianProxyParamsLegacy.directives, got)
+	switch {
+	case current == "":
+		t.Logf("%s is the current variant (Host $host)", path)
+	case legacy == "":
+		t.Logf("%s is the legacy variant (Host $http_host)", path)
+	default:
+		t.Errorf("%s matches neither modelled variant (-current +installed):\n%s", path, current)
 	}
 }

@@ -3,6 +3,7 @@ package nginxsem
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,15 @@ type GrafanaHints struct {
 	Hosts []string
 	// Ports are ports Grafana listens on (grafana.ini http_port).
 	Ports []int
+	// Others are names and "host:port" pairs of other applications
+	// (the other services of Grafana's compose project): a target that
+	// is one of them is not Grafana, whatever its port or name.
+	Others []string
+	// HostPorts are the ports Grafana is published on on its host
+	// (compose "ports:"), when HostPortsKnown: a target on the host's
+	// loopback or Docker's host gateway is Grafana only on one of them.
+	HostPorts      []int
+	HostPortsKnown bool
 }
 
 // GrafanaProxy is a location that proxies to Grafana, with the evidence.
@@ -96,7 +106,7 @@ func (c *Config) grafanaProxy(loc *model.Location, hints GrafanaHints) (GrafanaP
 		if len(d.Args) == 0 {
 			continue
 		}
-		for _, cand := range c.candidates(loc, d.Args[0]) {
+		for _, cand := range c.candidates(loc, PassArg(d)) {
 			u, err := ParseProxyURL(cand.url)
 			if err != nil {
 				continue
@@ -206,7 +216,7 @@ func grafanaEvidence(u ProxyURL, up *model.Upstream, hints GrafanaHints) (string
 		if strings.Contains(strings.ToLower(up.Name.V), "grafana") {
 			return fmt.Sprintf("upstream %q is named like Grafana", up.Name.V), up.Name.Pos, true
 		}
-		if hostIsHint(up.Name.V, 0, hints) {
+		if hostIsHint(up.Name.V, 0, hints.Hosts) {
 			return fmt.Sprintf("upstream %q is a configured Grafana name", up.Name.V), up.Name.Pos, true
 		}
 		for _, s := range up.Servers {
@@ -229,10 +239,14 @@ func grafanaEvidence(u ProxyURL, up *model.Upstream, hints GrafanaHints) (string
 
 func hostPortEvidence(host string, port int, hints GrafanaHints) (string, bool) {
 	switch {
+	case hostIsHint(host, port, hints.Hosts):
+		return fmt.Sprintf("host %q is a configured Grafana address", host), true
+	case hostIsHint(host, port, hints.Others):
+		return "", false // compose says it is another application
 	case strings.Contains(strings.ToLower(host), "grafana"):
 		return fmt.Sprintf("host %q is named like Grafana", host), true
-	case hostIsHint(host, port, hints):
-		return fmt.Sprintf("host %q is a configured Grafana address", host), true
+	case hints.HostPortsKnown && port != 0 && LoopbackOrHostGateway(host) && !slices.Contains(hints.HostPorts, port):
+		return "", false // Grafana is not published on that port of the host
 	case port == GrafanaPort:
 		return fmt.Sprintf("port %d is Grafana's default", port), true
 	}
@@ -244,8 +258,28 @@ func hostPortEvidence(host string, port int, hints GrafanaHints) (string, bool) 
 	return "", false
 }
 
-func hostIsHint(host string, port int, hints GrafanaHints) bool {
-	for _, h := range hints.Hosts {
+// IsGrafana reports whether a proxy target "host[:port]" is Grafana by
+// the same evidence GrafanaProxies uses (upstream blocks aside).
+func IsGrafana(hostport string, hints GrafanaHints) bool {
+	host, port := splitHostPort(hostport)
+	_, ok := hostPortEvidence(host, port, hints)
+	return ok
+}
+
+// LoopbackOrHostGateway reports whether host names the machine nginx
+// runs on or, from a container, Docker's host: where published ports
+// are reached.
+func LoopbackOrHostGateway(host string) bool {
+	switch strings.ToLower(strings.Trim(host, "[]")) {
+	case "localhost", "127.0.0.1", "::1", "host.docker.internal", "gateway.docker.internal", "172.17.0.1", "0.0.0.0":
+		return true
+	}
+	return strings.HasPrefix(host, "127.")
+}
+
+// hostIsHint reports whether host, or host:port, is one of names.
+func hostIsHint(host string, port int, names []string) bool {
+	for _, h := range names {
 		if strings.EqualFold(h, host) {
 			return true
 		}
@@ -276,7 +310,15 @@ type Origin struct {
 	// Host is the server_name as written (wildcards kept, e.g.
 	// "*.example.com"); "" when the server has no usable name.
 	Host string
-	Port int
+	// Placeholder is set when Host is a template placeholder rather than
+	// a host name ("[your domain]", "<host>", "{{ domain }}",
+	// "${DOMAIN}"): the real name is filled in at deploy time.
+	Placeholder bool
+	// Port is the port browsers use; ListenPort the one nginx listens on.
+	// PublicOrigins sets both to the listen port; a caller that knows a
+	// port mapping (compose "ports:") changes Port.
+	Port       int
+	ListenPort int
 	// HostPos is the server_name value, ListenPos the listen address (the
 	// server block for the implicit "listen 80", ImplicitListen).
 	HostPos        model.Pos
@@ -348,9 +390,31 @@ func PublicOrigins(srv *model.Server) []Origin {
 	}
 	var out []Origin
 	for _, n := range names {
+		ph := PlaceholderName(n.V)
 		for i, p := range ports {
-			out = append(out, Origin{Scheme: p.scheme, Host: n.V, Port: p.port, HostPos: n.Pos, ListenPos: listenPos[i], ImplicitListen: implicit[i]})
+			out = append(out, Origin{Scheme: p.scheme, Host: n.V, Placeholder: ph, Port: p.port, ListenPort: p.port,
+				HostPos: n.Pos, ListenPos: listenPos[i], ImplicitListen: implicit[i]})
 		}
 	}
 	return out
+}
+
+// PlaceholderName reports whether a server_name word is a template
+// placeholder rather than a host name: "{{ domain }}", "{% … %}",
+// "${DOMAIN}", "<host>", or a bracketed text such as "[your domain]"
+// (which nginx reads as the two words "[your" and "domain]"). A bracketed
+// IPv6 address ("[::1]") is a host name.
+func PlaceholderName(v string) bool {
+	if strings.Contains(v, "{{") || strings.Contains(v, "}}") || strings.Contains(v, "{%") ||
+		strings.Contains(v, "${") || strings.ContainsAny(v, "<>") {
+		return true
+	}
+	if !strings.ContainsAny(v, "[]") {
+		return false
+	}
+	if strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]") {
+		inner := v[1 : len(v)-1]
+		return strings.Trim(inner, "0123456789abcdefABCDEF:.") != ""
+	}
+	return true
 }

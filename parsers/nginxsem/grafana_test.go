@@ -102,3 +102,37 @@ server { listen 127.0.0.1:3001; server_name g.example.com; }
 		t.Error("nil server")
 	}
 }
+
+func TestPlaceholderName(t *testing.T) {
+	for in, want := range map[string]bool{
+		"grafana.example.com": false, "[::1]": false, "[2001:db8::1]": false,
+		"[your": true, "domain]": true, "[your-domain]": true, "<host>": true,
+		"{{ domain }}": true, "${DOMAIN}": true, "{% if x %}": true, "_": false,
+	} {
+		if got := PlaceholderName(in); got != want {
+			t.Errorf("PlaceholderName(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestIsGrafanaOthers(t *testing.T) {
+	h := GrafanaHints{
+		Hosts:          []string{"grafana", "localhost:3001"},
+		Others:         []string{"app", "grafana-image-renderer", "localhost:3000"},
+		HostPorts:      []int{3001},
+		HostPortsKnown: true,
+	}
+	for in, want := range map[string]bool{
+		"grafana:3000":                true,
+		"localhost:3001":              true,
+		"localhost:3000":              false, // another service publishes it
+		"127.0.0.1:3000":              false, // Grafana is published on 3001 only
+		"app:3000":                    false, // compose says app is not Grafana
+		"grafana-image-renderer:8081": false,
+		"192.0.2.10:3000":             true, // an address compose does not know: port 3000
+	} {
+		if got := IsGrafana(in, h); got != want {
+			t.Errorf("IsGrafana(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -114,6 +114,33 @@ func ParseProxyURL(s string) (ProxyURL, error) {
 	return u, nil
 }
 
+// PassArg returns the URL argument of a proxy_pass (or other *_pass)
+// directive. A template placeholder with spaces ("http://<host IP
+// address>:3000/grafana/") splits into several words that nginx would
+// reject; they are joined back into the one URL the template means, so
+// the target's port and URI part can be read.
+func PassArg(d *model.Directive) model.Str {
+	if len(d.Args) == 0 {
+		return model.Str{}
+	}
+	a := d.Args[0]
+	if len(d.Args) == 1 {
+		return a
+	}
+	words := make([]string, len(d.Args))
+	for i, w := range d.Args {
+		words[i] = w.V
+	}
+	joined := strings.Join(words, " ")
+	open, end := strings.Index(joined, "<"), strings.Index(joined, ">")
+	if open < 0 || end < open || open >= len(a.V) {
+		return a
+	}
+	a.V = joined
+	a.End = d.Args[len(d.Args)-1].End
+	return a
+}
+
 // Target is where a proxy_pass sends requests.
 type Target struct {
 	// Directive is the proxy_pass; Raw its argument as written.
@@ -149,9 +176,18 @@ type Pass struct {
 	Rewrites []Rewrite
 	// Return is set when a return or redirecting rewrite answers.
 	Return *Return
-	// Relocate is set when a rewrite without break changed the URI: nginx
-	// searches the locations again for URI (Follow does that).
+	// Relocate is set when a rewrite without break changed the URI, or
+	// try_files fell back to a URI: nginx searches the locations again
+	// for URI (Follow does that).
 	Relocate bool
+	// TryFiles is the location's try_files when it decided the request:
+	// no file it lists exists (see Config.Upstream), so nginx went on with
+	// its last parameter: the named location Named, a new location search
+	// (Relocate), or the status in Return.
+	TryFiles *model.Directive
+	// Named is the named location ("@grafana") try_files handed the
+	// request to; Follow continues there.
+	Named string
 	// Handler is the content handler: "proxy", "grpc", "fastcgi",
 	// "uwsgi", "scgi", "memcached", "js", "perl", "stub_status",
 	// "empty_gif", or "static" (files from root/alias).
@@ -296,6 +332,9 @@ func (c *Config) process(loc *model.Location, st *request, requestURI string) *P
 		p.Relocate = true
 		return p
 	}
+	if d := tryFiles(loc); d != nil && c.tryFiles(d, st, p) {
+		return p
+	}
 	c.findHandler(loc, p)
 	if p.Handler != "proxy" {
 		return p
@@ -317,10 +356,6 @@ func (c *Config) findHandler(loc *model.Location, p *Pass) {
 		if h, ok := handlers[d.Name.V]; ok && p.HandlerDirective == nil {
 			p.Handler, p.HandlerDirective = h, d
 		}
-		if d.Name.V == "try_files" && len(d.Args) > 0 {
-			p.Notes = append(p.Notes, Note{Pos: d.Pos(), Directive: d,
-				Message: fmt.Sprintf("try_files runs before the content handler and may serve a file or redirect to %q", d.Args[len(d.Args)-1].V)})
-		}
 	}
 	if p.Handler == "proxy" {
 		p.Target = c.target(p.HandlerDirective, loc.Server, nil)
@@ -335,7 +370,7 @@ func (c *Config) target(d *model.Directive, srv *model.Server, st *request) *Tar
 		t.Err = errors.New("proxy_pass needs a URL")
 		return t
 	}
-	t.Raw = d.Args[0]
+	t.Raw = PassArg(d)
 	t.Variables = varRefs(t.Raw)
 	if len(t.Variables) == 0 {
 		t.URL, t.Known = t.Raw.V, true
@@ -463,8 +498,12 @@ type Route struct {
 	// "rewrite … last" or a rewrite without flag).
 	Matches []*Match
 	// Pass is what the final location does (nil when the server answered
-	// or no location matches).
+	// or no location matches). After try_files handed the request to a
+	// named location, Pass is the named location's.
 	Pass *Pass
+	// TriedFiles are the passes whose try_files handed the request to a
+	// named location, in order (empty when none did).
+	TriedFiles []*Pass
 	// Notes, Problems and Unevaluated gather those of every step.
 	Notes       []Note
 	Problems    []Note
@@ -565,6 +604,29 @@ func (c *Config) Follow(srv *model.Server, requestURI string) (*Route, error) {
 		if p.Relocate {
 			continue
 		}
+		for hops := 0; p.Named != "" && p.Return == nil && p.Unknown == ""; hops++ {
+			// ngx_http_named_location: the URI stays, the named
+			// location's rewrite phase and handler run.
+			named := namedLocation(srv, p.Named)
+			if named == nil || hops > maxURIChanges {
+				msg := fmt.Sprintf("named location %q does not exist in this server: nginx answers 500", p.Named)
+				if named != nil {
+					msg = "rewrite or internal redirection cycle through named locations: nginx answers 500"
+				}
+				r.Problems = append(r.Problems, Note{Pos: p.TryFiles.Pos(), Directive: p.TryFiles, Message: msg})
+				r.Pass = p
+				r.Return = &Return{Directive: p.TryFiles, Code: 500}
+				return r, nil
+			}
+			r.TriedFiles = append(r.TriedFiles, p)
+			p = c.process(named, st, requestURI)
+			r.Notes = append(r.Notes, p.Notes...)
+			r.Problems = append(r.Problems, p.Problems...)
+			r.Unevaluated = append(r.Unevaluated, p.Unevaluated...)
+		}
+		if p.Relocate {
+			continue
+		}
 		r.Pass = p
 		if p.Return != nil {
 			r.Return = p.Return
@@ -581,6 +643,92 @@ func internalDirective(loc *model.Location) *model.Directive {
 	for _, d := range children(loc.Directive) {
 		if d.Name.V == "internal" {
 			return d
+		}
+	}
+	return nil
+}
+
+// tryFiles returns loc's own try_files directive (it is not inherited
+// from the server level), nil when it has none.
+func tryFiles(loc *model.Location) *model.Directive {
+	var out *model.Directive
+	for _, d := range children(loc.Directive) {
+		if d.Name.V == "try_files" && len(d.Args) >= 2 {
+			out = d
+		}
+	}
+	return out
+}
+
+// tryFiles runs the try_files phase (ngx_http_try_files_handler) for st:
+// it reports whether try_files decided the request (p then says how).
+//
+// The files a request could match are not in the repository, so the
+// linter assumes none exists when every parameter but the last names the
+// request's own path ($uri, $uri/, $uri.html, …) and that path is not a
+// directory (it does not end in "/"): Grafana's paths (/api/live/ws,
+// /login) are not files under an nginx root. A URI that is itself the
+// fallback of an earlier try_files names a file that exists (nginx
+// requires the last parameter to), so it is served from disk. nginx then goes on with the
+// last parameter: a named location ("@name"), a status ("=404"), or an
+// internal redirect to a URI (whose query replaces the request's). When a
+// parameter is a fixed path (a maintenance page) that may exist, or the
+// request path ends in "/", the outcome is not known: Unknown says so.
+func (c *Config) tryFiles(d *model.Directive, st *request, p *Pass) bool {
+	last := d.Args[len(d.Args)-1]
+	if st.fallback {
+		// The URI is an earlier try_files' fallback: the file it names
+		// exists (the SPA's /index.html), and $uri finds it.
+		p.Notes = append(p.Notes, Note{Pos: d.Pos(), Directive: d,
+			Message: fmt.Sprintf("try_files serves %q, the fallback of an earlier try_files, as a file (assumed to exist)", st.uri)})
+		return false
+	}
+	for _, a := range d.Args[:len(d.Args)-1] {
+		if !strings.Contains(strings.ToLower(a.V), "$uri") || strings.HasSuffix(st.uri, "/") {
+			p.Unknown, p.UnknownPos = fmt.Sprintf("try_files may serve %q from disk before its last parameter %q", a.V, last.V), a.Pos
+			p.Notes = append(p.Notes, Note{Pos: a.Pos, Directive: d, Message: p.Unknown})
+			return true
+		}
+	}
+	p.TryFiles = d
+	p.Notes = append(p.Notes, Note{Pos: d.Pos(), Directive: d,
+		Message: fmt.Sprintf("try_files finds no file for %q (assumed: nothing under the root is named like it) and goes on with %q", st.uri, last.V)})
+	switch {
+	case strings.HasPrefix(last.V, "@"):
+		p.Named = last.V
+	case strings.HasPrefix(last.V, "="):
+		code, err := strconv.Atoi(last.V[1:])
+		if err != nil {
+			p.Problems = append(p.Problems, Note{Pos: last.Pos, Directive: d, Message: fmt.Sprintf("invalid code %q in try_files", last.V)})
+			p.Unknown, p.UnknownPos = "try_files has an invalid code", last.Pos
+			return true
+		}
+		p.Return = &Return{Directive: d, Code: code}
+	default:
+		v, unk := evalValue(last, st)
+		if unk != nil {
+			p.Unknown, p.UnknownPos = fmt.Sprintf("try_files falls back to %q, which uses $%s, whose value is not known statically", last.V, unk.V), unk.Pos
+			return true
+		}
+		uri, args, _ := strings.Cut(v, "?")
+		st.uri, st.args = uri, args
+		st.internal = true
+		st.validUnparsed = false
+		st.fallback = true
+		p.URI, p.Args = st.uri, st.args
+		p.Relocate = true
+	}
+	return true
+}
+
+// namedLocation returns the named location of srv called name ("@x").
+func namedLocation(srv *model.Server, name string) *model.Location {
+	if srv == nil {
+		return nil
+	}
+	for _, l := range srv.Locations {
+		if l.Parent == nil && isNamed(l) && l.Path.V == name {
+			return l
 		}
 	}
 	return nil

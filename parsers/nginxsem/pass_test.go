@@ -75,7 +75,7 @@ func TestUpstream(t *testing.T) {
 		{"/upsok/", "/upsok/a", "/a", ""},
 		{"/args/", "/args/a?y=2", "/b?x=1&y=2", ""},
 		{"/space", "/space/a%20b", "/x//a%20b", ""},
-		{"/tf/", "/tf/a", "?", "note try_files runs before the content handler"},
+		{"/tf/", "/tf/a", "?", "note try_files finds no file"},
 		{"/static/", "/static/a", "?", "handler static"},
 		{"/sock/", "/sock/a", "/grafana/a", ""},
 		{"/bad/", "/bad/a", "?", "problem invalid URL prefix"},

@@ -293,6 +293,13 @@ server {
     location /esc/ { proxy_pass http://BACKEND/e/; }
     location /int/ { internal; proxy_pass http://BACKEND; }
     location /toint/ { rewrite ^/toint/(.*)$ /int/$1 last; }
+    location /tf/ { try_files $uri $uri/ @named; }
+    location @named { proxy_pass http://BACKEND; }
+    location /tfuri/ { try_files $uri $uri.html /plain/fallback?x=1; }
+    location /tf404/ { try_files $uri =404; }
+    location /tfmissing/ { try_files $uri @nowhere; }
+    location /tfrw/ { try_files $uri @rw; }
+    location @rw { rewrite ^/tfrw/(.*)$ /$1 break; proxy_pass http://BACKEND; }
 }
 `
 	addr, text := realNginx(t, body, be)
@@ -305,7 +312,8 @@ server {
 		"/rb/api/live/ws", "/strip/api/live/ws?x=1", "/args/p?orig=2", "/argsq/p?orig=2",
 		"/var/a/b?q=1", "/var/a//b", "/varuri/a?q", "/re/a/b?z=1", "/old/a?k", "/chain/c?k=v",
 		"/ups/x", "/exactp?x", "/esc/a%20b", "/esc/a%3Fb", "/grafana/./x/../y", "/toint/z",
-		"/int/x",
+		"/int/x", "/tf/api/live/ws?x=1", "/tf/a%20b", "/tfuri/a?q", "/tf404/a", "/tfmissing/a",
+		"/tfrw/api/live/ws",
 	} {
 		probe := fmt.Sprint(i)
 		r, err := c.Follow(s, uri)

@@ -70,6 +70,10 @@ type request struct {
 	validLocation bool
 	captures      *Captures
 	vars          map[string]varValue
+	// fallback is set when try_files redirected to uri: its last
+	// parameter names a file that exists (nginx requires it), so a
+	// try_files that lists $uri serves it.
+	fallback bool
 }
 
 type varValue struct {

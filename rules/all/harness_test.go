@@ -27,13 +27,15 @@ const repoRoot = "../.."
 type caseConfig struct {
 	GrafanaVersion string   `yaml:"grafana_version"`
 	Env            []string `yaml:"env"`
+	// NginxProxyParams is .grafanalint.yaml's nginx_proxy_params.
+	NginxProxyParams string `yaml:"nginx_proxy_params"`
 }
 
 // lintTree runs every rule over the tree in dir as the CLI would and
 // returns the findings.
 func lintTree(t *testing.T, dir string, cfg caseConfig) []rules.Finding {
 	t.Helper()
-	opts := discover.Options{Paths: []string{"."}, WorkDir: dir}
+	opts := discover.Options{Paths: []string{"."}, WorkDir: dir, NginxProxyParams: cfg.NginxProxyParams}
 	for _, kv := range cfg.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		opts.Env = append(opts.Env, model.EnvVar{Name: k, Value: v})

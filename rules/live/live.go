@@ -5,12 +5,16 @@ package live
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/nginxsem"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/proxy"
+	"github.com/grafanalint/grafanalint/rules/proxy/fronting"
 )
 
 // Rules returns the live rules of this package in catalogue order
@@ -29,12 +33,12 @@ var Disabled = &rules.Rule{
 			"`live` query, a `live` panel), otherwise info. Dashboards no provider loads count too: " +
 			"they are in the repository to be imported. Channels of hidden queries (`\"hide\": true`, " +
 			"v2 `hidden: true`) do not count: Grafana never runs them.",
-		Why: "Grafana reads `max_connections` in `readLiveSettings` (`pkg/setting/setting.go`); 0 " +
-			"disables Live: the browser never opens the `/api/live/ws` WebSocket, so streaming " +
-			"panels stay empty and dashboards get no change notices. -1 means unlimited, the default " +
-			"is 100. There is no `[live] enabled` key: this is the only switch. The `-- Grafana --` " +
-			"and TestData datasources skip hidden queries (`if (target.hide) continue` in their " +
-			"`query()`), so those never subscribe.",
+		Why: "Grafana reads `max_connections` in `readLiveSettings` (grafana/grafana `pkg/setting/setting.go`, " +
+			"v12.0.0); 0 disables Live: the browser never opens the `/api/live/ws` WebSocket (grafana/grafana " +
+			"`public/app/features/live/index.ts`, `liveEnabled`), so streaming panels stay empty and dashboards " +
+			"get no change notices. -1 means unlimited, the default is 100. There is no `[live] enabled` key: " +
+			"this is the only switch. The `-- Grafana --` and TestData datasources skip hidden queries (`if " +
+			"(target.hide) continue` in their `query()`), so those never subscribe.",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[live]\nmax_connections = 0\n"},
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
@@ -174,16 +178,19 @@ var AllowedOriginNoScheme = &rules.Rule{
 	Severity: rules.Warning,
 	Summary:  "a [live] allowed_origins entry has no scheme:// and can never match an Origin",
 	Doc: rules.Doc{
-		What: "Reports each entry of `[live] allowed_origins` (from grafana.ini or " +
-			"`GF_LIVE_ALLOWED_ORIGINS`) that has no `scheme://`, such as `grafana.example.com` or " +
-			"`localhost:3000`. `*` and entries whose leading wildcard can stand for the scheme " +
-			"(`*.example.com`) are fine.",
+		What: "Reports each entry of `[live] allowed_origins` (from grafana.ini or `GF_LIVE_ALLOWED_ORIGINS`) that " +
+			"has no `scheme://`, such as `grafana.example.com` or `localhost:3000`. `*` and entries whose " +
+			"leading wildcard can stand for the scheme (`*.example.com`) are fine. When Live's earlier checks " +
+			"already admit the origin the entry names — root_url has that scheme and host, or nginx sends a Host " +
+			"equal to the browser's `host[:port]` — no browser is refused because of it, and the finding is info " +
+			"saying so.",
 		Why: "Grafana splits `allowed_origins` at commas, trims each entry, and compiles it as a glob " +
-			"(`pkg/setting/setting.go` `readLiveSettings`); the WebSocket origin check " +
-			"(`pkg/services/live/live.go` `getCheckOriginFunc`) matches the globs against the whole " +
-			"`Origin` header, which browsers always send as `scheme://host[:port]`. An entry without " +
-			"the scheme matches nothing, so browsers on that origin get 403 and Grafana logs " +
-			"`Request Origin is not authorized`.",
+			"(grafana/grafana `pkg/setting/setting.go` `readLiveSettings`, v12.0.0); the WebSocket origin check " +
+			"(grafana/grafana `pkg/services/live/live.go` (v12.0.0) `getCheckOriginFunc`, `checkAllowedOrigin`) " +
+			"admits an Origin equal to the Host header, then one matching root_url's scheme and host, and only " +
+			"then matches the globs against the whole `Origin` header, which browsers always send as " +
+			"`scheme://host[:port]`. An entry without the scheme matches nothing, so browsers on that origin " +
+			"that the earlier checks refuse get 403 and Grafana logs `Request Origin is not authorized`.",
 		Bad:  []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = grafana.example.com, https://ops.example.com\n"}},
 		Good: []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = https://grafana.example.com, https://ops.example.com\n"}},
 		Fix:  "Write each origin with its scheme (and port, when not the default): `https://grafana.example.com`, `http://localhost:3000`; or `*` to allow any origin.",
@@ -192,6 +199,7 @@ var AllowedOriginNoScheme = &rules.Rule{
 }
 
 func checkAllowedOrigins(c *rules.Context) {
+	a := fronting.Analyze(c.Stack)
 	s := c.Stack.Settings
 	st := s.Get("live", "allowed_origins")
 	if st == nil || st.Dynamic || strings.TrimSpace(st.Value) == "" {
@@ -221,6 +229,12 @@ func checkAllowedOrigins(c *rules.Context) {
 			Entity:  "ini:live.allowed_origins",
 			Key:     entry,
 		}
+		if why, ok := admitted(a, entry); ok {
+			// Another check lets these browsers in: the entry is dead
+			// weight, not a 403.
+			f.Severity = rules.Info
+			f.Message = fmt.Sprintf("allowed_origins entry %q has no scheme, so it never matches an Origin (scheme://host[:port]), but no browser is refused for it: %s; write %q or remove the entry", entry, why, why2scheme(a, entry))
+		}
 		switch {
 		case base != nil:
 			f.Pos = advance(base.Pos, base.V[:at])
@@ -237,6 +251,117 @@ func checkAllowedOrigins(c *rules.Context) {
 		}
 		c.Report(f)
 	}
+}
+
+// admitted says why browsers on the origin a scheme-less entry names get
+// through Live's origin check anyway (getCheckOriginFunc admits an Origin
+// whose host:port equals the Host header, then one that matches root_url's
+// scheme and host, and root_url's port when the Origin has one, before it
+// tries allowed_origins); ok is false when some plausible origin of the
+// entry is admitted by neither. The plausible origins use the schemes of
+// the nginx servers that name the entry's host, else root_url's scheme
+// when it names that host, else both http and https.
+func admitted(a *fronting.Analysis, entry string) (string, bool) {
+	host, port := splitEntry(entry)
+	if host == "" || strings.ContainsAny(entry, "*?[]{}/") {
+		return "", false
+	}
+	g := a.Grafana
+	var schemes []string
+	var servers []*fronting.Server
+	for _, s := range a.Servers {
+		for _, o := range s.Origins {
+			if strings.EqualFold(o.Host, host) && (port == 0 || o.Port == port) {
+				servers = append(servers, s)
+				if !slices.Contains(schemes, o.Scheme) {
+					schemes = append(schemes, o.Scheme)
+				}
+			}
+		}
+	}
+	switch {
+	case len(schemes) > 0:
+		// nginx serves that host: browsers use its schemes.
+	case g.OriginKnown && host == g.Host:
+		schemes = []string{g.Scheme}
+	default:
+		schemes = []string{"http", "https"}
+	}
+	var whys []string
+	for _, scheme := range schemes {
+		o := nginxsem.Origin{Scheme: scheme, Host: host, Port: port, ListenPort: port}
+		if port == 0 {
+			o.Port = 80
+			if scheme == "https" {
+				o.Port = 443
+			}
+		}
+		switch {
+		case rootURLAdmits(g, o, port != 0):
+			whys = append(whys, fmt.Sprintf("root_url %q admits the Origin %s", g.RootURL, o.String()))
+		case hostAdmits(a, servers, o):
+			whys = append(whys, fmt.Sprintf("nginx sends the Host %q, which Live's first check finds equal to the Origin %s", strings.TrimPrefix(strings.TrimPrefix(o.String(), "https://"), "http://"), o.String()))
+		default:
+			return "", false
+		}
+	}
+	return strings.Join(whys, "; "), true
+}
+
+// rootURLAdmits is checkAllowedOrigin's root_url test for origin o.
+func rootURLAdmits(g *fronting.Grafana, o nginxsem.Origin, withPort bool) bool {
+	if !g.OriginKnown || o.Scheme != g.Scheme || o.Host != g.Host {
+		return false
+	}
+	if o.DefaultPort() && !withPort {
+		return true
+	}
+	return g.PortWritten && g.Port == o.Port
+}
+
+// hostAdmits reports whether every server serving o sends a Host equal to
+// the Origin's host[:port] on the Live path.
+func hostAdmits(a *fronting.Analysis, servers []*fronting.Server, o nginxsem.Origin) bool {
+	if len(servers) == 0 {
+		return false
+	}
+	want := strings.TrimPrefix(strings.TrimPrefix(o.String(), "https://"), "http://")
+	for _, s := range servers {
+		h, ok := proxy.LiveHost(a, s, o)
+		if !ok || !strings.EqualFold(h, want) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitEntry splits "host[:port]"; port is 0 when absent or not a number.
+func splitEntry(e string) (string, int) {
+	host, p, ok := strings.Cut(e, ":")
+	if !ok {
+		return strings.ToLower(e), 0
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return "", 0
+	}
+	return strings.ToLower(host), n
+}
+
+// why2scheme is the entry with the scheme browsers use for it.
+func why2scheme(a *fronting.Analysis, entry string) string {
+	host, _ := splitEntry(entry)
+	for _, s := range a.Servers {
+		for _, o := range s.Origins {
+			if strings.EqualFold(o.Host, host) {
+				return o.Scheme + "://" + entry
+			}
+		}
+	}
+	if g := a.Grafana; g.OriginKnown && g.Host == host {
+		return g.Scheme + "://" + entry
+	}
+	return "https://" + entry
 }
 
 // hasScheme reports whether a glob entry can match "scheme://…": it says

@@ -24,9 +24,11 @@ var UndefinedVariable = &rules.Rule{
 			"file, definitions in the stack's other nginx files (its nginx.conf) count. `${UPPER_CASE}` " +
 			"placeholders are left alone: the nginx image's envsubst templates fill them in before nginx reads " +
 			"the file.",
-		Why: "nginx resolves variable names when it reads the configuration and refuses to start with " +
-			"`unknown \"connection_upgrade\" variable` (nginx.org, ngx_http_variables; GRAFANA.md §7), so " +
-			"neither Grafana nor anything else behind that nginx is reachable.",
+		Why: "nginx resolves variable names when it reads the configuration and refuses to start with `unknown " +
+			"\"connection_upgrade\" variable` (nginx.org/en/docs/varindex.html lists the built-in variables; " +
+			"nginx.org/en/docs/http/ngx_http_map_module.html defines the `map` that WebSocket examples rely on, " +
+			"nginx.org/en/docs/http/websocket.html), so neither Grafana nor anything else behind that nginx is " +
+			"reachable.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: `events {}
 
 http {
@@ -38,7 +40,7 @@ http {
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $http_host;
+            proxy_set_header Host $host;
             proxy_pass http://grafana:3000;
         }
     }
@@ -61,13 +63,16 @@ var DuplicateHeader = &rules.Rule{
 		What: "Reports a `proxy_set_header` that sets a header already set earlier in the same block (http, " +
 			"server or location) of a Grafana-fronting configuration, compared without case, at the later " +
 			"line with the earlier one related.",
-		Why: "`proxy_set_header` lines of one level form one list and nginx sends every entry, so the header " +
-			"reaches Grafana twice (RULES.md, proxy/duplicate-header; nginx.org ngx_http_proxy_module). Which one " +
-			"wins then depends on the reader: Go's `Header.Get` takes the first, gorilla/websocket scans all " +
-			"`Connection` values. Usually one of the two lines is a leftover.",
+		Why: "`proxy_set_header` lines of one level form one list and nginx sends every entry " +
+			"(nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header), so the header reaches Grafana " +
+			"twice. Which one wins then depends on the reader: Go's `Header.Get` takes the first, the WebSocket " +
+			"handshake (centrifugal/centrifuge `internal/websocket/server.go` `Upgrader.Upgrade`, the " +
+			"gorilla/websocket fork Grafana's Live server runs on, `tokenListContainsValue`) scans all " +
+			"`Connection` values, and Go's HTTP server answers 400 to two `Host` headers. Usually one of the two " +
+			"lines is a leftover.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
         proxy_http_version 1.1;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
         proxy_set_header Connection "keep-alive";
@@ -89,9 +94,9 @@ var UpstreamPort = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports a `proxy_pass` in a Grafana-fronting server whose host names an `upstream` block and " +
 			"that also gives a port, such as `proxy_pass http://grafana:3000;` next to `upstream grafana { … }`.",
-		Why: "An `upstream` block is addressed by its name alone; the ports belong to its `server` lines. nginx " +
-			"refuses to start with `upstream \"grafana\" may not have port 3000` (nginx.org, ngx_http_upstream; " +
-			"GRAFANA.md §7).",
+		Why: "An `upstream` block is addressed by its name alone; the ports belong to its `server` lines " +
+			"(nginx.org/en/docs/http/ngx_http_upstream_module.html#upstream). nginx refuses to start with " +
+			"`upstream \"grafana\" may not have port 3000`.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: `events {}
 
 http {
@@ -104,7 +109,7 @@ http {
         server_name grafana.example.com;
 
         location / {
-            proxy_set_header Host $http_host;
+            proxy_set_header Host $host;
             proxy_pass http://grafana:3000;
         }
     }
@@ -122,7 +127,7 @@ http {
         server_name grafana.example.com;
 
         location / {
-            proxy_set_header Host $http_host;
+            proxy_set_header Host $host;
             proxy_pass http://grafana;
         }
     }

@@ -56,6 +56,8 @@ type e2eHints struct {
 type caseConfig struct {
 	GrafanaVersion string   `yaml:"grafana_version"`
 	Env            []string `yaml:"env"`
+	// NginxProxyParams is .grafanalint.yaml's nginx_proxy_params.
+	NginxProxyParams string `yaml:"nginx_proxy_params"`
 }
 
 // nginxBinary finds nginx, or skips (fails under CI=true).
@@ -143,7 +145,7 @@ func runCase(t *testing.T, bin, dir string) bool {
 			t.Fatalf("case.yaml: %v", err)
 		}
 	}
-	opts := discover.Options{Paths: []string{"."}, WorkDir: dir}
+	opts := discover.Options{Paths: []string{"."}, WorkDir: dir, NginxProxyParams: cc.NginxProxyParams}
 	for _, kv := range cc.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		opts.Env = append(opts.Env, model.EnvVar{Name: k, Value: v})
@@ -161,29 +163,48 @@ func runCase(t *testing.T, bin, dir string) bool {
 	all := append(proxy.Rules(), server.Rules()...)
 	findings := rules.Run(m, all, rules.Options{Version: version}).Findings
 	var st *model.Stack
+	var a *fronting.Analysis
 	var fs *fronting.Server
+	var lives []*fronting.Live
 	for _, s := range m.Stacks {
-		for _, srv := range fronting.Analyze(s).Servers {
-			if fs == nil && srv.Live != nil && srv.Live.Verdict != fronting.Unknown {
-				st, fs = s, srv
+		sa := fronting.Analyze(s)
+		for _, srv := range sa.Servers {
+			if fs != nil {
+				break
+			}
+			// The Live route root_url gives, then each one assumed from a
+			// location that proxies to Grafana.
+			var ls []*fronting.Live
+			if srv.Live != nil && srv.Live.Verdict != fronting.Unknown {
+				ls = append(ls, srv.Live)
+			}
+			for _, l := range srv.Lives {
+				if l != srv.Live {
+					ls = append(ls, l)
+				}
+			}
+			if len(ls) > 0 {
+				st, a, fs, lives = s, sa, srv, ls
 			}
 		}
 	}
 	if fs == nil {
 		t.Skip("no server of this case fronts Grafana on a known Live path")
 	}
-	pred := predict(findings, fs)
-	if hints.Status != nil {
-		pred = prediction{status: *hints.Status, noStart: *hints.Status == 0, why: "e2e.yaml"}
-	}
-	got := run(t, bin, st, fs, version)
-	t.Logf("predicted %s; got %s", pred, got)
-	if !agrees(pred, got) {
-		var lines []string
-		for _, f := range findings {
-			lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
+	for _, live := range lives {
+		pred := predict(findings, fs, live)
+		if hints.Status != nil {
+			pred = prediction{status: *hints.Status, noStart: *hints.Status == 0, why: "e2e.yaml"}
 		}
-		t.Errorf("%s: the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, pred, got, strings.Join(lines, "\n"))
+		got := run(t, bin, st, a, fs, live, version)
+		t.Logf("%s: predicted %s; got %s", live.Path, pred, got)
+		if !agrees(pred, got) {
+			var lines []string
+			for _, f := range findings {
+				lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
+			}
+			t.Errorf("%s: for %s the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, live.Path, pred, got, strings.Join(lines, "\n"))
+		}
 	}
 	return true
 }
@@ -219,8 +240,7 @@ func agrees(p prediction, o outcome) bool {
 // in the order Grafana's server applies its checks: Go's HTTP server (two
 // Host headers), the CSRF middleware, the sub-path redirect and router,
 // then the WebSocket handshake (Connection, Upgrade, origin).
-func predict(fs []rules.Finding, s *fronting.Server) prediction {
-	live := s.Live
+func predict(fs []rules.Finding, s *fronting.Server, live *fronting.Live) prediction {
 	livePath := ""
 	if live.Location != nil {
 		livePath = live.Location.Path.V
@@ -240,7 +260,7 @@ func predict(fs []rules.Finding, s *fronting.Server) prediction {
 		return prediction{noStart: true, why: "proxy/upstream-port"}
 	case has("proxy/missing-upgrade-header", rules.Info, "blocked:"):
 		return prediction{notGrafana: true, why: "Live blocked on purpose"}
-	case has("proxy/subpath-mismatch", rules.Error, "not-routed:"):
+	case live.Primary && has("proxy/subpath-mismatch", rules.Error, "not-routed:"):
 		return prediction{notGrafana: true, why: "no location routes the Live path to Grafana"}
 	}
 	if live.Verdict != fronting.Reaches {
@@ -255,11 +275,12 @@ func predict(fs []rules.Finding, s *fronting.Server) prediction {
 	if has("proxy/subpath-mismatch", rules.Error, "sub-path-kept:") || has("proxy/live-path-rewritten", rules.Error, "") {
 		return prediction{status: 404, why: "path Grafana does not serve"}
 	}
-	if has("proxy/missing-connection-header", rules.Error, "") || has("proxy/missing-upgrade-header", rules.Error, "") {
+	if has("proxy/missing-connection-header", rules.Error, "missing:"+live.Path) || has("proxy/missing-upgrade-header", rules.Error, "missing:"+live.Path) ||
+		has("proxy/missing-connection-header", rules.Error, "value:") || has("proxy/missing-upgrade-header", rules.Error, "value:") {
 		return prediction{status: 400, why: "handshake headers"}
 	}
-	if has("proxy/host-header", rules.Warning, "origin:"+livePath) {
-		return prediction{status: 403, why: "Live origin check (proxy/host-header warning)"}
+	if has("proxy/host-header", rules.Warning, "origin:"+livePath) || has("proxy/host-header", rules.Error, "origin:"+livePath) {
+		return prediction{status: 403, why: "Live origin check (proxy/host-header origin finding)"}
 	}
 	return prediction{status: 101, why: "no finding breaks the handshake"}
 }
@@ -268,7 +289,10 @@ func predict(fs []rules.Finding, s *fronting.Server) prediction {
 // the Live path, as a browser would.
 type target struct {
 	scheme, host string
-	port         int
+	// port is the public port (what the browser uses), listen the port
+	// nginx listens on (they differ when compose publishes nginx on
+	// another port).
+	port, listen int
 	path         string
 }
 
@@ -293,21 +317,36 @@ type grafanaSettings struct {
 	version          rules.Version
 }
 
-func readSettings(t *testing.T, s *model.Settings, v rules.Version) grafanaSettings {
+func readSettings(t *testing.T, s *model.Settings, v rules.Version, live *fronting.Live) grafanaSettings {
 	g := grafanaSettings{version: v}
 	root := s.Value("server", "root_url")
 	if !strings.HasSuffix(root, "/") {
 		root += "/"
 	}
 	u, err := url.Parse(root)
-	if err != nil {
+	switch {
+	case !live.Primary:
+		// The rules assumed Grafana is set up for the sub-path nginx
+		// serves it under: root_url with that path, and
+		// serve_from_sub_path true when nginx passes the sub-path on.
+		u = &url.URL{Scheme: "http", Host: "localhost", Path: live.SubPath + "/"}
+		g.appURL = u
+		g.subPath = live.SubPath
+		g.serveFromSubPath = live.SubPath != "" && strings.HasPrefix(live.Upstream, live.SubPath+"/")
+	case err != nil && live.Assumed != "":
+		// root_url's host is a template placeholder: the sub-path the
+		// rules used is what the deployed root_url will have, and the
+		// host the address that fills the placeholder here and in
+		// proxy_pass (the backends listen on 127.0.0.1).
+		g.appURL = &url.URL{Scheme: "http", Host: "127.0.0.1", Path: live.SubPath + "/"}
+		g.subPath = live.SubPath
+		g.serveFromSubPath = readBool(s.Value("server", "serve_from_sub_path"))
+	case err != nil:
 		t.Skipf("root_url %q does not parse: Grafana would not start", root)
-	}
-	g.appURL = u
-	g.subPath = strings.TrimSuffix(u.Path, "/")
-	switch s.Value("server", "serve_from_sub_path") {
-	case "1", "t", "T", "true", "TRUE", "True", "y", "Y", "yes", "YES", "Yes", "on", "ON", "On":
-		g.serveFromSubPath = true
+	default:
+		g.appURL = u
+		g.subPath = strings.TrimSuffix(u.Path, "/")
+		g.serveFromSubPath = readBool(s.Value("server", "serve_from_sub_path"))
 	}
 	for _, o := range strings.Split(s.Value("live", "allowed_origins"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -319,8 +358,17 @@ func readSettings(t *testing.T, s *model.Settings, v rules.Version) grafanaSetti
 	return g
 }
 
-func run(t *testing.T, bin string, st *model.Stack, fs *fronting.Server, v rules.Version) outcome {
-	g := readSettings(t, st.Settings, v)
+// readBool reads a boolean as go-ini does.
+func readBool(v string) bool {
+	switch v {
+	case "1", "t", "T", "true", "TRUE", "True", "y", "Y", "yes", "YES", "Yes", "on", "ON", "On":
+		return true
+	}
+	return false
+}
+
+func run(t *testing.T, bin string, st *model.Stack, a *fronting.Analysis, fs *fronting.Server, live *fronting.Live, v rules.Version) outcome {
+	g := readSettings(t, st.Settings, v, live)
 	gb := &grafanaBackend{settings: g}
 	grafana := serve(t, gb)
 	other := &otherBackend{}
@@ -332,12 +380,13 @@ func run(t *testing.T, bin string, st *model.Stack, fs *fronting.Server, v rules
 	// tests (which listen on 127.0.0.1).
 	host := loopbackHost()
 	ports := map[int]int{}
+	tg := pickTarget(t, fs, g, live)
 	text := renderConfig(cfg, host, func(p int) int {
 		if ports[p] == 0 {
 			ports[p] = freePort(t, host)
 		}
 		return ports[p]
-	}, grafana, otherAddr)
+	}, grafana, otherAddr, a.Hints, tg.listen)
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
@@ -347,10 +396,13 @@ func run(t *testing.T, bin string, st *model.Stack, fs *fronting.Server, v rules
 	if out, err := exec.Command(bin, "-t", "-q", "-p", dir, "-c", conf, "-g", globals).CombinedOutput(); err != nil {
 		return outcome{noStart: true, detail: strings.TrimSpace(string(out))}
 	}
-	tg := pickTarget(t, fs, g)
-	port := ports[tg.port]
+	if !live.Primary {
+		// The assumed root_url is the public URL the browser uses.
+		gb.settings.appURL = &url.URL{Scheme: tg.scheme, Host: tg.hostHeader(), Path: live.SubPath + "/"}
+	}
+	port := ports[tg.listen]
 	if port == 0 {
-		t.Fatalf("no listener for the public port %d in\n%s", tg.port, text)
+		t.Fatalf("no listener for the port %d in\n%s", tg.listen, text)
 	}
 	cmd := exec.Command(bin, "-p", dir, "-c", conf, "-g", globals)
 	var stderr strings.Builder
@@ -381,18 +433,18 @@ func run(t *testing.T, bin string, st *model.Stack, fs *fronting.Server, v rules
 
 // pickTarget chooses the public origin a browser uses: the server's first
 // named origin, else root_url's host on the server's first listen port.
-func pickTarget(t *testing.T, fs *fronting.Server, g grafanaSettings) target {
-	tg := target{path: g.subPath + "/api/live/ws"}
+func pickTarget(t *testing.T, fs *fronting.Server, g grafanaSettings, live *fronting.Live) target {
+	tg := target{path: live.Path}
 	if len(fs.Origins) > 0 {
 		o := fs.Origins[0]
-		tg.scheme, tg.host, tg.port = o.Scheme, strings.ToLower(o.Host), o.Port
+		tg.scheme, tg.host, tg.port, tg.listen = o.Scheme, strings.ToLower(o.Host), o.Port, o.ListenPort
 		return tg
 	}
 	origins := nginxsem.PublicOrigins(fs.Server)
 	if len(origins) == 0 {
 		t.Fatal("server without origins")
 	}
-	tg.scheme, tg.port = origins[0].Scheme, origins[0].Port
+	tg.scheme, tg.port, tg.listen = origins[0].Scheme, origins[0].Port, origins[0].ListenPort
 	tg.host = g.appURL.Hostname()
 	if tg.host == "" {
 		tg.host = "localhost"
@@ -687,14 +739,14 @@ func tokenListContainsValue(h http.Header, name, value string) bool {
 // already spliced into the tree; so is Debian's proxy_params when the
 // tree lacks it: its packaged lines (model.Directive.Packaged) are written
 // in place of the include, so nginx runs what the rules judged.
-func renderConfig(cfg *model.NginxConfig, host string, port func(int) int, grafana, other string) string {
+func renderConfig(cfg *model.NginxConfig, host string, port func(int) int, grafana, other string, hints nginxsem.GrafanaHints, serverPort int) string {
 	upstreams := map[string]bool{}
 	walkDirectives(cfg.Directives, func(d *model.Directive) {
 		if d.Name.V == "upstream" && len(d.Args) > 0 && d.Block != nil {
 			upstreams[strings.ToLower(d.Args[0].V)] = true
 		}
 	})
-	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams}
+	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams, hints: hints, serverPort: serverPort}
 	var b strings.Builder
 	temp := func(indent string) {
 		for _, n := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
@@ -728,7 +780,13 @@ type renderer struct {
 	port           func(int) int
 	grafana, other string
 	upstreams      map[string]bool
-	httpPrelude    func(indent string)
+	// hints decide which targets are Grafana, as the rules decide.
+	hints nginxsem.GrafanaHints
+	// serverPort is the port the tested server listens on in production:
+	// $server_port in header values is written as it, since the test
+	// listens on another.
+	serverPort  int
+	httpPrelude func(indent string)
 }
 
 // dropped are directives the loopback test cannot or need not run.
@@ -758,13 +816,16 @@ func (r *renderer) block(b *strings.Builder, ds []*model.Directive, indent strin
 			continue
 		case name == "server" && d.Parent != nil && d.Parent.Name.V == "upstream":
 			addr := r.other
-			if up := strings.ToLower(argV(d.Parent, 0)); strings.Contains(up, "grafana") || isGrafana(argV(d, 0)) {
+			if up := strings.ToLower(argV(d.Parent, 0)); strings.Contains(up, "grafana") || nginxsem.IsGrafana(argV(d, 0), r.hints) {
 				addr = r.grafana
 			}
 			fmt.Fprintf(b, "%sserver %s;\n", indent, addr)
 			continue
 		case name == "proxy_pass" || name == "set" || name == "fastcgi_pass" || name == "uwsgi_pass" || name == "scgi_pass" || name == "grpc_pass":
 			args := append([]model.Str{}, d.Args...)
+			if name != "set" {
+				args = []model.Str{nginxsem.PassArg(d)} // a template's URL, joined
+			}
 			i := 0
 			if name == "set" {
 				i = 1
@@ -780,6 +841,12 @@ func (r *renderer) block(b *strings.Builder, ds []*model.Directive, indent strin
 				args[0].V = r.retarget(args[0].V, false)
 			}
 			writeDirective(b, indent, quote(name), args, nil)
+			continue
+		}
+		if name == "proxy_set_header" && r.serverPort > 0 && len(d.Args) == 2 && strings.Contains(d.Args[1].V, "$server_port") {
+			args := append([]model.Str{}, d.Args...)
+			args[1].V = strings.ReplaceAll(args[1].V, "$server_port", strconv.Itoa(r.serverPort))
+			writeDirective(b, indent, name, args, nil)
 			continue
 		}
 		if d.Block != nil {
@@ -869,23 +936,13 @@ func (r *renderer) retarget(v string, bare bool) string {
 		return v
 	}
 	addr := r.other
-	if isGrafana(hostport) {
+	if nginxsem.IsGrafana(hostport, r.hints) {
 		addr = r.grafana
 	}
 	if scheme == "" {
 		return addr + uri
 	}
 	return "http://" + addr + uri
-}
-
-// isGrafana is the fixtures' convention: a host named like Grafana or
-// port 3000.
-func isGrafana(hostport string) bool {
-	if strings.Contains(strings.ToLower(hostport), "grafana") {
-		return true
-	}
-	_, p, err := net.SplitHostPort(hostport)
-	return err == nil && p == "3000"
 }
 
 func argV(d *model.Directive, i int) string {

@@ -18,19 +18,28 @@ var MissingUpgradeHeader = &rules.Rule{
 	Summary:  "the location serving Grafana Live's WebSocket does not send Upgrade $http_upgrade (info when Live is blocked on purpose)",
 	Doc: rules.Doc{
 		What: "Reports the nginx location that serves Grafana Live's WebSocket (`<root_url sub-path>/api/live/ws`, " +
-			"chosen as nginx chooses it) when it does not send `Upgrade: websocket` to Grafana: no " +
-			"`proxy_set_header Upgrade $http_upgrade;`, a server- or http-level one that the location does not " +
-			"inherit because it sets other `proxy_set_header` lines (the finding points at both places), or a " +
-			"value that is not the client's. When a location written for the Live path answers 4xx itself " +
-			"(`location = /api/live/ws { return 404; }`, `deny all`), Live is blocked on purpose: that is " +
-			"reported as info, not as a missing header.",
-		Why: "`Upgrade` is a hop-by-hop header: nginx never forwards it unless `proxy_set_header` sets it, and " +
-			"`proxy_set_header` lines are inherited from an outer level only when the location has none of its own " +
-			"(nginx.org, ngx_http_proxy_module; GRAFANA.md §7). Grafana's WebSocket handshake (centrifuge's fork of " +
-			"gorilla/websocket) answers 400 without `websocket` in `Upgrade`; Grafana logs " +
-			"`path=/api/live/ws status=400` and streaming panels never update (GRAFANA.md §6).",
+			"chosen as nginx chooses it, `try_files … @name` included) when it does not send `Upgrade: " +
+			"websocket` to Grafana: no `proxy_set_header Upgrade $http_upgrade;`, a server- or http-level one " +
+			"that the location does not inherit because it sets other `proxy_set_header` lines (the finding " +
+			"points at both places), or a value that is not the client's. When a location written for the Live " +
+			"path answers 4xx itself (`location = /api/live/ws { return 404; }`, `deny all`), Live is blocked on " +
+			"purpose: that is reported as info, not as a missing header. Without a readable root_url (no " +
+			"grafana.ini, Grafana's default, a template placeholder such as `<host IP address>` or `{{ .Values.x " +
+			"}}`), or when nginx does not route root_url's Live path to Grafana, every location that proxies to " +
+			"Grafana is checked for the Live path it would carry (its own prefix + `/api/live/ws`), and the " +
+			"message says which assumption was made.",
+		Why: "`Upgrade` is a hop-by-hop header: nginx never forwards it unless `proxy_set_header` sets it " +
+			"(nginx.org/en/docs/http/websocket.html), and `proxy_set_header` lines are inherited from an outer " +
+			"level only when the location has none of its own " +
+			"(nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header). The browser opens the " +
+			"WebSocket at its own origin plus root_url's sub-path plus `/api/live/ws` (grafana/grafana " +
+			"`public/app/features/live/index.ts` `initGrafanaLive` and `centrifuge/service.ts` " +
+			"`CentrifugeService` (v12.0.0)). Grafana's handshake (centrifugal/centrifuge " +
+			"`internal/websocket/server.go` `Upgrader.Upgrade`, the gorilla/websocket fork Grafana's Live server " +
+			"runs on) answers 400 `'websocket' token not found in 'Upgrade' header` without it, and streaming " +
+			"panels never update.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `)}},
@@ -56,14 +65,20 @@ var MissingConnectionHeader = &rules.Rule{
 			"sends Grafana for a WebSocket request carries no `upgrade` token: no `proxy_set_header Connection` " +
 			"(nginx then sends `Connection: close`), one dropped by inheritance, `Connection $http_upgrade` " +
 			"(which is `websocket`), or a map that yields something else for a WebSocket request. `Connection " +
-			"\"upgrade\"` and a variable mapped from `$http_upgrade` to `upgrade` are both fine.",
+			"\"upgrade\"` and a variable mapped from `$http_upgrade` to `upgrade` are both fine. Without a " +
+			"readable root_url (no grafana.ini, Grafana's default, a template placeholder such as `<host IP " +
+			"address>` or `{{ .Values.x }}`), or when nginx does not route root_url's Live path to Grafana, " +
+			"every location that proxies to Grafana is checked for the Live path it would carry (its own prefix " +
+			"+ `/api/live/ws`), and the message says which assumption was made.",
 		Why: "nginx replaces the client's hop-by-hop `Connection` header with `close` unless `proxy_set_header " +
-			"Connection` sets it (nginx.org, ngx_http_proxy_module; GRAFANA.md §7). Grafana's handshake " +
-			"(centrifuge's gorilla/websocket fork) first checks for the `upgrade` token in `Connection` and answers " +
-			"400 without it (GRAFANA.md §6).",
+			"Connection` sets it (nginx.org/en/docs/http/websocket.html; " +
+			"nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header). Grafana's handshake " +
+			"(centrifugal/centrifuge `internal/websocket/server.go` `Upgrader.Upgrade`, the gorilla/websocket " +
+			"fork Grafana's Live server runs on) first looks for the `upgrade` token in `Connection` and answers " +
+			"400 `'upgrade' token not found in 'Connection' header` without it.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
         proxy_http_version 1.1;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $http_upgrade;
         proxy_pass http://grafana:3000;
@@ -86,13 +101,22 @@ var HTTPVersion = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports the nginx location that serves Grafana Live's WebSocket when its effective " +
 			"`proxy_http_version` (after inheritance) is not 1.1; nginx's default is 1.0. An inherited value is " +
-			"reported where it is written.",
-		Why: "RFC 6455 requires HTTP/1.1 for the WebSocket upgrade. nginx with the default `proxy_http_version 1.0` " +
-			"still sends the `Upgrade` and `Connection` headers it is told to, and Grafana accepts the handshake " +
-			"(checked with a real nginx 1.22, GRAFANA.md §6), but other hops and servers may refuse an HTTP/1.0 " +
-			"upgrade: a warning, where the missing headers are errors.",
+			"reported where it is written. Without a readable root_url (no grafana.ini, Grafana's default, a " +
+			"template placeholder such as `<host IP address>` or `{{ .Values.x }}`), or when nginx does not " +
+			"route root_url's Live path to Grafana, every location that proxies to Grafana is checked for the " +
+			"Live path it would carry (its own prefix + `/api/live/ws`), and the message says which assumption " +
+			"was made.",
+		Why: "The WebSocket opening handshake is an HTTP/1.1 request (RFC 6455 section 4.1), and nginx proxies " +
+			"with HTTP/1.0 unless `proxy_http_version 1.1` says otherwise " +
+			"(nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version; " +
+			"nginx.org/en/docs/http/websocket.html). nginx still forwards the `Upgrade` and `Connection` headers " +
+			"it is told to, and Grafana's handshake (centrifugal/centrifuge `internal/websocket/server.go` " +
+			"`Upgrader.Upgrade`, the gorilla/websocket fork Grafana's Live server runs on) checks headers, not " +
+			"the version, so the upgrade works against Grafana itself (the end-to-end test with a real nginx " +
+			"shows it), but other hops may refuse an HTTP/1.0 upgrade: a warning, where the missing headers are " +
+			"errors.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
         proxy_pass http://grafana:3000;
@@ -115,9 +139,11 @@ var ReadTimeout = &rules.Rule{
 		What: "Reports the effective `proxy_read_timeout` of the location that serves Grafana Live's WebSocket " +
 			"when it is below 30 seconds, at the directive that sets it (which may be at server or http level).",
 		Why: "nginx closes a proxied connection when the upstream sends nothing for `proxy_read_timeout` (default " +
-			"60s; nginx.org, ngx_http_proxy_module). Grafana Live's server pings connected clients periodically " +
-			"(about every 25 seconds, GRAFANA.md §7), so the default is safe but a shorter timeout closes idle Live " +
-			"connections, which then reconnect over and over.",
+			"60s; nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout). Grafana Live's server " +
+			"pings connected clients every 25 seconds by default (centrifugal/centrifuge `config.go` " +
+			"`defaultPingInterval`, used when no `PingPongConfig` is set, as in grafana/grafana " +
+			"`pkg/services/live/live.go` (v12.0.0)), so the default is safe but a shorter timeout closes idle " +
+			"Live connections, which then reconnect over and over.",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    proxy_read_timeout 10s;
 
 ` + goodLocations)}},
@@ -153,16 +179,16 @@ type liveHeader struct {
 	maps   []*model.Map
 }
 
-// evalHeader evaluates header name at s's Live location: good when some
-// directive that sets it yields a value holding token.
-func evalHeader(a *fronting.Analysis, s *fronting.Server, name, token string) *liveHeader {
-	h := s.Config.Sem.Header(s.Live.Location, name)
+// evalHeader evaluates header name at the Live location of l: good when
+// some directive that sets it yields a value holding token.
+func evalHeader(a *fronting.Analysis, s *fronting.Server, l *fronting.Live, name, token string) *liveHeader {
+	h := s.Config.Sem.Header(l.Location, name)
 	lh := &liveHeader{h: h}
 	if !h.IsSet() {
 		if len(h.Conditional) > 0 {
 			return lh // set only inside "if": depends on the request
 		}
-		if s.Config.Incomplete(s.Live.Location, s.Server) {
+		if s.Config.Incomplete(l.Location, s.Server) {
 			return lh // an include the linter could not read may set it
 		}
 		lh.verdict = headerMissing
@@ -202,7 +228,7 @@ func evalHeader(a *fronting.Analysis, s *fronting.Server, name, token string) *l
 // missingRelated explains a header the Live location does not send: the
 // outer lines inheritance dropped, and a location of the server that sets
 // it but does not serve the Live path.
-func missingRelated(s *fronting.Server, lh *liveHeader, name string) (string, []rules.Related) {
+func missingRelated(s *fronting.Server, l *fronting.Live, lh *liveHeader, name string) (string, []rules.Related) {
 	var rel []rules.Related
 	why := ""
 	if len(lh.h.Dropped) > 0 {
@@ -220,14 +246,14 @@ func missingRelated(s *fronting.Server, lh *liveHeader, name string) (string, []
 		return why, rel
 	}
 	for _, p := range locationsSetting(s, name) {
-		if p == s.Live.Location {
+		if p == l.Location {
 			continue
 		}
 		h := s.Config.Sem.Header(p, name)
 		if h.IsSet() {
 			d := h.Set[len(h.Set)-1]
-			why = fmt.Sprintf("; %s sets it, but nginx serves the Live path with %s", locName(p), locName(s.Live.Location))
-			rel = append(rel, related(d.Pos(), "%s is set here, in %s, which does not serve %q", directiveText(d), locName(p), s.Live.Path))
+			why = fmt.Sprintf("; %s sets it, but nginx serves the Live path with %s", locName(p), locName(l.Location))
+			rel = append(rel, related(d.Pos(), "%s is set here, in %s, which does not serve %q", directiveText(d), locName(p), l.Path))
 			break
 		}
 	}
@@ -274,16 +300,16 @@ func checkUpgrade(c *rules.Context) {
 			reportBlocked(c, a, s)
 		}
 	}
-	liveServers(a, func(s *fronting.Server) {
-		lh := evalHeader(a, s, "Upgrade", "websocket")
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		lh := evalHeader(a, s, l, "Upgrade", "websocket")
+		loc := l.Location
 		switch lh.verdict {
 		case headerMissing:
-			why, rel := missingRelated(s, lh, "Upgrade")
+			why, rel := missingRelated(s, l, lh, "Upgrade")
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "missing:" + s.Live.Path,
-				Message: fmt.Sprintf("%s sends no Upgrade header to Grafana for the Live path %q%s: Upgrade is hop-by-hop and nginx drops it unless proxy_set_header sets it, so Grafana answers 400 to the WebSocket handshake; add proxy_set_header Upgrade $http_upgrade; to this location",
-					locName(loc), s.Live.Path, why)})
+			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "missing:" + l.Path,
+				Message: fmt.Sprintf("%s sends no Upgrade header to Grafana for %s%s: Upgrade is hop-by-hop and nginx drops it unless proxy_set_header sets it, so Grafana answers 400 to the WebSocket handshake; add proxy_set_header Upgrade $http_upgrade; to this location",
+					locName(loc), l.What(), why)})
 		case headerBad:
 			pos, end := argPos(lh.bad, 1)
 			var rel []rules.Related
@@ -291,11 +317,11 @@ func checkUpgrade(c *rules.Context) {
 				rel = append(rel, related(m.Directive.Pos(), "map %s defines %s", m.Source.V, m.Variable.V))
 			}
 			if lh.h.Level.Location != loc {
-				rel = append(rel, related(anchor(s), "the Live path %q is served by %s, which inherits this line", s.Live.Path, locName(loc)))
+				rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this line", l.Path, locName(loc)))
 			}
 			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + lh.bad.Args[1].V,
-				Message: fmt.Sprintf("%s sends Upgrade %q to Grafana for the Live path %q (%s): Grafana's WebSocket handshake needs \"websocket\" and answers 400; write proxy_set_header Upgrade $http_upgrade;",
-					locName(loc), lh.bad.Args[1].V, s.Live.Path, shown(lh.values))})
+				Message: fmt.Sprintf("%s sends Upgrade %q to Grafana for %s, %s: Grafana's WebSocket handshake needs \"websocket\" and answers 400; write proxy_set_header Upgrade $http_upgrade;",
+					locName(loc), lh.bad.Args[1].V, l.What(), shown(lh.values))})
 		}
 	})
 }
@@ -343,9 +369,9 @@ func reportBlocked(c *rules.Context, a *fronting.Analysis, s *fronting.Server) {
 
 func checkConnection(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
-	liveServers(a, func(s *fronting.Server) {
-		lh := evalHeader(a, s, "Connection", "upgrade")
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		lh := evalHeader(a, s, l, "Connection", "upgrade")
+		loc := l.Location
 		fix := "add proxy_set_header Connection $connection_upgrade; with map $http_upgrade $connection_upgrade { default upgrade; '' close; } in the http block (or proxy_set_header Connection \"upgrade\";)"
 		var rel []rules.Related
 		if m := connectionMap(a, s); m != nil {
@@ -354,11 +380,11 @@ func checkConnection(c *rules.Context) {
 		}
 		switch lh.verdict {
 		case headerMissing:
-			why, rel2 := missingRelated(s, lh, "Connection")
+			why, rel2 := missingRelated(s, l, lh, "Connection")
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "missing:" + s.Live.Path,
-				Message: fmt.Sprintf("%s does not send Connection: upgrade to Grafana for the Live path %q%s: nginx replaces the hop-by-hop Connection header with \"close\", so Grafana answers 400 to the WebSocket handshake; %s",
-					locName(loc), s.Live.Path, why, fix)})
+			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "missing:" + l.Path,
+				Message: fmt.Sprintf("%s does not send Connection: upgrade to Grafana for %s%s: nginx replaces the hop-by-hop Connection header with \"close\", so Grafana answers 400 to the WebSocket handshake; %s",
+					locName(loc), l.What(), why, fix)})
 		case headerBad:
 			pos, end := argPos(lh.bad, 1)
 			var rel2 []rules.Related
@@ -366,15 +392,15 @@ func checkConnection(c *rules.Context) {
 				rel2 = append(rel2, related(m.Directive.Pos(), "map %s defines %s", m.Source.V, m.Variable.V))
 			}
 			if lh.h.Level.Location != loc {
-				rel2 = append(rel2, related(anchor(s), "the Live path %q is served by %s, which inherits this line", s.Live.Path, locName(loc)))
+				rel2 = append(rel2, related(anchor(s, l), "the Live path %q is served by %s, which inherits this line", l.Path, locName(loc)))
 			}
 			why := ""
 			if strings.EqualFold(strings.TrimSpace(lh.bad.Args[1].V), "$http_upgrade") {
 				why = " ($http_upgrade holds the Upgrade header, \"websocket\", not \"upgrade\")"
 			}
 			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "value:" + lh.bad.Args[1].V,
-				Message: fmt.Sprintf("%s sends Connection %q to Grafana for the Live path %q, %s%s: without the \"upgrade\" token Grafana answers 400 to the WebSocket handshake; %s",
-					locName(loc), lh.bad.Args[1].V, s.Live.Path, shown(lh.values), why, strings.Replace(fix, "add ", "write ", 1))})
+				Message: fmt.Sprintf("%s sends Connection %q to Grafana for %s, %s%s: without the \"upgrade\" token Grafana answers 400 to the WebSocket handshake; %s",
+					locName(loc), lh.bad.Args[1].V, l.What(), shown(lh.values), why, strings.Replace(fix, "add ", "write ", 1))})
 		}
 	})
 }
@@ -398,17 +424,17 @@ func connectionMap(a *fronting.Analysis, s *fronting.Server) *model.Map {
 
 func checkHTTPVersion(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
-	liveServers(a, func(s *fronting.Server) {
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		loc := l.Location
 		v := s.Config.Sem.Effective(loc, "proxy_http_version")
 		if !v.Set() {
 			if s.Config.Incomplete(loc, s.Server) {
 				return
 			}
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Entity: s.Entity(), Key: "default:" + s.Live.Path,
-				Message: fmt.Sprintf("%s proxies the Live WebSocket %q with nginx's default proxy_http_version 1.0: RFC 6455 requires HTTP/1.1 for the upgrade; Grafana accepts it, but other hops may refuse; add proxy_http_version 1.1;",
-					locName(loc), s.Live.Path)})
+			c.Report(rules.Finding{Pos: pos, End: end, Entity: s.Entity(), Key: "default:" + l.Path,
+				Message: fmt.Sprintf("%s proxies the Live WebSocket %s with nginx's default proxy_http_version 1.0: RFC 6455 requires HTTP/1.1 for the upgrade; Grafana accepts it, but other hops may refuse; add proxy_http_version 1.1;",
+					locName(loc), l.Quoted())})
 			return
 		}
 		d := v.Last()
@@ -418,11 +444,11 @@ func checkHTTPVersion(c *rules.Context) {
 		pos, end := argPos(d, 0)
 		var rel []rules.Related
 		if lvl, _ := v.Level(); lvl.Location != loc {
-			rel = append(rel, related(anchor(s), "the Live path %q is served by %s, which inherits this value", s.Live.Path, locName(loc)))
+			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this value", l.Path, locName(loc)))
 		}
 		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
-			Message: fmt.Sprintf("proxy_http_version %s applies to the Live WebSocket %q (%s): RFC 6455 requires HTTP/1.1 for the upgrade and hops may refuse another version; write proxy_http_version 1.1;",
-				argText(d, 0), s.Live.Path, locName(loc))})
+			Message: fmt.Sprintf("proxy_http_version %s applies to the Live WebSocket %s, served by %s: RFC 6455 requires HTTP/1.1 for the upgrade and hops may refuse another version; write proxy_http_version 1.1;",
+				argText(d, 0), l.Quoted(), locName(loc))})
 	})
 }
 
@@ -432,8 +458,8 @@ const minReadTimeoutMS = 30_000
 
 func checkReadTimeout(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
-	liveServers(a, func(s *fronting.Server) {
-		loc := s.Live.Location
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
+		loc := l.Location
 		v := s.Config.Sem.Effective(loc, "proxy_read_timeout")
 		if !v.Set() {
 			return
@@ -446,11 +472,11 @@ func checkReadTimeout(c *rules.Context) {
 		pos, end := argPos(d, 0)
 		var rel []rules.Related
 		if lvl, _ := v.Level(); lvl.Location != loc {
-			rel = append(rel, related(anchor(s), "the Live path %q is served by %s, which inherits this timeout", s.Live.Path, locName(loc)))
+			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this timeout", l.Path, locName(loc)))
 		}
 		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
-			Message: fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket %q (%s): nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
-				argText(d, 0), s.Live.Path, locName(loc))})
+			Message: fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket %s, served by %s: nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
+				argText(d, 0), l.Quoted(), locName(loc))})
 	})
 }
 
@@ -498,7 +524,7 @@ func parseNginxTime(s string) (int64, bool) {
 
 // goodLocations is a location block set that gets Live through.
 const goodLocations = `    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 
@@ -506,7 +532,7 @@ const goodLocations = `    location / {
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `

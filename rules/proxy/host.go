@@ -18,21 +18,31 @@ import (
 var HostHeader = &rules.Rule{
 	ID:       "proxy/host-header",
 	Severity: rules.Error,
-	Summary:  "the Host header nginx sends Grafana does not carry the public host name: CSRF check fails (error), or Live's origin check on a non-default port (warning)",
+	Summary:  "the Host header nginx sends Grafana fails Grafana's CSRF check, or Live's origin check (an error when certain, a warning when root_url is assumed)",
 	Doc: rules.Doc{
 		What: "For every location that proxies to Grafana, works out the `Host` header Grafana receives from a " +
-			"browser on each public origin of the server (`server_name` × `listen`): nginx's default " +
-			"`$proxy_host` (the upstream's name, e.g. `grafana:3000`), `$host`, `$http_host`, a literal. It is an " +
-			"error when that host name differs from the browser's and `[security] csrf_trusted_origins` does not " +
-			"list it. On the location that serves the Live WebSocket it is a warning when the CSRF check passes " +
-			"but Live's origin check does not: `$host` (which drops the port) on a non-default public port, with " +
-			"neither root_url nor `[live] allowed_origins` covering that origin.",
-		Why: "Grafana's CSRF middleware (`pkg/middleware/csrf`) checks every request but HEAD, OPTIONS and TRACE that " +
-			"carries the login cookie and an `Origin` — the WebSocket handshake and `POST /api/ds/query` included: " +
-			"the Origin's host name must equal the `Host` header's (ports ignored) or be in `csrf_trusted_origins`, " +
-			"else 403 `origin not allowed`. Live's origin check (`pkg/services/live/live.go`) then compares the " +
-			"Origin's `host[:port]` with `Host`, then with root_url's scheme and host (and port when the Origin has " +
-			"one), then `allowed_origins` (GRAFANA.md §6).",
+			"browser on each public origin of the server (`server_name` × `listen`, with the port compose " +
+			"publishes nginx on): nginx's default `$proxy_host` (the upstream's name, e.g. `grafana:3000`), " +
+			"`$host`, `$http_host`, `$host:$server_port`, a literal, Debian's packaged proxy_params " +
+			"(`nginx_proxy_params` in the configuration says which release). It is an error when that host name " +
+			"differs from the browser's and `[security] csrf_trusted_origins` does not list it. On a location " +
+			"serving the Live WebSocket, a Host whose `host:port` differs from the browser's Origin while " +
+			"neither root_url nor `[live] allowed_origins` covers that origin is an error when root_url and the " +
+			"browser's origin are known (the handshake is sure to get 403), a warning when root_url is Grafana's " +
+			"default or the origin is assumed. A server without server_name is judged with root_url's host; a " +
+			"Host that only the proxy uses (a compose service or upstream name, Docker's `host.docker.internal`) " +
+			"is reported even then.",
+		Why: "Grafana's CSRF middleware (grafana/grafana `pkg/middleware/csrf/csrf.go` `CSRF.check`, v12.0.0) " +
+			"checks every request but HEAD, OPTIONS and TRACE that carries the login cookie and an `Origin` — " +
+			"the WebSocket handshake and `POST /api/ds/query` included: the Origin's host name must equal the " +
+			"`Host` header's (ports ignored) or be in `csrf_trusted_origins`, else 403 `origin not allowed`. " +
+			"Live's origin check (grafana/grafana `pkg/services/live/live.go` (v12.0.0) `getCheckOriginFunc` and " +
+			"`checkAllowedOrigin`) then admits an Origin whose `host[:port]` equals `Host`, or whose scheme and " +
+			"host equal root_url's (and port, when the Origin has one), or that matches an `allowed_origins` " +
+			"glob. `$host` is the request's host name without the port, `$http_host` the client's header as sent " +
+			"(nginx.org/en/docs/http/ngx_http_core_module.html#var_host); Debian's packaged proxy_params " +
+			"switched to `$host` in 2026 (Debian 12's nginx-common 1.22.1-9+deb12u6; the file calls it a security " +
+			"workaround, as `$http_host` forwards an untrusted client header).",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
@@ -41,9 +51,13 @@ var HostHeader = &rules.Rule{
     }
 `)}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
-		Fix: "Write `proxy_set_header Host $http_host;` in every location that proxies to Grafana (or once at " +
-			"server level, if the locations set no `proxy_set_header` of their own). With `$host` on a non-default " +
-			"port, set root_url to the public URL with its port, or use `$http_host`.",
+		Fix: "Write `proxy_set_header Host $host;` in every location that proxies to Grafana (or once at server " +
+			"level, if the locations set no `proxy_set_header` of their own). On a non-default public port " +
+			"Live's origin check also needs the port: `proxy_set_header Host $host:$server_port;` when nginx " +
+			"listens on that port itself, `$host$is_request_port$request_port` on nginx 1.30 and later when a " +
+			"port mapping publishes it elsewhere, or root_url set to the public URL with its port. `$http_host` " +
+			"passes both checks too, but forwards the raw client header (Debian's proxy_params and gixy's " +
+			"host_spoofing check warn against it).",
 	},
 	Needs: needsNginx,
 	Check: checkHost,
@@ -75,8 +89,24 @@ func browsers(a *fronting.Analysis, s *fronting.Server) []browser {
 	if !g.Explicit || !g.OriginKnown {
 		return nil
 	}
-	// A nameless server: browsers presumably use root_url's origin.
-	return []browser{newBrowser(nginxsem.Origin{Scheme: g.Scheme, Host: g.Host, Port: g.Port}, true)}
+	// A nameless server (or one whose name is a template placeholder):
+	// browsers presumably use root_url's host, on the ports the server
+	// is published on; on root_url's own when it is one of them.
+	var all, same []browser
+	for _, o := range nginxsem.PublicOrigins(s.Server) {
+		for _, p := range a.PublishedPorts(o.ListenPort) {
+			bo := nginxsem.Origin{Scheme: o.Scheme, Host: g.Host, Port: p, ListenPort: o.ListenPort}
+			b := newBrowser(bo, true)
+			all = append(all, b)
+			if bo.Scheme == g.Scheme && bo.Port == g.Port {
+				same = append(same, b)
+			}
+		}
+	}
+	if len(same) > 0 {
+		return same
+	}
+	return all
 }
 
 func newBrowser(o nginxsem.Origin, assumed bool) browser {
@@ -91,10 +121,12 @@ func newBrowser(o nginxsem.Origin, assumed bool) browser {
 // hostVars are the variables nginx fills for a browser's request.
 func hostVars(b browser, s *fronting.Server, gp *nginxsem.GrafanaProxy) map[string]string {
 	vars := map[string]string{
-		"host":        b.origin.Host,
-		"http_host":   b.host,
-		"server_port": strconv.Itoa(b.origin.Port),
-		"scheme":      b.origin.Scheme,
+		"host":      b.origin.Host,
+		"http_host": b.host,
+		"scheme":    b.origin.Scheme,
+	}
+	if b.origin.ListenPort > 0 {
+		vars["server_port"] = strconv.Itoa(b.origin.ListenPort)
 	}
 	for _, n := range s.Server.ServerNames {
 		vars["server_name"] = n.V
@@ -254,16 +286,19 @@ func checkHost(c *rules.Context) {
 	for _, s := range a.Servers {
 		bs := browsers(a, s)
 		seen := map[*model.Directive]bool{}
-		// The Live location goes first: a Host line it shares with other
+		// The Live locations go first: a Host line they share with other
 		// locations is then reported with the Live consequences.
-		live := s.Live != nil && s.Live.Verdict == fronting.Reaches
+		lives := map[*model.Location]*fronting.Live{}
 		var checks []hostCheck
-		if live {
-			checks = append(checks, newHostCheck(s, s.Live.Location, s.Live.Proxy))
+		for _, l := range s.Reaching() {
+			if lives[l.Location] == nil {
+				lives[l.Location] = l
+				checks = append(checks, newHostCheck(s, l.Location, l.Proxy))
+			}
 		}
 		for i := range s.Proxies {
 			gp := &s.Proxies[i]
-			if live && gp.Location == s.Live.Location {
+			if lives[gp.Location] != nil {
 				continue
 			}
 			checks = append(checks, newHostCheck(s, gp.Location, gp))
@@ -272,8 +307,7 @@ func checkHost(c *rules.Context) {
 			if hc.d != nil && seen[hc.d] {
 				continue
 			}
-			isLive := live && hc.loc == s.Live.Location
-			if f, ok := hostFinding(a, s, hc, bs, isLive, g); ok {
+			if f, ok := hostFinding(a, s, hc, bs, lives[hc.loc], g); ok {
 				if hc.d != nil {
 					seen[hc.d] = true
 				}
@@ -296,7 +330,7 @@ func newHostCheck(s *fronting.Server, loc *model.Location, gp *nginxsem.GrafanaP
 }
 
 // hostFinding decides one location's Host header for each browser.
-func hostFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser, isLive bool, g *fronting.Grafana) (rules.Finding, bool) {
+func hostFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser, live *fronting.Live, g *fronting.Grafana) (rules.Finding, bool) {
 	if hc.value == "" && hc.d == nil {
 		return rules.Finding{}, false // set only inside "if"
 	}
@@ -325,13 +359,13 @@ func hostFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []br
 			}
 		}
 		if !csrfPasses(g, b, host, extra) {
-			return csrfFinding(s, hc, b, host), true
+			return csrfFinding(a, s, hc, b, host), true
 		}
-		if !isLive {
+		if live == nil {
 			continue
 		}
 		if pass, ok := originPasses(g, b, host); ok && !pass {
-			return originFinding(a, s, hc, b, host), true
+			return originFinding(a, s, hc, live, b, host), true
 		}
 	}
 	return rules.Finding{}, false
@@ -375,18 +409,67 @@ func hostRelated(s *fronting.Server, hc hostCheck) []rules.Related {
 	return rel
 }
 
-func csrfFinding(s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
+func csrfFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
 	pos, end := hostPos(s, hc)
 	assumed := ""
 	if b.assumed {
 		assumed = " (root_url's host; the server has no server_name)"
+		if s.Placeholder {
+			assumed = " (root_url's host; the server_name is a template placeholder)"
+		}
 	}
 	return rules.Finding{Pos: pos, End: end, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "csrf:" + hc.loc.Path.V,
-		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s) while browsers use %q%s: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $http_host; (or list %q in [security] csrf_trusted_origins)",
-			locName(hc.loc), host, hostSource(hc), b.originText, assumed, b.origin.Host)}
+		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s) while browsers use %q%s: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; %s (or list %q in [security] csrf_trusted_origins)",
+			locName(hc.loc), host, hostSource(hc), b.originText, assumed, hostFix(a, hc, b), b.origin.Host)}
 }
 
-func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b browser, host string) rules.Finding {
+// hostFix is the Host line that lets a browser on b's origin through both
+// of Grafana's checks: $host (the browser's host name, normalised by
+// nginx; not $http_host, which forwards the raw client header), plus what
+// Live's origin check needs on a non-default public port: the port in the
+// Host when nginx listens on the public port itself ($host:$server_port),
+// else root_url with that port.
+func hostFix(a *fronting.Analysis, hc hostCheck, b browser) string {
+	where := "in " + locName(hc.loc)
+	if hc.d == nil && len(hc.h.Dropped) > 0 {
+		where = "to " + locName(hc.loc) + " (the outer line is not inherited there)"
+	}
+	switch {
+	case b.origin.DefaultPort():
+		return "write proxy_set_header Host $host; " + where
+	case b.origin.ListenPort == b.origin.Port:
+		// The port in the Host passes Live's origin check too.
+		return fmt.Sprintf("write proxy_set_header Host $host:$server_port; %s (nginx listens on the public port %d itself, and Live's origin check compares the port)", where, b.origin.Port)
+	}
+	return "write proxy_set_header Host $host; " + where + "; Live's origin check then also needs the port " + strconv.Itoa(b.origin.Port) + ": " + portFix(a, hc, b)
+}
+
+// portFix says how Live's origin check can admit a browser on a
+// non-default public port when the Host carries no port, choosing what
+// fits this configuration and never the line already written: the port
+// in the Host ($host:$server_port when nginx listens on the public port
+// itself; $host$is_request_port$request_port, nginx 1.30 and later, when
+// a port mapping publishes it on another), or root_url with the port.
+func portFix(a *fronting.Analysis, hc hostCheck, b browser) string {
+	g := a.Grafana
+	var opts []string
+	want := b.originText + g.SubPath + "/"
+	switch {
+	case b.origin.ListenPort == b.origin.Port && hc.value != "$host:$server_port":
+		opts = append(opts, fmt.Sprintf("write proxy_set_header Host $host:$server_port; in %s (nginx listens on port %d itself)", locName(hc.loc), b.origin.Port))
+	case b.origin.ListenPort != b.origin.Port && hc.value != "$host$is_request_port$request_port":
+		opts = append(opts, fmt.Sprintf("on nginx 1.30 or later write proxy_set_header Host $host$is_request_port$request_port; in %s ($server_port is %d, not the published %d)", locName(hc.loc), b.origin.ListenPort, b.origin.Port))
+	}
+	if !g.Explicit || g.RootURL != want {
+		opts = append(opts, fmt.Sprintf("set root_url = %s", want))
+	}
+	if len(opts) == 0 {
+		return fmt.Sprintf("list %s in [live] allowed_origins", b.originText)
+	}
+	return strings.Join(opts, ", or ")
+}
+
+func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, live *fronting.Live, b browser, host string) rules.Finding {
 	pos, end := hostPos(s, hc)
 	g := a.Grafana
 	f := rules.Finding{Pos: pos, End: end, Severity: rules.Warning, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "origin:" + hc.loc.Path.V}
@@ -396,10 +479,44 @@ func originFinding(a *fronting.Analysis, s *fronting.Server, hc hostCheck, b bro
 	why := ""
 	if !b.origin.DefaultPort() && hostName(host) == b.origin.Host {
 		why = fmt.Sprintf(" (the browser's Origin carries the port %d, the Host does not)", b.origin.Port)
+		if _, hp, err := net.SplitHostPort(host); err == nil {
+			why = fmt.Sprintf(" (the Host carries the port %s, the browser's Origin %d)", hp, b.origin.Port)
+		}
 	}
-	f.Message = fmt.Sprintf("%s sends Grafana the Host %q (%s) for the Live WebSocket: Grafana Live compares the browser's Origin %q with it%s and, as neither root_url (%q) nor [live] allowed_origins covers that origin, answers 403 to the handshake; write proxy_set_header Host $http_host; or set root_url to %q",
-		locName(hc.loc), host, hostSource(hc), b.originText, why, g.RootURL, b.originText+g.SubPath+"/")
+	// The handshake is sure to fail when root_url and the browser's
+	// origin are both known: an error. Otherwise root_url may be set where
+	// the linter cannot see, or browsers may use another origin.
+	sure := g.Explicit && g.OriginKnown && live.Primary && live.Assumed == "" && !b.assumed
+	rootURL := fmt.Sprintf("root_url (%q)", g.RootURL)
+	if sure {
+		f.Severity = rules.Error
+	} else if !g.Explicit {
+		rootURL = fmt.Sprintf("root_url (Grafana's default %q, assumed: %s)", g.RootURL, rootURLAbsence(a))
+	}
+	var fixes string
+	switch {
+	case hostName(host) == b.origin.Host:
+		// Only the port is missing.
+		fixes = portFix(a, hc, b)
+	case b.origin.DefaultPort():
+		fixes = fmt.Sprintf("write proxy_set_header Host $host; in %s, or set root_url = %s", locName(hc.loc), b.originText+g.SubPath+"/")
+	default:
+		fixes = portFix(a, hc, b)
+		if b.origin.ListenPort != b.origin.Port {
+			fixes = fmt.Sprintf("write proxy_set_header Host $host; in %s and %s", locName(hc.loc), fixes)
+		}
+	}
+	f.Message = fmt.Sprintf("%s sends Grafana the Host %q (%s) for the Live WebSocket %s: Grafana Live compares the browser's Origin %q with it%s and, as neither %s nor [live] allowed_origins covers that origin, answers 403 to the handshake; %s",
+		locName(hc.loc), host, hostSource(hc), live.Quoted(), b.originText, why, rootURL, fixes)
 	return f
+}
+
+// rootURLAbsence says why root_url is Grafana's default.
+func rootURLAbsence(a *fronting.Analysis) string {
+	if !a.Stack.HasIni {
+		return "the stack has no grafana.ini and sets no GF_SERVER_ROOT_URL"
+	}
+	return "grafana.ini sets no root_url"
 }
 
 // unnamedHost decides a server without a usable server_name: only a Host
@@ -429,11 +546,36 @@ func unnamedHost(a *fronting.Analysis, s *fronting.Server, hc hostCheck) (rules.
 	if !strings.Contains(name, ".") && strings.Contains(name, "grafana") {
 		internal = true
 	}
+	switch name {
+	case "host.docker.internal", "gateway.docker.internal":
+		// Docker's names for the host, seen from a container.
+		internal = true
+	}
 	if !internal {
 		return rules.Finding{}, false
 	}
 	pos, end := hostPos(s, hc)
 	return rules.Finding{Pos: pos, End: end, Related: hostRelated(s, hc), Entity: s.Entity(), Key: "csrf:" + hc.loc.Path.V,
-		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s), a name only the proxy uses, never the browser's: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $http_host;",
-			locName(hc.loc), host, hostSource(hc))}, true
+		Message: fmt.Sprintf("%s sends Grafana the Host %q (%s), a name only the proxy uses, never the browser's: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; write proxy_set_header Host $host; in %s (with root_url set to the public URL, whose port Live's origin check compares)",
+			locName(hc.loc), host, hostSource(hc), locName(hc.loc))}, true
+}
+
+// LiveHost returns the Host header nginx sends Grafana with the Live
+// WebSocket handshake of a browser on origin o through s (at the location
+// of its first Live route that reaches Grafana); ok is false when no Live
+// route of s reaches Grafana or the value is not known statically.
+func LiveHost(a *fronting.Analysis, s *fronting.Server, o nginxsem.Origin) (string, bool) {
+	ls := s.Reaching()
+	if len(ls) == 0 {
+		return "", false
+	}
+	hc := newHostCheck(s, ls[0].Location, ls[0].Proxy)
+	if hc.d == nil && (len(hc.h.Conditional) > 0 || s.Config.Incomplete(hc.loc, s.Server)) {
+		return "", false
+	}
+	vals, ok := newEvaluator(a, s.Config, hostVars(newBrowser(o, false), s, hc.gp)).eval(hc.value, 0)
+	if !ok || len(vals) != 1 {
+		return "", false
+	}
+	return vals[0], true
 }

@@ -23,11 +23,14 @@ var LivePathRewritten = &rules.Rule{
 			"`location /api/live { proxy_pass http://grafana:3000/; }`, which sends `//ws`. A `rewrite … break` " +
 			"that restores the path is fine: nginx then ignores the `proxy_pass` URI part.",
 		Why: "With a URI part, `proxy_pass` replaces the part of the request path the location prefix matched by " +
-			"that URI; after `rewrite … break` the rewritten path is sent and the URI part is ignored (nginx.org, " +
-			"ngx_http_proxy_module; GRAFANA.md §7). Grafana serves the WebSocket only at `/api/live/ws` (behind " +
-			"its sub-path when `serve_from_sub_path = true`) and answers 404 to anything else (GRAFANA.md §5–6).",
+			"that URI; after `rewrite … break` the rewritten path is sent and the URI part is ignored " +
+			"(nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass). Grafana registers the WebSocket at " +
+			"`/api/live/ws` only (grafana/grafana `pkg/services/live/live.go` (v12.0.0), route `/api/live/ws`), " +
+			"behind its sub-path when `serve_from_sub_path = true` (grafana/grafana `pkg/api/http_server.go` " +
+			"`SetURLPrefix`), and answers 404 to anything else. When root_url is unknown, the path nginx sends " +
+			"must be `/api/live/ws` or the location's own prefix plus it (Grafana set up to serve that sub-path).",
 		Bad: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 
@@ -35,7 +38,7 @@ var LivePathRewritten = &rules.Rule{
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000/;
     }
 `)}},
@@ -54,25 +57,31 @@ var SubpathMismatch = &rules.Rule{
 	Summary:  "root_url's sub-path and nginx disagree: nginx strips or keeps the sub-path against serve_from_sub_path, or no location routes the Live path to Grafana",
 	Doc: rules.Doc{
 		What: "Compares root_url's sub-path (`/grafana` in `https://example.com/grafana/`) and " +
-			"`serve_from_sub_path` with what nginx does with the Live path `<sub-path>/api/live/ws`. Fires when " +
-			"nginx passes the sub-path on while `serve_from_sub_path = false`, when it strips the sub-path while " +
-			"`serve_from_sub_path = true` (Grafana 10 and later), and when no location of a Grafana-fronting " +
-			"server routes the Live path to Grafana at all (static files, another application, a redirect) — " +
-			"typically root_url without the sub-path nginx serves Grafana under. A stack without grafana.ini is " +
-			"checked with Grafana's default root_url, which has no sub-path; environment overrides " +
-			"(`GF_SERVER_ROOT_URL`) count.",
+			"`serve_from_sub_path` with what nginx does. Fires when a page under the sub-path (`<sub-path>/`) " +
+			"reaches Grafana without the sub-path while `serve_from_sub_path = true` (Grafana 10 and later " +
+			"redirect it back to root_url in a loop; reported at the location serving the pages, even when the " +
+			"Live location is fine), when nginx passes the sub-path on while `serve_from_sub_path = false` " +
+			"(Grafana answers 404), and when no location of a Grafana-fronting server routes the Live path to " +
+			"Grafana at all (static files, another application, a redirect) — typically root_url without the " +
+			"sub-path nginx serves Grafana under. A stack without grafana.ini is checked with Grafana's default " +
+			"root_url, which has no sub-path; environment overrides (`GF_SERVER_ROOT_URL`) count. For a lone " +
+			"nginx file (no grafana.ini, no compose service) the sub-path may be configured where the linter " +
+			"cannot see, and \"not routed\" is not reported.",
 		Why: "The browser opens the Live WebSocket at its own origin plus root_url's sub-path plus `/api/live/ws` " +
-			"(GRAFANA.md §6). With `serve_from_sub_path = false` Grafana serves from `/`, so the proxy must strip " +
-			"the sub-path; with `true` Grafana strips it itself and, since Grafana 10, redirects requests that lack " +
-			"it (API paths excepted) back to root_url, an endless loop when nginx strips it " +
-			"(`pkg/middleware/subpath_redirect.go`, `pkg/web` SetURLPrefix; GRAFANA.md §5).",
+			"(grafana/grafana `public/app/features/live/index.ts` `initGrafanaLive` and `centrifuge/service.ts` " +
+			"`CentrifugeService` (v12.0.0)). With `serve_from_sub_path = false` Grafana serves from `/`, so the " +
+			"proxy must strip the sub-path; with `true` Grafana strips it itself (grafana/grafana " +
+			"`pkg/web/macaron.go` `SetURLPrefix`) and, since Grafana 10, redirects every request whose URI lacks " +
+			"it back to root_url, except paths starting with `/api` (grafana/grafana " +
+			"`pkg/middleware/subpath_redirect.go` `SubPathRedirect`, v12.0.0): pages loop, Live and the API " +
+			"still answer.",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[server]\nroot_url = https://example.com/grafana/\nserve_from_sub_path = false\n"},
 			{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location /grafana/ {
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `)},
@@ -83,7 +92,7 @@ var SubpathMismatch = &rules.Rule{
         proxy_http_version 1.1;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $connection_upgrade;
-        proxy_set_header Host $http_host;
+        proxy_set_header Host $host;
         proxy_pass http://grafana:3000;
     }
 `)},
@@ -137,14 +146,24 @@ func expectedPath(g *fronting.Grafana) string {
 func checkLivePath(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
 	g := a.Grafana
-	liveServers(a, func(s *fronting.Server) {
-		l := s.Live
+	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
 		if !l.UpstreamKnown {
 			return
 		}
-		r := routeInGrafana(g, l.Upstream, c.Version)
-		if r.served || (g.SubPath != "" && !g.ServeFromSubPath && l.Upstream == g.LivePath()) {
-			return // fine, or the sub-path rule's case
+		want := expectedPath(g)
+		if l.Primary {
+			r := routeInGrafana(g, l.Upstream, c.Version)
+			if r.served || (g.SubPath != "" && !g.ServeFromSubPath && l.Upstream == g.LivePath()) {
+				return // fine, or the sub-path rule's case
+			}
+		} else {
+			// An assumed sub-path: Grafana may be set up to serve it
+			// (serve_from_sub_path) or to have it stripped; either path is
+			// one it can serve.
+			if l.Upstream == "/api/live/ws" || l.Upstream == l.Path {
+				return
+			}
+			want = "/api/live/ws"
 		}
 		pass := l.Route.Pass
 		f := rules.Finding{Entity: s.Entity(), Key: "path:" + l.Path + "->" + l.Upstream}
@@ -155,7 +174,7 @@ func checkLivePath(c *rules.Context) {
 		case rw != nil:
 			f.Pos, f.End = argPos(rw, 1)
 			how = fmt.Sprintf("%s in %s rewrites it", directiveText(rw), locName(l.Location))
-			fix = fmt.Sprintf("make the rewrite yield %q", expectedPath(g))
+			fix = fmt.Sprintf("make the rewrite yield %q", want)
 		case pass.Target != nil:
 			f.Pos, f.End = pass.Target.Raw.Pos, pass.Target.Raw.End
 			if pass.Target.Parsed.HasURIPart {
@@ -163,14 +182,18 @@ func checkLivePath(c *rules.Context) {
 				fix = fmt.Sprintf("drop the URI part (proxy_pass %s;) or make it repeat the location prefix", withoutURI(pass.Target.Raw.V))
 			} else {
 				how = fmt.Sprintf("%s passes it to proxy_pass %q", locName(l.Location), pass.Target.Raw.V)
-				fix = fmt.Sprintf("send %q upstream", expectedPath(g))
+				fix = fmt.Sprintf("send %q upstream", want)
 			}
 		default:
 			f.Pos, f.End = fronting.Anchor(l.Location, s.Server)
 		}
-		f.Related = append(f.Related, related(anchor(s), "nginx serves the Live path %q with %s", l.Path, locName(l.Location)))
-		f.Message = fmt.Sprintf("nginx sends the Live path %q to Grafana as %q (%s): Grafana serves the WebSocket at %q only and answers 404; %s",
-			l.Path, l.Upstream, how, expectedPath(g), fix)
+		f.Related = append(f.Related, related(anchor(s, l), "nginx serves the Live path %q with %s", l.Path, locName(l.Location)))
+		served := fmt.Sprintf("Grafana serves the WebSocket at %q only", want)
+		if !l.Primary {
+			served = fmt.Sprintf("Grafana serves the WebSocket at %q (or %q when it serves the sub-path itself) only", "/api/live/ws", l.Path)
+		}
+		f.Message = fmt.Sprintf("nginx sends %s to Grafana as %q (%s): %s and answers 404; %s",
+			l.What(), l.Upstream, how, served, fix)
 		c.Report(f)
 	})
 }
@@ -209,41 +232,118 @@ func checkSubpath(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
 	g := a.Grafana
 	for _, s := range a.Servers {
-		l := s.Live
-		switch l.Verdict {
-		case fronting.Elsewhere:
+		if s.Live.Verdict == fronting.Elsewhere {
 			reportNotRouted(c, a, s)
-		case fronting.Reaches:
-			if !l.UpstreamKnown || g.SubPath == "" {
-				continue
+		}
+		if !g.SubPathKnown || g.SubPath == "" {
+			continue
+		}
+		page := pageRoute(a, s)
+		if page != nil {
+			if f, ok := pageFinding(c, a, s, page); ok {
+				c.Report(f)
 			}
-			r := routeInGrafana(g, l.Upstream, c.Version)
-			pass := l.Route.Pass
-			f := rules.Finding{Entity: s.Entity()}
-			if pass.Target != nil {
-				f.Pos, f.End = pass.Target.Raw.Pos, pass.Target.Raw.End
-			} else {
-				f.Pos, f.End = fronting.Anchor(l.Location, s.Server)
-			}
-			if rw := lastRewrite(l); rw != nil {
-				f.Pos, f.End = argPos(rw, 1)
-			}
-			f.Related = settingsRelated(a)
-			switch {
-			case !g.ServeFromSubPath && l.Upstream == g.LivePath():
-				f.Key = "sub-path-kept:" + l.Path
-				f.Message = fmt.Sprintf("nginx passes the sub-path %q on: Grafana receives the Live path as %q, but serve_from_sub_path is false, so Grafana serves from \"/\" and answers 404 (to every other page too); set serve_from_sub_path = true, or strip the sub-path with proxy_pass %s/; in %s",
-					g.SubPath, l.Upstream, withoutURI(targetRaw(pass)), locName(l.Location))
-			case r.stripped:
-				f.Key = "sub-path-stripped:" + l.Path
-				f.Message = fmt.Sprintf("nginx strips the sub-path %q: Grafana receives %q, but with serve_from_sub_path = true Grafana redirects every page request without the sub-path back to root_url, an endless redirect loop (API paths, Live included, still answer); set serve_from_sub_path = false, or pass the sub-path on with proxy_pass %s; (no URI part)",
-					g.SubPath, l.Upstream, withoutURI(targetRaw(pass)))
-			default:
-				continue
-			}
+		}
+		l := s.Live
+		if l.Verdict != fronting.Reaches || !l.UpstreamKnown || (page != nil && page.Location == l.Location) {
+			continue
+		}
+		if !g.ServeFromSubPath && l.Upstream == g.LivePath() {
+			f := keptFinding(a, s, l, l.Path)
+			f.Key = "sub-path-kept:" + l.Path
 			c.Report(f)
 		}
 	}
+}
+
+// pageRoute follows a page request under root_url's sub-path through s
+// ("<sub-path>/", or "<sub-path>/login" when try_files leaves the first
+// open); nil when it does not reach Grafana or cannot be followed.
+func pageRoute(a *fronting.Analysis, s *fronting.Server) *fronting.Live {
+	for _, path := range []string{a.Grafana.SubPath + "/", a.Grafana.SubPath + "/login"} {
+		r, err := s.Config.Sem.Follow(s.Server, path)
+		if err != nil || r == nil || len(r.Unevaluated) > 0 || r.Return != nil || r.Pass == nil {
+			return nil
+		}
+		if r.Pass.Handler == "" {
+			continue // try_files may serve a file
+		}
+		if r.Pass.Handler != "proxy" || !r.Pass.Known {
+			return nil
+		}
+		loc := r.Location()
+		for i := range s.Proxies {
+			if s.Proxies[i].Location == loc {
+				p := &fronting.Live{Path: path, Route: r, Location: loc, Proxy: &s.Proxies[i], Verdict: fronting.Reaches, UpstreamKnown: true}
+				p.Upstream, _, _ = strings.Cut(r.Pass.UpstreamURI, "?")
+				return p
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// pageFinding decides how Grafana answers a page request nginx passes on
+// under the sub-path: with serve_from_sub_path = true and the sub-path
+// stripped, Grafana 10 and later redirect it back to root_url, a loop;
+// with serve_from_sub_path = false and the sub-path kept, Grafana answers
+// 404. The finding goes to the location serving the pages.
+func pageFinding(c *rules.Context, a *fronting.Analysis, s *fronting.Server, page *fronting.Live) (rules.Finding, bool) {
+	g := a.Grafana
+	kept := page.Upstream == g.SubPath || strings.HasPrefix(page.Upstream, g.SubPath+"/")
+	switch {
+	case g.ServeFromSubPath && !kept && c.Version.AtLeast(10, 0):
+		f := rules.Finding{Entity: s.Entity(), Key: "sub-path-stripped:" + page.Path}
+		f.Pos, f.End = passPos(page)
+		f.Related = settingsRelated(a)
+		live := ""
+		if s.Live.Verdict == fronting.Reaches && s.Live.Location != page.Location {
+			live = fmt.Sprintf(" (%s serves the Live path; API paths, Live included, are exempt from the redirect)", locName(s.Live.Location))
+		} else {
+			live = " (API paths, Live included, are exempt from the redirect and still answer)"
+		}
+		f.Message = fmt.Sprintf("%s strips the sub-path %q: Grafana receives the page %q as %q, and with serve_from_sub_path = true Grafana (10 and later) redirects every page request without the sub-path back to root_url %q, an endless redirect loop%s; set serve_from_sub_path = false, or pass the sub-path on with proxy_pass %s; (no URI part)",
+			locName(page.Location), g.SubPath, page.Path, page.Upstream, g.RootURL, live, withoutURI(targetRaw(page.Route.Pass)))
+		return f, true
+	case !g.ServeFromSubPath && kept:
+		f := keptFinding(a, s, page, page.Path)
+		f.Key = "pages-sub-path-kept:" + page.Path
+		if s.Live.Verdict == fronting.Reaches && s.Live.Location == page.Location {
+			f.Key = "sub-path-kept:" + s.Live.Path
+		}
+		return f, true
+	}
+	return rules.Finding{}, false
+}
+
+// keptFinding reports nginx passing the sub-path on to a Grafana that
+// serves from "/" (serve_from_sub_path = false).
+func keptFinding(a *fronting.Analysis, s *fronting.Server, l *fronting.Live, path string) rules.Finding {
+	g := a.Grafana
+	f := rules.Finding{Entity: s.Entity()}
+	f.Pos, f.End = passPos(l)
+	f.Related = settingsRelated(a)
+	sent := fmt.Sprintf("%s sends %q to Grafana as %q", locName(l.Location), path, l.Upstream)
+	if path == l.Upstream {
+		sent = fmt.Sprintf("%s sends %q to Grafana as is", locName(l.Location), path)
+	}
+	f.Message = fmt.Sprintf("nginx passes the sub-path %q on (%s), but serve_from_sub_path is false, so Grafana serves from \"/\" and answers 404 to the Live WebSocket and every page; set serve_from_sub_path = true, or strip the sub-path with proxy_pass %s/; in %s",
+		g.SubPath, sent, withoutURI(targetRaw(l.Route.Pass)), locName(l.Location))
+	return f
+}
+
+// passPos is where a finding about what l's location passes upstream
+// goes: the rewrite that changed the path, else the proxy_pass URL, else
+// the location.
+func passPos(l *fronting.Live) (model.Pos, model.Pos) {
+	if rw := lastRewrite(l); rw != nil {
+		return argPos(rw, 1)
+	}
+	if p := l.Route.Pass; p != nil && p.Target != nil {
+		return p.Target.Raw.Pos, p.Target.Raw.End
+	}
+	return fronting.Anchor(l.Location, nil)
 }
 
 // targetRaw is the proxy_pass URL of p as written.
@@ -318,6 +418,8 @@ func reportNotRouted(c *rules.Context, a *fronting.Analysis, s *fronting.Server)
 		what = fmt.Sprintf("%s answers %d itself", locName(l.Location), l.Return.Code)
 	case r.Pass == nil:
 		what = "no location matches it, so nginx serves it as a file from the server's root"
+	case r.Pass.Handler == "static" && r.Pass.URI != "" && r.Pass.URI != l.Path:
+		what = fmt.Sprintf("%s serves %q, the fallback of its try_files, as a file", locName(l.Location), r.Pass.URI)
 	case r.Pass.Handler == "static":
 		what = fmt.Sprintf("%s serves it as a file (root/alias)", locName(l.Location))
 	case r.Pass.Handler == "proxy" && r.Pass.Target != nil:

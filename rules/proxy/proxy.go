@@ -18,8 +18,19 @@
 //     location routes the Live path to Grafana" needs more than that: a
 //     root_url that is set, or Grafana's configuration in view (a compose
 //     service or a grafana.ini); for a lone nginx file the sub-path is
-//     configured where the linter cannot see. A root_url whose path is a
-//     placeholder leaves the Live path unknown, and the Live checks skip.
+//     configured where the linter cannot see.
+//   - When root_url's path is unreadable (a template placeholder, a value
+//     that does not parse) or its Live path does not reach Grafana through
+//     a server (root_url disagrees with nginx, or there is no root_url and
+//     Grafana sits under a sub-path location), each location that proxies
+//     to Grafana is checked for the Live path it would carry: its prefix +
+//     "/api/live/ws" (fronting.Server.Lives). Messages say so
+//     (fronting.Live.Assumed), and proxy/live-path-rewritten then accepts
+//     either path Grafana could be set up to serve.
+//   - Which proxy target is Grafana comes from the deployment first: the
+//     compose service's names and published ports, http_port, upstream
+//     blocks; another service of the compose project is never Grafana,
+//     whatever its port (fronting.hints, nginxsem.GrafanaHints).
 //   - Live blocked on purpose (a location written for the Live path that
 //     answers 4xx, e.g. `location = /api/live/ws { return 404; }` or `deny
 //     all`) is reported by proxy/missing-upgrade-header with severity info
@@ -32,9 +43,12 @@
 //     analysis is partial. Debian's proxy_params ("include proxy_params;"
 //     or "/etc/nginx/proxy_params") missing from the tree is not such an
 //     include: the nginx parser splices in its packaged content
-//     (Directive.Packaged, positioned at the include), so the locations
-//     are judged, and messages citing those lines say they come from
-//     Debian's packaged file.
+//     (Directive.Packaged, positioned at the include; "Host $host" unless
+//     nginx_proxy_params says the legacy release), so the locations are
+//     judged, and messages citing those lines say they come from Debian's
+//     packaged file.
+//   - Suggested fixes never repeat what the file already says, and never
+//     recommend Host $http_host (the raw client header).
 //   - Routes nginx decides with a regex Go cannot evaluate, or through a
 //     variable only known at run time, are skipped, not guessed.
 package proxy
@@ -62,12 +76,17 @@ func Rules() []*rules.Rule {
 
 var needsNginx = []rules.Part{rules.PartNginx}
 
-// liveServers calls fn for each server of the stack that fronts Grafana
-// and whose Live route reaches Grafana.
-func liveServers(a *fronting.Analysis, fn func(s *fronting.Server)) {
+// liveServers calls fn for each Live route that reaches Grafana through a
+// server of the stack (Server.Lives), once per location that serves one.
+func liveServers(a *fronting.Analysis, fn func(s *fronting.Server, l *fronting.Live)) {
 	for _, s := range a.Servers {
-		if s.Live != nil && s.Live.Verdict == fronting.Reaches {
-			fn(s)
+		seen := map[*model.Location]bool{}
+		for _, l := range s.Reaching() {
+			if seen[l.Location] {
+				continue
+			}
+			seen[l.Location] = true
+			fn(s, l)
 		}
 	}
 }
@@ -127,8 +146,8 @@ func argPos(d *model.Directive, i int) (model.Pos, model.Pos) {
 	return d.Name.Pos, d.Name.End
 }
 
-// anchor is where a finding about s's Live location goes.
-func anchor(s *fronting.Server) model.Pos {
-	p, _ := fronting.Anchor(s.Live.Location, s.Server)
+// anchor is where a finding about the Live location of l goes.
+func anchor(s *fronting.Server, l *fronting.Live) model.Pos {
+	p, _ := fronting.Anchor(l.Location, s.Server)
 	return p
 }

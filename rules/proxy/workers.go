@@ -19,16 +19,20 @@ var WorkerConnections = &rules.Rule{
 	Severity: rules.Warning,
 	Summary:  "nginx worker_connections is below twice [live] max_connections",
 	Doc: rules.Doc{
-		What: "Compares `worker_connections` (in the `events` block; 512 when not set) of an nginx that fronts " +
-			"Grafana with `[live] max_connections` (100 by default, from grafana.ini or " +
-			"`GF_LIVE_MAX_CONNECTIONS`) and reports it when it is below twice that. A conf.d file is judged by " +
-			"the stack's nginx.conf; without one the image's nginx.conf decides, and nothing is reported. " +
-			"`max_connections` 0 (Live off) and -1 (unlimited) are not compared.",
+		What: "Compares the connections an nginx that fronts Grafana can hold — `worker_connections` (in the " +
+			"`events` block; 512 when not set) times `worker_processes` (1 when not set) — with `[live] " +
+			"max_connections` (100 by default, from grafana.ini or `GF_LIVE_MAX_CONNECTIONS`) and reports it " +
+			"when it is below twice that. `worker_processes auto` starts one worker per CPU core, which the " +
+			"configuration does not tell: one core is assumed and the message says how many cores would be " +
+			"enough. A conf.d file is judged by the stack's nginx.conf; without one the image's nginx.conf " +
+			"decides, and nothing is reported. `max_connections` 0 (Live off) and -1 (unlimited) are not compared.",
 		Why: "Each proxied WebSocket holds two connections in an nginx worker, one to the browser and one to " +
-			"Grafana, and `worker_connections` caps all connections of a worker (nginx.org, ngx_core_module; " +
-			"GRAFANA.md §7). Grafana's documentation asks to raise it for Live: with fewer than twice " +
-			"max_connections, nginx refuses connections (`worker_connections are not enough`) before Grafana's " +
-			"own limit is reached.",
+			"Grafana, and `worker_connections` caps all connections of one worker process, proxied ones included " +
+			"(nginx.org/en/docs/ngx_core_module.html#worker_connections); `worker_processes` sets how many " +
+			"workers share the load (#worker_processes, `auto` = one per CPU core). With fewer than twice " +
+			"`[live] max_connections` in all, nginx refuses connections (`worker_connections are not enough`) " +
+			"before Grafana's own limit is reached (max_connections, read in grafana/grafana " +
+			"`pkg/setting/setting.go` `readLiveSettings`, v12.0.0).",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[live]\nmax_connections = 1000\n"},
 			{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)},
@@ -91,18 +95,59 @@ func checkWorkers(c *rules.Context) {
 		default:
 			f.Pos = model.Pos{File: main.Path, Line: 1, Col: 1}
 		}
-		if n >= need {
+		wp, workers, auto, ok := workerProcesses(main)
+		if !ok {
 			continue
+		}
+		if n*workers >= need {
+			continue
+		}
+		capacity := setBy
+		switch {
+		case auto:
+			cores := (need + n - 1) / n
+			capacity = fmt.Sprintf("%s per worker, with worker_processes auto (one worker per CPU core; the core count is not in the configuration, one core is assumed: %d or more cores would hold enough),", setBy, cores)
+			f.Related = append(f.Related, related(wp.Args[0].Pos, "worker_processes auto: one worker per CPU core"))
+		case wp != nil:
+			capacity = fmt.Sprintf("%s × worker_processes %d = %d connections", setBy, workers, n*workers)
+			f.Related = append(f.Related, related(wp.Args[0].Pos, "worker_processes %d: each worker holds worker_connections", workers))
 		}
 		from := "the default 100"
 		if p := settingPos(a.Stack.Settings, g.MaxConnectionsSetting); p.IsValid() {
 			from = fmt.Sprintf("%d", g.MaxConnections)
 			f.Related = append(f.Related, related(p, "[live] max_connections = %d lets Grafana accept that many Live connections", g.MaxConnections))
 		}
-		f.Message = fmt.Sprintf("%s is below twice [live] max_connections (%s): each Live WebSocket holds two nginx connections (browser and Grafana), so nginx runs out of connections at about %d Live clients per worker, before Grafana's limit; set worker_connections to at least %d in the events block",
-			setBy, from, n/2, need)
+		fix := fmt.Sprintf("set worker_connections to at least %d in the events block", need)
+		if workers > 1 {
+			fix = fmt.Sprintf("set worker_connections to at least %d in the events block (%d workers)", (need+workers-1)/workers, workers)
+		}
+		f.Message = fmt.Sprintf("%s is below twice [live] max_connections (%s): each Live WebSocket holds two nginx connections (browser and Grafana), so nginx runs out of connections at about %d Live clients, before Grafana's limit; %s",
+			capacity, from, n*workers/2, fix)
 		c.Report(f)
 	}
+}
+
+// workerProcesses returns the main context's worker_processes (nil when
+// absent) and the number of workers: its value, 1 by default (nginx's
+// default) and for auto, which is then reported; ok is false for a value
+// nginx would not accept.
+func workerProcesses(cfg *model.NginxConfig) (d *model.Directive, workers int64, auto, ok bool) {
+	for _, x := range cfg.Directives {
+		if x.Name.V == "worker_processes" && len(x.Args) == 1 {
+			d = x
+		}
+	}
+	if d == nil {
+		return nil, 1, false, true
+	}
+	if d.Args[0].V == "auto" {
+		return d, 1, true, true
+	}
+	n, err := strconv.ParseInt(d.Args[0].V, 10, 64)
+	if err != nil || n < 1 {
+		return d, 0, false, false
+	}
+	return d, n, false, true
 }
 
 // hasEvents reports whether cfg has an events block at its top level.

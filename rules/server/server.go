@@ -4,6 +4,8 @@ package server
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -24,16 +26,23 @@ var RootURLMismatch = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Compares `[server] root_url` (written in grafana.ini or set with `GF_SERVER_ROOT_URL`; a root_url " +
 			"built from a written `domain` counts too) with the origins of the nginx servers that proxy to " +
-			"Grafana (`server_name` × `listen`, `ssl` meaning https). Fires when root_url's host is none of their " +
-			"names, when it points at Grafana's own port (`http://grafana.example.com:3000/` while nginx serves " +
-			"port 80 or 443), or when it says http where nginx only serves https. Not reported: a root_url left " +
-			"at Grafana's default, placeholders, catch-all servers without a name, https in root_url in front of " +
-			"an nginx on plain port 80 (TLS ends in front of nginx), and other ports (a Docker port mapping may " +
-			"publish nginx there).",
+			"Grafana (`server_name` × `listen`, `ssl` meaning https, ports as compose publishes nginx when the " +
+			"Grafana project runs it, else the listen ports). Fires when root_url's host is none of their names, " +
+			"when it points at Grafana's own port (`http://grafana.example.com:3000/` while nginx serves port 80 " +
+			"or 443), when it says http where nginx only serves https, and when its port is not one nginx " +
+			"publishes (`listen 8443 ssl` against `https://grafana.example.com/`). A server without server_name, " +
+			"or whose name is a template placeholder (`[your domain]`, `{{ domain }}`, `${DOMAIN}`), answers any " +
+			"host on its own ports: it does not switch the check off for the others. Not reported: a root_url " +
+			"left at Grafana's default, a root_url whose host is a placeholder, and https in root_url in front " +
+			"of an nginx on plain port 80 (TLS ends in front of nginx).",
 		Why: "Grafana builds absolute URLs from root_url — links in alert notifications and e-mails, OAuth " +
-			"redirect URIs, the frontend's appUrl — and Live's WebSocket origin check falls back to root_url's " +
-			"scheme and host when the Origin does not match the Host header (`pkg/services/live/live.go`; " +
-			"GRAFANA.md §5–6). A root_url that names another origin breaks those links and that fallback.",
+			"redirect URIs, the frontend's appUrl (grafana/grafana `pkg/setting/setting.go` " +
+			"`parseAppURLAndSubURL`, v12.0.0) — and Live's WebSocket origin check falls back to root_url's " +
+			"scheme and host (and port, when the browser's Origin has one) when the Origin does not match the " +
+			"Host header (grafana/grafana `pkg/services/live/live.go` (v12.0.0) `checkAllowedOrigin`). nginx " +
+			"picks the server for a request by `listen` address and port, then by `server_name`, falling back to " +
+			"the port's default server (nginx.org/en/docs/http/request_processing.html). A root_url that names " +
+			"another origin breaks those links and that fallback.",
 		Bad: []rules.Example{
 			{Path: "grafana/grafana.ini", Content: "[server]\nroot_url = http://localhost:3000/\n"},
 			{Path: "nginx/nginx.conf", Content: exampleNginx},
@@ -49,35 +58,124 @@ var RootURLMismatch = &rules.Rule{
 	Check: checkRootURL,
 }
 
+// publicOrigin is an origin a Grafana-fronting server answers browsers
+// on: a named one, or any host on a port (a server without a usable
+// server_name, or whose name is a template placeholder).
+type publicOrigin struct {
+	nginxsem.Origin
+	anyHost bool
+	// name is how an anyHost origin shows its host: "*" for a server
+	// without a name, the placeholder as written ("[your domain]").
+	name string
+}
+
+func (o publicOrigin) String() string {
+	if !o.anyHost {
+		return o.Origin.String()
+	}
+	s := o.Scheme + "://" + o.name
+	if !o.DefaultPort() {
+		s += ":" + strconv.Itoa(o.Port)
+	}
+	return s
+}
+
+// publicOrigins lists the origins of every Grafana-fronting server of a.
+func publicOrigins(a *fronting.Analysis) []publicOrigin {
+	var out []publicOrigin
+	for _, s := range a.Servers {
+		named := 0
+		for _, o := range s.Origins {
+			if strings.HasPrefix(o.Host, "~") {
+				continue
+			}
+			o.Host = strings.ToLower(o.Host)
+			out = append(out, publicOrigin{Origin: o})
+			named++
+		}
+		if named > 0 && !s.Placeholder {
+			continue
+		}
+		// No name to compare: the server answers whatever host browsers
+		// use on its ports (as published).
+		name := "*"
+		if s.Placeholder {
+			name = placeholderText(s.Server)
+		}
+		seen := map[string]bool{}
+		for _, o := range nginxsem.PublicOrigins(s.Server) {
+			for _, p := range a.PublishedPorts(o.ListenPort) {
+				po := o
+				po.Port, po.Host, po.HostPos = p, "", s.Server.Pos
+				if o.HostPos.IsValid() {
+					po.HostPos = o.HostPos
+				}
+				k := publicOrigin{Origin: po, anyHost: true, name: name}
+				if !seen[k.String()] {
+					seen[k.String()] = true
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// loopback reports whether host names the local machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// placeholderText is the server_name of srv as written, for messages.
+func placeholderText(srv *model.Server) string {
+	words := make([]string, 0, len(srv.ServerNames))
+	for _, n := range srv.ServerNames {
+		words = append(words, n.V)
+	}
+	return strings.Join(words, " ")
+}
+
+// hostMatches reports whether a browser on host reaches o's server.
+func hostMatches(o publicOrigin, host string) bool {
+	switch {
+	case o.anyHost || o.Host == host:
+		return true
+	case loopback(o.Host) && loopback(host):
+		// localhost and 127.0.0.1 are the same machine to a browser on
+		// it; the port and scheme still decide.
+		return true
+	case strings.HasPrefix(o.Host, "*."):
+		return strings.HasSuffix(host, o.Host[1:])
+	case strings.HasPrefix(o.Host, "."):
+		return host == o.Host[1:] || strings.HasSuffix(host, o.Host)
+	case strings.HasSuffix(o.Host, ".*"):
+		return strings.HasPrefix(host, o.Host[:len(o.Host)-1])
+	}
+	return false
+}
+
 func checkRootURL(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
 	g := a.Grafana
 	if !g.Explicit || !g.OriginKnown || len(a.Servers) == 0 {
 		return
 	}
-	var origins []nginxsem.Origin
-	for _, s := range a.Servers {
-		named := 0
-		for _, o := range s.Origins {
-			if strings.ContainsAny(o.Host, "*~") || strings.HasPrefix(o.Host, ".") {
-				continue
-			}
-			o.Host = strings.ToLower(o.Host)
-			origins = append(origins, o)
-			named++
-		}
-		if named == 0 {
-			return // a catch-all server may serve root_url's host
-		}
+	origins := publicOrigins(a)
+	if len(origins) == 0 {
+		return
 	}
-	var same []nginxsem.Origin
+	var same []publicOrigin
 	for _, o := range origins {
-		if o.Host == g.Host {
+		if hostMatches(o, g.Host) {
 			same = append(same, o)
 		}
 	}
 	for _, o := range same {
-		if compatible(o, g) {
+		if compatible(o.Origin, g) {
 			return
 		}
 	}
@@ -93,7 +191,11 @@ func checkRootURL(c *rules.Context) {
 		if !seen[o.String()] {
 			seen[o.String()] = true
 			list = append(list, o.String())
-			f.Related = append(f.Related, rules.Related{Pos: o.HostPos, Message: fmt.Sprintf("nginx serves Grafana on %s here", o.String())})
+			what := "nginx serves Grafana on " + o.String() + " here"
+			if o.anyHost {
+				what = "this server has no server_name to compare, and serves Grafana on any host of " + strings.TrimSuffix(o.String(), "*")
+			}
+			f.Related = append(f.Related, rules.Related{Pos: o.HostPos, Message: what})
 		}
 	}
 	best := origins[0]
@@ -106,25 +208,52 @@ func checkRootURL(c *rules.Context) {
 		case g.Port == g.HTTPPort:
 			why = fmt.Sprintf("its port %d is Grafana's own http_port, behind nginx", g.Port)
 		default:
-			why = fmt.Sprintf("its port %d is not one nginx serves Grafana on", g.Port)
+			why = fmt.Sprintf("its port %d is not the port nginx serves Grafana on (%d)%s", g.Port, best.Port, portSource(a, best.Origin))
 		}
 	}
-	want := best.String() + g.SubPath + "/"
+	// Suggest a named origin when there is one; the host of a catch-all
+	// server is root_url's own, unless that is a loopback name browsers
+	// elsewhere cannot use.
+	suggest := best
+	if best.anyHost {
+		for _, o := range origins {
+			if !o.anyHost && !strings.ContainsAny(o.Host, "*") && !strings.HasPrefix(o.Host, ".") {
+				suggest = o
+				break
+			}
+		}
+	}
+	host := suggest.Host
+	if suggest.anyHost || strings.ContainsAny(host, "*") || strings.HasPrefix(host, ".") {
+		host = g.Host
+		if nginxsem.LoopbackOrHostGateway(host) {
+			host = "<public host name>"
+		}
+	}
+	if loopback(host) && loopback(g.Host) {
+		host = g.Host
+	}
+	want := (nginxsem.Origin{Scheme: suggest.Scheme, Host: host, Port: suggest.Port}).String() + g.SubPath + "/"
 	f.Message = fmt.Sprintf("root_url %q does not match the public origin nginx serves Grafana on (%s): %s; Grafana builds absolute links (alert notifications, OAuth redirects) from root_url and Live's origin check falls back to it; set root_url = %s",
 		g.RootURL, strings.Join(list, ", "), why, want)
 	c.Report(f)
 }
 
+// portSource says where the public port of o comes from.
+func portSource(a *fronting.Analysis, o nginxsem.Origin) string {
+	if _, known := a.Published(); known {
+		return fmt.Sprintf(", compose publishing nginx's listen port %d there", o.ListenPort)
+	}
+	return "; no compose port mapping for nginx is in view, so its listen port is taken as the public one"
+}
+
 // compatible reports whether a browser on origin o and root_url agree, or
-// may agree through something nginx does not show (TLS ending in front of
-// an nginx on port 80, a published port other than Grafana's own).
+// may agree through TLS ending in front of an nginx on port 80.
 func compatible(o nginxsem.Origin, g *fronting.Grafana) bool {
 	switch {
 	case o.Scheme == g.Scheme && o.Port == g.Port:
 		return true
 	case o.Scheme == "http" && o.Port == 80 && g.Scheme == "https" && g.Port == 443:
-		return true
-	case o.Scheme == g.Scheme && g.Port != g.HTTPPort:
 		return true
 	}
 	return false
@@ -178,7 +307,7 @@ http {
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $http_host;
+            proxy_set_header Host $host;
             proxy_pass http://grafana:3000;
         }
     }

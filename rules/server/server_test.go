@@ -28,7 +28,7 @@ func TestCompatible(t *testing.T) {
 		{"TLS ends in front of nginx on 80", o("http", 80), g("https://g.example.com/"), true},
 		{"http where nginx serves https", o("https", 443), g("http://g.example.com/"), false},
 		{"Grafana's own port", o("https", 443), g("https://g.example.com:3000/"), false},
-		{"another port may be published", o("https", 443), g("https://g.example.com:8443/"), true},
+		{"another port than nginx publishes", o("https", 443), g("https://g.example.com:8443/"), false},
 		{"https root_url, nginx http on 8080", o("http", 8080), g("https://g.example.com/"), false},
 	}
 	for _, tt := range tests {
@@ -56,6 +56,29 @@ func TestRootURLPos(t *testing.T) {
 		a := &fronting.Analysis{Stack: &model.Stack{Settings: s}, Grafana: fronting.ReadGrafana(s)}
 		if got, _ := rootURLPos(a); got != tt.want {
 			t.Errorf("%s: rootURLPos = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestHostMatches(t *testing.T) {
+	named := func(h string) publicOrigin { return publicOrigin{Origin: nginxsem.Origin{Host: h}} }
+	tests := []struct {
+		o    publicOrigin
+		host string
+		want bool
+	}{
+		{named("g.example.com"), "g.example.com", true},
+		{named("g.example.com"), "example.com", false},
+		{named("*.example.com"), "g.example.com", true},
+		{named("*.example.com"), "example.com", false},
+		{named(".example.com"), "example.com", true},
+		{named(".example.com"), "g.example.com", true},
+		{named("www.example.*"), "www.example.org", true},
+		{publicOrigin{anyHost: true}, "anything.example", true},
+	}
+	for _, tt := range tests {
+		if got := hostMatches(tt.o, tt.host); got != tt.want {
+			t.Errorf("hostMatches(%q, %q) = %v, want %v", tt.o.Host, tt.host, got, tt.want)
 		}
 	}
 }

@@ -478,6 +478,7 @@ func (c *Command) discoverOptions(fl *parsedFlags, wd string, cfg *config.Config
 			opts.NginxPrefix = cfg.NginxPrefix
 		}
 		opts.MaxFileSize = cfg.MaxFileSize
+		opts.NginxProxyParams = cfg.NginxProxyParams
 		for _, s := range cfg.Stacks {
 			opts.Stacks = append(opts.Stacks, discover.StackSpec{Name: s.Name, Paths: s.Paths, Env: s.Env, ComposeService: s.ComposeService})
 		}

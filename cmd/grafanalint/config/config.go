@@ -46,6 +46,10 @@ type Config struct {
 	NginxPrefix string
 	// Baseline is baseline as an absolute path; "" when unset.
 	Baseline string
+	// NginxProxyParams is nginx_proxy_params: which Debian/Ubuntu
+	// /etc/nginx/proxy_params the deployed nginx-common ships, "current"
+	// or "legacy"; "" when unset (current).
+	NginxProxyParams string
 }
 
 // Stack is one entry of stacks.

@@ -72,11 +72,12 @@ func dump(t *testing.T, c *Config) string {
 	type level struct{ Rule, Severity, Pos string }
 	view := struct {
 		GrafanaVersion, FailLevel, NginxPrefix, Baseline string
+		NginxProxyParams                                 string `json:",omitempty"`
 		MaxFileSize                                      int64
 		Rules                                            []level
 		Exclude                                          []Exclusion
 		Stacks                                           []stack
-	}{GrafanaVersion: c.GrafanaVersion.String(), FailLevel: c.FailLevel.String(), NginxPrefix: rel(c.NginxPrefix), Baseline: rel(c.Baseline), MaxFileSize: c.MaxFileSize}
+	}{GrafanaVersion: c.GrafanaVersion.String(), FailLevel: c.FailLevel.String(), NginxPrefix: rel(c.NginxPrefix), Baseline: rel(c.Baseline), NginxProxyParams: c.NginxProxyParams, MaxFileSize: c.MaxFileSize}
 	for _, r := range c.Rules {
 		view.Rules = append(view.Rules, level{r.Rule, r.Severity.String(), r.Pos.String()})
 	}

@@ -20,7 +20,7 @@ import (
 // The keys the loader knows, by section. docs/config.schema.json lists the
 // same ones (a test keeps them in step).
 var (
-	topKeys     = []string{"grafana_version", "fail_level", "rules", "exclude", "stacks", "max_file_size", "nginx_prefix", "baseline"}
+	topKeys     = []string{"grafana_version", "fail_level", "rules", "exclude", "stacks", "max_file_size", "nginx_prefix", "baseline", "nginx_proxy_params"}
 	stackKeys   = []string{"name", "paths", "env", "env_file", "compose_service"}
 	excludeKeys = []string{"rules", "paths", "entities", "reason"}
 )
@@ -126,6 +126,15 @@ func (p *parser) parse(src []byte) {
 		case "baseline":
 			if s, ok := p.text(key, v); ok {
 				p.cfg.Baseline = p.path(s)
+			}
+		case "nginx_proxy_params":
+			if s, ok := p.text(key, v); ok {
+				switch s {
+				case "current", "legacy":
+					p.cfg.NginxProxyParams = s
+				default:
+					p.errorf(v, "invalid nginx_proxy_params %q: use \"current\" (Debian/Ubuntu nginx-common since the 2026 security updates: Host $host) or \"legacy\" (earlier packages: Host $http_host)", s)
+				}
 			}
 		}
 	})

@@ -63,4 +63,10 @@ exclude: []
 
 # Directory relative nginx includes resolve against (nginx's -p prefix).
 # nginx_prefix: /etc/nginx
+
+# Debian/Ubuntu's /etc/nginx/proxy_params, assumed when a config includes
+# it: "current" (nginx-common since the 2026 security updates, e.g. Debian 12
+# from 1.22.1-9+deb12u6: Host $host) or "legacy" (earlier packages:
+# Host $http_host).
+# nginx_proxy_params: current
 `

@@ -8,8 +8,10 @@
 package fronting
 
 import (
+	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +31,24 @@ type Analysis struct {
 	// Servers are the server blocks that proxy to Grafana, in the order
 	// of the configs and their files.
 	Servers []*Server
+	// published maps nginx's listen ports to the host ports compose
+	// publishes them on, when publishedKnown (see nginxPublished).
+	published      map[int][]int
+	publishedKnown bool
+}
+
+// Published returns the listen-port to host-ports map of the compose
+// service that runs nginx, and whether one is known.
+func (a *Analysis) Published() (map[int][]int, bool) { return a.published, a.publishedKnown }
+
+// PublishedPorts returns the ports browsers reach nginx's listen port p
+// on: the host ports compose publishes it on, p itself when no compose
+// service of nginx is in view.
+func (a *Analysis) PublishedPorts(p int) []int {
+	if !a.publishedKnown {
+		return []int{p}
+	}
+	return a.published[p]
 }
 
 // Config is one nginx configuration of the stack.
@@ -45,11 +65,24 @@ type Server struct {
 	Server *model.Server
 	// Proxies are its locations that proxy to Grafana, in file order.
 	Proxies []nginxsem.GrafanaProxy
-	// Origins are the public origins it answers on (PublicOrigins), the
-	// nameless ones left out.
+	// Origins are the public origins it answers on (PublicOrigins, with
+	// the ports compose publishes nginx on), the nameless ones and
+	// template placeholders left out.
 	Origins []nginxsem.Origin
-	// Live is the route of the Live WebSocket through it.
+	// Placeholder is set when its server_name is a template placeholder
+	// ("[your domain]", "{{ domain }}"): browsers use a name the linter
+	// cannot see.
+	Placeholder bool
+	// Live is the route of the Live WebSocket on the path root_url gives
+	// (Grafana's default when none is set); its Verdict is Unknown when
+	// root_url's path is a placeholder or does not parse.
 	Live *Live
+	// Lives are the Live routes the rules check, Live first when it
+	// reaches Grafana or is blocked on purpose. When Live does not reach
+	// Grafana (root_url disagrees with nginx) or its path is unknown, each
+	// location that proxies to Grafana adds the Live path it would carry
+	// (its own prefix + "/api/live/ws"), with Live.Assumed saying so.
+	Lives []*Live
 }
 
 // Verdict says where nginx sends the Live WebSocket handshake.
@@ -75,8 +108,18 @@ const (
 
 // Live is the route of the Live WebSocket handshake through a server.
 type Live struct {
-	// Path is the request path ("<sub-path>/api/live/ws").
+	// Path is the request path ("<sub-path>/api/live/ws"); SubPath the
+	// sub-path it was built from.
 	Path    string
+	SubPath string
+	// Primary is set for the path root_url (or its default) gives;
+	// otherwise the path is assumed from a location that proxies to
+	// Grafana.
+	Primary bool
+	// Assumed says, for messages, what was assumed to choose Path ("" when
+	// root_url says it): e.g. `assuming browsers open Grafana under
+	// "/grafana/", where nginx proxies it, as the stack sets no root_url`.
+	Assumed string
 	Verdict Verdict
 	Route   *nginxsem.Route
 	// Location is the location that finally handles the request (nil when
@@ -94,10 +137,35 @@ type Live struct {
 	Deny   *model.Directive
 }
 
+// What formats the Live path for messages, with the assumption made to
+// choose it: `the Live path "/grafana/api/live/ws" (assuming …)`.
+func (l *Live) What() string { return "the Live path " + l.Quoted() }
+
+// Quoted formats the Live path quoted, with the assumption made to choose
+// it: `"/grafana/api/live/ws" (assuming …)`.
+func (l *Live) Quoted() string {
+	if l.Assumed == "" {
+		return fmt.Sprintf("%q", l.Path)
+	}
+	return fmt.Sprintf("%q (%s)", l.Path, l.Assumed)
+}
+
+// Reaching returns the Live routes of s that reach Grafana.
+func (s *Server) Reaching() []*Live {
+	var out []*Live
+	for _, l := range s.Lives {
+		if l.Verdict == Reaches {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // Analyze builds the picture of stack s.
 func Analyze(s *model.Stack) *Analysis {
 	a := &Analysis{Stack: s, Grafana: ReadGrafana(s.Settings)}
 	a.Hints = hints(s, a.Grafana)
+	a.published, a.publishedKnown = nginxPublished(s)
 	for _, cfg := range s.Nginx {
 		c := &Config{Config: cfg, Sem: nginxsem.New(cfg)}
 		a.Configs = append(a.Configs, c)
@@ -108,11 +176,20 @@ func Analyze(s *model.Stack) *Analysis {
 			}
 			fs := &Server{Config: c, Server: srv, Proxies: ps}
 			for _, o := range nginxsem.PublicOrigins(srv) {
-				if o.Host != "" && !placeholder(o.Host) {
-					fs.Origins = append(fs.Origins, o)
+				if o.Placeholder || placeholder(o.Host) {
+					fs.Placeholder = true
+					continue
+				}
+				if o.Host == "" {
+					continue
+				}
+				for _, p := range a.PublishedPorts(o.ListenPort) {
+					po := o
+					po.Port = p
+					fs.Origins = append(fs.Origins, po)
 				}
 			}
-			fs.Live = a.live(fs)
+			a.lives(fs)
 			c.Servers = append(c.Servers, fs)
 			a.Servers = append(a.Servers, fs)
 		}
@@ -123,22 +200,99 @@ func Analyze(s *model.Stack) *Analysis {
 // hints gathers what identifies Grafana besides a name containing
 // "grafana" and port 3000: the compose service's names, its published host
 // ports reached through the host's loopback or Docker's host gateway, and
-// a non-default http_port.
+// a non-default http_port; and what compose says is another application:
+// the names of the project's other services and the host ports they
+// publish.
 func hints(s *model.Stack, g *Grafana) nginxsem.GrafanaHints {
 	h := nginxsem.GrafanaHints{Hosts: append([]string{}, s.GrafanaHosts...)}
 	for _, raw := range s.GrafanaPorts {
+		h.HostPortsKnown = true
 		p := publishedPort(raw)
 		if p <= 0 {
 			continue
 		}
-		for _, host := range []string{"localhost", "127.0.0.1", "::1", "host.docker.internal", "172.17.0.1"} {
-			h.Hosts = append(h.Hosts, net.JoinHostPort(host, strconv.Itoa(p)))
+		h.HostPorts = append(h.HostPorts, p)
+		h.Hosts = append(h.Hosts, loopbackHostPorts(p)...)
+	}
+	for _, o := range s.OtherServices {
+		h.Others = append(h.Others, o.Hosts...)
+		for _, raw := range o.Ports {
+			if p := publishedPort(raw); p > 0 && !slices.Contains(h.HostPorts, p) {
+				h.Others = append(h.Others, loopbackHostPorts(p)...)
+			}
 		}
 	}
 	if g.HTTPPort != nginxsem.GrafanaPort {
 		h.Ports = append(h.Ports, g.HTTPPort)
 	}
 	return h
+}
+
+// loopbackHostPorts are the "host:port" names under which a port
+// published on the host is reached from nginx: the host's loopback, or
+// Docker's host gateway from a container.
+func loopbackHostPorts(p int) []string {
+	var out []string
+	for _, host := range []string{"localhost", "127.0.0.1", "::1", "host.docker.internal", "172.17.0.1"} {
+		out = append(out, net.JoinHostPort(host, strconv.Itoa(p)))
+	}
+	return out
+}
+
+// nginxPublished maps the ports nginx listens on to the host ports compose
+// publishes them on, when the Grafana project runs nginx as a service of
+// its own (an image or a service name with "nginx" or "openresty") with
+// "ports:"; ok is false when no such service says so (nginx on the host,
+// in another project, or several candidates that disagree), and then the
+// listen ports are taken as the public ones.
+func nginxPublished(s *model.Stack) (map[int][]int, bool) {
+	var found map[int][]int
+	for _, o := range s.OtherServices {
+		img := strings.ToLower(o.Image)
+		name := strings.ToLower(o.Name)
+		byImage := strings.Contains(img, "nginx") || strings.Contains(img, "openresty")
+		byName := img == "" && (strings.Contains(name, "nginx") || strings.Contains(name, "openresty"))
+		if !byImage && !byName {
+			continue
+		}
+		if len(o.Ports) == 0 {
+			return nil, false // network_mode: host, or reached through another proxy
+		}
+		m := map[int][]int{}
+		for _, raw := range o.Ports {
+			host, container, ok := portMapping(raw)
+			if !ok {
+				return nil, false
+			}
+			m[container] = append(m[container], host)
+		}
+		if found != nil && fmt.Sprint(found) != fmt.Sprint(m) {
+			return nil, false
+		}
+		found = m
+	}
+	return found, found != nil
+}
+
+// portMapping reads a compose short-syntax port entry that publishes one
+// port: "8080:80", "127.0.0.1:8443:443/tcp", "${HTTP_PORT:-8080}:80"; ok
+// is false for ranges, a container port alone (a random host port) and
+// values only known at deploy time.
+func portMapping(raw string) (host, container int, ok bool) {
+	raw, _, _ = strings.Cut(raw, "/")
+	i := strings.LastIndex(raw, ":")
+	if i < 0 {
+		return 0, 0, false
+	}
+	c, err := strconv.Atoi(raw[i+1:])
+	if err != nil || c <= 0 || c > 65535 {
+		return 0, 0, false
+	}
+	h := publishedPort(raw)
+	if h <= 0 {
+		return 0, 0, false
+	}
+	return h, c, true
 }
 
 // publishedPort returns the host port of a compose port mapping
@@ -164,12 +318,124 @@ func publishedPort(raw string) int {
 // livePathRE matches a location path written for Grafana Live.
 var livePathRE = regexp.MustCompile(`/api/live`)
 
-func (a *Analysis) live(fs *Server) *Live {
-	l := &Live{}
-	if !a.Grafana.SubPathKnown {
-		return l
+// lives works out the Live routes of fs (see Server.Lives).
+func (a *Analysis) lives(fs *Server) {
+	g := a.Grafana
+	fs.Live = &Live{Primary: true}
+	seen := map[string]bool{}
+	if g.SubPathKnown {
+		fs.Live = a.follow(fs, g.SubPath)
+		fs.Live.Primary = true
+		fs.Live.Assumed = a.primaryAssumption()
+		seen[fs.Live.Path] = true
+		switch fs.Live.Verdict {
+		case Reaches, Blocked:
+			fs.Lives = append(fs.Lives, fs.Live)
+			return
+		case Redirected, Unknown:
+			return
+		}
 	}
-	l.Path = a.Grafana.LivePath()
+	why := a.disagreement(fs.Live)
+	for _, gp := range fs.Proxies {
+		sub, ok := LocationSubPath(gp.Location)
+		if !ok || seen[sub+"/api/live/ws"] {
+			continue
+		}
+		seen[sub+"/api/live/ws"] = true
+		l := a.follow(fs, sub)
+		if l.Verdict != Reaches {
+			continue
+		}
+		l.Assumed = fmt.Sprintf("assuming browsers open Grafana under %q, where nginx proxies it, as %s", sub+"/", why)
+		fs.Lives = append(fs.Lives, l)
+	}
+}
+
+// primaryAssumption says what root_url leaves open about the Live path
+// it gives, "" when nothing: a root_url whose host is a template
+// placeholder while its sub-path is readable.
+func (a *Analysis) primaryAssumption() string {
+	g := a.Grafana
+	if g.Explicit && !g.OriginKnown && g.SubPath != "" {
+		return fmt.Sprintf("root_url %q has a placeholder in its host; its sub-path %q is used", g.RootURL, g.SubPath)
+	}
+	return ""
+}
+
+// rootURLAbsence says why root_url is Grafana's default.
+func (a *Analysis) rootURLAbsence() string {
+	if !a.Stack.HasIni {
+		return "the stack has no grafana.ini and sets no GF_SERVER_ROOT_URL"
+	}
+	return "grafana.ini sets no root_url"
+}
+
+// disagreement says why the Live path root_url gives is not the one
+// checked: root_url is missing or unreadable, or nginx does not route it
+// to Grafana.
+func (a *Analysis) disagreement(primary *Live) string {
+	g := a.Grafana
+	switch {
+	case !g.SubPathKnown:
+		return fmt.Sprintf("root_url %q has no readable path", g.RootURL)
+	case !g.Explicit:
+		return a.rootURLAbsence()
+	case g.SubPath == "":
+		return fmt.Sprintf("root_url %q has no sub-path and nginx does not route %q to Grafana", g.RootURL, primary.Path)
+	}
+	return fmt.Sprintf("nginx does not route root_url's Live path %q to Grafana", primary.Path)
+}
+
+// grafanaRoutes are the first path segments of Grafana's own routes
+// (pkg/api/api.go): a location named after one of them serves Grafana at
+// the root, it does not set a sub-path.
+var grafanaRoutes = map[string]bool{
+	"api": true, "apis": true, "public": true, "avatar": true, "login": true, "logout": true,
+	"signup": true, "invite": true, "user": true, "profile": true, "d": true, "d-solo": true,
+	"dashboard": true, "dashboards": true, "playlists": true, "explore": true, "alerting": true,
+	"admin": true, "org": true, "datasources": true, "connections": true, "plugins": true,
+	"render": true, "metrics": true, "healthz": true, "robots.txt": true, "swagger": true,
+	"goto": true, "a": true, "live": true, "library-panels": true,
+}
+
+// LocationSubPath returns the sub-path a location that proxies to Grafana
+// serves it under, as nginx's prefix shows it: "/grafana" for location
+// "/grafana/", "/grafana/api/live/" or "/grafana/public/"; "" for "/",
+// "/api/" or "/public/". ok is false for regex, named and exact locations
+// other than an exact Live path, and for prefixes with variables or
+// placeholders.
+func LocationSubPath(loc *model.Location) (string, bool) {
+	p := loc.Path.V
+	switch loc.Modifier {
+	case "", "^~":
+	case "=":
+		if !strings.HasSuffix(p, "/api/live/ws") {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	if !strings.HasPrefix(p, "/") || placeholder(p) {
+		return "", false
+	}
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	var sub []string
+	for _, s := range segs {
+		if s == "" || grafanaRoutes[s] {
+			break
+		}
+		sub = append(sub, s)
+	}
+	if len(sub) == 0 {
+		return "", true
+	}
+	return "/" + strings.Join(sub, "/"), true
+}
+
+// follow builds the Live route of fs for the sub-path sub.
+func (a *Analysis) follow(fs *Server, sub string) *Live {
+	l := &Live{SubPath: sub, Path: sub + "/api/live/ws"}
 	r, err := fs.Config.Sem.Follow(fs.Server, l.Path)
 	if err != nil || r == nil {
 		return l
@@ -195,6 +461,8 @@ func (a *Analysis) live(fs *Server) *Live {
 		}
 		l.Verdict = Elsewhere
 		return l
+	case r.Pass.Handler == "":
+		return l // try_files may serve a file: not known
 	}
 	if d := denied(l.Location); d != nil && livePathRE.MatchString(l.Location.Path.V) {
 		l.Verdict, l.Deny = Blocked, d

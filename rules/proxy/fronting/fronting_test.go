@@ -160,3 +160,72 @@ func TestHints(t *testing.T) {
 		t.Errorf("http_port 8000 is Grafana: %d servers", len(b.Servers))
 	}
 }
+
+func TestPortMapping(t *testing.T) {
+	tests := []struct {
+		in              string
+		host, container int
+		ok              bool
+	}{
+		{"8080:80", 8080, 80, true},
+		{"127.0.0.1:8443:443/tcp", 8443, 443, true},
+		{"${HTTP_PORT:-8080}:80", 8080, 80, true},
+		{"80", 0, 0, false},
+		{"8000-8010:80-90", 0, 0, false},
+		{"${PORT}:80", 0, 0, false},
+	}
+	for _, tt := range tests {
+		h, c, ok := portMapping(tt.in)
+		if h != tt.host || c != tt.container || ok != tt.ok {
+			t.Errorf("portMapping(%q) = %d, %d, %v; want %d, %d, %v", tt.in, h, c, ok, tt.host, tt.container, tt.ok)
+		}
+	}
+}
+
+func TestNginxPublished(t *testing.T) {
+	st := &model.Stack{OtherServices: []model.Service{
+		{Name: "app", Image: "node:20", Ports: []string{"3000:3000"}},
+		{Name: "proxy", Image: "nginxinc/nginx-unprivileged:1.27", Ports: []string{"443:8443", "80:8080"}},
+	}}
+	m, ok := nginxPublished(st)
+	if !ok || len(m[8443]) != 1 || m[8443][0] != 443 || m[8080][0] != 80 {
+		t.Errorf("nginxPublished = %v, %v", m, ok)
+	}
+	st.OtherServices = append(st.OtherServices, model.Service{Name: "nginx", Image: "nginx", Ports: []string{"8443:443"}})
+	if _, ok := nginxPublished(st); ok {
+		t.Error("two nginx services that disagree: the mapping is not known")
+	}
+	if _, ok := nginxPublished(&model.Stack{OtherServices: []model.Service{{Name: "nginx", Image: "nginx"}}}); ok {
+		t.Error("an nginx service without ports (network_mode: host) gives no mapping")
+	}
+}
+
+func TestLocationSubPath(t *testing.T) {
+	loc := func(mod, p string) *model.Location {
+		return &model.Location{Modifier: mod, Path: model.Str{V: p}}
+	}
+	tests := []struct {
+		l   *model.Location
+		sub string
+		ok  bool
+	}{
+		{loc("", "/"), "", true},
+		{loc("", "/grafana/"), "/grafana", true},
+		{loc("", "/grafana"), "/grafana", true},
+		{loc("^~", "/monitoring/grafana/api/live/"), "/monitoring/grafana", true},
+		{loc("", "/grafana/public/"), "/grafana", true},
+		{loc("", "/public/"), "", true},
+		{loc("", "/api/"), "", true},
+		{loc("=", "/grafana/api/live/ws"), "/grafana", true},
+		{loc("=", "/grafana/"), "", false},
+		{loc("~", "^/grafana/"), "", false},
+		{loc("@", "@grafana"), "", false},
+		{loc("", "/${PREFIX}/"), "", false},
+	}
+	for _, tt := range tests {
+		sub, ok := LocationSubPath(tt.l)
+		if sub != tt.sub || ok != tt.ok {
+			t.Errorf("LocationSubPath(%s %q) = %q, %v; want %q, %v", tt.l.Modifier, tt.l.Path.V, sub, ok, tt.sub, tt.ok)
+		}
+	}
+}

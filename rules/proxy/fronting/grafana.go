@@ -25,7 +25,7 @@ type Grafana struct {
 	OriginKnown bool
 	// SubPath is root_url's path without the trailing "/" ("" or
 	// "/grafana"), as Grafana computes it (pkg/setting
-	// parseAppUrlAndSubUrl); SubPathKnown is false when the path holds a
+	// parseAppURLAndSubURL); SubPathKnown is false when the path holds a
 	// placeholder or root_url does not parse.
 	SubPath      string
 	SubPathKnown bool
