@@ -39,7 +39,7 @@ datasources:
 `
 )
 
-func exDashboard(uid, datasource string) string {
+func exDashboard(uid string) string {
 	return `{
   "uid": "` + uid + `",
   "title": "Service ` + uid + `",
@@ -49,7 +49,7 @@ func exDashboard(uid, datasource string) string {
       "id": 1,
       "type": "timeseries",
       "title": "Requests",
-      "datasource": ` + datasource + `,
+      "datasource": {"type": "prometheus", "uid": "prometheus"},
       "targets": [{"refId": "A", "expr": "rate(http_requests_total[5m])"}]
     }
   ]
@@ -103,7 +103,7 @@ var UnresolvedInput = &rules.Rule{
 		What:  "Reports every `${DS_X}` (and `${VAR_X}`) export placeholder in a dashboard a provider of the stack loads, unless the dashboard defines a variable of that name. Dashboards no provider loads (copies for the import UI) are not reported.",
 		Why:   "\"Export for sharing externally\" replaces datasource references by `${DS_X}` and lists them in `__inputs`; only the import UI substitutes them. A file-provisioned dashboard keeps them literally and environment interpolation is not available in dashboard files, so the panel shows `Datasource ${DS_X} was not found` (Grafana's documentation: \"Export and import dashboards\", and \"Provision Grafana\", which says environment variables cannot be used in dashboard definition files).",
 		Bad:   exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exExport(`"${DS_PROMETHEUS}"`)}),
-		Good:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)}),
+		Good:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exExport(`"prometheus"`)}),
 		Fixed: []rules.Example{{Path: "grafana/provisioning/dashboards/service.json", Content: exExport(`"prometheus"`)}},
 		Fix:   "Replace each placeholder with the UID of the provisioned datasource (pin `uid:` in the datasource provisioning file so it is stable), or add a datasource variable named like the placeholder (`DS_PROMETHEUS`, type `datasource`).",
 	},
@@ -120,12 +120,12 @@ var DuplicateUID = &rules.Rule{
 		What: "Reports a dashboard whose `uid` a dashboard loaded earlier by the stack's providers already has in the same organisation, at the later one in Grafana's read order (provider files, providers, then files in path order).",
 		Why:  "A dashboard's `uid` is its identity in an organisation (the `dashboard` table is unique on org and uid; `pkg/services/dashboards`). Grafana's provisioning logs `the same UID is used more than once`, the files overwrite each other's stored dashboard, and every provider involved loses its database write permission, so later changes to their files are no longer applied (`pkg/services/provisioning/dashboards/validator.go`).",
 		Bad: exTree(
-			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)},
-			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)},
+			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service")},
+			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service")},
 		),
 		Good: exTree(
-			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service-a", `{"type": "prometheus", "uid": "prometheus"}`)},
-			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service-b", `{"type": "prometheus", "uid": "prometheus"}`)},
+			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service-a")},
+			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service-b")},
 		),
 		Fix: "Give every dashboard its own `uid` (copies of one dashboard need new UIDs), or load each file through one provider only.",
 	},
@@ -140,8 +140,8 @@ var InvalidUID = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports a dashboard `uid` that, after Grafana trims surrounding spaces, contains a character other than letters, digits, `-` and `_`, or is longer than 40 bytes. Every dashboard file of the stack is checked, provisioned or not.",
 		Why:  "Grafana's dashboard service rejects such a UID before saving (`uid contains illegal characters`, `uid too long, max 40 characters`; `util.IsValidShortUID`, `pkg/util/shortid_generator.go`: `^[a-zA-Z0-9\\-\\_]*$`, at most 40 bytes): a provider skips the file with an error in the log, and the import UI refuses it.",
-		Bad:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service/overview", `{"type": "prometheus", "uid": "prometheus"}`)}),
-		Good: exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service-overview", `{"type": "prometheus", "uid": "prometheus"}`)}),
+		Bad:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service/overview")}),
+		Good: exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service-overview")}),
 		Fix:  "Use only letters, digits, `-` and `_`, at most 40 bytes; links to the dashboard (`/d/<uid>`) change with it.",
 	},
 	Check: checkInvalidUID,

@@ -264,7 +264,7 @@ var DerivedUID = &rules.Rule{
 	ID:       "datasource/derived-uid",
 	Severity: rules.Info,
 	Fix: "pins the derived UID with `uid: P…` in the datasource's provisioning entry, on a line of its own after `name:` with the same indentation " +
-		"(in a flow mapping `{name: …}`, right after the `{`). A legacy file (no `apiVersion`) has no `uid` field — Grafana's " +
+		"(in a flow mapping `{name: …}`, right after the `{`, on a line of its own when the `{` ends its line). A legacy file (no `apiVersion`) has no `uid` field — Grafana's " +
 		"`upsertDataSourceFromConfigV0` does not read one — so there the fix also turns the file into apiVersion 1 (adds `apiVersion: 1`, " +
 		"renames `org_id`, `is_default`, … to camelCase), and only when that changes nothing else (see `provisioning/legacy-format`).",
 	Summary: "dashboards reference the name-derived UID of a uid-less datasource",
