@@ -164,7 +164,11 @@ func entity(ds *model.Datasource) string {
 var InvalidField = &rules.Rule{
 	ID:       "provisioning/invalid-field",
 	Severity: rules.Error,
-	Summary:  "a provisioning value Grafana cannot decode: the whole provisioning step fails",
+	Fix: "writes `true` or `false` for a boolean of an apiVersion 1 datasource entry spelt the YAML 1.1 way (`yes`, `no`, `on`, `off`, `y`, `n`, " +
+		"the spellings go-yaml decodes into a bool, and so Grafana's legacy format reads them), which is what it means. An `isDefault` that would become `true` is left alone when another entry " +
+		"of the organisation is or may be the default (the fix would trade this error for `datasource/multiple-defaults`). Other values are " +
+		"left to you.",
+	Summary: "a provisioning value Grafana cannot decode: the whole provisioning step fails",
 	Doc: rules.Doc{
 		What: "Reports each value of a datasource or dashboard provisioning file that Grafana cannot decode: " +
 			"`datasources:` or `providers:` that is not a list, an item that is not a mapping, `isDefault: yes` " +
@@ -185,8 +189,9 @@ var InvalidField = &rules.Rule{
 			"(`path param is not a string`), no dashboard is provisioned and the provisioning service stops, " +
 			"which shuts Grafana down. `foldersFromFilesStructure` is read with a Go type assertion to bool, " +
 			"so a quoted `\"true\"` counts as false.",
-		Bad:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: yes\n"}},
-		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
+		Bad:   []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: yes\n"}},
+		Good:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
+		Fixed: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
 		Fix: "Write the value in the form Grafana decodes: `true` or `false` for booleans, a whole number for " +
 			"`orgId`, `version` and `updateIntervalSeconds`, a string for `name`, `type`, `url` and " +
 			"`options.path`, a list (`- ` items) under `datasources:` and `providers:`, `apiVersion: 1` at the " +
@@ -220,20 +225,79 @@ var fixHints = []struct{ phrase, fix string }{
 func checkInvalid(c *rules.Context) {
 	for _, df := range c.Stack.DatasourceFiles {
 		for _, is := range df.Issues {
-			reportIssue(c, df.Path, is, "datasource provisioning fails as a whole: no datasource of any file is provisioned and Grafana does not start (\"Datasource provisioning error\")", "datasources")
+			reportIssue(c, df.Path, is, "datasource provisioning fails as a whole: no datasource of any file is provisioned and Grafana does not start (\"Datasource provisioning error\")", "datasources", boolFix(c.Stack, df, is))
 		}
 	}
 	for _, pf := range c.Stack.ProviderFiles {
 		for _, is := range pf.Issues {
-			reportIssue(c, pf.Path, is, "dashboard provisioning fails as a whole: no dashboard is provisioned and the provisioning service stops, which shuts Grafana down", "providers")
+			reportIssue(c, pf.Path, is, "dashboard provisioning fails as a whole: no dashboard is provisioned and the provisioning service stops, which shuts Grafana down", "providers", nil)
 		}
 	}
+}
+
+// yaml11Bools are the YAML 1.1 spellings of booleans that go-yaml's bool
+// decoding (the legacy format) accepts and strconv.ParseBool (apiVersion
+// 1) rejects, with the value they mean.
+var yaml11Bools = map[string]string{
+	"y": "true", "Y": "true", "yes": "true", "Yes": "true", "YES": "true", "on": "true", "On": "true", "ON": "true",
+	"n": "false", "N": "false", "no": "false", "No": "false", "NO": "false", "off": "false", "Off": "false", "OFF": "false",
+}
+
+// boolFix writes true or false for a boolean of an apiVersion 1 datasource
+// entry written as yes/no/on/off, which Grafana's strconv.ParseBool
+// rejects (failing all datasource provisioning). An isDefault that would
+// become true is left alone when another entry of the organisation is (or
+// may be) the default, where the fix would trade this error for
+// datasource/multiple-defaults.
+func boolFix(st *model.Stack, df *model.DatasourceFile, is model.Problem) *fix.Fix {
+	if df.APIVersion == 0 || !strings.Contains(is.Message, "must be true or false") {
+		return nil
+	}
+	for _, ds := range df.Datasources {
+		for _, f := range ds.Fields {
+			if f.Ignored || f.Value.Pos != is.Pos || strings.ContainsAny(f.Path, ".[") {
+				continue
+			}
+			to, ok := yaml11Bools[f.Value.V]
+			if !ok || f.Path == "isDefault" && to == "true" && otherDefault(st, ds) {
+				return nil
+			}
+			e, ok := fix.ReplaceStr(f.Value, to, fix.Raw) // "true" and "false" fit any quoting
+			if !ok {
+				return nil
+			}
+			return &fix.Fix{Message: fmt.Sprintf("write %s: %s for %q", f.Key.V, to, f.Value.V), Edits: []fix.Edit{e}}
+		}
+	}
+	return nil
+}
+
+// otherDefault reports whether an entry of the stack other than ds is, or
+// may be, the default datasource of ds's organisation.
+func otherDefault(st *model.Stack, ds *model.Datasource) bool {
+	for _, o := range st.Datasources() {
+		if o.Pos == ds.Pos && o.File == ds.File {
+			continue
+		}
+		if o.OrgID != ds.OrgID && o.OrgID > 0 && ds.OrgID > 0 && !o.OrgIDDynamic && !ds.OrgIDDynamic {
+			continue
+		}
+		if o.IsDefault || o.IsDefaultDynamic {
+			return true
+		}
+		for _, f := range o.Fields {
+			if f.Path == "isDefault" && yaml11Bools[f.Value.V] == "true" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reportIssue reports one shape issue of a provisioning file: the parser's
 // message, what Grafana does (fails says it for the file's kind) and the
 // fix.
-func reportIssue(c *rules.Context, path string, is model.Problem, fails, list string) {
+func reportIssue(c *rules.Context, path string, is model.Problem, fails, list string, fx *fix.Fix) {
 	fix := "write the value in the form described"
 	for _, h := range fixHints {
 		if strings.Contains(is.Message, h.phrase) {
@@ -262,6 +326,7 @@ func reportIssue(c *rules.Context, path string, is model.Problem, fails, list st
 	if f.Pos.File == "" {
 		f.Pos = model.Pos{File: path, Line: 1, Col: 1}
 	}
+	f.Fix = fx
 	c.Report(f)
 }
 

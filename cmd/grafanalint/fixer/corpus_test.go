@@ -28,7 +28,7 @@ func TestCorpusFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	perRule := map[string]int{}
+	perRule, editsPerRule := map[string]int{}, map[string]int{}
 	var changedFiles []string
 	for _, b := range bundles {
 		if !b.IsDir() {
@@ -49,6 +49,7 @@ func TestCorpusFix(t *testing.T) {
 				for _, e := range f.Fix.Edits {
 					if !slices.Contains(edits[e.File()], e) {
 						edits[e.File()] = append(edits[e.File()], e)
+						editsPerRule[f.Rule]++
 					}
 				}
 			}
@@ -83,11 +84,11 @@ func TestCorpusFix(t *testing.T) {
 	sort.Strings(changedFiles)
 	var rulesLine []string
 	for id, n := range perRule {
-		rulesLine = append(rulesLine, id+" "+strconv.Itoa(n))
+		rulesLine = append(rulesLine, id+" "+strconv.Itoa(n)+" findings, "+strconv.Itoa(editsPerRule[id])+" edits")
 	}
 	sort.Strings(rulesLine)
 	t.Logf("corpus: %d files changed: %s", len(changedFiles), strings.Join(changedFiles, ", "))
-	t.Logf("corpus: fixes per rule: %s", strings.Join(rulesLine, ", "))
+	t.Logf("corpus: per rule: %s", strings.Join(rulesLine, "; "))
 }
 
 // checkOnlyIntended diffs old and now by lines and checks that the lines
