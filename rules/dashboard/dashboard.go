@@ -96,7 +96,7 @@ var UnresolvedInput = &rules.Rule{
 		"placeholder's `__inputs` entry names (plugin id aliases count as the same type). `${DS_X}` of an expression input (`__expr__`) " +
 		"becomes `__expr__`, as Grafana's importer writes it. When that datasource has no `uid` in its provisioning entry, the fix pins the UID " +
 		"Grafana derived from its name there too. No fix with two or more candidates, none, an entry of unknown organisation or type " +
-		"(interpolated, or `orgName`), or datasource files that do not parse.",
+		"(interpolated, or `orgName`), datasource files that do not parse, or a dashboard several stacks load (each may need its own UID).",
 	Summary: "a provisioned dashboard still contains ${DS_X} export placeholders",
 	Needs:   []rules.Part{rules.PartProviders},
 	Doc: rules.Doc{
@@ -274,6 +274,9 @@ func candidate(st *model.Stack, d *model.Dashboard, name string, in *model.Input
 func inputFix(c *rules.Context, d *model.Dashboard, p model.Str, in *model.Input) *fix.Fix {
 	if in == nil || in.Type != "datasource" || in.PluginID == "" || !strings.HasPrefix(p.V, "DS_") {
 		return nil
+	}
+	if fix.StacksReading(c.Model, d.File) > 1 {
+		return nil // another stack may need another datasource here
 	}
 	placeholder := model.Str{V: "${" + p.V + "}", Pos: p.Pos, End: p.End}
 	if in.PluginID == "__expr__" {

@@ -121,7 +121,8 @@ var NameAsUID = &rules.Rule{
 	Fix: "replaces the name with the UID of the datasource it names, in the dashboard or the datasource link. " +
 		"When that datasource has no `uid` in its provisioning entry, the fix also pins the UID Grafana derived from its name there " +
 		"(as `datasource/derived-uid` does), so the reference does not depend on the name after all; where that cannot be done with " +
-		"certainty (the entry comes from a YAML anchor, or a legacy file cannot take a `uid`), no fix is offered.",
+		"certainty (the entry comes from a YAML anchor, or a legacy file cannot take a `uid`), no fix is offered; neither in a file " +
+		"several stacks read (dev and prod loading one dashboard), where the name may stand for another UID in each.",
 	Summary: "a UID reference matches no UID but a datasource name",
 	Needs:   needs,
 	Doc: rules.Doc{

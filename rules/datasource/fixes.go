@@ -32,9 +32,11 @@ func pinFix(st *model.Stack, ds *model.Datasource) (edits []fix.Edit, ok bool) {
 // uidRefFix replaces a reference value that names ds by its name with ds's
 // UID: in a dashboard (JSON) or a datasource link (YAML). When ds's UID is
 // derived from its name, the fix also pins it in the provisioning entry,
-// so the reference does not come to depend on the name after all.
+// so the reference does not come to depend on the name after all. A file
+// several stacks read gets no fix: the name may stand for another
+// datasource in another stack.
 func uidRefFix(c *rules.Context, value model.Str, enc fix.Encoding, ds *model.Datasource) *fix.Fix {
-	if ds == nil || ds.UIDDynamic || ds.UID.V == "" || value.V == ds.UID.V {
+	if ds == nil || ds.UIDDynamic || ds.UID.V == "" || value.V == ds.UID.V || fix.StacksReading(c.Model, value.Pos.File) > 1 {
 		return nil
 	}
 	e, ok := fix.ReplaceStr(value, ds.UID.V, enc)

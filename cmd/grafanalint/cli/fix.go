@@ -86,8 +86,8 @@ func fixableRule(id string) error {
 }
 
 // fix plans the fixes of the findings in res, then writes them or, with
-// --diff, prints them on stdout. It reports on stderr what it fixed and
-// which fixes it skipped and why, and returns whether files were written
+// --diff, prints them on stdout. It reports on stderr each fix it made
+// (where, which rule, what) and each it skipped and why, then a summary, and returns whether files were written
 // (the caller then lints again and reports what is left).
 func (c *Command) fix(fx *fixing, m *model.Model, res *rules.Result) (written bool, err error) {
 	plan := fixer.New(m, res.Findings, fixer.Options{Only: fx.only})
@@ -113,6 +113,9 @@ func (c *Command) fix(fx *fixing, m *model.Model, res *rules.Result) (written bo
 	}
 	if err := plan.Write(); err != nil {
 		return true, err
+	}
+	for _, f := range plan.Applied {
+		fmt.Fprintf(c.Stderr, "grafanalint: %s: %s: fixed: %s\n", f.Pos, f.Rule, f.Fix.Message)
 	}
 	fmt.Fprintf(c.Stderr, "grafanalint: %s\n", fixSummary(plan, "fixed"))
 	return true, nil

@@ -128,13 +128,24 @@ func New(m *model.Model, findings []rules.Finding, opts Options) *Plan {
 		}
 	}
 	files := map[string]*state{}
+	targets := map[string]*state{}
 	load := func(path string) *state {
 		if st, ok := files[path]; ok {
 			return st
 		}
 		st := &state{f: m.File(path)}
-		files[path] = st
 		st.bad = st.load(opts.ReadFile)
+		if st.bad == "" {
+			// Two display paths of one file (a symlink and its target,
+			// both linted) share their edits: the same bytes, the
+			// same positions.
+			if first, ok := targets[st.target]; ok {
+				st = first
+			} else {
+				targets[st.target] = st
+			}
+		}
+		files[path] = st
 		return st
 	}
 	// Fixes that make a file unparsable are dropped and the plan made
@@ -192,6 +203,7 @@ func plan(cands []rules.Finding, dropped map[int]string, load func(string) *stat
 	}
 	p := &Plan{}
 	seq := 0
+	broken := map[int]string{}
 	for i, f := range cands {
 		if why, ok := dropped[i]; ok {
 			p.Skipped = append(p.Skipped, Skipped{f, why})
@@ -223,10 +235,19 @@ func plan(cands []rules.Finding, dropped map[int]string, load func(string) *stat
 		check:
 			for k, t := range todo {
 				for _, o := range t.st.spans {
-					if conflict(o.span, t.sp) {
-						why = fmt.Sprintf("it overlaps the fix of %s at %s", cands[o.fix].Rule, cands[o.fix].Pos)
+					if !conflict(o.span, t.sp) {
+						continue
+					}
+					if other := cands[o.fix]; other.Rule == f.Rule && other.Pos == f.Pos {
+						// One finding, two fixes: stacks that share the
+						// file need different changes here, so neither
+						// is certain.
+						why = "the stacks that read this file need different fixes here"
+						broken[o.fix], broken[i] = why, why
 						break check
 					}
+					why = fmt.Sprintf("it overlaps the fix of %s at %s", cands[o.fix].Rule, cands[o.fix].Pos)
+					break check
 				}
 				for _, u := range todo[:k] {
 					if u.st == t.st && conflict(u.sp, t.sp) {
@@ -249,10 +270,9 @@ func plan(cands []rules.Finding, dropped map[int]string, load func(string) *stat
 		}
 		p.Applied = append(p.Applied, f)
 	}
-	broken := map[int]string{}
 	paths := make([]string, 0, len(files))
 	for path, st := range files {
-		if len(st.spans) > 0 {
+		if len(st.spans) > 0 && st.f.Path == path {
 			paths = append(paths, path)
 		}
 	}

@@ -291,3 +291,50 @@ func TestDiffMasksSecretFindings(t *testing.T) {
 		t.Errorf("secret finding's line not masked:\n%s", b.String())
 	}
 }
+
+// TestOneFileTwoPaths: a file linted under two paths (a symlink and its
+// target) is edited once, its identical edits made once.
+func TestOneFileTwoPaths(t *testing.T) {
+	dir, m := tree(t, map[string]string{"conf/grafana.ini": iniSrc}, map[string]model.Kind{"conf/grafana.ini": model.KindIni})
+	link := filepath.Join(dir, "grafana.ini")
+	if err := os.Symlink(filepath.Join("conf", "grafana.ini"), link); err != nil {
+		t.Fatal(err)
+	}
+	m.Files = append(m.Files, &model.File{Path: "grafana.ini", Abs: link, Kind: model.KindIni, Reported: true})
+	fs := []rules.Finding{
+		finding("t/x", pos("conf/grafana.ini", 3, 10), replace("conf/grafana.ini", 3, 10, "a", "b")),
+		finding("t/x", pos("grafana.ini", 3, 10), replace("grafana.ini", 3, 10, "a", "b")),
+	}
+	p := New(m, fs, Options{})
+	if len(p.Files) != 1 || p.Files[0].Edits != 1 || len(p.Applied) != 2 {
+		t.Fatalf("files %d, applied %d, skipped %v", len(p.Files), len(p.Applied), p.Skipped)
+	}
+	if err := p.Write(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "conf", "grafana.ini")); !strings.Contains(string(got), "domain = b\n") {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestOneFindingTwoFixes: when stacks that share a file need different
+// fixes for one finding (a dashboard two stacks load, each with its own
+// datasource), neither fix is certain and neither is applied.
+func TestOneFindingTwoFixes(t *testing.T) {
+	_, m := tree(t, map[string]string{"grafana.ini": iniSrc}, map[string]model.Kind{"grafana.ini": model.KindIni})
+	at := pos("grafana.ini", 3, 10)
+	fs := []rules.Finding{
+		finding("t/x", at, replace("grafana.ini", 3, 10, "a", "b")),
+		finding("t/x", at, replace("grafana.ini", 3, 10, "a", "c")),
+		finding("t/y", pos("grafana.ini", 1, 2), replace("grafana.ini", 1, 2, "server", "srv")),
+	}
+	p := New(m, fs, Options{})
+	if len(p.Applied) != 1 || p.Applied[0].Rule != "t/y" || len(p.Skipped) != 2 {
+		t.Fatalf("applied %v, skipped %v", p.Applied, p.Skipped)
+	}
+	for _, s := range p.Skipped {
+		if !strings.Contains(s.Reason, "need different fixes") {
+			t.Errorf("reason: %s", s.Reason)
+		}
+	}
+}
