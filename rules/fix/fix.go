@@ -83,14 +83,16 @@ type Edit struct {
 	// when the file says something else there (the value was written with
 	// escapes, or the file changed since it was read). Unused by inserts.
 	Old string
-	// New is the replacement or the inserted text. In inserted lines "\n"
-	// separates lines; the file's line break is written instead.
+	// New is the replacement or the inserted text. "\n" in it stands for
+	// the file's line break (the one of Start's line), which is written
+	// instead; in inserted lines it separates the lines.
 	New      string
 	Encoding Encoding
-	// Indent, for inserted lines, is the position of the text the new
-	// lines align with: each gets the whitespace of Indent's line before
-	// Indent.Col, any other character there (a YAML "- ") replaced by a
-	// space. The zero Pos means no indentation.
+	// Indent is the position of the text new lines align with: each
+	// inserted line, and each line a replacement's "\n" starts, gets the
+	// whitespace of Indent's line before Indent.Col, any other character
+	// there (a YAML "- ") replaced by a space. The zero Pos means no
+	// indentation.
 	Indent model.Pos
 }
 

@@ -2,6 +2,7 @@ package fixer
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -182,6 +183,15 @@ func (t *text) resolve(e fix.Edit) (span, error) {
 		s, ok := fix.Encode(e.Encoding, e.New, before)
 		if !ok {
 			return span{}, fmt.Errorf("%q cannot be written at %d:%d", short(e.New), e.Start.Line, e.Start.Col)
+		}
+		if strings.Contains(s, "\n") {
+			// Line breaks the replacement brings (a block that replaces a
+			// "}"): the file's, each followed by the indentation.
+			ind, err := t.indent(e.Indent)
+			if err != nil {
+				return span{}, err
+			}
+			s = strings.ReplaceAll(s, "\n", t.lineBreak(e.Start.Line)+ind)
 		}
 		return span{start, end, s}, nil
 	case fix.InsertLinesAfter, fix.InsertLinesBefore:

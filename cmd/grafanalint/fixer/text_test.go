@@ -126,6 +126,13 @@ func TestInsertLines(t *testing.T) {
 			want: "http {\n\tserver {}\n\tmap $a $b {}\n}\n",
 		},
 		{
+			name: "a replacement that brings lines: a block before a closing brace on a shared line",
+			src:  "http { server {} }\r\n",
+			kind: model.KindNginx,
+			edit: fix.Edit{Start: model.Pos{Line: 1, Col: 18}, End: model.Pos{Line: 1, Col: 19}, Old: "}", New: "\n\tmap $a $b {}\n}"},
+			want: "http { server {} \r\n\tmap $a $b {}\r\n}\r\n",
+		},
+		{
 			name: "before the first line, after a byte order mark",
 			src:  "\ufeffdatasources: []\n",
 			kind: model.KindDatasources,
