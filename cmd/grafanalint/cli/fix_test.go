@@ -193,3 +193,19 @@ func TestRulesShowFix(t *testing.T) {
 		t.Errorf("rules --format json fix flags: %v", fixable)
 	}
 }
+
+// TestFixLeavesSuppressed: a finding an inline ignore hides is not fixed.
+func TestFixLeavesSuppressed(t *testing.T) {
+	dir := t.TempDir()
+	ini := "[smtp]\n# grafanalint:ignore ini/inline-comment -- our mail relay strips it\nfrom_name = \"Grafana #ops\"\nfrom_address = \"a#b@example.com\"\n"
+	writeFile(t, filepath.Join(dir, "grafana.ini"), ini)
+	r := runCLI(t, dir, "", "--fix", "--format", "oneline")
+	b, err := os.ReadFile(filepath.Join(dir, "grafana.ini"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(ini, `"a#b@example.com"`, "`a#b@example.com`", 1)
+	if string(b) != want {
+		t.Errorf("grafana.ini after --fix:\n%s\nwant:\n%s\nstderr: %s", b, want, r.stderr)
+	}
+}
