@@ -31,8 +31,21 @@ func Markdown(r *Rule) string {
 	examples(&b, "Fires on", r.Doc.Bad)
 	examples(&b, "Stays silent on", r.Doc.Good)
 	section(&b, "How to fix", r.Doc.Fix)
+	autoFix(&b, r)
 	fmt.Fprintf(&b, "## Suppressing\n\nInline, in ini, YAML and nginx files, on the line or the line above:\n\n```\n# grafanalint:ignore %s -- reason\n```\n\nor in `.grafanalint.yaml`:\n\n```yaml\nexclude:\n  - rules: [%s]\n    paths: [\"path/glob/**\"]\n    reason: why this is fine here\n```\n", r.ID, r.ID)
 	return b.String()
+}
+
+// autoFix documents the fix `--fix` applies, with the Bad example as it
+// fixes it.
+func autoFix(b *strings.Builder, r *Rule) {
+	if r.Fix == "" {
+		return
+	}
+	fmt.Fprintf(b, "## Automatic fix\n\n`grafanalint --fix` %s `grafanalint --diff` shows the change without making it.\n\n", strings.TrimSpace(r.Fix))
+	if len(r.Doc.Fixed) > 0 {
+		examples(b, "", r.Doc.Fixed)
+	}
 }
 
 func section(b *strings.Builder, title, text string) {
@@ -46,7 +59,11 @@ func examples(b *strings.Builder, title string, ex []Example) {
 	if len(ex) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "## %s\n\n", title)
+	if title != "" {
+		fmt.Fprintf(b, "## %s\n\n", title)
+	} else {
+		b.WriteString("After the fix:\n\n")
+	}
 	for _, e := range ex {
 		fmt.Fprintf(b, "`%s`:\n\n```%s\n%s\n```\n\n", e.Path, fence(e.Path), strings.TrimRight(e.Content, "\n"))
 	}

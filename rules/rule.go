@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules/fix"
 )
 
 // Severity is how serious a finding is.
@@ -69,6 +70,10 @@ type Finding struct {
 	// Key distinguishes findings of one rule on one entity for baselines
 	// (e.g. the offending value); it must not contain secrets.
 	Key string `json:"-"`
+	// Fix is the certain repair of this finding, nil when there is none
+	// (the rule offers no fix, or here the right change is a judgement).
+	// `grafanalint --fix` applies it.
+	Fix *fix.Fix `json:"-"`
 }
 
 // Related is a second place that explains a finding.
@@ -83,6 +88,11 @@ type Rule struct {
 	// ID is "category/name"; stable once released.
 	ID       string
 	Severity Severity
+	// Fix, when not empty, says that the rule offers a fix `--fix`
+	// applies and what it changes, as a sentence (Markdown): its findings
+	// carry a Finding.Fix wherever the change is certain. Doc.Fixed shows
+	// the fix on Doc.Bad.
+	Fix string
 	// Summary is one line for `grafanalint rules`.
 	Summary string
 	// Doc is the documentation page's content.
@@ -124,6 +134,10 @@ type Doc struct {
 	Bad, Good []Example
 	// Fix says how to fix it.
 	Fix string
+	// Fixed, for a rule with a Fix, is what `grafanalint --fix` makes of
+	// Bad: the files it changes, with their new content (tests apply the
+	// fix to Bad and compare).
+	Fixed []Example
 }
 
 // Example is one file of a documentation example.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/fix"
 )
 
 // Rules returns the dashboard rules in catalogue order.
@@ -38,7 +39,7 @@ datasources:
 `
 )
 
-func exDashboard(uid, datasource string) string {
+func exDashboard(uid string) string {
 	return `{
   "uid": "` + uid + `",
   "title": "Service ` + uid + `",
@@ -48,7 +49,30 @@ func exDashboard(uid, datasource string) string {
       "id": 1,
       "type": "timeseries",
       "title": "Requests",
-      "datasource": ` + datasource + `,
+      "datasource": {"type": "prometheus", "uid": "prometheus"},
+      "targets": [{"refId": "A", "expr": "rate(http_requests_total[5m])"}]
+    }
+  ]
+}
+`
+}
+
+// exExport is a dashboard exported for sharing externally, its
+// datasource uid given.
+func exExport(uid string) string {
+	return `{
+  "__inputs": [
+    {"name": "DS_PROMETHEUS", "label": "Prometheus", "type": "datasource", "pluginId": "prometheus", "pluginName": "Prometheus"}
+  ],
+  "uid": "service",
+  "title": "Service",
+  "schemaVersion": 39,
+  "panels": [
+    {
+      "id": 1,
+      "type": "timeseries",
+      "title": "Requests",
+      "datasource": {"type": "prometheus", "uid": ` + uid + `},
       "targets": [{"refId": "A", "expr": "rate(http_requests_total[5m])"}]
     }
   ]
@@ -67,14 +91,21 @@ func exTree(dashboards ...rules.Example) []rules.Example {
 var UnresolvedInput = &rules.Rule{
 	ID:       "dashboard/unresolved-input",
 	Severity: rules.Error,
-	Summary:  "a provisioned dashboard still contains ${DS_X} export placeholders",
-	Needs:    []rules.Part{rules.PartProviders},
+	Fix: "replaces each `${DS_X}` with the UID of the datasource the import UI would offer for it, where there is no choice to make: " +
+		"the only datasource the stack provisions, in the organisation of the provider that loads the dashboard, of the `pluginId` that the " +
+		"placeholder's `__inputs` entry names (plugin id aliases count as the same type). `${DS_X}` of an expression input (`__expr__`) " +
+		"becomes `__expr__`, as Grafana's importer writes it. When that datasource has no `uid` in its provisioning entry, the fix pins the UID " +
+		"Grafana derived from its name there too. No fix with two or more candidates, none, an entry of unknown organisation or type " +
+		"(interpolated, or `orgName`), datasource files that do not parse, or a dashboard several stacks load (each may need its own UID).",
+	Summary: "a provisioned dashboard still contains ${DS_X} export placeholders",
+	Needs:   []rules.Part{rules.PartProviders},
 	Doc: rules.Doc{
-		What: "Reports every `${DS_X}` (and `${VAR_X}`) export placeholder in a dashboard a provider of the stack loads, unless the dashboard defines a variable of that name. Dashboards no provider loads (copies for the import UI) are not reported.",
-		Why:  "\"Export for sharing externally\" replaces datasource references by `${DS_X}` and lists them in `__inputs`; only the import UI substitutes them. A file-provisioned dashboard keeps them literally and environment interpolation is not available in dashboard files, so the panel shows `Datasource ${DS_X} was not found` (Grafana's documentation: \"Export and import dashboards\", and \"Provision Grafana\", which says environment variables cannot be used in dashboard definition files).",
-		Bad:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "${DS_PROMETHEUS}"}`)}),
-		Good: exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)}),
-		Fix:  "Replace each placeholder with the UID of the provisioned datasource (pin `uid:` in the datasource provisioning file so it is stable), or add a datasource variable named like the placeholder (`DS_PROMETHEUS`, type `datasource`).",
+		What:  "Reports every `${DS_X}` (and `${VAR_X}`) export placeholder in a dashboard a provider of the stack loads, unless the dashboard defines a variable of that name. Dashboards no provider loads (copies for the import UI) are not reported.",
+		Why:   "\"Export for sharing externally\" replaces datasource references by `${DS_X}` and lists them in `__inputs`; only the import UI substitutes them. A file-provisioned dashboard keeps them literally and environment interpolation is not available in dashboard files, so the panel shows `Datasource ${DS_X} was not found` (Grafana's documentation: \"Export and import dashboards\", and \"Provision Grafana\", which says environment variables cannot be used in dashboard definition files).",
+		Bad:   exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exExport(`"${DS_PROMETHEUS}"`)}),
+		Good:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exExport(`"prometheus"`)}),
+		Fixed: []rules.Example{{Path: "grafana/provisioning/dashboards/service.json", Content: exExport(`"prometheus"`)}},
+		Fix:   "Replace each placeholder with the UID of the provisioned datasource (pin `uid:` in the datasource provisioning file so it is stable), or add a datasource variable named like the placeholder (`DS_PROMETHEUS`, type `datasource`).",
 	},
 	Check: checkUnresolvedInput,
 }
@@ -89,12 +120,12 @@ var DuplicateUID = &rules.Rule{
 		What: "Reports a dashboard whose `uid` a dashboard loaded earlier by the stack's providers already has in the same organisation, at the later one in Grafana's read order (provider files, providers, then files in path order).",
 		Why:  "A dashboard's `uid` is its identity in an organisation (the `dashboard` table is unique on org and uid; `pkg/services/dashboards`). Grafana's provisioning logs `the same UID is used more than once`, the files overwrite each other's stored dashboard, and every provider involved loses its database write permission, so later changes to their files are no longer applied (`pkg/services/provisioning/dashboards/validator.go`).",
 		Bad: exTree(
-			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)},
-			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service", `{"type": "prometheus", "uid": "prometheus"}`)},
+			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service")},
+			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service")},
 		),
 		Good: exTree(
-			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service-a", `{"type": "prometheus", "uid": "prometheus"}`)},
-			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service-b", `{"type": "prometheus", "uid": "prometheus"}`)},
+			rules.Example{Path: "grafana/provisioning/dashboards/a.json", Content: exDashboard("service-a")},
+			rules.Example{Path: "grafana/provisioning/dashboards/b.json", Content: exDashboard("service-b")},
 		),
 		Fix: "Give every dashboard its own `uid` (copies of one dashboard need new UIDs), or load each file through one provider only.",
 	},
@@ -109,8 +140,8 @@ var InvalidUID = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports a dashboard `uid` that, after Grafana trims surrounding spaces, contains a character other than letters, digits, `-` and `_`, or is longer than 40 bytes. Every dashboard file of the stack is checked, provisioned or not.",
 		Why:  "Grafana's dashboard service rejects such a UID before saving (`uid contains illegal characters`, `uid too long, max 40 characters`; `util.IsValidShortUID`, `pkg/util/shortid_generator.go`: `^[a-zA-Z0-9\\-\\_]*$`, at most 40 bytes): a provider skips the file with an error in the log, and the import UI refuses it.",
-		Bad:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service/overview", `{"type": "prometheus", "uid": "prometheus"}`)}),
-		Good: exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service-overview", `{"type": "prometheus", "uid": "prometheus"}`)}),
+		Bad:  exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service/overview")}),
+		Good: exTree(rules.Example{Path: "grafana/provisioning/dashboards/service.json", Content: exDashboard("service-overview")}),
 		Fix:  "Use only letters, digits, `-` and `_`, at most 40 bytes; links to the dashboard (`/d/<uid>`) change with it.",
 	},
 	Check: checkInvalidUID,
@@ -160,6 +191,7 @@ func checkUnresolvedInput(c *rules.Context) {
 				Related: rel,
 				Entity:  entity(d),
 				Key:     "placeholder:" + p.V,
+				Fix:     inputFix(c, d, p, in),
 			})
 		}
 	}
@@ -229,6 +261,122 @@ func candidate(st *model.Stack, d *model.Dashboard, name string, in *model.Input
 		}
 	}
 	return nil
+}
+
+// inputFix replaces the placeholder p of dashboard d, declared by input
+// in, with the UID of the only datasource of the input's plugin type in
+// the organisation of the provider that loads d (Grafana's importer puts
+// the UID of the datasource picked for an input in place of every
+// "${NAME}" in the dashboard's strings, pkg/services/dashboardimport/utils
+// DashTemplateEvaluator, and forces "__expr__" for expression inputs). It
+// is nil when there is a choice to make or the stack's datasources are not
+// known for certain.
+func inputFix(c *rules.Context, d *model.Dashboard, p model.Str, in *model.Input) *fix.Fix {
+	if in == nil || in.Type != "datasource" || in.PluginID == "" || !strings.HasPrefix(p.V, "DS_") {
+		return nil
+	}
+	if fix.StacksReading(c.Model, d.File) > 1 {
+		return nil // another stack may need another datasource here
+	}
+	placeholder := model.Str{V: "${" + p.V + "}", Pos: p.Pos, End: p.End}
+	if in.PluginID == "__expr__" {
+		e, ok := fix.ReplaceStr(placeholder, "__expr__", fix.JSONString)
+		if !ok {
+			return nil
+		}
+		return &fix.Fix{Message: "write the expression datasource __expr__ for " + placeholder.V, Edits: []fix.Edit{e}}
+	}
+	ds := onlyOfType(c, d, in.PluginID)
+	if ds == nil {
+		return nil
+	}
+	e, ok := fix.ReplaceStr(placeholder, ds.UID.V, fix.JSONString)
+	if !ok {
+		return nil
+	}
+	msg := fmt.Sprintf("write the UID %q of datasource %q, the only %s datasource, for %s", ds.UID.V, ds.Name.V, in.PluginID, placeholder.V)
+	edits := []fix.Edit{e}
+	if ds.UIDDerived {
+		var df *model.DatasourceFile
+		for _, f := range c.Stack.DatasourceFiles {
+			if f.Path == ds.File {
+				df = f
+			}
+		}
+		pin, why := fix.PinUID(df, ds, ds.UID.V)
+		if why != "" {
+			return nil
+		}
+		edits = append(edits, pin...)
+		msg += fmt.Sprintf(" and pin uid: %s in %s", ds.UID.V, path.Base(ds.File))
+	}
+	return &fix.Fix{Message: msg, Edits: edits}
+}
+
+// onlyOfType returns the one datasource of plugin type typ the stack
+// provisions in the organisation that loads d, nil unless that is
+// certain: every datasource file parses and decodes, no entry of the type
+// (or of an interpolated type) has an organisation known only at startup,
+// the datasource's name and uid are written literally, no other entry
+// updates it and no deleteDatasources entry names it.
+func onlyOfType(c *rules.Context, d *model.Dashboard, typ string) *model.Datasource {
+	st := c.Stack
+	if !st.HasDatasources {
+		return nil
+	}
+	org := 1
+	if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
+		org = p.OrgID
+	}
+	var found *model.Datasource
+	for _, f := range st.DatasourceFiles {
+		if len(f.Issues) > 0 {
+			return nil
+		}
+		if mf := c.Model.File(f.Path); mf != nil {
+			for _, pr := range mf.Problems {
+				if pr.Kind == model.ProblemSyntax || pr.Kind == model.ProblemInput {
+					return nil
+				}
+			}
+		}
+		for _, ds := range f.Datasources {
+			dynamicType := strings.Contains(ds.Type.V, "$") && f.APIVersion > 0
+			sameType := canonical(ds.Type.V) == canonical(typ)
+			if !sameType && !dynamicType {
+				continue
+			}
+			if ds.OrgID <= 0 || ds.OrgIDDynamic || dynamicType {
+				return nil
+			}
+			if ds.OrgID != org {
+				continue
+			}
+			if found != nil {
+				return nil
+			}
+			found = ds
+		}
+	}
+	if found == nil || found.NameDynamic || found.UIDDynamic || found.UID.V == "" {
+		return nil
+	}
+	for _, f := range st.DatasourceFiles {
+		for _, ds := range f.Datasources {
+			if ds != found && ds.Name.V == found.Name.V && (ds.OrgID == org || ds.OrgID <= 0 || ds.OrgIDDynamic) {
+				return nil
+			}
+			if ds != found && ds.NameDynamic {
+				return nil
+			}
+		}
+		for _, del := range f.Deletes {
+			if del.Name.V == found.Name.V {
+				return nil
+			}
+		}
+	}
+	return found
 }
 
 // canonical maps the plugin id aliases of renamed core plugins to their

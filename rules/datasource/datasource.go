@@ -118,14 +118,20 @@ var UnknownUID = &rules.Rule{
 var NameAsUID = &rules.Rule{
 	ID:       "datasource/name-as-uid",
 	Severity: rules.Warning,
-	Summary:  "a UID reference matches no UID but a datasource name",
-	Needs:    needs,
+	Fix: "replaces the name with the UID of the datasource it names, in the dashboard or the datasource link. " +
+		"When that datasource has no `uid` in its provisioning entry, the fix also pins the UID Grafana derived from its name there " +
+		"(as `datasource/derived-uid` does), so the reference does not depend on the name after all; where that cannot be done with " +
+		"certainty (the entry comes from a YAML anchor, or a legacy file cannot take a `uid`), no fix is offered; neither in a file " +
+		"several stacks read (dev and prod loading one dashboard), where the name may stand for another UID in each.",
+	Summary: "a UID reference matches no UID but a datasource name",
+	Needs:   needs,
 	Doc: rules.Doc{
-		What: "Reports a UID reference (a dashboard object reference `{\"uid\": …}` or a datasource link) whose value is no datasource's UID but equals a datasource's name.",
-		Why:  "The browser's DatasourceSrv falls back from UID to name, so the panel works; server-side lookups — alerting, public dashboards, reporting, the query API (`/api/ds/query`) — look the datasource up by UID only (`GetDataSource` in `pkg/services/datasources/service`) and fail. The reference breaks as soon as it leaves the browser.",
-		Bad:  ex(exPrometheus, `{"type": "prometheus", "uid": "Prometheus"}`),
-		Good: ex(exPrometheus, `{"type": "prometheus", "uid": "prometheus"}`),
-		Fix:  "Reference the datasource's UID, or pin `uid:` to that value in its provisioning entry.",
+		What:  "Reports a UID reference (a dashboard object reference `{\"uid\": …}` or a datasource link) whose value is no datasource's UID but equals a datasource's name.",
+		Why:   "The browser's DatasourceSrv falls back from UID to name, so the panel works; server-side lookups — alerting, public dashboards, reporting, the query API (`/api/ds/query`) — look the datasource up by UID only (`GetDataSource` in `pkg/services/datasources/service`) and fail. The reference breaks as soon as it leaves the browser.",
+		Bad:   ex(exPrometheus, `{"type": "prometheus", "uid": "Prometheus"}`),
+		Good:  ex(exPrometheus, `{"type": "prometheus", "uid": "prometheus"}`),
+		Fixed: []rules.Example{{Path: exDashPath, Content: exDashboard(`{"type": "prometheus", "uid": "prometheus"}`)}},
+		Fix:   "Reference the datasource's UID, or pin `uid:` to that value in its provisioning entry.",
 	},
 	Check: checkNameAsUID,
 }
@@ -258,14 +264,19 @@ var DeletedInUse = &rules.Rule{
 var DerivedUID = &rules.Rule{
 	ID:       "datasource/derived-uid",
 	Severity: rules.Info,
-	Summary:  "dashboards reference the name-derived UID of a uid-less datasource",
-	Needs:    needs,
+	Fix: "pins the derived UID with `uid: P…` in the datasource's provisioning entry, on a line of its own after `name:` with the same indentation " +
+		"(in a flow mapping `{name: …}`, right after the `{`, on a line of its own when the `{` ends its line). A legacy file (no `apiVersion`) has no `uid` field — Grafana's " +
+		"`upsertDataSourceFromConfigV0` does not read one — so there the fix also turns the file into apiVersion 1 (adds `apiVersion: 1`, " +
+		"renames `org_id`, `is_default`, … to camelCase), and only when that changes nothing else (see `provisioning/legacy-format`).",
+	Summary: "dashboards reference the name-derived UID of a uid-less datasource",
+	Needs:   needs,
 	Doc: rules.Doc{
-		What: "Notes, once per file and datasource (at the first reference), that a dashboard or a datasource link uses the UID Grafana derives from the name of a datasource provisioned without `uid`.",
-		Why:  "A provisioned datasource without `uid` gets `P` + the upper-case hex of the first 8 bytes of SHA-256 of its name when it is inserted (`safeUIDFromName` and `createInsertCommand` in `pkg/services/provisioning/datasources/types.go`): `Prometheus` → `PBFA97CFB590B2093`. The references work, but only while the datasource keeps its name. Renamed, it is a new (org, name): Grafana inserts it under a new derived UID, and the old datasource stays in the database until `deleteDatasources` or `prune` removes it, so the Grafana that ran before keeps answering the old UID with the old, no longer provisioned settings. Fresh installs and every other environment (CI, a new volume, a second Grafana) only have the new UID, and these references break there.",
-		Bad:  ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n", `{"type": "prometheus", "uid": "PBFA97CFB590B2093"}`),
-		Good: ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: PBFA97CFB590B2093\n    url: http://prometheus:9090\n", `{"type": "prometheus", "uid": "PBFA97CFB590B2093"}`),
-		Fix:  "Pin the UID the dashboards use with `uid:` in the provisioning entry.",
+		What:  "Notes, once per file and datasource (at the first reference), that a dashboard or a datasource link uses the UID Grafana derives from the name of a datasource provisioned without `uid`.",
+		Why:   "A provisioned datasource without `uid` gets `P` + the upper-case hex of the first 8 bytes of SHA-256 of its name when it is inserted (`safeUIDFromName` and `createInsertCommand` in `pkg/services/provisioning/datasources/types.go`): `Prometheus` → `PBFA97CFB590B2093`. The references work, but only while the datasource keeps its name. Renamed, it is a new (org, name): Grafana inserts it under a new derived UID, and the old datasource stays in the database until `deleteDatasources` or `prune` removes it, so the Grafana that ran before keeps answering the old UID with the old, no longer provisioned settings. Fresh installs and every other environment (CI, a new volume, a second Grafana) only have the new UID, and these references break there.",
+		Bad:   ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n", `{"type": "prometheus", "uid": "PBFA97CFB590B2093"}`),
+		Good:  ex("apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: PBFA97CFB590B2093\n    url: http://prometheus:9090\n", `{"type": "prometheus", "uid": "PBFA97CFB590B2093"}`),
+		Fixed: []rules.Example{{Path: exDSPath, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    uid: PBFA97CFB590B2093\n    type: prometheus\n    url: http://prometheus:9090\n"}},
+		Fix:   "Pin the UID the dashboards use with `uid:` in the provisioning entry.",
 	},
 	Check: checkDerivedUID,
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/fix"
 )
 
 // unresolvedHint explains an unresolved value and says how to fix it, with
@@ -42,8 +43,8 @@ func joinHint(hint, fix string) string {
 }
 
 // reportRef reports a finding on a dashboard reference.
-func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.Related) {
-	c.Report(rules.Finding{
+func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.Related, fx ...*fix.Fix) {
+	f := rules.Finding{
 		Severity: rowSeverity(u.ref),
 		Message:  msg,
 		Pos:      pos.Pos,
@@ -51,7 +52,11 @@ func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.R
 		Related:  rel,
 		Entity:   dashEntity(u.dash.d),
 		Key:      u.ref.Pointer + "=" + pos.V,
-	})
+	}
+	if len(fx) > 0 {
+		f.Fix = fx[0]
+	}
+	c.Report(f)
 }
 
 // undefinedVarMsg describes a reference through variables the dashboard
@@ -183,7 +188,8 @@ func checkNameAsUID(c *rules.Context) {
 		}
 		msg := fmt.Sprintf("%s names datasource UID %q, which is no UID but the name of datasource %s: the browser falls back to the name, but server-side lookups (alerting, public dashboards, reporting) use the UID only and fail; %s",
 			where(u.ref), u.value.V, describeDS(u.ds), fixFor(u.ds, u.value.V))
-		reportRef(c, u, u.value, msg, related(u.ds, fmt.Sprintf("datasource %q is provisioned here", u.ds.Name.V)))
+		reportRef(c, u, u.value, msg, related(u.ds, fmt.Sprintf("datasource %q is provisioned here", u.ds.Name.V)),
+			uidRefFix(c, u.value, fix.JSONString, u.ds))
 	}
 	for _, lu := range r.links() {
 		if lu.kind != kindByName {
@@ -197,6 +203,7 @@ func checkNameAsUID(c *rules.Context) {
 			Related: related(lu.ds, fmt.Sprintf("datasource %q is provisioned here", lu.ds.Name.V)),
 			Entity:  dsEntity(lu.owner),
 			Key:     lu.link.Field + "=" + lu.link.UID.V,
+			Fix:     uidRefFix(c, lu.link.UID, fix.YAMLScalar, lu.ds),
 		})
 	}
 }
@@ -282,6 +289,7 @@ func checkDerivedUID(c *rules.Context) {
 			Related: []rules.Related{{Pos: dsPos(k.ds), Message: fmt.Sprintf("datasource %q is provisioned without uid here", k.ds.Name.V)}},
 			Entity:  entity,
 			Key:     "derived:" + k.ds.UID.V,
+			Fix:     derivedFix(c, k.ds),
 		})
 	}
 }

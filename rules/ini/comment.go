@@ -9,6 +9,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/fix"
 	"github.com/grafanalint/grafanalint/rules/secret"
 )
 
@@ -16,8 +17,12 @@ import (
 var InlineComment = &rules.Rule{
 	ID:       "ini/inline-comment",
 	Severity: rules.Warning,
-	Summary:  "an unquoted \"#\" or \";\" inside a grafana.ini value starts a comment and cuts the value short",
-	Needs:    []rules.Part{rules.PartIni},
+	Fix: "wraps the whole value in backticks (in `\"\"\"` when it contains a backtick), which go-ini reads up to the last closing quote of the line, " +
+		"so the `#` or `;` stays in the value. It does so only where the cut is certainly unintended: the character touches the text before it " +
+		"and more text follows it with no other comment-like `#` or `;` (`s3cr#t`, `https://host/#/d`), or the value is wrapped in quotes around it " +
+		"(`\"Grafana #ops\"`). After a space (`Grafana #ops`, `admin # change me`) it may be a comment, and is left to you.",
+	Summary: "an unquoted \"#\" or \";\" inside a grafana.ini value starts a comment and cuts the value short",
+	Needs:   []rules.Part{rules.PartIni},
 	Doc: rules.Doc{
 		What: "Reports a value that go-ini cut at a `#` or `;` when the cut looks unintended: the character " +
 			"touches the text before it (`password = s3cr#t`, `a;b`, `https://host/#/d`), it sits inside a " +
@@ -30,9 +35,10 @@ var InlineComment = &rules.Rule{
 			"`\"Grafana` (quotes kept, since the closing one was cut), `a;b` becomes `a`. Only values in " +
 			"triple quotes `\"\"\"…\"\"\"` or backticks keep them (`parser.go`, `readValue`, of gopkg.in/ini.v1 v1.67; Grafana's own defaults.ini says: \"If the password contains # or ; you have to wrap it with triple quotes\"). A password cut this way " +
 			"silently differs from the real one.",
-		Bad:  []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = Grafana #ops\n"}},
-		Good: []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = \"\"\"Grafana #ops\"\"\"\n\n[server]\nhttp_port = 3000 ; the port\n"}},
-		Fix:  "Wrap the whole value in triple quotes (`\"\"\"…\"\"\"`) or backticks, or put a real comment on its own line.",
+		Bad:   []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = \"Grafana #ops\"\n"}},
+		Good:  []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = \"\"\"Grafana #ops\"\"\"\n\n[server]\nhttp_port = 3000 ; the port\n"}},
+		Fixed: []rules.Example{{Path: exIni, Content: "[smtp]\nfrom_name = `Grafana #ops`\n"}},
+		Fix:   "Wrap the whole value in triple quotes (`\"\"\"…\"\"\"`) or backticks, or put a real comment on its own line.",
 	},
 	Check: checkInlineComment,
 }
@@ -62,8 +68,61 @@ func checkInlineComment(c *rules.Context) {
 			f.Message = fmt.Sprintf("%s is cut at %q, which go-ini reads as the start of a comment even inside quotes: Grafana reads %q, not %q; wrap the whole value in triple quotes (\"\"\"…\"\"\") or backticks, or move the comment to its own line",
 				name(k.Section, k.Name.V), ch, k.Value.V, intended(k))
 		}
+		f.Fix = quoteFix(k, touching, isSecret)
 		c.Report(f)
 	})
+}
+
+// quoteFix wraps the value of k, which go-ini cut at an inline comment,
+// in backticks (or """ when it holds a backtick) — go-ini then reads the
+// line up to the last such quote, "#" and ";" included (readValue in
+// gopkg.in/ini.v1 v1.67.1 parser.go) — when the cut is certainly
+// unintended: the value is wrapped in matching quotes around the cut
+// (`"Grafana #ops"`), or the comment character touches the text before it
+// and text follows it, with no whitespace-led "#" or ";" that could be a
+// real comment after it. The value written is the one go-ini would read
+// without the cut: the text trimmed, one pair of surrounding quotes
+// stripped.
+func quoteFix(k *model.IniKey, touching, secret bool) *fix.Fix {
+	raw := strings.TrimSpace(k.Raw.V)
+	if raw != k.Raw.V || strings.ContainsAny(raw, "\r\n") || k.Quote != "" {
+		return nil
+	}
+	v := raw
+	switch {
+	case surrounded(raw, '"') || surrounded(raw, '\''):
+		v = raw[1 : len(raw)-1]
+	case touching:
+		rest := strings.TrimSpace(k.Comment.V[1:])
+		if rest == "" || strings.Contains(k.Comment.V, " #") || strings.Contains(k.Comment.V, " ;") ||
+			strings.Contains(k.Comment.V, "\t#") || strings.Contains(k.Comment.V, "\t;") {
+			return nil
+		}
+	default:
+		return nil
+	}
+	q := "`"
+	if strings.Contains(v, "`") {
+		if strings.Contains(v, `"""`) {
+			return nil
+		}
+		q = `"""`
+	}
+	e, ok := fix.ReplaceStr(k.Raw, q+v+q, fix.Raw)
+	if !ok {
+		return nil
+	}
+	what := fmt.Sprintf("write the value of %s as %s", name(k.Section, k.Name.V), q+v+q)
+	if secret {
+		what = fmt.Sprintf("wrap the value of %s in %s so go-ini keeps all of it", name(k.Section, k.Name.V), q)
+	}
+	return &fix.Fix{Message: what, Edits: []fix.Edit{e}, Secret: secret}
+}
+
+// surrounded is go-ini's hasSurroundedQuote: s starts and ends with q and
+// holds no other q.
+func surrounded(s string, q byte) bool {
+	return len(s) >= 2 && s[0] == q && s[len(s)-1] == q && strings.IndexByte(s[1:], q) == len(s)-2
 }
 
 // beforeComment is the raw text before the comment character.

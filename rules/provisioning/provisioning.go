@@ -19,6 +19,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/provisioning"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/fix"
 )
 
 // Rules returns the provisioning rules in catalogue order.
@@ -165,7 +166,11 @@ func entity(ds *model.Datasource) string {
 var InvalidField = &rules.Rule{
 	ID:       "provisioning/invalid-field",
 	Severity: rules.Error,
-	Summary:  "a provisioning value Grafana cannot decode: the whole provisioning step fails",
+	Fix: "writes `true` or `false` for a boolean of an apiVersion 1 datasource entry spelt the YAML 1.1 way (`yes`, `no`, `on`, `off`, `y`, `n`, " +
+		"the spellings go-yaml decodes into a bool, and so Grafana's legacy format reads them), which is what it means. An `isDefault` that would become `true` is left alone when another entry " +
+		"of the organisation is or may be the default (the fix would trade this error for `datasource/multiple-defaults`). Other values are " +
+		"left to you.",
+	Summary: "a provisioning value Grafana cannot decode: the whole provisioning step fails",
 	Doc: rules.Doc{
 		What: "Reports each value of a datasource or dashboard provisioning file that Grafana cannot decode: " +
 			"`datasources:` or `providers:` that is not a list, an item that is not a mapping, `isDefault: yes` " +
@@ -186,8 +191,9 @@ var InvalidField = &rules.Rule{
 			"(`path param is not a string`), no dashboard is provisioned and the provisioning service stops, " +
 			"which shuts Grafana down. `foldersFromFilesStructure` is read with a Go type assertion to bool, " +
 			"so a quoted `\"true\"` counts as false.",
-		Bad:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: yes\n"}},
-		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
+		Bad:   []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: yes\n"}},
+		Good:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
+		Fixed: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
 		Fix: "Write the value in the form Grafana decodes: `true` or `false` for booleans, a whole number for " +
 			"`orgId`, `version` and `updateIntervalSeconds`, a string for `name`, `type`, `url` and " +
 			"`options.path`, a list (`- ` items) under `datasources:` and `providers:`, `apiVersion: 1` at the " +
@@ -221,20 +227,79 @@ var fixHints = []struct{ phrase, fix string }{
 func checkInvalid(c *rules.Context) {
 	for _, df := range c.Stack.DatasourceFiles {
 		for _, is := range df.Issues {
-			reportIssue(c, df.Path, is, "datasource provisioning fails as a whole: no datasource of any file is provisioned and Grafana does not start (\"Datasource provisioning error\")", "datasources")
+			reportIssue(c, df.Path, is, "datasource provisioning fails as a whole: no datasource of any file is provisioned and Grafana does not start (\"Datasource provisioning error\")", "datasources", boolFix(c.Stack, df, is))
 		}
 	}
 	for _, pf := range c.Stack.ProviderFiles {
 		for _, is := range pf.Issues {
-			reportIssue(c, pf.Path, is, "dashboard provisioning fails as a whole: no dashboard is provisioned and the provisioning service stops, which shuts Grafana down", "providers")
+			reportIssue(c, pf.Path, is, "dashboard provisioning fails as a whole: no dashboard is provisioned and the provisioning service stops, which shuts Grafana down", "providers", nil)
 		}
 	}
+}
+
+// yaml11Bools are the YAML 1.1 spellings of booleans that go-yaml's bool
+// decoding (the legacy format) accepts and strconv.ParseBool (apiVersion
+// 1) rejects, with the value they mean.
+var yaml11Bools = map[string]string{
+	"y": "true", "Y": "true", "yes": "true", "Yes": "true", "YES": "true", "on": "true", "On": "true", "ON": "true",
+	"n": "false", "N": "false", "no": "false", "No": "false", "NO": "false", "off": "false", "Off": "false", "OFF": "false",
+}
+
+// boolFix writes true or false for a boolean of an apiVersion 1 datasource
+// entry written as yes/no/on/off, which Grafana's strconv.ParseBool
+// rejects (failing all datasource provisioning). An isDefault that would
+// become true is left alone when another entry of the organisation is (or
+// may be) the default, where the fix would trade this error for
+// datasource/multiple-defaults.
+func boolFix(st *model.Stack, df *model.DatasourceFile, is model.Problem) *fix.Fix {
+	if df.APIVersion == 0 || !strings.Contains(is.Message, "must be true or false") {
+		return nil
+	}
+	for _, ds := range df.Datasources {
+		for _, f := range ds.Fields {
+			if f.Ignored || f.Value.Pos != is.Pos || strings.ContainsAny(f.Path, ".[") {
+				continue
+			}
+			to, ok := yaml11Bools[f.Value.V]
+			if !ok || f.Path == "isDefault" && to == "true" && otherDefault(st, ds) {
+				return nil
+			}
+			e, ok := fix.ReplaceStr(f.Value, to, fix.Raw) // "true" and "false" fit any quoting
+			if !ok {
+				return nil
+			}
+			return &fix.Fix{Message: fmt.Sprintf("write %s: %s for %q", f.Key.V, to, f.Value.V), Edits: []fix.Edit{e}}
+		}
+	}
+	return nil
+}
+
+// otherDefault reports whether an entry of the stack other than ds is, or
+// may be, the default datasource of ds's organisation.
+func otherDefault(st *model.Stack, ds *model.Datasource) bool {
+	for _, o := range st.Datasources() {
+		if o.Pos == ds.Pos && o.File == ds.File {
+			continue
+		}
+		if o.OrgID != ds.OrgID && o.OrgID > 0 && ds.OrgID > 0 && !o.OrgIDDynamic && !ds.OrgIDDynamic {
+			continue
+		}
+		if o.IsDefault || o.IsDefaultDynamic {
+			return true
+		}
+		for _, f := range o.Fields {
+			if f.Path == "isDefault" && yaml11Bools[f.Value.V] == "true" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reportIssue reports one shape issue of a provisioning file: the parser's
 // message, what Grafana does (fails says it for the file's kind) and the
 // fix.
-func reportIssue(c *rules.Context, path string, is model.Problem, fails, list string) {
+func reportIssue(c *rules.Context, path string, is model.Problem, fails, list string, fx *fix.Fix) {
 	fix := "write the value in the form described"
 	for _, h := range fixHints {
 		if strings.Contains(is.Message, h.phrase) {
@@ -263,6 +328,7 @@ func reportIssue(c *rules.Context, path string, is model.Problem, fails, list st
 	if f.Pos.File == "" {
 		f.Pos = model.Pos{File: path, Line: 1, Col: 1}
 	}
+	f.Fix = fx
 	c.Report(f)
 }
 
@@ -270,8 +336,10 @@ func reportIssue(c *rules.Context, path string, is model.Problem, fails, list st
 var InvalidAccess = &rules.Rule{
 	ID:       "provisioning/invalid-access",
 	Severity: rules.Warning,
-	Summary:  "a provisioned datasource's access is neither proxy nor direct: Grafana uses proxy",
-	Needs:    []rules.Part{rules.PartDatasources},
+	Fix: "replaces `access: server` by `access: proxy` and `access: browser` by `access: direct`, the values the UI's names stand for. " +
+		"Other values (`Proxy`, `direct `, typos) are left to you: Grafana uses proxy for them today, and whether you meant that or `direct` is yours to say.",
+	Summary: "a provisioned datasource's access is neither proxy nor direct: Grafana uses proxy",
+	Needs:   []rules.Part{rules.PartDatasources},
 	Doc: rules.Doc{
 		What: "Reports a datasource whose `access` is set to anything but `proxy` or `direct` (the comparison " +
 			"is case-sensitive: `Proxy` and `server` are reported). An empty or absent `access` means proxy " +
@@ -279,9 +347,10 @@ var InvalidAccess = &rules.Rule{
 		Why: "Grafana's datasource provisioning replaces any other value by `proxy` and only logs " +
 			"`invalid access value, will use 'proxy' instead` (`pkg/services/provisioning/datasources/config_reader.go`). Someone who wrote `browser` " +
 			"or `direct ` expecting the browser to query the datasource gets server-side queries instead.",
-		Bad:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    access: server\n    url: http://prometheus:9090\n"}},
-		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    access: proxy\n    url: http://prometheus:9090\n"}},
-		Fix:  "Write `access: proxy` (Grafana's server queries the datasource; the usual choice) or `access: direct` (the browser does; deprecated and unsupported by most plugins).",
+		Bad:   []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    access: server\n    url: http://prometheus:9090\n"}},
+		Good:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    access: proxy\n    url: http://prometheus:9090\n"}},
+		Fixed: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    access: proxy\n    url: http://prometheus:9090\n"}},
+		Fix:   "Write `access: proxy` (Grafana's server queries the datasource; the usual choice) or `access: direct` (the browser does; deprecated and unsupported by most plugins).",
 	},
 	Check: checkAccess,
 }
@@ -303,15 +372,36 @@ func checkAccess(c *rules.Context) {
 		c.Report(rules.Finding{
 			Pos: ds.Access.Pos, End: ds.Access.End, Entity: entity(ds), Key: "access:" + v,
 			Message: fmt.Sprintf("datasource %s has access %q: Grafana accepts only \"proxy\" and \"direct\", logs a warning and uses proxy; %s", describe(ds), v, hint),
+			Fix:     accessFix(ds.Access),
 		})
 	}
+}
+
+// accessFix replaces the UI's names of the access modes, "server" and
+// "browser", by the values Grafana reads; nil for any other value.
+func accessFix(v model.Str) *fix.Fix {
+	to := map[string]string{"server": "proxy", "browser": "direct"}[v.V]
+	if to == "" {
+		return nil
+	}
+	e, ok := fix.ReplaceStr(v, to, fix.YAMLScalar)
+	if !ok {
+		return nil
+	}
+	return &fix.Fix{Message: fmt.Sprintf("write access %q for %q", to, v.V), Edits: []fix.Edit{e}}
 }
 
 // LegacyFormat reports provisioning files without apiVersion.
 var LegacyFormat = &rules.Rule{
 	ID:       "provisioning/legacy-format",
 	Severity: rules.Info,
-	Summary:  "a provisioning file without apiVersion uses the deprecated legacy (v0) format",
+	Fix: "turns a legacy datasource file into apiVersion 1: adds `apiVersion: 1` before the first key and renames the snake_case keys " +
+		"(`org_id` → `orgId`, `is_default` → `isDefault`, `basic_auth` → `basicAuth`, …, `delete_datasources` → `deleteDatasources`). " +
+		"Only when Grafana then reads exactly what it reads today: no key the legacy format ignores (a camelCase `isDefault` or `uid` " +
+		"would start to count), no `$` in any value (apiVersion 1 interpolates them), booleans written `true`/`false` and integers as digits " +
+		"(apiVersion 1 parses them with strconv), no `deleteDatasources` entries and no `json_data`/`secure_json_data` mapping (whose " +
+		"keys' positions grafanalint does not record). Dashboard provider files (a top-level list) are left to you.",
+	Summary: "a provisioning file without apiVersion uses the deprecated legacy (v0) format",
 	Doc: rules.Doc{
 		What: "Reports a datasource or dashboard provisioning file Grafana reads in the legacy v0 format: it " +
 			"has no `apiVersion` (or `apiVersion: 0`). Empty files are not reported.",
@@ -319,9 +409,10 @@ var LegacyFormat = &rules.Rule{
 			"(`org_id`, `is_default`, `json_data`, `secure_json_data`), a top-level provider list, no " +
 			"interpolation of provider files — and logs `[Deprecated] the … provisioning config is outdated` " +
 			"(`DatasourcesAsConfigV0` and the v0 dashboard config in `types.go` of `pkg/services/provisioning/datasources` and `dashboards`). Keys written in the current camelCase spelling are silently ignored there.",
-		Bad:  []rules.Example{{Path: exDS, Content: "datasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"}},
-		Good: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"}},
-		Fix:  "Add `apiVersion: 1` at the top and write the keys in camelCase (`orgId`, `isDefault`, `jsonData`, `secureJsonData`); a provider list goes under `providers:`.",
+		Bad:   []rules.Example{{Path: exDS, Content: "datasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    is_default: true\n"}},
+		Good:  []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n"}},
+		Fixed: []rules.Example{{Path: exDS, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: http://prometheus:9090\n    isDefault: true\n"}},
+		Fix:   "Add `apiVersion: 1` at the top and write the keys in camelCase (`orgId`, `isDefault`, `jsonData`, `secureJsonData`); a provider list goes under `providers:`.",
 	},
 	Check: checkLegacy,
 }
@@ -329,19 +420,29 @@ var LegacyFormat = &rules.Rule{
 func checkLegacy(c *rules.Context) {
 	for _, df := range c.Stack.DatasourceFiles {
 		if df.APIVersion == 0 && (len(df.Keys) > 0 || len(df.Datasources) > 0) {
-			legacy(c, df.Path, df.APIVersionPos, df.Issues, "datasource", "snake_case keys such as org_id, is_default and json_data; camelCase keys are ignored")
+			legacy(c, df.Path, df.APIVersionPos, df.Issues, "datasource", "snake_case keys such as org_id, is_default and json_data; camelCase keys are ignored", upgradeFix(df))
 		}
 	}
 	for _, pf := range c.Stack.ProviderFiles {
 		// A mapping read as the legacy top-level list fails to decode:
 		// provisioning/invalid-field reports it.
 		if pf.APIVersion == 0 && len(pf.Keys) == 0 && len(pf.Providers) > 0 {
-			legacy(c, pf.Path, pf.APIVersionPos, pf.Issues, "dashboard", "a top-level list of providers with org_id, values not interpolated")
+			legacy(c, pf.Path, pf.APIVersionPos, pf.Issues, "dashboard", "a top-level list of providers with org_id, values not interpolated", nil)
 		}
 	}
 }
 
-func legacy(c *rules.Context, path string, at model.Pos, issues []model.Problem, kind, shape string) {
+// upgradeFix turns a legacy datasource file into apiVersion 1 where that
+// changes nothing else (fix.UpgradeLegacy).
+func upgradeFix(df *model.DatasourceFile) *fix.Fix {
+	edits, why := fix.UpgradeLegacy(df)
+	if why != "" {
+		return nil
+	}
+	return &fix.Fix{Message: "add apiVersion: 1 and write the keys in camelCase", Edits: edits}
+}
+
+func legacy(c *rules.Context, path string, at model.Pos, issues []model.Problem, kind, shape string, fx *fix.Fix) {
 	for _, is := range issues {
 		if at.IsValid() && is.Pos == at {
 			return // an apiVersion Grafana cannot decode fails the file: a shape issue, not the legacy format
@@ -354,6 +455,7 @@ func legacy(c *rules.Context, path string, at model.Pos, issues []model.Problem,
 	c.Report(rules.Finding{
 		Pos: pos, Entity: "file:" + path, Key: "legacy",
 		Message: fmt.Sprintf("%s read in the deprecated legacy %s provisioning format (%s); add apiVersion: 1 and use the current format", why, kind, shape),
+		Fix:     fx,
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 
@@ -151,7 +152,7 @@ func (c *Command) usage(w io.Writer) {
 
 flags:
 `)
-	for _, f := range lintFlags {
+	for _, f := range slices.Concat(lintFlags, fixFlags) {
 		if f.name == "h" {
 			continue
 		}
@@ -179,7 +180,7 @@ const (
 // lint loads the paths and prints the model, checks it, or records its
 // findings in a baseline.
 func (c *Command) lint(argv []string, mode lintMode) (int, error) {
-	fl, err := parseFlags(lintFlags, argv)
+	fl, err := parseFlags(slices.Concat(lintFlags, fixFlags), argv)
 	if err != nil {
 		return ExitUsage, usagef("%v", err)
 	}
@@ -201,6 +202,10 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 			return ExitUsage, usagef("usage: grafanalint baseline FILE [path ...]: name the baseline file to write")
 		}
 		baselineOut, fl.args = absIn(wd, fl.args[0]), fl.args[1:]
+	}
+	fx, err := fixingFrom(fl, mode)
+	if err != nil {
+		return ExitUsage, err
 	}
 	format := fl.str("format", "text")
 	if m := fl.str("color", "auto"); m != "auto" && m != "always" && m != "never" {
@@ -255,6 +260,47 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 	if err != nil {
 		return ExitInput, err
 	}
+	// check runs the rules as the report sees them: config exclusions,
+	// findings in the config file, the baseline (quiet: its stale entries
+	// are reported once, by the run that reports).
+	check := func(m *model.Model, quiet bool) (*rules.Result, error) {
+		if cfg != nil {
+			opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
+		}
+		res := rules.Run(m, all.Rules(), opts)
+		if cfg != nil {
+			res.Findings = configFindings(res.Findings, m, dopts, cfg)
+		}
+		if base == nil {
+			return res, nil
+		}
+		if quiet {
+			q := *c
+			q.Stderr = io.Discard
+			return res, q.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, false)
+		}
+		return res, c.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, fl.bool("baseline-prune"))
+	}
+	if fx != nil {
+		// Fix what the report would show, then lint the fixed files
+		// again: what is left decides the report and the exit code.
+		res, err := check(m, !fx.diff)
+		if err != nil {
+			return ExitInput, err
+		}
+		written, err := c.fix(fx, m, res)
+		if err != nil {
+			return ExitInput, err
+		}
+		if fx.diff {
+			return exitCode(res, failLevel, c.reportInputErrors(m)), nil
+		}
+		if written {
+			if m, err = discover.Load(context.Background(), dopts); err != nil {
+				return ExitInput, err
+			}
+		}
+	}
 	inputFailed := c.reportInputErrors(m)
 	if len(m.Files) == 0 && len(m.Errors) == 0 {
 		fmt.Fprintf(c.Stderr, "grafanalint: warning: no Grafana files found in %s: nothing was linted (grafana.ini, provisioning YAML, dashboard JSON, compose and nginx files are recognised)\n", strings.Join(dopts.Paths, ", "))
@@ -271,20 +317,12 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 		}
 		return ExitOK, nil
 	}
-	if cfg != nil {
-		opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
-	}
-	res := rules.Run(m, all.Rules(), opts)
-	if cfg != nil {
-		res.Findings = configFindings(res.Findings, m, dopts, cfg)
+	res, err := check(m, false)
+	if err != nil {
+		return ExitInput, err
 	}
 	if mode == modeBaseline {
 		return c.writeBaseline(baselineOut, wd, res.Findings, inputFailed)
-	}
-	if base != nil {
-		if err := c.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, fl.bool("baseline-prune")); err != nil {
-			return ExitInput, err
-		}
 	}
 	run := c.reportRun(m, res)
 	if cfg != nil {
@@ -317,15 +355,21 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 			return ExitInput, err
 		}
 	}
+	return exitCode(res, failLevel, inputFailed), nil
+}
+
+// exitCode is the exit code of a lint: 3 when an input could not be read,
+// 1 with findings at or above failLevel, else 0.
+func exitCode(res *rules.Result, failLevel rules.Severity, inputFailed bool) int {
 	if inputFailed {
-		return ExitInput, nil
+		return ExitInput
 	}
 	for _, f := range res.Findings {
 		if f.Severity >= failLevel {
-			return ExitFindings, nil
+			return ExitFindings
 		}
 	}
-	return ExitOK, nil
+	return ExitOK
 }
 
 // workDir returns the working directory, absolute.
@@ -575,17 +619,23 @@ func (c *Command) rulesCmd(argv []string) (int, error) {
 			Severity string `json:"severity"`
 			Summary  string `json:"summary"`
 			Help     string `json:"help"`
+			// Fix says whether --fix can fix its findings.
+			Fix bool `json:"fix"`
 		}
 		list := []entry{}
 		for _, r := range rs {
-			list = append(list, entry{r.ID, r.Category(), r.Severity.String(), r.Summary, report.HelpURL(r.ID)})
+			list = append(list, entry{r.ID, r.Category(), r.Severity.String(), r.Summary, report.HelpURL(r.ID), r.Fix != ""})
 		}
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		return ExitOK, enc.Encode(list)
 	case "text":
 		for _, r := range rs {
-			fmt.Fprintf(c.Stdout, "%-36s %-8s %s\n", r.ID, r.Severity, r.Summary)
+			fixable := ""
+			if r.Fix != "" {
+				fixable = "fix"
+			}
+			fmt.Fprintf(c.Stdout, "%-36s %-8s %-3s %s\n", r.ID, r.Severity, fixable, r.Summary)
 		}
 		return ExitOK, nil
 	}
