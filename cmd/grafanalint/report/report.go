@@ -75,6 +75,8 @@ type Options struct {
 	// NoExcerpt leaves out source excerpts, related notes and help links,
 	// keeping the finding lines and the summary.
 	NoExcerpt bool
+	// Quiet leaves out the summary line and the skipped check families.
+	Quiet bool
 }
 
 // HelpBase is the address rule documentation pages live under; a rule's
