@@ -452,7 +452,7 @@ func (c *Command) discoverOptions(fl *parsedFlags, wd string, cfg *config.Config
 }
 
 // reportInputErrors prints paths that could not be read and files that
-// could not be used at all (binary, too large, unreadable, include cycles)
+// could not be used at all (binary, too large, unreadable)
 // to stderr, and reports whether there were any.
 func (c *Command) reportInputErrors(m *model.Model) bool {
 	failed := false

@@ -255,3 +255,27 @@ func TestVersionInfo(t *testing.T) {
 		t.Errorf("--version: exit %d, %q", r.code, r.stdout)
 	}
 }
+
+// TestIncludeCycleIsAFinding: an nginx include cycle is a parse/include-cycle
+// finding with a position in every format, exit 1 — not an input error on
+// stderr with exit 3.
+func TestIncludeCycleIsAFinding(t *testing.T) {
+	dir := project(t, map[string]string{
+		"nginx/nginx.conf":            "events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n      include snippets/proxy.conf;\n      proxy_pass http://grafana:3000;\n    }\n  }\n}\n",
+		"nginx/snippets/proxy.conf":   "proxy_set_header Host $host;\ninclude snippets/headers.conf;\n",
+		"nginx/snippets/headers.conf": "proxy_set_header X-Real-IP $remote_addr;\ninclude snippets/proxy.conf;\n",
+	})
+	for _, format := range []string{"text", "oneline", "json", "sarif", "github", "checkstyle", "junit", "gitlab"} {
+		r := runCLI(t, dir, "", "--format", format)
+		if r.code != ExitFindings || r.stderr != "" {
+			t.Errorf("--format %s: exit %d, stderr %q; want exit 1 and nothing on stderr", format, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "parse/include-cycle") || !strings.Contains(r.stdout, "headers.conf") {
+			t.Errorf("--format %s does not carry the include cycle:\n%s", format, r.stdout)
+		}
+	}
+	r := runCLI(t, dir, "", "--format", "oneline")
+	if !strings.HasPrefix(r.stdout, "nginx/snippets/headers.conf:2:9: error: include \"snippets/proxy.conf\" leads back to a file being included: nginx/snippets/proxy.conf -> nginx/snippets/headers.conf -> nginx/snippets/proxy.conf;") {
+		t.Errorf("oneline:\n%s", r.stdout)
+	}
+}
