@@ -69,6 +69,11 @@ type Finding struct {
 	// Key distinguishes findings of one rule on one entity for baselines
 	// (e.g. the offending value); it must not contain secrets.
 	Key string `json:"-"`
+	// Involves names other entities the finding depends on, in the form
+	// of Entity ("datasource:<uid>" for a dashboard reference). A run on
+	// explicit files (pre-commit) reports a finding when one of them is
+	// defined in those files, as it does for related locations.
+	Involves []string `json:"-"`
 }
 
 // Related is a second place that explains a finding.

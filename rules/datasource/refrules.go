@@ -51,6 +51,7 @@ func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.R
 		Related:  rel,
 		Entity:   dashEntity(u.dash.d),
 		Key:      u.ref.Pointer + "=" + pos.V,
+		Involves: []string{"datasource:" + u.value.V},
 	})
 }
 
@@ -92,11 +93,12 @@ func checkUnknownUID(c *rules.Context) {
 		c.Report(rules.Finding{
 			Message: fmt.Sprintf("%s of datasource %q names UID %q, which no datasource of %s has: the link it configures leads to \"Datasource %s was not found\"; %s",
 				lu.link.Field, lu.owner.Name.V, lu.link.UID.V, orgPhrase(lu.view.org), lu.link.UID.V, hint),
-			Pos:     lu.link.UID.Pos,
-			End:     lu.link.UID.End,
-			Related: rel,
-			Entity:  dsEntity(lu.owner),
-			Key:     lu.link.Field + "=" + lu.link.UID.V,
+			Pos:      lu.link.UID.Pos,
+			End:      lu.link.UID.End,
+			Related:  rel,
+			Entity:   dsEntity(lu.owner),
+			Key:      lu.link.Field + "=" + lu.link.UID.V,
+			Involves: []string{"datasource:" + lu.link.UID.V},
 		})
 	}
 	checkVariableValues(c, r)
@@ -192,11 +194,12 @@ func checkNameAsUID(c *rules.Context) {
 		c.Report(rules.Finding{
 			Message: fmt.Sprintf("%s of datasource %q names UID %q, which is no UID but the name of datasource %s: the browser falls back to the name, but backend lookups by UID fail; %s",
 				lu.link.Field, lu.owner.Name.V, lu.link.UID.V, describeDS(lu.ds), fixFor(lu.ds, lu.link.UID.V)),
-			Pos:     lu.link.UID.Pos,
-			End:     lu.link.UID.End,
-			Related: related(lu.ds, fmt.Sprintf("datasource %q is provisioned here", lu.ds.Name.V)),
-			Entity:  dsEntity(lu.owner),
-			Key:     lu.link.Field + "=" + lu.link.UID.V,
+			Pos:      lu.link.UID.Pos,
+			End:      lu.link.UID.End,
+			Related:  related(lu.ds, fmt.Sprintf("datasource %q is provisioned here", lu.ds.Name.V)),
+			Entity:   dsEntity(lu.owner),
+			Key:      lu.link.Field + "=" + lu.link.UID.V,
+			Involves: []string{"datasource:" + lu.link.UID.V},
 		})
 	}
 }

@@ -111,8 +111,14 @@ func (c *Command) describeSkipped(res *rules.Result, opts rules.Options) {
 		line := report.SkippedLines(byFamily[family], 0)[0]
 		var ids []string
 		for _, r := range all.Rules() {
-			if r.Category() == family && len(r.Needs) > 0 && levelOf(r, opts.Levels) != rules.Off {
-				ids = append(ids, r.ID)
+			if r.Category() != family || levelOf(r, opts.Levels) == rules.Off {
+				continue
+			}
+			for _, part := range r.Needs {
+				if strings.Contains(line, "no "+string(part)+" in ") {
+					ids = append(ids, r.ID)
+					break
+				}
 			}
 		}
 		if len(ids) > 0 {
