@@ -70,6 +70,12 @@ type DatasourceRef struct {
 	RefID string `json:"refId,omitempty"`
 	// InRow is true for references of a row panel or a target left on one.
 	InRow bool `json:"inRow,omitempty"`
+	// Locator names the reference's place by what it is, never by array
+	// index: "panel:12/target:A", "panel:title=CPU", "row:3",
+	// "element:<library uid>/target:B", "annotation:Deploys",
+	// "variable:ds". Moving or inserting panels keeps it (Pointer
+	// changes); fingerprints and baselines use it.
+	Locator string `json:"locator,omitempty"`
 }
 
 // Variable is one templating variable.
@@ -127,4 +133,7 @@ type Channel struct {
 	// "hidden": true (unless its query spec sets "hide" itself). Its
 	// channel is never subscribed. Live panel channels are never hidden.
 	Hidden bool `json:"hidden,omitempty"`
+	// Locator names the channel's place as DatasourceRef.Locator does
+	// ("panel:4/target:A", "panel:7" for a live panel).
+	Locator string `json:"locator,omitempty"`
 }

@@ -50,7 +50,7 @@ func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.R
 		End:      pos.End,
 		Related:  rel,
 		Entity:   dashEntity(u.dash.d),
-		Key:      u.ref.Pointer + "=" + pos.V,
+		Key:      u.ref.Locator + "=" + pos.V,
 		Involves: []string{"datasource:" + u.value.V},
 	})
 }
