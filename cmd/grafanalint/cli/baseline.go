@@ -76,6 +76,10 @@ func (c *Command) applyBaseline(base *baseline.File, path, wd string, m *model.M
 		}
 		return false
 	}
+	if base.Version < baseline.Version && !quiet {
+		fmt.Fprintf(c.Stderr, "grafanalint: %s: baseline version %d: its dashboard entries match by rule, file and offending value, wherever the panel is; write it again with \"grafanalint baseline %s\" to record version %d keys (panel id and refId)\n",
+			displayIn(wd, path), base.Version, displayIn(wd, path), baseline.Version)
+	}
 	out := base.Apply(res.Findings, fileOf, inScope)
 	res.Findings = out.Kept
 	res.Suppressed += out.Hidden

@@ -18,8 +18,9 @@
 //   - oneline: the first line of each text finding and nothing else.
 //   - json: the versioned contract of DESIGN.md; end_line/end_column and
 //     entity are left out when unknown.
-//   - sarif: fingerprints and the GitLab ones hash rule, file, entity, key
-//     and message, never positions; repeats get an occurrence number.
+//   - sarif: fingerprints and the GitLab ones hash rule, file, entity and
+//     key (the message only when a rule gives no key), never positions;
+//     repeats get an occurrence number.
 //   - junit: one testsuite per file, one failing testcase per finding; a
 //     single passing testcase when there are no findings.
 package report
