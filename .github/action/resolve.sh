@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Resolves which grafanalint the action installs and where.
 #
-# In:  INPUT_VERSION (a release such as v0.2.0, "latest", or "" for the
+# In:  INPUT_VERSION (a release such as v0.1.0, "latest", or "" for the
 #      action's own tag), GITHUB_ACTION_REF, RUNNER_OS, RUNNER_ARCH,
 #      RUNNER_TOOL_CACHE/RUNNER_TEMP, GRAFANALINT_RELEASES (releases page,
 #      for tests).
@@ -14,7 +14,7 @@ release_re='^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$'
 
 version="${INPUT_VERSION:-}"
 if [ -z "$version" ]; then
-  # uses: grafanalint/grafanalint@v0.2.0 installs v0.2.0; a branch or a
+  # uses: grafanalint/grafanalint@v0.1.0 installs v0.1.0; a branch or a
   # commit of the action installs the latest release.
   if [[ "${GITHUB_ACTION_REF:-}" =~ $release_re ]]; then
     version="$GITHUB_ACTION_REF"
@@ -28,7 +28,7 @@ if [ "$version" = latest ]; then
   # The releases page redirects /latest to /tag/<version>: no API call, no
   # rate limit, no token.
   url="$(curl -fsSL --retry 3 -o /dev/null -w '%{url_effective}' "$releases/latest")" || {
-    echo "::error title=grafanalint::cannot find the latest release at $releases/latest: set the version input to a release such as v0.2.0"
+    echo "::error title=grafanalint::cannot find the latest release at $releases/latest: set the version input to a release such as v0.1.0"
     exit 1
   }
   version="${url##*/}"
@@ -42,7 +42,7 @@ elif [[ "$version" =~ ^[0-9A-Za-z._/-]+$ ]]; then
   # A branch or commit: no release binary exists, build it with Go.
   method=go
 else
-  echo "::error title=grafanalint::invalid version input \"$version\": use a release such as v0.2.0, \"latest\", or a branch or commit to build with Go"
+  echo "::error title=grafanalint::invalid version input \"$version\": use a release such as v0.1.0, \"latest\", or a branch or commit to build with Go"
   exit 1
 fi
 

@@ -368,6 +368,7 @@ func TestPreCommitWorkflow(t *testing.T) {
 		if strings.Contains(out, "Sup3rS3cretPw") {
 			t.Errorf("the hook printed the password:\n%s", out)
 		}
+		t.Logf("passing commit with a warning:\n%s", out)
 		// --quiet: a clean commit prints no summary.
 		out, ok = s.commit(t, s.envSystem, proj, "grafana/grafana.ini", "[server]\nhttp_port = 3001\n")
 		if !ok || strings.Contains(out, "0 errors") || strings.Contains(out, "skipped") {
