@@ -382,6 +382,10 @@ func TestPreCommitWorkflow(t *testing.T) {
 		if ok || !finding("grafana/grafana.ini", "warning", "secret/plaintext").MatchString(out) {
 			t.Errorf("--fail-level warning: committed %v, output:\n%s", ok, out)
 		}
+		// The project's args replace the hook's --quiet: the summary shows.
+		if !strings.Contains(out, "0 errors, 1 warning, 0 infos") {
+			t.Errorf("args did not replace the hook's --quiet:\n%s", out)
+		}
 	})
 
 	t.Run("whole repository", func(t *testing.T) {
