@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -216,6 +217,36 @@ func (c *Command) newRoot() *cobra.Command {
 		sub.SilenceErrors, sub.SilenceUsage = true, true
 		root.AddCommand(sub)
 	}
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, _, err := cmd.Root().Find(args)
+			if len(args) > 0 && (err != nil || target == cmd.Root()) {
+				var names []string
+				for _, sub := range cmd.Root().Commands() {
+					names = append(names, sub.Name())
+				}
+				hint := "see \"grafanalint --help\""
+				if near := config.Nearest(args[0], names); near != "" {
+					hint = fmt.Sprintf("did you mean \"grafanalint help %s\"?", near)
+				}
+				return c.done(ExitUsage, usagef("no help topic %q: %s", args[0], hint))
+			}
+			return target.Help()
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			if len(args) == 0 {
+				for _, sub := range cmd.Root().Commands() {
+					if !sub.Hidden && strings.HasPrefix(sub.Name(), prefix) {
+						names = append(names, sub.Name()+"\t"+sub.Short)
+					}
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+	})
 	root.SetIn(c.Stdin)
 	root.SetOut(c.Stdout)
 	root.SetErr(c.Stderr)

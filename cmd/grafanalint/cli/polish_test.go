@@ -61,6 +61,7 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"--format", "json", "--format", "sarif"}, `flag "--format" given twice`},
 		{[]string{"-f", "json"}, `unknown flag "-f" for "grafanalint"`},
 		{[]string{"version", "extra"}, `"grafanalint version" takes no arguments`},
+		{[]string{"help", "rulse"}, `no help topic "rulse": did you mean "grafanalint help rules"?`},
 	} {
 		r := runCLI(t, t.TempDir(), "", tc.args...)
 		if r.code != ExitUsage || !strings.HasPrefix(r.stderr, "grafanalint: ") || !strings.Contains(r.stderr, tc.want) {
