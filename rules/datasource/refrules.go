@@ -2,6 +2,7 @@ package datasource
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -39,6 +40,17 @@ func joinHint(hint, fix string) string {
 		return hint + " " + strings.ToUpper(fix[:1]) + fix[1:]
 	}
 	return hint + "; " + fix
+}
+
+// listIndex is an array index in a provisioning field path
+// ("jsonData.derivedFields[2].datasourceUid").
+var listIndex = regexp.MustCompile(`\[\d+\]`)
+
+// linkKey keys a datasource link finding by the field without list
+// indexes and the UID it names, so that reordering derivedFields keeps
+// baselines and fingerprints.
+func linkKey(field, uid string) string {
+	return listIndex.ReplaceAllString(field, "[]") + "=" + uid
 }
 
 // reportRef reports a finding on a dashboard reference.
@@ -97,7 +109,7 @@ func checkUnknownUID(c *rules.Context) {
 			End:      lu.link.UID.End,
 			Related:  rel,
 			Entity:   dsEntity(lu.owner),
-			Key:      lu.link.Field + "=" + lu.link.UID.V,
+			Key:      linkKey(lu.link.Field, lu.link.UID.V),
 			Involves: []string{"datasource:" + lu.link.UID.V},
 		})
 	}
@@ -198,7 +210,7 @@ func checkNameAsUID(c *rules.Context) {
 			End:      lu.link.UID.End,
 			Related:  related(lu.ds, fmt.Sprintf("datasource %q is provisioned here", lu.ds.Name.V)),
 			Entity:   dsEntity(lu.owner),
-			Key:      lu.link.Field + "=" + lu.link.UID.V,
+			Key:      linkKey(lu.link.Field, lu.link.UID.V),
 			Involves: []string{"datasource:" + lu.link.UID.V},
 		})
 	}

@@ -27,14 +27,16 @@ import (
 
 // Version is the format version written.
 //
-// Version 2 (grafanalint after 0.1) keys dashboard findings by the panel's
-// id or title and the query's refId ("panel:4/target:A=prom"); version 1
-// keyed them by JSON pointer ("/panels/3/targets/0/datasource=prom"), so
-// moving a panel resurrected its findings. Version 1 files are still
-// read: their pointer-keyed entries match a finding of the same rule,
-// file, entity and offending value wherever it sits in the dashboard (all
-// other entries as before); writing the baseline again (grafanalint
-// baseline FILE) records version 2 keys. Prune keeps a file's version.
+// Version 2 keys dashboard findings by the panel's id or title and the
+// query's refId ("panel:4/target:A=prom") and provisioning links without
+// list indexes ("jsonData.derivedFields[].datasourceUid=tempo"); version
+// 1 keyed them by JSON pointer ("/panels/3/targets/0/datasource=prom")
+// and index, so moving a panel resurrected its findings. Version 1 files
+// are still read: their pointer-keyed entries match a finding of the same
+// rule, file, entity and offending value wherever it sits in the
+// dashboard, list indexes are dropped, other entries match as before;
+// writing the baseline again (grafanalint baseline FILE) records version
+// 2 keys. Prune keeps a file's version.
 const Version = 2
 
 // oldestVersion is the oldest format Read accepts.
@@ -198,8 +200,15 @@ func (b *File) idOf(e Entry) identity {
 	if b.Version < 2 && pointerKey(e.Key) {
 		return e.legacyID()
 	}
+	if b.Version < 2 {
+		// Version 1 kept list indexes in provisioning field paths
+		// ("jsonData.derivedFields[0].datasourceUid=tempo").
+		e.Key = listIndex.ReplaceAllString(e.Key, "[]")
+	}
 	return e.id()
 }
+
+var listIndex = regexp.MustCompile(`\[\d+\]`)
 
 // Result is what applying a baseline did.
 type Result struct {
