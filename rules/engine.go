@@ -82,6 +82,19 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 	var raw []Finding
 	skipped := map[Skip]bool{}
 	ran := map[string]bool{}
+	sc := newScope(m)
+	// keep drops the findings a run on explicit files does not report,
+	// before suppression, so ignores that hide only unreported findings
+	// are not counted as used.
+	keep := func(out []Finding, s *model.Stack) []Finding {
+		kept := out[:0]
+		for _, f := range out {
+			if sc.reports(f, s) {
+				kept = append(kept, f)
+			}
+		}
+		return kept
+	}
 	for _, r := range all {
 		level := levelOf(r, opts.Levels)
 		if level == Off || r.Check == nil {
@@ -91,6 +104,7 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		var out []Finding
 		if r.Global {
 			r.Check(NewContext(m, nil, global, r, &out))
+			out = keep(out, nil)
 		} else {
 			for _, s := range m.Stacks {
 				if missing := missingPart(s, r.Needs); missing != "" {
@@ -98,7 +112,9 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 					continue
 				}
 				v, _ := StackVersion(s, opts)
-				r.Check(NewContext(m, s, v, r, &out))
+				var stackOut []Finding
+				r.Check(NewContext(m, s, v, r, &stackOut))
+				out = append(out, keep(stackOut, s)...)
 			}
 		}
 		if _, overridden := override(r, opts.Levels); overridden {
@@ -119,9 +135,6 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 	}
 	var kept []Finding
 	for _, f := range Sort(raw) {
-		if file := sup.files[f.Pos.File]; file != nil && !file.Reported {
-			continue
-		}
 		if sup.suppressed(f) {
 			res.Suppressed++
 			continue

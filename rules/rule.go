@@ -74,6 +74,11 @@ type Finding struct {
 	// (the rule offers no fix, or here the right change is a judgement).
 	// `grafanalint --fix` applies it.
 	Fix *fix.Fix `json:"-"`
+	// Involves names other entities the finding depends on, in the form
+	// of Entity ("datasource:<uid>" for a dashboard reference). A run on
+	// explicit files (pre-commit) reports a finding when one of them is
+	// defined in those files, as it does for related locations.
+	Involves []string `json:"-"`
 }
 
 // Related is a second place that explains a finding.

@@ -67,6 +67,9 @@ type parser struct {
 	// rows holds what was read from old-schema "rows" (ignored by Grafana
 	// from schemaVersion 16 on; the version may come after the rows).
 	rows []span
+	// elemKey is the key of the library element (__elements) whose panel
+	// model is being read, for locators.
+	elemKey string
 }
 
 // span is a range of refs, channels and live panels appended while reading

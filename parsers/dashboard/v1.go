@@ -1,6 +1,8 @@
 package dashboard
 
 import (
+	"strconv"
+
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
@@ -39,16 +41,22 @@ func (p *parser) panel(elem bool) {
 		return
 	}
 	var (
-		typ     model.Str
-		dsIdx   = -1
-		ds      *model.DatasourceRef
-		targets []target
-		live    *model.Channel
+		typ       model.Str
+		dsIdx     = -1
+		ds        *model.DatasourceRef
+		targets   []target
+		live      *model.Channel
+		id, title string
+		start     = p.mark()
 	)
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
 		case "type":
 			typ, _ = p.str()
+		case "id":
+			id = p.scalarText()
+		case "title":
+			title = p.text()
 		case "datasource":
 			place := model.PlacePanel
 			if elem {
@@ -69,6 +77,14 @@ func (p *parser) panel(elem bool) {
 			p.skip()
 		}
 	}
+	kind := "panel"
+	switch {
+	case p.elemKey != "":
+		kind, id = "element", p.elemKey
+	case typ.V == "row":
+		kind = "row"
+	}
+	defer p.locate(start, panelLocator(kind, id, title, typ.V))
 	if typ.V == "row" {
 		// Row panels carry datasource fields but never run queries.
 		if ds != nil {
@@ -118,7 +134,7 @@ func (p *parser) queryChannel(ds *model.DatasourceRef, t target) {
 	default:
 		return
 	}
-	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide})
+	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide, Locator: targetLocator(t.refID)})
 }
 
 // targets reads a v1 panel's queries, recording their datasource
@@ -165,6 +181,7 @@ func (p *parser) targets(elem bool) []target {
 		}
 		if t.ref != nil {
 			t.ref.RefID = t.refID
+			t.ref.Locator = targetLocator(t.refID)
 		}
 		out = append(out, t)
 	}
@@ -258,12 +275,23 @@ func (p *parser) oldRows() {
 func (p *parser) annotations() {
 	p.field("list", func() {
 		p.each(func() {
-			idx := -1
-			p.field("datasource", func() {
-				if r := p.dsRef(model.PlaceAnnotation, false); r != nil {
-					idx = p.addRef(idx, r)
+			if _, ok := p.begin('{'); !ok {
+				return
+			}
+			idx, name, start := -1, "", p.mark()
+			for key, ok := p.key(); ok; key, ok = p.key() {
+				switch string(key) {
+				case "datasource":
+					if r := p.dsRef(model.PlaceAnnotation, false); r != nil {
+						idx = p.addRef(idx, r)
+					}
+				case "name":
+					name = p.text()
+				default:
+					p.skip()
 				}
-			})
+			}
+			p.locate(start, "annotation:"+name)
 		})
 	})
 }
@@ -279,7 +307,7 @@ func (p *parser) variable() {
 		return
 	}
 	v := &model.Variable{}
-	idx := -1
+	idx, start := -1, p.mark()
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
 		case "name":
@@ -303,6 +331,7 @@ func (p *parser) variable() {
 		}
 	}
 	p.d.Variables = append(p.d.Variables, v)
+	p.locate(start, "variable:"+v.Name.V)
 }
 
 // queryText reads a variable query: a string, or an object whose "query"
@@ -423,20 +452,31 @@ func (p *parser) libraryElements() {
 		return
 	}
 	p.begin(k)
-	for {
+	for n := 0; ; n++ {
+		elemKey := ""
 		if k == '{' {
-			if _, ok := p.key(); !ok {
+			key, ok := p.key()
+			if !ok {
 				return
 			}
+			elemKey = string(key)
 		} else if !p.elem() {
 			return
+		}
+		if elemKey == "" {
+			// Older exports list elements in an array; their uid is
+			// inside, after the model perhaps: the position in the
+			// list is all there is.
+			elemKey = "#" + strconv.Itoa(n)
 		}
 		if _, ok := p.begin('{'); !ok {
 			continue
 		}
 		for key, ok := p.key(); ok; key, ok = p.key() {
 			if string(key) == "model" {
+				p.elemKey = elemKey
 				p.panel(true)
+				p.elemKey = ""
 				continue
 			}
 			p.skip()

@@ -112,7 +112,8 @@ func (p *parser) v2Elements() {
 	if _, ok := p.begin('{'); !ok {
 		return
 	}
-	for _, ok := p.key(); ok; _, ok = p.key() {
+	for name, ok := p.key(); ok; name, ok = p.key() {
+		loc, start := "element:"+string(name), p.mark()
 		if _, ok := p.begin('{'); !ok {
 			continue
 		}
@@ -123,6 +124,7 @@ func (p *parser) v2Elements() {
 			}
 			p.skip()
 		}
+		p.locate(start, loc)
 	}
 }
 
@@ -228,6 +230,7 @@ func (p *parser) v2PanelQuery() {
 		r := v2Ref(model.PlaceTarget, explicit, q)
 		if r != nil {
 			r.RefID = refID
+			r.Locator = targetLocator(refID)
 			p.d.Refs = append(p.d.Refs, r)
 		}
 		if q != nil {
@@ -262,6 +265,7 @@ func (p *parser) v2Annotations() {
 			var (
 				q        *dataQuery
 				explicit *model.DatasourceRef
+				name     string
 			)
 			for key, ok := p.key(); ok; key, ok = p.key() {
 				switch string(key) {
@@ -269,11 +273,14 @@ func (p *parser) v2Annotations() {
 					q = p.dataQuery(model.PlaceAnnotation)
 				case "datasource":
 					explicit = p.dsRef(model.PlaceAnnotation, true)
+				case "name":
+					name = p.text()
 				default:
 					p.skip()
 				}
 			}
 			if r := v2Ref(model.PlaceAnnotation, explicit, q); r != nil {
+				r.Locator = "annotation:" + name
 				p.d.Refs = append(p.d.Refs, r)
 			}
 		}
@@ -385,6 +392,7 @@ func (p *parser) v2Variable() {
 		r = &model.DatasourceRef{Place: model.PlaceVariable, Shape: model.RefObject, Pointer: ptr, Pos: objPos, Type: group}
 	}
 	if r != nil {
+		r.Locator = "variable:" + v.Name.V
 		p.d.Refs = append(p.d.Refs, r)
 	}
 }

@@ -95,21 +95,86 @@ func (l *loader) abs(p string) string {
 	return filepath.Join(l.opts.WorkDir, filepath.FromSlash(p))
 }
 
-// projectRoot is the nearest ancestor of dir holding .git or
-// .grafanalint.yaml, else dir.
+// projectRoot is the directory whose tree is loaded as context for a file
+// named on the command line (pre-commit passes single files; cross-file
+// rules need the stack around them). In order:
+//
+//  1. the nearest ancestor of dir holding .git or .grafanalint.yaml (the
+//     repository, or the project the config file describes);
+//  2. else the nearest holding a compose file or a Helm chart
+//     (Chart.yaml): the deployment's own root;
+//  3. else the nearest holding a Grafana provisioning directory
+//     (provisioning/ with datasources/ or dashboards/ in it) or a
+//     grafana.ini;
+//  4. else dir itself.
+//
+// Steps 2 and 3 stop below the user's home directory, the temporary
+// directory and the filesystem root, so that a stray compose file there
+// does not pull in everything below it.
 func projectRoot(dir string) string {
+	home, _ := os.UserHomeDir()
+	shared := map[string]bool{home: true, filepath.Clean(os.TempDir()): true}
+	nearest := map[int]string{}
+	shapes := true
 	for d := dir; ; {
 		for _, marker := range []string{".git", ".grafanalint.yaml", ".grafanalint.yml"} {
-			if _, err := os.Lstat(filepath.Join(d, marker)); err == nil {
+			if exists(filepath.Join(d, marker)) {
 				return d
+			}
+		}
+		if d != dir && (shared[d] || filepath.Dir(d) == d) {
+			shapes = false
+		}
+		if shapes {
+			if tier := shapeOf(d); tier > 0 && nearest[tier] == "" {
+				nearest[tier] = d
 			}
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			break
 		}
 		d = parent
 	}
+	for _, tier := range []int{tierDeployment, tierGrafana} {
+		if d := nearest[tier]; d != "" {
+			return d
+		}
+	}
+	return dir
+}
+
+// Shapes of a deployment's root, weakest first.
+const (
+	tierGrafana    = 1 // holds a provisioning directory or a grafana.ini
+	tierDeployment = 2 // holds a compose file or a Helm chart
+)
+
+// composeNames are the file names docker compose looks for.
+var composeNames = []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
+
+// shapeOf tells whether directory d looks like the root of a Grafana
+// deployment, and how strongly.
+func shapeOf(d string) int {
+	for _, n := range append(composeNames, "Chart.yaml") {
+		if exists(filepath.Join(d, n)) {
+			return tierDeployment
+		}
+	}
+	if exists(filepath.Join(d, "grafana.ini")) {
+		return tierGrafana
+	}
+	for _, sub := range []string{"datasources", "dashboards"} {
+		if exists(filepath.Join(d, "provisioning", sub)) {
+			return tierGrafana
+		}
+	}
+	return 0
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }
 
 func (l *loader) walkAll(ctx context.Context) error {

@@ -75,6 +75,12 @@ type DatasourceRef struct {
 	RefID string `json:"refId,omitempty"`
 	// InRow is true for references of a row panel or a target left on one.
 	InRow bool `json:"inRow,omitempty"`
+	// Locator names the reference's place by what it is, never by array
+	// index: "panel:12/target:A", "panel:title=CPU", "row:3",
+	// "element:<library uid>/target:B", "annotation:Deploys",
+	// "variable:ds". Moving or inserting panels keeps it (Pointer
+	// changes); fingerprints and baselines use it.
+	Locator string `json:"locator,omitempty"`
 }
 
 // Variable is one templating variable.
@@ -139,4 +145,7 @@ type Channel struct {
 	// QueryType is the query's "queryType" as written (with its position)
 	// for ChannelNonLive channels; unset when the query has none.
 	QueryType Str `json:"queryType,omitzero"`
+	// Locator names the channel's place as DatasourceRef.Locator does
+	// ("panel:4/target:A", "panel:7" for a live panel).
+	Locator string `json:"locator,omitempty"`
 }

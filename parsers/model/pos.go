@@ -61,8 +61,11 @@ const (
 	ProblemSyntax ProblemKind = "syntax"
 	// ProblemIncludeNotFound: an nginx include matched no file.
 	ProblemIncludeNotFound ProblemKind = "include-not-found"
+	// ProblemIncludeCycle: an nginx include leads back to a file that is
+	// already being included; the cycle is cut at the include.
+	ProblemIncludeCycle ProblemKind = "include-cycle"
 	// ProblemInput: the file could not be read at all (permissions, size,
-	// binary content, include cycle, symlink loop).
+	// binary content, symlink loop).
 	ProblemInput ProblemKind = "input"
 )
 

@@ -368,8 +368,15 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 				chain = append(chain, l.opts.Display(s))
 			}
 			chain = append(chain, l.opts.Display(m))
-			l.problem(model.ProblemInput, argPos, argEnd,
-				fmt.Sprintf("include cycle: %s; nginx would recurse until it fails, so the cycle is cut here", strings.Join(chain, " -> ")))
+			what := "nginx follows it until it runs out of file descriptors and refuses to start (\"Too many open files\")"
+			if isGlob {
+				// ngx_open_glob treats a glob that fails once descriptors
+				// run out as matching nothing, so the recursion ends
+				// quietly, hundreds of levels deep.
+				what = "nginx reads the files again at every level until it runs out of file descriptors, where the pattern quietly matches nothing: their directives load hundreds of times (repeated server blocks are ignored with a warning, a repeated proxy_pass stops nginx, repeated proxy_set_header lines all send their header)"
+			}
+			l.problem(model.ProblemIncludeCycle, argPos, argEnd,
+				fmt.Sprintf("include %q leads back to a file being included: %s; %s; remove the include that closes the cycle", arg.val, strings.Join(chain, " -> "), what))
 			continue
 		}
 		t, err := l.read(m)

@@ -219,7 +219,7 @@ func TestLivePanelParts(t *testing.T) {
 		return model.Str{V: v, Pos: model.Pos{File: "p.json", Line: 1, Col: i + 2}}
 	}
 	parts := []model.Str{at("stream"), at("tel egraf"), at("cpu")}
-	ch := &model.Channel{Source: model.ChannelLivePanel, Pointer: "/panels/0/options/channel", Value: model.Str{V: "stream/tel egraf/cpu", Pos: parts[0].Pos}, Parts: parts}
+	ch := &model.Channel{Source: model.ChannelLivePanel, Pointer: "/panels/0/options/channel", Locator: "panel:4", Value: model.Str{V: "stream/tel egraf/cpu", Pos: parts[0].Pos}, Parts: parts}
 	d := &model.Dashboard{File: "p.json", Channels: []*model.Channel{ch}}
 	st := &model.Stack{Dashboards: []*model.Dashboard{d}, Settings: &model.Settings{}}
 	m := &model.Model{Files: []*model.File{f}, Stacks: []*model.Stack{st}}
@@ -230,7 +230,7 @@ func TestLivePanelParts(t *testing.T) {
 		End:     model.Pos{File: "p.json", Line: 1, Col: parts[1].Pos.Col + 4},
 		Message: `invalid live panel channel "stream/tel egraf/cpu": a space is not allowed in the namespace; Grafana's server rejects it with "invalid channel ID": use only letters, digits, "_", "-" and "." in the namespace`,
 		Entity:  "channel:stream/tel egraf/cpu",
-		Key:     "p.json#/panels/0/options/channel",
+		Key:     "p.json#panel:4",
 		Rule:    "channel/malformed",
 	}}
 	for i := range fs {

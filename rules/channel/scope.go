@@ -270,7 +270,7 @@ func checkUnknownDatasource(c *rules.Context) {
 		from := len(u.scope) + 1
 		pos, end := u.spanPos(c.Model, from, from+len(u.namespace))
 		msg := fmt.Sprintf("%s %q names datasource UID %q, which no provisioned datasource has: Grafana looks up ds/ channels by UID only and fails the subscription with \"internal server error\"", u.where(), u.shownID(), u.namespace)
-		f := rules.Finding{Pos: pos, End: end, Entity: u.entity(), Key: u.key()}
+		f := rules.Finding{Pos: pos, End: end, Entity: u.entity(), Key: u.key(), Involves: []string{"datasource:" + u.namespace}}
 		if ds := lookalike(all, u.namespace); ds != nil {
 			if ds.Name.V == u.namespace {
 				msg += fmt.Sprintf("; %q is the name of a datasource, its UID is %q", u.namespace, ds.UID.V)

@@ -180,14 +180,15 @@ func (u *use) spanPos(m *model.Model, from, to int) (model.Pos, model.Pos) {
 // entity names the channel for exclusions: "channel:<id>".
 func (u *use) entity() string { return "channel:" + u.id }
 
-// key distinguishes the uses of one channel: the dashboard and the JSON
-// pointer of the query.
+// key distinguishes the uses of one channel: the dashboard and the place
+// of the query in it by panel id (or title) and refId, which moving panels
+// keeps.
 func (u *use) key() string {
 	d := u.dash.UID.V
 	if d == "" {
 		d = u.dash.File
 	}
-	return d + "#" + u.ch.Pointer
+	return d + "#" + u.ch.Locator
 }
 
 // where describes the field a channel is written in, for messages.

@@ -2,6 +2,7 @@ package datasource
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -42,6 +43,17 @@ func joinHint(hint, fix string) string {
 	return hint + "; " + fix
 }
 
+// listIndex is an array index in a provisioning field path
+// ("jsonData.derivedFields[2].datasourceUid").
+var listIndex = regexp.MustCompile(`\[\d+\]`)
+
+// linkKey keys a datasource link finding by the field without list
+// indexes and the UID it names, so that reordering derivedFields keeps
+// baselines and fingerprints.
+func linkKey(field, uid string) string {
+	return listIndex.ReplaceAllString(field, "[]") + "=" + uid
+}
+
 // reportRef reports a finding on a dashboard reference.
 func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.Related, fx ...*fix.Fix) {
 	f := rules.Finding{
@@ -51,7 +63,8 @@ func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.R
 		End:      pos.End,
 		Related:  rel,
 		Entity:   dashEntity(u.dash.d),
-		Key:      u.ref.Pointer + "=" + pos.V,
+		Key:      u.ref.Locator + "=" + pos.V,
+		Involves: []string{"datasource:" + u.value.V},
 	}
 	if len(fx) > 0 {
 		f.Fix = fx[0]
@@ -97,11 +110,12 @@ func checkUnknownUID(c *rules.Context) {
 		c.Report(rules.Finding{
 			Message: fmt.Sprintf("%s of datasource %q names UID %q, which no datasource of %s has: the link it configures leads to \"Datasource %s was not found\"; %s",
 				lu.link.Field, lu.owner.Name.V, lu.link.UID.V, orgPhrase(lu.view.org), lu.link.UID.V, hint),
-			Pos:     lu.link.UID.Pos,
-			End:     lu.link.UID.End,
-			Related: rel,
-			Entity:  dsEntity(lu.owner),
-			Key:     lu.link.Field + "=" + lu.link.UID.V,
+			Pos:      lu.link.UID.Pos,
+			End:      lu.link.UID.End,
+			Related:  rel,
+			Entity:   dsEntity(lu.owner),
+			Key:      linkKey(lu.link.Field, lu.link.UID.V),
+			Involves: []string{"datasource:" + lu.link.UID.V},
 		})
 	}
 	checkVariableValues(c, r)
@@ -198,12 +212,13 @@ func checkNameAsUID(c *rules.Context) {
 		c.Report(rules.Finding{
 			Message: fmt.Sprintf("%s of datasource %q names UID %q, which is no UID but the name of datasource %s: the browser falls back to the name, but backend lookups by UID fail; %s",
 				lu.link.Field, lu.owner.Name.V, lu.link.UID.V, describeDS(lu.ds), fixFor(lu.ds, lu.link.UID.V)),
-			Pos:     lu.link.UID.Pos,
-			End:     lu.link.UID.End,
-			Related: related(lu.ds, fmt.Sprintf("datasource %q is provisioned here", lu.ds.Name.V)),
-			Entity:  dsEntity(lu.owner),
-			Key:     lu.link.Field + "=" + lu.link.UID.V,
-			Fix:     uidRefFix(c, lu.link.UID, fix.YAMLScalar, lu.ds),
+			Pos:      lu.link.UID.Pos,
+			End:      lu.link.UID.End,
+			Related:  related(lu.ds, fmt.Sprintf("datasource %q is provisioned here", lu.ds.Name.V)),
+			Entity:   dsEntity(lu.owner),
+			Key:      linkKey(lu.link.Field, lu.link.UID.V),
+			Involves: []string{"datasource:" + lu.link.UID.V},
+			Fix:      uidRefFix(c, lu.link.UID, fix.YAMLScalar, lu.ds),
 		})
 	}
 }

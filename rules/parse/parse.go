@@ -1,5 +1,6 @@
 // Package parse holds the rules that report input the linter could not
-// read: syntax errors and nginx includes that match no file.
+// read: syntax errors, nginx includes that match no file, and include
+// cycles.
 package parse
 
 import (
@@ -44,8 +45,33 @@ var IncludeNotFound = &rules.Rule{
 	Check: func(c *rules.Context) { report(c, model.ProblemIncludeNotFound) },
 }
 
+// IncludeCycle reports nginx includes that lead back to a file that is
+// being included.
+var IncludeCycle = &rules.Rule{
+	ID:       "parse/include-cycle",
+	Severity: rules.Error,
+	Summary:  "an nginx include leads back to a file that is already being included",
+	Global:   true,
+	Doc: rules.Doc{
+		What: "Reports the `include` that closes a cycle of nginx includes — a file that includes itself (often through a glob such as `conf.d/*.conf` written inside `conf.d/`), or `a.conf` including `b.conf` including `a.conf` — with the chain of files. The linter cuts the cycle there and checks the rest.",
+		Why: "nginx has no cycle detection: `include` opens and parses the file in place, recursively (`ngx_conf_include` and `ngx_conf_parse` in `src/core/ngx_conf_file.c`), keeping every file of the chain open. " +
+			"A cycle of plain includes recurses until nginx runs out of file descriptors: `nginx -t` reports `open() \"…/a.conf\" failed (24: Too many open files)` and nginx refuses to start or reload. " +
+			"Through a glob (`include conf.d/*.conf;` in a file of `conf.d/`) the recursion ends differently: once descriptors run out, `glob()` fails and `ngx_open_glob` (`src/os/unix/ngx_files.c`) treats that as no match, so nginx starts with the files of the cycle loaded once per level — hundreds of times. Repeated `server` blocks are ignored with a `conflicting server name` warning, a repeated `proxy_pass` stops nginx (`\"proxy_pass\" directive is duplicate`), repeated `proxy_set_header` lines all send their header.",
+		Bad: []rules.Example{
+			{Path: "nginx/nginx.conf", Content: "events {}\nhttp {\n  include conf.d/*.conf;\n}\n"},
+			{Path: "nginx/conf.d/grafana.conf", Content: "server {\n  listen 80;\n  location / {\n    proxy_pass http://grafana:3000;\n  }\n}\ninclude conf.d/*.conf;\n"},
+		},
+		Good: []rules.Example{
+			{Path: "nginx/nginx.conf", Content: "events {}\nhttp {\n  include conf.d/*.conf;\n}\n"},
+			{Path: "nginx/conf.d/grafana.conf", Content: "server {\n  listen 80;\n  location / {\n    proxy_pass http://grafana:3000;\n  }\n}\n"},
+		},
+		Fix: "Remove the include that closes the cycle; include shared snippets from the files that need them, never the file that includes them.",
+	},
+	Check: func(c *rules.Context) { report(c, model.ProblemIncludeCycle) },
+}
+
 // Rules returns the parse rules.
-func Rules() []*rules.Rule { return []*rules.Rule{Syntax, IncludeNotFound} }
+func Rules() []*rules.Rule { return []*rules.Rule{Syntax, IncludeNotFound, IncludeCycle} }
 
 func report(c *rules.Context, kind model.ProblemKind) {
 	for _, f := range c.Model.Files {
@@ -53,7 +79,13 @@ func report(c *rules.Context, kind model.ProblemKind) {
 			if p.Kind != kind {
 				continue
 			}
-			c.Report(rules.Finding{Pos: p.Pos, End: p.End, Message: p.Message, Entity: "file:" + f.Path, Key: p.Message})
+			key := p.Message
+			if kind == model.ProblemIncludeCycle {
+				// The message names files relative to the working
+				// directory; baselines must not depend on it.
+				key = "include-cycle"
+			}
+			c.Report(rules.Finding{Pos: p.Pos, End: p.End, Message: p.Message, Entity: "file:" + f.Path, Key: key})
 		}
 	}
 }

@@ -18,14 +18,29 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/rules"
 )
 
-// Version is the format version written and understood.
-const Version = 1
+// Version is the format version written.
+//
+// Version 2 keys dashboard findings by the panel's id or title and the
+// query's refId ("panel:4/target:A=prom") and provisioning links without
+// list indexes ("jsonData.derivedFields[].datasourceUid=tempo"); version
+// 1 keyed them by JSON pointer ("/panels/3/targets/0/datasource=prom")
+// and index, so moving a panel resurrected its findings. Version 1 files
+// are still read: their pointer-keyed entries match a finding of the same
+// rule, file, entity and offending value wherever it sits in the
+// dashboard, list indexes are dropped, other entries match as before;
+// writing the baseline again (grafanalint baseline FILE) records version
+// 2 keys. Prune keeps a file's version.
+const Version = 2
+
+// oldestVersion is the oldest format Read accepts.
+const oldestVersion = 1
 
 // File is a baseline.
 type File struct {
@@ -54,7 +69,33 @@ type identity struct{ rule, file, entity, key string }
 func (e Entry) id() identity {
 	key := e.Key
 	if key == "" {
-		key = "\x00" + e.Message
+		key = "\x00" + maskPositions(e.Message)
+	}
+	return identity{e.Rule, e.File, e.Entity, key}
+}
+
+// positionInText matches positions some messages mention ("line 12",
+// "nginx.conf:12:3"); as in SARIF fingerprints, they do not count.
+var positionInText = regexp.MustCompile(`\bline \d+|(\.[A-Za-z0-9]+):\d+(?::\d+)?\b`)
+
+func maskPositions(msg string) string { return positionInText.ReplaceAllString(msg, "${1}#") }
+
+// pointerKey reports whether key is a version 1 dashboard key built on a
+// JSON pointer: "/panels/3/targets/0/datasource=prom" (datasource rules)
+// or "<dashboard>#/panels/0/targets/1/channel" (channel rules).
+func pointerKey(key string) bool {
+	return strings.HasPrefix(key, "/") || strings.Contains(key, "#/")
+}
+
+// legacyID is the identity a version 1 pointer-keyed entry and a finding
+// share: the key without the place in the dashboard ("=prom",
+// "<dashboard>#").
+func (e Entry) legacyID() identity {
+	key := e.Key
+	if i := strings.Index(key, "#"); i >= 0 {
+		key = key[:i+1]
+	} else if i := strings.LastIndex(key, "="); i >= 0 {
+		key = key[i:]
 	}
 	return identity{e.Rule, e.File, e.Entity, key}
 }
@@ -114,8 +155,8 @@ func Read(path string) (*File, error) {
 	if err := dec.Decode(&b); err != nil {
 		return nil, fmt.Errorf("not a grafanalint baseline: %w", err)
 	}
-	if b.Version != Version {
-		return nil, fmt.Errorf("baseline version %d is not supported: this grafanalint reads version %d; write it again with \"grafanalint baseline\"", b.Version, Version)
+	if b.Version < oldestVersion || b.Version > Version {
+		return nil, fmt.Errorf("baseline version %d is not supported: this grafanalint reads versions %d to %d; write it again with \"grafanalint baseline\"", b.Version, oldestVersion, Version)
 	}
 	for i, e := range b.Findings {
 		if e.Rule == "" || e.File == "" || e.Count < 0 {
@@ -129,7 +170,9 @@ func Read(path string) (*File, error) {
 // findings always give the same bytes.
 func (b *File) Marshal() []byte {
 	c := *b
-	c.Version = Version
+	if c.Version == 0 {
+		c.Version = Version
+	}
 	if c.Findings == nil {
 		c.Findings = []Entry{}
 	}
@@ -151,6 +194,22 @@ func (b *File) Write(path string) error {
 	return os.WriteFile(path, b.Marshal(), 0o644)
 }
 
+// idOf is how entry e of b is matched: by its legacy identity when b is a
+// version 1 file and e is keyed by JSON pointer.
+func (b *File) idOf(e Entry) identity {
+	if b.Version < 2 && pointerKey(e.Key) {
+		return e.legacyID()
+	}
+	if b.Version < 2 {
+		// Version 1 kept list indexes in provisioning field paths
+		// ("jsonData.derivedFields[0].datasourceUid=tempo").
+		e.Key = listIndex.ReplaceAllString(e.Key, "[]")
+	}
+	return e.id()
+}
+
+var listIndex = regexp.MustCompile(`\[\d+\]`)
+
 // Result is what applying a baseline did.
 type Result struct {
 	// Kept are the findings the baseline does not hide, in input order.
@@ -168,11 +227,15 @@ type Result struct {
 func (b *File) Apply(fs []rules.Finding, fileOf func(string) string, inScope func(Entry) bool) Result {
 	left := map[identity]int{}
 	for _, e := range b.Findings {
-		left[e.id()] += e.count()
+		left[b.idOf(e)] += e.count()
 	}
 	var res Result
 	for _, f := range fs {
-		id := entryOf(f, fileOf).id()
+		e := entryOf(f, fileOf)
+		id := e.id()
+		if left[id] == 0 && b.Version < 2 {
+			id = e.legacyID()
+		}
 		if left[id] > 0 {
 			left[id]--
 			res.Hidden++
@@ -182,7 +245,7 @@ func (b *File) Apply(fs []rules.Finding, fileOf func(string) string, inScope fun
 	}
 	done := map[identity]bool{}
 	for _, e := range b.Findings {
-		id := e.id()
+		id := b.idOf(e)
 		if n := left[id]; n > 0 && !done[id] && inScope(e) {
 			done[id] = true
 			e.Count = n
@@ -200,12 +263,13 @@ func (b *File) Apply(fs []rules.Finding, fileOf func(string) string, inScope fun
 func (b *File) Prune(stale []Entry) *File {
 	drop := map[identity]int{}
 	for _, e := range stale {
-		drop[e.id()] += e.count()
+		drop[b.idOf(e)] += e.count()
 	}
-	out := &File{Version: Version, Findings: []Entry{}}
+	out := &File{Version: b.Version, Findings: []Entry{}}
 	for _, e := range b.Findings {
-		n := e.count() - drop[e.id()]
-		drop[e.id()] = max(0, -n)
+		id := b.idOf(e)
+		n := e.count() - drop[id]
+		drop[id] = max(0, -n)
 		if n <= 0 {
 			continue
 		}

@@ -108,7 +108,8 @@ func TestReadRejects(t *testing.T) {
 	dir := t.TempDir()
 	for name, content := range map[string]string{
 		"not json":      "nope",
-		"other version": `{"version": 2, "findings": []}`,
+		"newer version": `{"version": 3, "findings": []}`,
+		"no version":    `{"findings": []}`,
 		"unknown field": `{"version": 1, "findings": [], "extra": 1}`,
 		"no rule":       `{"version": 1, "findings": [{"file": "a"}]}`,
 	} {
@@ -119,5 +120,57 @@ func TestReadRejects(t *testing.T) {
 		if _, err := Read(p); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// TestVersion1Baseline: a baseline written before fingerprints named
+// panels by id keeps hiding its findings; its dashboard entries (keyed by
+// JSON pointer) match by rule, file, entity and offending value, wherever
+// the panel now is. Pruning keeps the version.
+func TestVersion1Baseline(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "b.json")
+	v1 := `{
+  "version": 1,
+  "findings": [
+    {"rule": "channel/malformed", "file": "d.json", "entity": "channel:a:b", "key": "dash#/panels/3/targets/0/channel", "message": "m"},
+    {"rule": "datasource/unknown-uid", "file": "d.json", "entity": "dashboard:dash", "key": "/panels/3/targets/0/datasource=prom", "message": "m", "count": 2},
+    {"rule": "datasource/unknown-uid", "file": "d.json", "entity": "dashboard:dash", "key": "/panels/5/datasource=gone", "message": "m"},
+    {"rule": "ini/unknown-key", "file": "grafana.ini", "entity": "ini:live.datasource_uid", "key": "key:live.datasource_uid", "message": "m"},
+    {"rule": "datasource/unknown-uid", "file": "ds.yaml", "entity": "datasource:loki", "key": "jsonData.derivedFields[1].datasourceUid=tempo", "message": "m"}
+  ]
+}
+`
+	if err := os.WriteFile(p, []byte(v1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := []rules.Finding{
+		finding("channel/malformed", "d.json", 80, "channel:a:b", "dash#panel:7/target:A", "m"),
+		finding("datasource/unknown-uid", "d.json", 10, "dashboard:dash", "panel:4/target:A=prom", "m"),
+		finding("datasource/unknown-uid", "d.json", 20, "dashboard:dash", "panel:9=prom", "m"),
+		finding("datasource/unknown-uid", "d.json", 30, "dashboard:dash", "panel:2=other", "new"),
+		finding("ini/unknown-key", "grafana.ini", 3, "ini:live.datasource_uid", "key:live.datasource_uid", "m"),
+		finding("datasource/unknown-uid", "ds.yaml", 9, "datasource:loki", "jsonData.derivedFields[].datasourceUid=tempo", "m"),
+	}
+	res := b.Apply(now, same, func(Entry) bool { return true })
+	if res.Hidden != 5 || len(res.Kept) != 1 || res.Kept[0].Key != "panel:2=other" {
+		t.Errorf("hidden %d, kept %v: want the 5 recorded findings hidden, the new one kept", res.Hidden, res.Kept)
+	}
+	if len(res.Stale) != 1 || res.Stale[0].Key != "/panels/5/datasource=gone" {
+		t.Errorf("stale = %v, want the fixed /panels/5 entry", res.Stale)
+	}
+	pruned := b.Prune(res.Stale)
+	if pruned.Version != 1 || len(pruned.Findings) != 4 || !strings.Contains(string(pruned.Marshal()), `"version": 1,`) {
+		t.Errorf("pruned v1 baseline:\n%s", pruned.Marshal())
+	}
+	if res := pruned.Apply(now, same, func(Entry) bool { return true }); res.Hidden != 5 || len(res.Stale) != 0 {
+		t.Errorf("after pruning: hidden %d, stale %v", res.Hidden, res.Stale)
+	}
+	if New(now, same).Version != Version || Version != 2 {
+		t.Errorf("new baselines are not version 2")
 	}
 }

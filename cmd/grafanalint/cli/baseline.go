@@ -28,12 +28,14 @@ func baselineFileOf(path, wd string) func(string) string {
 }
 
 // writeBaseline records findings in the baseline file at path.
-func (c *Command) writeBaseline(path, wd string, findings []rules.Finding, inputFailed bool) (int, error) {
+func (c *Command) writeBaseline(path, wd string, findings []rules.Finding, inputFailed, quiet bool) (int, error) {
 	b := baseline.New(findings, baselineFileOf(path, wd))
 	if err := b.Write(path); err != nil {
-		return ExitInput, fmt.Errorf("cannot write baseline: %w", err)
+		return ExitUsage, fmt.Errorf("cannot write baseline: %w", err)
 	}
-	fmt.Fprintf(c.Stderr, "grafanalint: recorded %s (%s) in %s\n", plural(len(findings), "finding"), plural(len(b.Findings), "entry"), displayIn(wd, path))
+	if !quiet {
+		fmt.Fprintf(c.Stderr, "grafanalint: recorded %s (%s) in %s\n", plural(len(findings), "finding"), plural(len(b.Findings), "entry"), displayIn(wd, path))
+	}
 	if inputFailed {
 		return ExitInput, nil
 	}
@@ -42,7 +44,7 @@ func (c *Command) writeBaseline(path, wd string, findings []rules.Finding, input
 
 // applyBaseline hides the findings base records, reports its stale
 // entries on stderr and, with prune, removes them from the file.
-func (c *Command) applyBaseline(base *baseline.File, path, wd string, m *model.Model, dopts discover.Options, opts rules.Options, res *rules.Result, prune bool) error {
+func (c *Command) applyBaseline(base *baseline.File, path, wd string, m *model.Model, dopts discover.Options, opts rules.Options, res *rules.Result, prune, quiet bool) error {
 	fileOf := baselineFileOf(path, wd)
 	reported := map[string]bool{}
 	for _, f := range m.Files {
@@ -74,6 +76,10 @@ func (c *Command) applyBaseline(base *baseline.File, path, wd string, m *model.M
 		}
 		return false
 	}
+	if base.Version < baseline.Version && !quiet {
+		fmt.Fprintf(c.Stderr, "grafanalint: %s: baseline version %d: its dashboard entries match by rule, file and offending value, wherever the panel is; write it again with \"grafanalint baseline %s\" to record version %d keys (panel id and refId)\n",
+			displayIn(wd, path), base.Version, displayIn(wd, path), baseline.Version)
+	}
 	out := base.Apply(res.Findings, fileOf, inScope)
 	res.Findings = out.Kept
 	res.Suppressed += out.Hidden
@@ -88,7 +94,12 @@ func (c *Command) applyBaseline(base *baseline.File, path, wd string, m *model.M
 		if e.Entity != "" {
 			what += " on " + e.Entity
 		}
-		fmt.Fprintf(c.Stderr, "grafanalint: %s: stale entry: %s: %s is no longer found: %s\n", name, e.File, what, e.Message)
+		if !quiet {
+			fmt.Fprintf(c.Stderr, "grafanalint: %s: stale entry: %s: %s is no longer found: %s\n", name, e.File, what, e.Message)
+		}
+	}
+	if quiet && !prune {
+		return nil
 	}
 	if !prune {
 		fmt.Fprintf(c.Stderr, "grafanalint: %s: %s no longer found (fixed?): drop stale entries with --baseline-prune\n", name, plural(n, "recorded finding"))

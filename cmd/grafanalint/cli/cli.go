@@ -11,9 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/baseline"
@@ -33,10 +30,6 @@ const (
 	ExitInput    = 3 // an input path could not be read
 )
 
-// Version is set at build time with -ldflags "-X …/cli.Version=v1.2.3";
-// otherwise it comes from the module build info.
-var Version = ""
-
 // Command is one invocation of grafanalint.
 type Command struct {
 	Stdin  io.Reader
@@ -46,6 +39,9 @@ type Command struct {
 	Getenv func(string) string
 	// WorkDir is the working directory; "" means the process's.
 	WorkDir string
+
+	// code is the exit code the subcommand that ran decided.
+	code int
 }
 
 // usageError is a mistake in how grafanalint was called (exit 2).
@@ -64,7 +60,11 @@ func (c *Command) Main(args []string) int {
 	if c.Stdin == nil {
 		c.Stdin = strings.NewReader("")
 	}
-	code, err := c.run(args)
+	c.code = ExitOK
+	root := c.newRoot()
+	root.SetArgs(args)
+	err := root.Execute()
+	code := c.code
 	if err != nil {
 		var list config.ErrorList
 		if errors.As(err, &list) {
@@ -74,98 +74,13 @@ func (c *Command) Main(args []string) int {
 		} else {
 			fmt.Fprintf(c.Stderr, "grafanalint: %v\n", err)
 		}
-		var ue *usageError
-		if errors.As(err, &ue) && code == 0 {
+		if code == ExitOK {
+			// Errors of the command line itself (an unknown subcommand,
+			// arguments a subcommand does not take) are usage errors.
 			code = ExitUsage
 		}
 	}
 	return code
-}
-
-func (c *Command) run(args []string) (int, error) {
-	if len(args) > 0 {
-		switch args[0] {
-		case "version":
-			fmt.Fprintf(c.Stdout, "grafanalint %s\n", toolVersion())
-			return ExitOK, nil
-		case "rules":
-			return c.rulesCmd(args[1:])
-		case "explain":
-			return c.explainCmd(args[1:])
-		case "model":
-			return c.lint(args[1:], modeModel)
-		case "baseline":
-			return c.lint(args[1:], modeBaseline)
-		case "init":
-			return c.initCmd(args[1:])
-		case "help":
-			c.usage(c.Stdout)
-			return ExitOK, nil
-		}
-	}
-	return c.lint(args, modeLint)
-}
-
-func toolVersion() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
-
-var lintFlags = []flagSpec{
-	{name: "format", value: true, usage: "output format: " + strings.Join(report.Formats(), ", ") + " (default text)"},
-	{name: "output", value: true, repeat: true, usage: "also write FORMAT=PATH (repeatable)"},
-	{name: "color", value: true, usage: "colour text output: auto, always or never (default auto; NO_COLOR honoured)"},
-	{name: "excerpt", value: true, usage: "source excerpts under text findings: auto (on a terminal), always or never"},
-	{name: "fail-level", value: true, usage: "lowest severity that makes the exit code 1: error, warning or info (default error)"},
-	{name: "config", value: true, usage: "configuration file (default: .grafanalint.yaml here or in the nearest directory above)"},
-	{name: "no-config", usage: "ignore configuration files"},
-	{name: "baseline", value: true, usage: "hide the findings recorded in this baseline file (see \"grafanalint baseline\")"},
-	{name: "baseline-prune", usage: "remove the baseline's stale entries (findings that are gone) from the file"},
-	{name: "enable", value: true, repeat: true, usage: "enable RULE or category at its default severity, even where the config excludes it (repeatable)"},
-	{name: "disable", value: true, repeat: true, usage: "disable RULE or category (repeatable)"},
-	{name: "severity", value: true, repeat: true, usage: "set RULE=LEVEL (error, warning, info, off; repeatable)"},
-	{name: "grafana-version", value: true, usage: "Grafana version to check against (default " + rules.CurrentGrafana.String() + ")"},
-	{name: "env", value: true, repeat: true, usage: "environment variable KEY=VALUE given to Grafana (GF_* overrides; repeatable)"},
-	{name: "env-file", value: true, repeat: true, usage: "file of KEY=VALUE lines given to Grafana (repeatable)"},
-	{name: "nginx-prefix", value: true, usage: "directory relative nginx includes resolve against (default: the main file's directory)"},
-	{name: "max-file-size", value: true, usage: "skip files larger than this with an error (default 64MiB)"},
-	{name: "stdin-filename", value: true, usage: "name of the file read from stdin with \"-\" (decides its kind)"},
-	{name: "statistics", usage: "print the number of findings per rule"},
-	{name: "help", usage: "show this help"},
-	{name: "h", usage: "show this help"},
-	{name: "version", usage: "print the version"},
-}
-
-func (c *Command) usage(w io.Writer) {
-	fmt.Fprint(w, `usage: grafanalint [flags] [path ...]     lint paths (default "."); "-" reads stdin
-       grafanalint rules [--format json]    list rules
-       grafanalint explain RULE             print a rule's documentation
-       grafanalint model [path ...]         print the loaded model as JSON
-       grafanalint baseline FILE [path ...] record the current findings in FILE (see --baseline)
-       grafanalint init [--force]           write a commented default .grafanalint.yaml
-       grafanalint version
-
-flags:
-`)
-	for _, f := range slices.Concat(lintFlags, fixFlags) {
-		if f.name == "h" {
-			continue
-		}
-		arg := ""
-		if f.value {
-			arg = " VALUE"
-		}
-		fmt.Fprintf(w, "  --%-22s %s\n", f.name+arg, f.usage)
-	}
-	fmt.Fprint(w, `
-exit codes: 0 no findings at or above --fail-level, 1 findings, 2 usage or configuration error,
-            3 an input path could not be read
-`)
 }
 
 // lintMode is what the lint path does after loading.
@@ -179,28 +94,13 @@ const (
 
 // lint loads the paths and prints the model, checks it, or records its
 // findings in a baseline.
-func (c *Command) lint(argv []string, mode lintMode) (int, error) {
-	fl, err := parseFlags(slices.Concat(lintFlags, fixFlags), argv)
-	if err != nil {
-		return ExitUsage, usagef("%v", err)
-	}
-	if fl.bool("help") || fl.bool("h") {
-		c.usage(c.Stdout)
-		return ExitOK, nil
-	}
-	if fl.bool("version") {
-		fmt.Fprintf(c.Stdout, "grafanalint %s\n", toolVersion())
-		return ExitOK, nil
-	}
+func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	wd, err := c.workDir()
 	if err != nil {
 		return ExitInput, err
 	}
 	var baselineOut string
 	if mode == modeBaseline {
-		if len(fl.args) == 0 || fl.args[0] == "-" {
-			return ExitUsage, usagef("usage: grafanalint baseline FILE [path ...]: name the baseline file to write")
-		}
 		baselineOut, fl.args = absIn(wd, fl.args[0]), fl.args[1:]
 	}
 	fx, err := fixingFrom(fl, mode)
@@ -208,11 +108,15 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 		return ExitUsage, err
 	}
 	format := fl.str("format", "text")
-	if m := fl.str("color", "auto"); m != "auto" && m != "always" && m != "never" {
-		return ExitUsage, usagef("invalid --color %q: use \"auto\", \"always\" or \"never\"", m)
-	}
 	if mode == modeLint && !validFormat(format) {
 		return ExitUsage, usagef("unknown format %q: use one of %s", format, strings.Join(report.Formats(), ", "))
+	}
+	ropts, err := c.reportOptions(fl)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if fl.bool("quiet") && fl.bool("verbose") {
+		return ExitUsage, usagef("--quiet and --verbose contradict each other: pass one")
 	}
 	cfg, err := c.loadConfig(fl, wd)
 	if err != nil {
@@ -226,7 +130,8 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 	if cfg != nil && cfg.FailLevel != rules.Off {
 		failLevel = cfg.FailLevel
 	}
-	if s := fl.str("fail-level", ""); s != "" {
+	if fl.changed("fail-level") {
+		s := fl.str("fail-level", "")
 		failLevel, err = rules.ParseSeverity(s)
 		if err != nil || failLevel == rules.Off {
 			return ExitUsage, usagef("invalid --fail-level %q: use \"error\", \"warning\" or \"info\"", s)
@@ -240,7 +145,11 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 	if cfg != nil {
 		baselinePath = cfg.Baseline
 	}
-	if b := fl.str("baseline", ""); b != "" {
+	if fl.changed("baseline") {
+		b := fl.str("baseline", "")
+		if b == "" {
+			return ExitUsage, usagef("--baseline needs a file name")
+		}
 		baselinePath = absIn(wd, b)
 	}
 	if fl.bool("baseline-prune") && baselinePath == "" {
@@ -260,10 +169,10 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 	if err != nil {
 		return ExitInput, err
 	}
-	// check runs the rules as the report sees them: config exclusions,
-	// findings in the config file, the baseline (quiet: its stale entries
-	// are reported once, by the run that reports).
-	check := func(m *model.Model, quiet bool) (*rules.Result, error) {
+	// check runs the rules as the report sees them: config exclusions and
+	// findings in the config file (the baseline comes after, so -v can
+	// tell what each hid).
+	check := func(m *model.Model) *rules.Result {
 		if cfg != nil {
 			opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
 		}
@@ -271,22 +180,20 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 		if cfg != nil {
 			res.Findings = configFindings(res.Findings, m, dopts, cfg)
 		}
-		if base == nil {
-			return res, nil
-		}
-		if quiet {
-			q := *c
-			q.Stderr = io.Discard
-			return res, q.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, false)
-		}
-		return res, c.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, fl.bool("baseline-prune"))
+		return res
 	}
 	if fx != nil {
 		// Fix what the report would show, then lint the fixed files
-		// again: what is left decides the report and the exit code.
-		res, err := check(m, !fx.diff)
-		if err != nil {
-			return ExitInput, err
+		// again: what is left decides the report and the exit code. The
+		// baseline's stale entries are reported once, by the run that
+		// reports.
+		res := check(m)
+		if base != nil {
+			q := *c
+			q.Stderr = io.Discard
+			if err := q.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, false, true); err != nil {
+				return ExitUsage, err
+			}
 		}
 		written, err := c.fix(fx, m, res)
 		if err != nil {
@@ -305,24 +212,37 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 	if len(m.Files) == 0 && len(m.Errors) == 0 {
 		fmt.Fprintf(c.Stderr, "grafanalint: warning: no Grafana files found in %s: nothing was linted (grafana.ini, provisioning YAML, dashboard JSON, compose and nginx files are recognised)\n", strings.Join(dopts.Paths, ", "))
 	}
+	verbose := fl.bool("verbose")
+	if verbose {
+		c.describeModel(m)
+	}
 	if mode == modeModel {
 		rules.ResolveVersions(m, opts)
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(Redact(m)); err != nil {
-			return ExitInput, err
+			return ExitUsage, outputError("standard output", err)
 		}
 		if inputFailed {
 			return ExitInput, nil
 		}
 		return ExitOK, nil
 	}
-	res, err := check(m, false)
-	if err != nil {
-		return ExitInput, err
+	res := check(m)
+	if verbose {
+		c.describeSkipped(res, opts)
 	}
 	if mode == modeBaseline {
-		return c.writeBaseline(baselineOut, wd, res.Findings, inputFailed)
+		return c.writeBaseline(baselineOut, wd, res.Findings, inputFailed, fl.bool("quiet"))
+	}
+	hiddenByInline := res.Suppressed
+	if base != nil {
+		if err := c.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, fl.bool("baseline-prune"), fl.bool("quiet")); err != nil {
+			return ExitUsage, err
+		}
+	}
+	if verbose {
+		c.describeResult(res, hiddenByInline, failLevel)
 	}
 	run := c.reportRun(m, res)
 	if cfg != nil {
@@ -332,27 +252,17 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 			}
 		}
 	}
-	ropts := report.Options{Color: report.ColorFor(c.Stdout, fl.str("color", "auto"), c.Getenv)}
-	switch fl.str("excerpt", "auto") {
-	case "auto":
-		ropts.NoExcerpt = !report.IsTerminal(c.Stdout)
-	case "never":
-		ropts.NoExcerpt = true
-	case "always":
-	default:
-		return ExitUsage, usagef("invalid --excerpt %q: use \"auto\", \"always\" or \"never\"", fl.str("excerpt", ""))
-	}
 	if err := report.Write(c.Stdout, format, run, ropts); err != nil {
-		return ExitInput, err
+		return ExitUsage, outputError("standard output", err)
 	}
 	for _, o := range outputs {
 		if err := writeOutput(o, run); err != nil {
-			return ExitInput, err
+			return ExitUsage, err
 		}
 	}
 	if fl.bool("statistics") {
 		if err := report.Statistics(c.Stderr, run); err != nil {
-			return ExitInput, err
+			return ExitUsage, outputError("standard error", err)
 		}
 	}
 	return exitCode(res, failLevel, inputFailed), nil
@@ -370,6 +280,33 @@ func exitCode(res *rules.Result, failLevel rules.Severity, inputFailed bool) int
 		}
 	}
 	return ExitOK
+}
+
+// reportOptions reads the flags that tune the text format.
+func (c *Command) reportOptions(fl *parsedFlags) (report.Options, error) {
+	color := fl.str("color", "auto")
+	if color != "auto" && color != "always" && color != "never" {
+		return report.Options{}, usagef("invalid --color %q: use \"auto\", \"always\" or \"never\"", color)
+	}
+	ropts := report.Options{Color: report.ColorFor(c.Stdout, color, c.Getenv), Quiet: fl.bool("quiet")}
+	switch fl.str("excerpt", "auto") {
+	case "auto":
+		ropts.NoExcerpt = !report.IsTerminal(c.Stdout)
+	case "never":
+		ropts.NoExcerpt = true
+	case "always":
+	default:
+		return ropts, usagef("invalid --excerpt %q: use \"auto\", \"always\" or \"never\"", fl.str("excerpt", ""))
+	}
+	return ropts, nil
+}
+
+// outputError describes a report that could not be written. It is exit
+// code 2, like other errors in how the run was set up: exit code 3 is
+// kept for input that could not be read, so that CI can tell "the
+// report is missing" from "a file of the project is unreadable".
+func outputError(what string, err error) error {
+	return fmt.Errorf("cannot write the report to %s: %w", what, err)
 }
 
 // workDir returns the working directory, absolute.
@@ -424,13 +361,16 @@ func parseOutputs(specs []string) ([]output, error) {
 func writeOutput(o output, run *report.Run) error {
 	f, err := os.Create(o.path)
 	if err != nil {
-		return fmt.Errorf("cannot write %q: %w", o.path, err)
+		return fmt.Errorf("cannot write the %s report: %w", o.format, err)
 	}
 	if err := report.Write(f, o.format, run, report.Options{}); err != nil {
 		f.Close()
-		return err
+		return outputError(fmt.Sprintf("%q", o.path), err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return outputError(fmt.Sprintf("%q", o.path), err)
+	}
+	return nil
 }
 
 // ruleOptions merges the config's version and rule levels with the
@@ -446,14 +386,15 @@ func (c *Command) ruleOptions(fl *parsedFlags, cfg *config.Config) (rules.Option
 			opts.Levels[rl.Rule] = rl.Severity
 		}
 	}
-	if v := fl.str("grafana-version", ""); v != "" {
-		ver, err := rules.ParseVersion(v)
+	if fl.changed("grafana-version") {
+		ver, err := config.ParseGrafanaVersion(fl.str("grafana-version", ""))
 		if err != nil {
-			return opts, usagef("%v", err)
+			return opts, usagef("--grafana-version: %v", err)
 		}
 		opts.Version = ver
 		opts.VersionFrom = "--grafana-version"
 	}
+	names := ruleNames()
 	known := func(id string) bool {
 		for _, r := range all.Rules() {
 			if r.ID == id || r.Category() == id {
@@ -473,7 +414,7 @@ func (c *Command) ruleOptions(fl *parsedFlags, cfg *config.Config) (rules.Option
 	}
 	for _, id := range fl.all("enable") {
 		if !known(id) {
-			return opts, usagef("unknown rule %q in --enable: list rules with \"grafanalint rules\"", id)
+			return opts, usagef("unknown rule %q in --enable: %s", id, suggestRule(id, names))
 		}
 		reset(id)
 		for _, r := range all.Rules() {
@@ -488,15 +429,18 @@ func (c *Command) ruleOptions(fl *parsedFlags, cfg *config.Config) (rules.Option
 	}
 	for _, id := range fl.all("disable") {
 		if !known(id) {
-			return opts, usagef("unknown rule %q in --disable: list rules with \"grafanalint rules\"", id)
+			return opts, usagef("unknown rule %q in --disable: %s", id, suggestRule(id, names))
 		}
 		reset(id)
 		opts.Levels[id] = rules.Off
 	}
 	for _, s := range fl.all("severity") {
 		id, lvl, ok := strings.Cut(s, "=")
-		if !ok || !known(id) {
+		if !ok {
 			return opts, usagef("invalid --severity %q: use RULE=LEVEL with a rule from \"grafanalint rules\"", s)
+		}
+		if !known(id) {
+			return opts, usagef("unknown rule %q in --severity: %s", id, suggestRule(id, names))
 		}
 		sev, err := rules.ParseSeverity(lvl)
 		if err != nil {
@@ -542,7 +486,8 @@ func (c *Command) discoverOptions(fl *parsedFlags, wd string, cfg *config.Config
 		}
 		opts.Env = append(opts.Env, model.EnvVar{Name: k, Value: v})
 	}
-	if s := fl.str("max-file-size", ""); s != "" {
+	if fl.changed("max-file-size") {
+		s := fl.str("max-file-size", "")
 		n, err := config.ParseSize(s)
 		if err != nil {
 			return opts, usagef("invalid --max-file-size %q: %v", s, err)
@@ -556,7 +501,7 @@ func (c *Command) discoverOptions(fl *parsedFlags, wd string, cfg *config.Config
 }
 
 // reportInputErrors prints paths that could not be read and files that
-// could not be used at all (binary, too large, unreadable, include cycles)
+// could not be used at all (binary, too large, unreadable)
 // to stderr, and reports whether there were any.
 func (c *Command) reportInputErrors(m *model.Model) bool {
 	failed := false
@@ -605,11 +550,7 @@ func (c *Command) reportRun(m *model.Model, res *rules.Result) *report.Run {
 	return run
 }
 
-func (c *Command) rulesCmd(argv []string) (int, error) {
-	fl, err := parseFlags([]flagSpec{{name: "format", value: true}}, argv)
-	if err != nil {
-		return ExitUsage, usagef("%v", err)
-	}
+func (c *Command) rulesCmd(fl *parsedFlags) (int, error) {
 	rs := all.Rules()
 	switch fl.str("format", "text") {
 	case "json":
@@ -628,39 +569,38 @@ func (c *Command) rulesCmd(argv []string) (int, error) {
 		}
 		enc := json.NewEncoder(c.Stdout)
 		enc.SetIndent("", "  ")
-		return ExitOK, enc.Encode(list)
+		if err := enc.Encode(list); err != nil {
+			return ExitUsage, outputError("standard output", err)
+		}
+		return ExitOK, nil
 	case "text":
+		var b strings.Builder
 		for _, r := range rs {
 			fixable := ""
 			if r.Fix != "" {
 				fixable = "fix"
 			}
-			fmt.Fprintf(c.Stdout, "%-36s %-8s %-3s %s\n", r.ID, r.Severity, fixable, r.Summary)
+			fmt.Fprintf(&b, "%-36s %-8s %-3s %s\n", r.ID, r.Severity, fixable, r.Summary)
+		}
+		if _, err := io.WriteString(c.Stdout, b.String()); err != nil {
+			return ExitUsage, outputError("standard output", err)
 		}
 		return ExitOK, nil
 	}
 	return ExitUsage, usagef("unknown format %q for \"rules\": use text or json", fl.str("format", ""))
 }
 
-func (c *Command) explainCmd(argv []string) (int, error) {
-	if len(argv) != 1 {
-		return ExitUsage, usagef("usage: grafanalint explain RULE (list rules with \"grafanalint rules\")")
-	}
-	r := all.Lookup(argv[0])
+func (c *Command) explainCmd(id string) (int, error) {
+	r := all.Lookup(id)
 	if r == nil {
-		var near []string
+		var ids []string
 		for _, x := range all.Rules() {
-			if strings.Contains(x.ID, argv[0]) {
-				near = append(near, x.ID)
-			}
+			ids = append(ids, x.ID)
 		}
-		sort.Strings(near)
-		hint := "list rules with \"grafanalint rules\""
-		if len(near) > 0 {
-			hint = "did you mean " + strings.Join(near, ", ") + "?"
-		}
-		return ExitUsage, usagef("unknown rule %q: %s", argv[0], hint)
+		return ExitUsage, usagef("unknown rule %q: %s", id, suggestRule(id, ids))
 	}
-	_, err := io.WriteString(c.Stdout, rules.Markdown(r))
-	return ExitOK, err
+	if _, err := io.WriteString(c.Stdout, rules.Markdown(r)); err != nil {
+		return ExitUsage, outputError("standard output", err)
+	}
+	return ExitOK, nil
 }

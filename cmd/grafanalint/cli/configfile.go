@@ -19,6 +19,9 @@ import (
 // .grafanalint.yaml found upward from wd; none with --no-config.
 func (c *Command) loadConfig(fl *parsedFlags, wd string) (*config.Config, error) {
 	explicit := fl.str("config", "")
+	if fl.changed("config") && explicit == "" {
+		return nil, usagef("--config needs a file name (--no-config ignores configuration files)")
+	}
 	if fl.bool("no-config") {
 		if explicit != "" {
 			return nil, usagef("--config and --no-config contradict each other: pass one")
@@ -164,18 +167,7 @@ func exemptEnabled(excl []*rules.Exclusion, enabled []string) []*rules.Exclusion
 }
 
 // initCmd writes a commented default configuration file.
-func (c *Command) initCmd(argv []string) (int, error) {
-	fl, err := parseFlags([]flagSpec{{name: "force"}, {name: "help"}, {name: "h"}}, argv)
-	if err != nil {
-		return ExitUsage, usagef("%v", err)
-	}
-	if fl.bool("help") || fl.bool("h") {
-		fmt.Fprintf(c.Stdout, "usage: grafanalint init [--force]\n\nwrites a commented default %s in the working directory; --force overwrites an existing one\n", config.FileName)
-		return ExitOK, nil
-	}
-	if len(fl.args) > 0 {
-		return ExitUsage, usagef("usage: grafanalint init [--force] (it writes %s in the working directory)", config.FileName)
-	}
+func (c *Command) initCmd(fl *parsedFlags) (int, error) {
 	wd, err := c.workDir()
 	if err != nil {
 		return ExitInput, err
@@ -185,7 +177,7 @@ func (c *Command) initCmd(argv []string) (int, error) {
 		return ExitUsage, usagef("%s already exists: edit it, or pass --force to replace it with the default", config.FileName)
 	}
 	if err := os.WriteFile(path, []byte(config.Template(rules.CurrentGrafana)), 0o644); err != nil {
-		return ExitInput, fmt.Errorf("cannot write %s: %w", config.FileName, err)
+		return ExitUsage, fmt.Errorf("cannot write %s: %w", config.FileName, err)
 	}
 	fmt.Fprintf(c.Stdout, "wrote %s\n", config.FileName)
 	return ExitOK, nil

@@ -14,7 +14,7 @@ import (
 )
 
 // fixFlags are the flags of fixing, taken by the lint command beside
-// lintFlags.
+// the other flags of the root command.
 var fixFlags = []flagSpec{
 	{name: "fix", usage: "apply the fixes of findings whose fix is certain, then lint again and report what is left"},
 	{name: "diff", usage: "print the fixes --fix would apply as a unified diff instead of writing them (exit code as without fixing)"},

@@ -90,7 +90,7 @@ func (p *parser) parse(src []byte) {
 		switch key {
 		case "grafana_version":
 			if s, ok := p.scalar(key, v); ok {
-				ver, err := rules.ParseVersion(s)
+				ver, err := ParseGrafanaVersion(s)
 				if err != nil {
 					p.errorf(v, "%v", err)
 				}
@@ -548,7 +548,11 @@ func ParseSize(s string) (int64, error) {
 	units := []struct {
 		suffix string
 		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
+	}{
+		{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+		{"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"TB", 1000 * 1000 * 1000 * 1000},
+		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1},
+	}
 	mult := int64(1)
 	s = strings.TrimSpace(s)
 	for _, u := range units {
@@ -558,8 +562,15 @@ func ParseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if errors.Is(err, strconv.ErrRange) || (err == nil && n > MaxSize/mult) {
+		return 0, errors.New("too large: the largest size accepted is 1TiB")
+	}
 	if err != nil || n <= 0 {
 		return 0, errors.New("expected a size such as \"64MiB\"")
 	}
 	return n * mult, nil
 }
+
+// MaxSize is the largest file size limit accepted (1 TiB): a limit, not an
+// allocation, but one that leaves room for arithmetic on it.
+const MaxSize int64 = 1 << 40

@@ -51,3 +51,7 @@ func distance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// Nearest returns the candidate a misspelt s most likely meant (by edit
+// distance, or a long shared prefix), or "" when none is close enough.
+func Nearest(s string, candidates []string) string { return nearest(s, candidates) }

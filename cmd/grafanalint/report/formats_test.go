@@ -154,7 +154,8 @@ func TestSARIFContent(t *testing.T) {
 }
 
 // TestFingerprints: fingerprints ignore positions, tell findings apart by
-// rule, file, entity, key and message, and stay unique for repeats.
+// rule, file, entity and key (the message only without a key), and stay
+// unique for repeats.
 func TestFingerprints(t *testing.T) {
 	base := rules.Finding{Rule: "a/b", Message: "m", Pos: pos("f", 3, 4), Entity: "dashboard:x", Key: "k"}
 	moved := base
@@ -164,17 +165,31 @@ func TestFingerprints(t *testing.T) {
 		t.Errorf("moving a finding changed its fingerprint")
 	}
 	for name, change := range map[string]func(*rules.Finding){
-		"rule":    func(f *rules.Finding) { f.Rule = "a/c" },
-		"file":    func(f *rules.Finding) { f.Pos.File = "g" },
-		"entity":  func(f *rules.Finding) { f.Entity = "dashboard:y" },
-		"key":     func(f *rules.Finding) { f.Key = "j" },
-		"message": func(f *rules.Finding) { f.Message = "n" },
+		"rule":   func(f *rules.Finding) { f.Rule = "a/c" },
+		"file":   func(f *rules.Finding) { f.Pos.File = "g" },
+		"entity": func(f *rules.Finding) { f.Entity = "dashboard:y" },
+		"key":    func(f *rules.Finding) { f.Key = "j" },
 	} {
 		other := base
 		change(&other)
 		if fp(base)[0].hash == fp(other)[0].hash {
 			t.Errorf("changing the %s kept the fingerprint", name)
 		}
+	}
+	// The message counts only when the rule gives no key, and then
+	// without the positions it mentions.
+	reworded := base
+	reworded.Message = "the stack's only prometheus datasource is now another one"
+	if fp(base)[0] != fp(reworded)[0] {
+		t.Errorf("a message change under the same key changed the fingerprint")
+	}
+	keyless := rules.Finding{Rule: "a/b", Message: "x is set at nginx.conf:12:3 and line 40", Pos: pos("f", 3, 4)}
+	shifted := keyless
+	shifted.Message = "x is set at nginx.conf:15:3 and line 43"
+	other := keyless
+	other.Message = "y is set at nginx.conf:12:3 and line 40"
+	if fp(keyless)[0] != fp(shifted)[0] || fp(keyless)[0] == fp(other)[0] {
+		t.Errorf("keyless fingerprints: positions in the message must not count, the rest must")
 	}
 	twice := fp(base, moved)
 	if twice[0].sarif() == twice[1].sarif() || twice[0].unique() == twice[1].unique() {

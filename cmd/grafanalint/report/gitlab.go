@@ -45,8 +45,8 @@ func gitlabSeverity(s rules.Severity) string {
 }
 
 // writeGitLab writes a GitLab Code Quality report: a JSON array with one
-// issue per finding. Fingerprints hash rule, path, entity, key and message
-// (not the line), so an issue keeps its identity when lines move.
+// issue per finding. Fingerprints hash rule, path, entity and key (not the
+// line; see identity), so an issue keeps its identity when lines move.
 func writeGitLab(w io.Writer, run *Run, _ Options) error {
 	fps := fingerprints(run.Findings)
 	issues := make([]gitlabIssue, 0, len(run.Findings))

@@ -18,8 +18,9 @@
 //   - oneline: the first line of each text finding and nothing else.
 //   - json: the versioned contract of DESIGN.md; end_line/end_column and
 //     entity are left out when unknown.
-//   - sarif: fingerprints and the GitLab ones hash rule, file, entity, key
-//     and message, never positions; repeats get an occurrence number.
+//   - sarif: fingerprints and the GitLab ones hash rule, file, entity and
+//     key (the message only when a rule gives no key), never positions;
+//     repeats get an occurrence number.
 //   - junit: one testsuite per file, one failing testcase per finding; a
 //     single passing testcase when there are no findings.
 package report
@@ -75,6 +76,8 @@ type Options struct {
 	// NoExcerpt leaves out source excerpts, related notes and help links,
 	// keeping the finding lines and the summary.
 	NoExcerpt bool
+	// Quiet leaves out the summary line and the skipped check families.
+	Quiet bool
 }
 
 // HelpBase is the address rule documentation pages live under; a rule's

@@ -15,10 +15,6 @@ const SARIFSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/
 // srcRoot is the uriBaseId that relative artifact URIs are resolved against.
 const srcRoot = "%SRCROOT%"
 
-// fingerprintKey names grafanalint's partial fingerprint; bump the version
-// when what goes into the fingerprint changes.
-const fingerprintKey = "grafanalint/v1"
-
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`

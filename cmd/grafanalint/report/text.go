@@ -118,12 +118,16 @@ func writeText(w io.Writer, run *Run, opts Options) error {
 			bw.WriteString("  " + p.paint(ansiCyan, "= help:") + " " + HelpURL(f.Rule) + "\n")
 		}
 	}
+	if opts.Quiet {
+		_, err := io.WriteString(w, bw.String())
+		return err
+	}
 	if len(run.Findings) > 0 {
 		bw.WriteByte('\n')
 	}
 	bw.WriteString(p.paint(ansiBold, summaryLine(run.Summary)) + "\n")
-	for _, s := range run.Summary.Skipped {
-		bw.WriteString(sanitize(skippedLine(s)) + "\n")
+	for _, line := range SkippedLines(run.Summary.Skipped, 3) {
+		bw.WriteString(sanitize(line) + "\n")
 	}
 	_, err := io.WriteString(w, bw.String())
 	return err
