@@ -41,7 +41,7 @@ var (
 	// grafanaVersionFlag is a rule flag that `model` takes too: the model
 	// shows each stack's version and where it came from.
 	grafanaVersionFlag = flagSpec{name: "grafana-version", value: true, metavar: "VERSION", usage: "Grafana version to check against, " + config.SupportedGrafana() + " (default " + rules.CurrentGrafana.String() + ")"}
-	loadFlags = []flagSpec{
+	loadFlags          = []flagSpec{
 		{name: "config", value: true, metavar: "FILE", usage: "configuration file (default: .grafanalint.yaml here or in the nearest directory above)"},
 		{name: "no-config", usage: "ignore configuration files"},
 		{name: "env", value: true, metavar: "KEY=VALUE", repeat: true, usage: "environment variable KEY=VALUE given to Grafana (GF_* overrides; repeatable)"},
