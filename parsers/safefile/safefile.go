@@ -77,8 +77,10 @@ type Error struct {
 	// What describes a non-regular file ("a named pipe (FIFO)").
 	What string
 	// Target is where a symbolic link leads (OutsideTree, NotRegular
-	// through a link).
+	// through a link); Direct is set when the file itself is that link
+	// (not one of its directories).
 	Target string
+	Direct bool
 	// Size is the file's size when known (TooLarge); AtLeast is set when
 	// only a lower bound is known (a file that grew, standard input).
 	Size    int64
@@ -93,9 +95,9 @@ func (e *Error) Error() string {
 	switch e.Reason {
 	case NotRegular:
 		if e.Target != "" {
-			return fmt.Sprintf("is a symbolic link to %q, %s, not a regular file: only regular files are read", e.Target, e.What)
+			return fmt.Sprintf("file is a symbolic link to %q, %s, not a regular file: only regular files are read", e.Target, e.What)
 		}
-		return fmt.Sprintf("is %s, not a regular file: only regular files are read", e.What)
+		return fmt.Sprintf("file is %s, not a regular file: only regular files are read", e.What)
 	case TooLarge:
 		size := HumanSize(e.Size)
 		if e.AtLeast {
@@ -103,9 +105,13 @@ func (e *Error) Error() string {
 		}
 		return fmt.Sprintf("file is %s, over the %s limit", size, HumanSize(e.Limit))
 	case OutsideTree:
-		return fmt.Sprintf("is a symbolic link to %q, outside the linted tree: not followed (name the target on the command line to lint it)", e.Target)
+		how := "is a symbolic link"
+		if !e.Direct {
+			how = "is reached through a symbolic link"
+		}
+		return fmt.Sprintf("file %s to %q, outside the linted tree: not followed (name the target on the command line to lint it)", how, e.Target)
 	case LinkLoop:
-		return "cannot be resolved: a broken symbolic link or a loop of symbolic links"
+		return "file is a broken symbolic link or part of a loop of symbolic links: not read"
 	}
 	return errText(e.Err)
 }
@@ -199,7 +205,8 @@ func resolve(path string, o Options) (string, fs.FileInfo, error) {
 	}
 	linked := real != cleanAbs(path)
 	if len(o.Within) > 0 && !insideAny(real, o.Within) {
-		return "", nil, &Error{Path: path, Reason: OutsideTree, Target: linkTarget(path, real)}
+		target, direct := linkTarget(path, real)
+		return "", nil, &Error{Path: path, Reason: OutsideTree, Target: target, Direct: direct}
 	}
 	fi, err := os.Stat(real)
 	if err != nil {
@@ -208,7 +215,7 @@ func resolve(path string, o Options) (string, fs.FileInfo, error) {
 	if !fi.Mode().IsRegular() {
 		e := &Error{Path: path, Reason: NotRegular, What: describe(fi.Mode())}
 		if linked {
-			e.Target = linkTarget(path, real)
+			e.Target, e.Direct = linkTarget(path, real)
 		}
 		return "", nil, e
 	}
@@ -218,13 +225,14 @@ func resolve(path string, o Options) (string, fs.FileInfo, error) {
 	return real, fi, nil
 }
 
-// linkTarget is what a symbolic link at path says it points to, or the real
-// path when path itself is not the link (a link among its directories).
-func linkTarget(path, real string) string {
+// linkTarget is what a symbolic link at path says it points to (direct),
+// or the real path when path itself is not the link (a link among its
+// directories).
+func linkTarget(path, real string) (target string, direct bool) {
 	if t, err := os.Readlink(path); err == nil {
-		return filepath.ToSlash(t)
+		return filepath.ToSlash(t), true
 	}
-	return filepath.ToSlash(real)
+	return filepath.ToSlash(real), false
 }
 
 func cleanAbs(p string) string {
