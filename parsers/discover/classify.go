@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"path"
+	"runtime"
 	"regexp"
 	"sort"
 	"strings"
@@ -178,7 +179,19 @@ func (l *loader) classify(e *entry) {
 		e.src = nil
 	}
 	l.dropSource(e)
+	if len(src) >= bigFile && e.src == nil {
+		// The garbage collector lets the heap grow to twice what was
+		// live at its last cycle, and that cycle ran while this file's
+		// bytes (and its parser's indexes) were live: collect them now,
+		// so that the peak stays near the input's size rather than
+		// twice the parse's.
+		runtime.GC()
+	}
 }
+
+// bigFile is the size from which a file's parse is followed by a garbage
+// collection (see classify).
+const bigFile = 8 << 20
 
 // dropSource forgets e's bytes once it is parsed, so that a run does not
 // hold every file it read: only nginx files keep them until their trees
