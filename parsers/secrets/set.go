@@ -74,12 +74,19 @@ func Collect(m *model.Model) *Set {
 	return s
 }
 
-// Add records a secret value found elsewhere (literal, at least four code
-// points, not one of Grafana's published defaults). A Set is safe for
+// Add records a secret value found elsewhere (at least four code points,
+// not a reference, a boolean, a placeholder or one of Grafana's published
+// defaults). A Set is safe for
 // concurrent use by Text and LineSpans once no more values are added.
 func (s *Set) Add(v string) {
 	v = strings.TrimSpace(v)
-	if !Literal(v, false) || IsReference(v) || publicDefaults[v] || utf8.RuneCountInString(v) < minKnown {
+	// Not Literal: a template placeholder ({% … %}) is no credential to
+	// report, but text around it may be one to hide.
+	switch strings.ToLower(v) {
+	case "true", "false", "null":
+		return
+	}
+	if Placeholder(v) || IsReference(v) || publicDefaults[v] || utf8.RuneCountInString(v) < minKnown {
 		return
 	}
 	if s.known == nil {
@@ -116,8 +123,11 @@ func (s *Set) sortValues() {
 	s.unsorted = false
 }
 
-// addParts records the literal parts of a secret value.
+// addParts records a secret value as written and its literal parts (the
+// default of ${VAR:-x}, the text around references), which is what
+// Grafana or compose may use.
 func (s *Set) addParts(v string) {
+	s.Add(v)
 	for _, p := range literalParts(v) {
 		s.Add(p)
 	}
@@ -320,7 +330,7 @@ var (
 	// urlUserinfo is a URL with a password: group 1 is everything up to
 	// the ":" before it, group 2 the password (to the last "@" before the
 	// path, as url.Parse reads it; %q escapes are taken in).
-	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'<>\\]*):((?:\\.|[^\s/?#"'<>\\])+)@`)
+	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:"'<>\\]*):((?:\\.|[^\s/?#"<>\\])+)@`)
 	// passwordPair is password=… in a connection string.
 	passwordPair = regexp.MustCompile(`(?i)\b(password|passwd|pwd|pass|secret|token|api_?key)=([^\s,;&"'<>\\]+)`)
 	// dsnPassword is the password of a Go MySQL DSN (user:pass@tcp(host)).
