@@ -3,8 +3,8 @@ package discover
 import (
 	"context"
 	"path"
-	"runtime"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
