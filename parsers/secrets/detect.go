@@ -153,10 +153,15 @@ var credentialHeaders = map[string]bool{
 }
 
 // IsCredentialHeader reports whether an HTTP header's value is a
-// credential (Authorization, Cookie, X-Api-Key, or a name that says so).
+// credential (Authorization, Cookie, X-Api-Key, or a name that says so;
+// not the CORS headers that name credentials, such as
+// Access-Control-Allow-Credentials).
 func IsCredentialHeader(name string) bool {
 	n := strings.ToLower(strings.TrimSpace(name))
-	return credentialHeaders[n] || model.IsSecretKey(n)
+	if credentialHeaders[n] {
+		return true
+	}
+	return !strings.HasPrefix(n, "access-control-") && CredentialName(n)
 }
 
 // reference matches one reference Grafana, compose or a shell replaces:

@@ -29,10 +29,18 @@ type Span struct{ Start, End int }
 // excerpts. The zero Set (and a nil *Set) knows no values and still hides
 // what the patterns of Text and LineSpans recognise.
 type Set struct {
-	values   []string
+	values   []string // searched for in text: known minus public
 	unsorted bool
 	known    map[string]bool
-	spans    map[string]map[int][]Span
+	// public are values the model also holds where they are no secret (a
+	// host, service or user name, a datasource name, the value of a key
+	// that is no credential): they are printed anyway (`grafanalint
+	// model` shows them), and replacing them in text would garble every
+	// message naming that thing ("grafana:3000" when the password is
+	// "grafana"). Such a secret is still hidden where it is written and
+	// in credential contexts (URL user info, headers, password=).
+	public map[string]bool
+	spans  map[string]map[int][]Span
 }
 
 // Collect returns every secret of the model (see the package comment).
@@ -44,6 +52,12 @@ func Collect(m *model.Model) *Set {
 	inis := map[*model.IniFile]bool{}
 	nginx := map[*model.NginxConfig]bool{}
 	for _, st := range m.Stacks {
+		s.addPublic(st.Name, st.ComposeService)
+		s.addPublic(st.GrafanaHosts...)
+		for _, o := range st.OtherServices {
+			s.addPublic(o.Name)
+			s.addPublic(o.Hosts...)
+		}
 		if set := st.Settings; set != nil {
 			if set.File != nil && !inis[set.File] {
 				inis[set.File] = true
@@ -102,17 +116,54 @@ func (s *Set) Add(v string) {
 	for _, f := range forms {
 		if !s.known[f] {
 			s.known[f] = true
-			s.values = append(s.values, f)
 			s.unsorted = true
 		}
 	}
 }
 
-// sortValues orders the known values longest first, so that a secret
-// that contains another is replaced whole.
+// addPublic records values the model holds where they are no secret.
+func (s *Set) addPublic(vs ...string) {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if s.public == nil {
+			s.public = map[string]bool{}
+		}
+		if !s.public[v] {
+			s.public[v] = true
+			s.unsorted = true
+		}
+	}
+}
+
+// publicURL records the host and user names of a URL as public.
+func (s *Set) publicURL(v string) {
+	if !strings.Contains(v, "://") {
+		return
+	}
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil {
+		return
+	}
+	s.addPublic(u.Hostname())
+	if u.User != nil {
+		s.addPublic(u.User.Username())
+	}
+}
+
+// sortValues makes the list of values searched for in text: the known
+// ones that are not public, longest first, so that a secret that contains
+// another is replaced whole.
 func (s *Set) sortValues() {
 	if s == nil || !s.unsorted {
 		return
+	}
+	s.values = s.values[:0]
+	for v := range s.known {
+		if !s.public[v] {
+			s.values = append(s.values, v)
+		}
 	}
 	sort.Slice(s.values, func(i, j int) bool {
 		if len(s.values[i]) != len(s.values[j]) {
@@ -172,6 +223,7 @@ func (s *Set) markRange(from, to model.Pos) {
 // embedded records the secrets inside any value: URL passwords,
 // password=… pairs and user:pass@tcp(…) DSNs.
 func (s *Set) embedded(v string) {
+	s.publicURL(v)
 	if !strings.ContainsAny(v, "@=") {
 		return
 	}
@@ -195,6 +247,7 @@ func (s *Set) iniFile(f *model.IniFile) {
 			s.embedded(k.Value.V)
 			s.embedded(k.Raw.V)
 			if !IsIniSecret(k.Section, k.Name.V) && !CredentialName(k.Name.V) {
+				s.addPublic(k.Value.V)
 				continue
 			}
 			if strings.TrimSpace(k.Raw.V) == "" || IsReference(k.Value.V) && !k.Comment.IsSet() {
@@ -229,6 +282,8 @@ func (s *Set) setting(section, key string, v *model.Setting) {
 	s.embedded(v.Value)
 	if (IsIniSecret(section, key) || CredentialName(key)) && !IsReference(v.Value) {
 		s.addParts(v.Value)
+	} else if !IsIniSecret(section, key) && !CredentialName(key) {
+		s.addPublic(v.Value)
 	}
 }
 
@@ -248,7 +303,11 @@ func envSecret(ev *model.EnvVar) bool {
 
 func (s *Set) env(ev *model.EnvVar) {
 	s.embedded(ev.Value)
-	if ev.Value == "" || IsReference(ev.Value) || !envSecret(ev) {
+	if !envSecret(ev) {
+		s.addPublic(ev.Value)
+		return
+	}
+	if ev.Value == "" || IsReference(ev.Value) {
 		return
 	}
 	s.addParts(ev.Value)
@@ -261,10 +320,14 @@ func (s *Set) env(ev *model.EnvVar) {
 
 func (s *Set) datasource(ds *model.Datasource) {
 	s.embedded(ds.URL.V)
+	s.addPublic(ds.Name.V, ds.UID.V, ds.Type.V)
 	for _, f := range ds.Fields {
 		s.embedded(f.Value.V)
 		last := f.Path[strings.LastIndexAny(f.Path, ".]")+1:]
 		secret := strings.HasPrefix(f.Path, "secureJsonData.") || f.Path == "password" || f.Path == "basicAuthPassword" || CredentialName(last)
+		if !secret {
+			s.addPublic(f.Value.V)
+		}
 		if !secret || f.Value.V == "" || IsReference(f.Value.V) {
 			continue
 		}
@@ -286,9 +349,17 @@ func (s *Set) directives(ds []*model.Directive) {
 			s.embedded(a.V)
 		}
 		name := d.Name.V
+		if !headerDirectives[name] && name != "more_set_headers" && name != "more_set_input_headers" && name != "set" {
+			for _, a := range d.Args {
+				s.addPublic(a.V) // server_name, upstream names, paths
+			}
+		}
 		switch {
 		case headerDirectives[name] && len(d.Args) >= 2 && (IsCredentialHeader(d.Args[0].V) || IsCredentialHeader(strings.TrimPrefix(strings.ReplaceAll(d.Args[0].V, "_", "-"), "HTTP-"))):
-			for _, a := range d.Args[1:] {
+			for i, a := range d.Args[1:] {
+				if i > 0 && a.V == "always" {
+					continue // add_header's flag, no value
+				}
 				s.secretArg(a)
 			}
 		case name == "more_set_headers" || name == "more_set_input_headers":

@@ -276,7 +276,7 @@ func redactDirectives(ds []*model.Directive) []*model.Directive {
 		switch name := d.Name.V; {
 		case headerDirectives[name] && len(c.Args) > 1 && secrets.IsCredentialHeader(c.Args[0].V):
 			for j := 1; j < len(c.Args); j++ {
-				if hidden(c.Args[j].V) {
+				if hidden(c.Args[j].V) && (j == 1 || c.Args[j].V != "always") {
 					c.Args[j].V = model.Redacted
 				}
 			}
