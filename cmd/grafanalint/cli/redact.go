@@ -63,13 +63,15 @@ func writeModel(w io.Writer, m *model.Model) error {
 // indentJSON writes compact JSON src indented by two spaces (as
 // json.Indent does, with a final newline), passing every string through
 // redact on the way; strings redact leaves alone are copied as they are.
+// A bufio.Writer keeps its first error and returns it from every later
+// write, so the error of the last one (or of Flush) is the one to check.
 func indentJSON(w *bufio.Writer, src []byte, redact func(string) string) error {
 	depth := 0
 	open := false // after "{" or "[": the newline waits for a first element
 	newline := func() {
-		w.WriteByte('\n')
+		_ = w.WriteByte('\n')
 		for range depth {
-			w.WriteString("  ")
+			_, _ = w.WriteString("  ")
 		}
 	}
 	for i := 0; i < len(src); i++ {
@@ -95,7 +97,7 @@ func indentJSON(w *bufio.Writer, src []byte, redact func(string) string) error {
 			if open {
 				newline()
 			}
-			w.WriteByte(c)
+			_ = w.WriteByte(c)
 			depth++
 			open = true
 		case '}', ']':
@@ -104,18 +106,18 @@ func indentJSON(w *bufio.Writer, src []byte, redact func(string) string) error {
 				newline()
 			}
 			open = false
-			w.WriteByte(c)
+			_ = w.WriteByte(c)
 		case ',':
-			w.WriteByte(c)
+			_ = w.WriteByte(c)
 			newline()
 		case ':':
-			w.WriteString(": ")
+			_, _ = w.WriteString(": ")
 		default:
 			if open {
 				newline()
 				open = false
 			}
-			w.WriteByte(c)
+			_ = w.WriteByte(c)
 		}
 	}
 	_, err := w.WriteString("\n")
@@ -298,10 +300,7 @@ func redactDirectives(ds []*model.Directive) []*model.Directive {
 	return out
 }
 
-// redactURL hides the password of URLs with user info in s.
-func redactURL(s string) string {
-	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
-		return s
-	}
-	return (*secrets.Set)(nil).Text(s)
-}
+// redactURL hides what secrets recognises by its form in s: the password
+// of a URL with user info, password=… in a connection string, a MySQL
+// DSN's password, a credential header's value.
+func redactURL(s string) string { return (*secrets.Set)(nil).Text(s) }
