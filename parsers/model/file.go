@@ -115,14 +115,6 @@ func (f *File) LineCount() int {
 	return len(c.starts)
 }
 
-// ForgetLines drops the text Line keeps (at the end of a report).
-func ForgetLines() {
-	c := &lineCache
-	c.Lock()
-	c.file, c.src, c.starts, c.err = nil, nil, nil, nil
-	c.Unlock()
-}
-
 // lineStarts returns the offset of each line of src; a final line ending
 // does not start another line.
 func lineStarts(src []byte) []int {

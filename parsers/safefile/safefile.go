@@ -176,15 +176,6 @@ func describe(m fs.FileMode) string {
 	return "not a regular file"
 }
 
-// Check tells whether the file at path would be read, without opening it:
-// it resolves symbolic links, applies Options.Within and rejects files that
-// are not regular or larger than the limit by their stat. Read does the
-// same checks and more.
-func Check(path string, o Options) error {
-	_, _, err := resolve(path, o)
-	return err
-}
-
 // resolve returns the real path of path and its stat, applying the
 // symbolic link policy and the type and size checks.
 func resolve(path string, o Options) (string, fs.FileInfo, error) {
