@@ -33,20 +33,23 @@ func TestText(t *testing.T) {
 	s.Add("admin") // Grafana's published default: not searched for
 	s.Add("abc")   // too short to search for
 	tests := map[string]string{
-		`proxy_pass "http://user:hunter2@grafana:3000/" sends`:          `proxy_pass "http://user:<redacted>@grafana:3000/" sends`,
-		"root_url https://u:p%40ss@example.com/grafana/ is":             "root_url https://u:<redacted>@example.com/grafana/ is",
-		`proxy_pass "http://u:pa\"ss@h/"`:                               `proxy_pass "http://u:<redacted>@h/"`,
-		`proxy_set_header Authorization "Basic dXNlcjpwYXNz" here`:      `proxy_set_header Authorization "Basic <redacted>" here`,
-		`proxy_set_header Authorization $http_authorization;`:           `proxy_set_header Authorization $http_authorization;`,
-		`header Authorization: Bearer eyJhbGciOi and more`:              `header Authorization: Bearer <redacted> and more`,
-		`Cookie: session=abcdef; the Cookie header`:                     `Cookie: <redacted>; the Cookie header`,
-		`connstr addr=127.0.0.1:6379,pool_size=100,password=r3dis,db=0`: `connstr addr=127.0.0.1:6379,pool_size=100,password=<redacted>,db=0`,
-		`dsn grafana:my5ql-pw@tcp(db:3306)/grafana`:                     `dsn grafana:<redacted>@tcp(db:3306)/grafana`,
-		`value "s3cr3t-Value" is`:                                       `value "<redacted>" is`,
-		`value "quo\"ted-pw" is`:                                        `value "<redacted>" is`,
-		`path/s3cr3t-Value/x and s3cr3t-Values`:                         `path/s3cr3t-Value/x and s3cr3t-Values`,
-		`Grafana's default admin password; "abc"`:                       `Grafana's default admin password; "abc"`,
-		"user api-key service-account":                                  "user api-key service-account",
+		`proxy_pass "http://user:hunter2@grafana:3000/" sends`:                                               `proxy_pass "http://user:<redacted>@grafana:3000/" sends`,
+		"root_url https://u:p%40ss@example.com/grafana/ is":                                                  "root_url https://u:<redacted>@example.com/grafana/ is",
+		`proxy_pass "http://u:pa\"ss@h/"`:                                                                    `proxy_pass "http://u:<redacted>@h/"`,
+		`proxy_set_header Authorization "Basic dXNlcjpwYXNz" here`:                                           `proxy_set_header Authorization "Basic <redacted>" here`,
+		`proxy_set_header Authorization $http_authorization;`:                                                `proxy_set_header Authorization $http_authorization;`,
+		`header Authorization: Bearer eyJhbGciOi and more`:                                                   `header Authorization: Bearer <redacted> and more`,
+		`Cookie: session=abcdef; the Cookie header`:                                                          `Cookie: <redacted>; the Cookie header`,
+		`connstr addr=127.0.0.1:6379,pool_size=100,password=r3dis,db=0`:                                      `connstr addr=127.0.0.1:6379,pool_size=100,password=<redacted>,db=0`,
+		`dsn grafana:my5ql-pw@tcp(db:3306)/grafana`:                                                          `dsn grafana:<redacted>@tcp(db:3306)/grafana`,
+		`value "s3cr3t-Value" is`:                                                                            `value "<redacted>" is`,
+		`value "quo\"ted-pw" is`:                                                                             `value "<redacted>" is`,
+		`path/s3cr3t-Value/x and s3cr3t-Values`:                                                              `path/s3cr3t-Value/x and s3cr3t-Values`,
+		`Grafana's default admin password; "abc"`:                                                            `Grafana's default admin password; "abc"`,
+		"user api-key service-account":                                                                       "user api-key service-account",
+		`proxy_set_header Authorization is set twice (first: proxy_set_header Authorization "Basic abcdef")`: `proxy_set_header Authorization is set twice (first: proxy_set_header Authorization "Basic <redacted>")`,
+		`proxy_set_header X-Api-Key k3y-value; here`:                                                         `proxy_set_header X-Api-Key <redacted>; here`,
+		`Authorization: the header`:                                                                          `Authorization: the header`,
 	}
 	for in, want := range tests {
 		got := s.Text(in)

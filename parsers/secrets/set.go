@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -523,18 +524,28 @@ func matchedGroup(m []int, groups []int) (int, int) {
 // valueBounds narrows a header value [start, end) of t to the credential:
 // inside quotes, after an authentication scheme; empty for variables and
 // what is already redacted.
+//
+// An unquoted value without an authentication scheme must look like one:
+// end the directive (";") or the text, or hold a character other than a
+// letter — not a word of prose ("proxy_set_header Authorization is set
+// twice").
 func valueBounds(t string, start, end int) (int, int) {
 	v := t[start:end]
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+	quoted := len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0]
+	if quoted {
 		start, end = start+1, end-1
 		v = t[start:end]
 	}
+	schemed := false
 	if scheme, rest, ok := strings.Cut(v, " "); ok && authSchemes[strings.ToLower(scheme)] {
 		trimmed := strings.TrimLeft(rest, " ")
 		start += len(v) - len(trimmed)
-		v = trimmed
+		v, schemed = trimmed, true
 	}
 	if v == "" || strings.HasPrefix(v, "$") || v == Redacted || strings.HasPrefix(v, Redacted) {
+		return start, start
+	}
+	if !quoted && !schemed && end < len(t) && t[end] != ';' && strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
 		return start, start
 	}
 	return start, end

@@ -21,7 +21,7 @@ import (
 // [remote_cache] connstr, [smtp] password), datasource provisioning (url
 // user info, basicAuthPassword, secureJsonData password and Authorization
 // header), nginx (proxy_pass user info, Authorization and Cookie
-// headers), and compose (GF_* variables, GF_DATABASE_URL, another
+// headers, a duplicate Authorization header), and compose (GF_* variables, GF_DATABASE_URL, another
 // service's password). The tree has findings on most of those lines.
 // secret(i) gives the i-th credential; it must stay valid where it is
 // written (no quotes, no "#", no "/", no "@", no space).
@@ -68,6 +68,8 @@ http {
     server_name grafana.example.com;
     proxy_set_header Authorization "Basic ` + secret(12) + `";
     location /grafana/ {
+      proxy_set_header Authorization "Bearer ` + secret(19) + `";
+      proxy_set_header Authorization "Bearer ` + secret(20) + `";
       proxy_set_header Cookie "session=` + secret(13) + `";
       proxy_pass http://user:` + secret(14) + `@grafana:3000/;
     }
@@ -101,7 +103,7 @@ http {
 }
 
 // secretCount is how many credentials secretTree plants.
-const secretCount = 18
+const secretCount = 20
 
 // outputsOf runs every way grafanalint prints something about the tree in
 // dir and returns what each printed or wrote, by name: every format with
@@ -166,8 +168,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			raw += rel.Message + "\n"
 		}
 	}
-	if !strings.Contains(raw, secret(14)) || !strings.Contains(raw, secret(1)) {
-		t.Fatalf("the tree no longer makes rules quote a proxy_pass or root_url password:\n%s", raw)
+	if !strings.Contains(raw, secret(14)) || !strings.Contains(raw, secret(1)) || !strings.Contains(raw, secret(19)) {
+		t.Fatalf("the tree no longer makes rules quote a proxy_pass or root_url password or an Authorization header:\n%s", raw)
 	}
 
 	outs := outputsOf(t, dir)
