@@ -65,6 +65,11 @@ func (c *Context) Report(f Finding) {
 	if f.Severity == Off {
 		f.Severity = c.rule.Severity
 	}
+	f.Message = ShortenQuoted(f.Message)
+	f.Entity, f.Key = shortKey(f.Entity), shortKey(f.Key)
+	for i := range f.Related {
+		f.Related[i].Message = ShortenQuoted(f.Related[i].Message)
+	}
 	*c.out = append(*c.out, f)
 }
 

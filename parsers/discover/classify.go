@@ -4,6 +4,7 @@ import (
 	"context"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/nginx"
 	"github.com/grafanalint/grafanalint/parsers/provisioning"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
 	"github.com/grafanalint/grafanalint/parsers/suppress"
 )
 
@@ -96,7 +98,10 @@ func nameKind(disp string) model.Kind {
 // goroutines.
 func (l *loader) parseAll(ctx context.Context) error {
 	var todo []*entry
-	for _, e := range l.entries {
+	for disp, e := range l.entries {
+		if disp != e.disp {
+			continue // a link to e
+		}
 		if e.cands != 0 && !e.bad {
 			todo = append(todo, e)
 		} else if e.cands == 0 && e.explicit && !e.bad {
@@ -173,6 +178,33 @@ func (l *loader) classify(e *entry) {
 	default:
 		e.src = nil
 	}
+	l.dropSource(e)
+	if len(src) >= bigFile && e.src == nil {
+		// The garbage collector lets the heap grow to twice what was
+		// live at its last cycle, and that cycle ran while this file's
+		// bytes (and its parser's indexes) were live: collect them now,
+		// so that the peak stays near the input's size rather than
+		// twice the parse's.
+		runtime.GC()
+	}
+}
+
+// bigFile is the size from which a file's parse is followed by a garbage
+// collection (see classify).
+const bigFile = 8 << 20
+
+// dropSource forgets e's bytes once it is parsed, so that a run does not
+// hold every file it read: only nginx files keep them until their trees
+// are loaded (includes are served from them), and compose and env files
+// until compose interpolation has parsed them again with their project's
+// variables. Whatever needs the text again reads it through
+// model.File.Source.
+func (l *loader) dropSource(e *entry) {
+	switch e.kind {
+	case model.KindNginx, model.KindCompose, model.KindEnv:
+	default:
+		e.src = nil
+	}
 }
 
 func (l *loader) classifyYAML(e *entry, src []byte) bool {
@@ -222,8 +254,7 @@ func (l *loader) parseAs(e *entry, kind model.Kind) {
 // setKind records e's kind and builds its model.File.
 func (l *loader) setKind(e *entry, kind model.Kind, probs []model.Problem) {
 	e.kind = kind
-	f := &model.File{Path: e.disp, Abs: e.abs, Kind: kind, Reported: e.reported, Problems: probs}
-	f.Lines = splitLines(e.src)
+	f := &model.File{Path: e.disp, Abs: e.abs, Kind: kind, Reported: e.reported, Problems: probs, Source: l.sourceOf(e)}
 	if kind != model.KindDashboard {
 		igs, iprobs := suppress.Scan(e.disp, e.src, kind)
 		f.Ignores = igs
@@ -242,21 +273,19 @@ func (l *loader) force(e *entry, kind model.Kind) bool {
 	if e.bad {
 		return false
 	}
-	if e.src == nil && !e.stdin {
+	if e.src == nil {
 		src := l.readSource(e)
 		if src == nil {
 			return false
 		}
 		e.src = src
 	}
-	if e.src == nil {
-		return false
-	}
 	if kind == model.KindNginx {
 		l.setKind(e, kind, nil)
 		return true
 	}
 	l.parseAs(e, kind)
+	l.dropSource(e)
 	return true
 }
 
@@ -327,20 +356,6 @@ func isEnvFile(src []byte, byName bool) bool {
 		}
 	}
 	return gf
-}
-
-func splitLines(src []byte) []string {
-	if len(src) == 0 {
-		return nil
-	}
-	lines := strings.Split(string(src), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
-	}
-	if n := len(lines); n > 0 && lines[n-1] == "" {
-		lines = lines[:n-1]
-	}
-	return lines
 }
 
 // loadNginx loads every nginx file as a main config, then keeps as mains
@@ -429,7 +444,10 @@ func (l *loader) loadNginx(ctx context.Context) {
 	}
 }
 
-// readForNginx serves nginx includes from what was already read.
+// readForNginx serves nginx includes from what was already read, and
+// reads others as every file of the tree is read (regular files inside
+// the tree, within the limit: an include of a 1 GB file is refused
+// before it is read).
 func (l *loader) readForNginx(abs string) ([]byte, error) {
 	l.mu.Lock()
 	e := l.byAbs[abs]
@@ -437,7 +455,11 @@ func (l *loader) readForNginx(abs string) ([]byte, error) {
 	if e != nil && e.src != nil {
 		return e.src, nil
 	}
-	return readFile(abs)
+	opts := safefile.Options{Max: l.opts.MaxFileSize, Within: l.within}
+	if e != nil {
+		opts = l.readOptions(e)
+	}
+	return safefile.Read(abs, opts)
 }
 
 // addIncluded adds a file read only through an nginx include.
@@ -451,6 +473,7 @@ func (l *loader) addIncluded(disp string) {
 	}
 	l.entries[disp] = e
 	l.byAbs[abs] = e
+	l.sorted = nil
 	src := l.readSource(e)
 	if src == nil {
 		if e.file == nil {
@@ -463,12 +486,14 @@ func (l *loader) addIncluded(disp string) {
 }
 
 func (l *loader) sortedEntries() []*entry {
-	if l.sorted != nil && len(l.sorted) == len(l.entries) {
+	if l.sorted != nil {
 		return l.sorted
 	}
 	out := make([]*entry, 0, len(l.entries))
-	for _, e := range l.entries {
-		out = append(out, e)
+	for disp, e := range l.entries {
+		if disp == e.disp { // not a link to e
+			out = append(out, e)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].disp < out[j].disp })
 	l.sorted = out

@@ -2,6 +2,7 @@ package discover
 
 import (
 	"errors"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
 	"io/fs"
 	"os"
 	"path"
@@ -44,7 +45,7 @@ func (l *loader) projectVars(dir string) *compose.Vars {
 	}
 	var vars *compose.Vars
 	if e := l.entries[l.tree.join(dir, ".env")]; e != nil && !e.bad {
-		if src := l.sourceOf(e); src != nil {
+		if src := l.textOf(e); src != nil {
 			parsed, probs := compose.ParseEnvFile(e.disp, src, "", nil, nil)
 			vars = compose.NewVars(nil)
 			for _, v := range parsed {
@@ -61,8 +62,8 @@ func (l *loader) projectVars(dir string) *compose.Vars {
 	return vars
 }
 
-// sourceOf returns e's text, reading it if it was not kept.
-func (l *loader) sourceOf(e *entry) []byte {
+// textOf returns e's text, reading it if it was not kept.
+func (l *loader) textOf(e *entry) []byte {
 	if e.src != nil {
 		return e.src
 	}
@@ -109,7 +110,7 @@ func (l *loader) interpolateCompose() {
 		e.comp = c
 		for _, s := range c.Services {
 			for _, ef := range s.EnvFiles {
-				if t := l.entries[l.treePath(ef.Resolved)]; t != nil && !t.bad {
+				if t := l.entries[l.treeForm(ef.Resolved)]; t != nil && !t.bad {
 					l.force(t, model.KindEnv)
 				}
 			}
@@ -117,8 +118,8 @@ func (l *loader) interpolateCompose() {
 	}
 }
 
-// treePath returns the form the tree uses for display path p.
-func (l *loader) treePath(p string) string {
+// treeForm returns the form the tree uses for display path p.
+func (l *loader) treeForm(p string) string {
 	if p == "" || path.IsAbs(p) {
 		return p
 	}
@@ -164,7 +165,7 @@ func (b *builder) serviceEnv(p *composeProject, s *compose.Service, own bool) []
 	var out []model.EnvVar
 	prior := compose.NewVars(nil)
 	for _, ef := range s.EnvFiles {
-		e := l.entries[l.treePath(ef.Resolved)]
+		e := l.entries[l.treeForm(ef.Resolved)]
 		if e == nil || e.bad {
 			if e == nil && ef.Required && l.missingOnDisk(ef.Resolved) && !l.hasTemplate(ef.Resolved) {
 				b.st.MissingPaths = append(b.st.MissingPaths, model.MissingPath{
@@ -174,7 +175,7 @@ func (b *builder) serviceEnv(p *composeProject, s *compose.Service, own bool) []
 			}
 			continue
 		}
-		src := l.sourceOf(e)
+		src := l.textOf(e)
 		if src == nil {
 			continue
 		}
@@ -266,7 +267,7 @@ func (l *loader) gitignored(r *walkRoot, abs string) bool {
 	var ign ignoreStack
 	dir, relDir := r.abs, ""
 	for i, name := range parts {
-		if b, err := readFile(filepath.Join(dir, ".gitignore")); err == nil {
+		if b, err := safefile.Read(filepath.Join(dir, ".gitignore"), safefile.Options{Max: l.opts.MaxFileSize, Within: l.within}); err == nil {
 			ign = ign.with(parseGitignore(relDir, string(b)))
 		}
 		relPath := joinRel(relDir, name)

@@ -5,9 +5,15 @@
 // # Walking
 //
 // Directories are walked recursively, skipping .git, node_modules, vendor
-// and whatever .gitignore files (the root's and nested ones) ignore; file
-// symlinks are followed, and a directory symlink that leads back to one of
-// its ancestors is reported once as an input problem and not followed. A
+// and whatever .gitignore files (the root's and nested ones) ignore. Every
+// file is read with safefile: regular files only, at most MaxFileSize
+// bytes, and only when its real path is inside a walk root. A symbolic
+// link whose target is outside the walk roots is reported as an input
+// problem and not followed (a directory link such as "rootfs -> /" is not
+// walked); a link to a file or directory inside them is an alias of its
+// target, which is loaded and reported once at its own path; a directory
+// link that leads back to one of its ancestors is reported once and not
+// followed. Files named on the command line are read wherever they are. A
 // file given explicitly (as pre-commit passes them) is linted in the
 // context of its project: the nearest ancestor holding .git or
 // .grafanalint.yaml (else the file's directory) is loaded too, but only the
@@ -27,10 +33,12 @@
 // env files when they set GF_* variables or a compose env_file names them.
 // Other files are skipped silently. A file Grafana reads because of where
 // it is mounted is parsed as what Grafana takes it for, whatever its
-// content. Binary files (a NUL byte in the first 8 KiB), files over
-// Options.MaxFileSize and unreadable files of a recognised name get one
-// input problem each; an nginx file included by another is not a main
-// config of its own.
+// content. Binary files (a NUL byte in the first 8 KiB), UTF-16 and
+// UTF-32 files, files over Options.MaxFileSize, files that are not regular
+// (FIFOs, devices) and unreadable files of a recognised name get one input
+// problem each; an nginx file included by another is not a main config of
+// its own. A file's bytes are dropped once it is parsed: model.File.Source
+// reads it again when an excerpt needs a line.
 //
 // # Stacks
 //

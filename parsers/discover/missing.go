@@ -59,7 +59,7 @@ func (b *builder) missingPaths() {
 		}
 		b.st.MissingPaths = append(b.st.MissingPaths, model.MissingPath{
 			Kind: model.MissingMount, Pos: m.Source.Pos, End: m.Source.End,
-			Host: b.l.treePath(m.Host), Container: m.Target.V, Service: s.Name.V, Reason: reason,
+			Host: b.l.treeForm(m.Host), Container: m.Target.V, Service: s.Name.V, Reason: reason,
 		})
 	}
 	// What is not mounted comes from the image: only Grafana's own image

@@ -2,7 +2,6 @@ package discover
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -359,7 +358,7 @@ func (b *builder) fromService(p *composeProject, s *compose.Service, projects []
 	// Files baked in by the Dockerfile, then bind mounts over them.
 	haveDockerfile := false
 	if s.Build != nil && s.Build.Dockerfile != "" {
-		if src, err := os.ReadFile(l.abs(s.Build.Dockerfile)); err == nil && !isBinary(src) {
+		if src, err := l.readTreeFile(l.abs(s.Build.Dockerfile)); err == nil {
 			haveDockerfile = true
 			for _, c := range compose.ParseDockerfile(s.Build.Dockerfile, s.Build.Dir, src) {
 				b.addCopy(c)
@@ -813,7 +812,7 @@ func (l *loader) composeEnvFiles() map[string]bool {
 		if e.kind == model.KindCompose && e.comp != nil {
 			for _, s := range e.comp.Services {
 				for _, ef := range s.EnvFiles {
-					out[l.treePath(ef.Resolved)] = true
+					out[l.treeForm(ef.Resolved)] = true
 				}
 			}
 		}

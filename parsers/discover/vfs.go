@@ -15,6 +15,9 @@ type tree struct {
 	files    map[string]bool
 	dirs     map[string]bool
 	children map[string]map[string]bool // dir → child name → is a directory
+	// aliases maps symbolic links inside the tree to their targets
+	// (display paths); see alias.
+	aliases map[string]string
 }
 
 func newTree(wd string) *tree {
@@ -188,7 +191,7 @@ func (v *vfs) visible(m vmount) bool {
 // a directory. ok is false when the tree has nothing there.
 func (v *vfs) stat(p string) (host string, isDir, ok bool) {
 	for _, m := range v.layers(p) {
-		h := v.t.join(m.host, rest(m.target, p))
+		h := v.t.canon(v.t.join(m.host, rest(m.target, p)))
 		if v.t.files[h] {
 			return h, false, true
 		}
@@ -214,10 +217,10 @@ type vnode struct {
 func (v *vfs) list(dir string) []vnode {
 	nodes := map[string]vnode{}
 	for _, m := range v.layers(dir) {
-		hd := v.t.join(m.host, rest(m.target, dir))
+		hd := v.t.canon(v.t.join(m.host, rest(m.target, dir)))
 		for name, isDir := range v.t.children[hd] {
 			if _, ok := nodes[name]; !ok {
-				nodes[name] = vnode{name: name, cpath: path.Join(dir, name), host: v.t.join(hd, name), isDir: isDir}
+				nodes[name] = vnode{name: name, cpath: path.Join(dir, name), host: v.t.canon(v.t.join(hd, name)), isDir: isDir}
 			}
 		}
 	}
@@ -263,16 +266,62 @@ func (v *vfs) walkDepth(dir string, fn func(cpath, host string), d int) {
 func (v *vfs) containerPaths(h string) []string {
 	var out []string
 	for _, m := range v.ms {
-		if !under(h, m.host) {
+		host := v.t.canon(m.host)
+		if !under(h, host) {
 			continue
 		}
 		cp := m.target
-		if h != m.host {
-			cp = path.Join(m.target, v.t.below(h, m.host))
+		if h != host {
+			cp = path.Join(m.target, v.t.below(h, host))
 		}
 		if got, _, ok := v.stat(cp); ok && got == h {
 			out = append(out, cp)
 		}
 	}
 	return out
+}
+
+// alias records that display path link is a symbolic link to target, a
+// file or directory of the tree reached under its own path: link is listed
+// in its directory, and lookups through it (canon) land on target.
+func (t *tree) alias(link, target string, isDir bool, root string) {
+	if t.aliases == nil {
+		t.aliases = map[string]string{}
+	}
+	t.aliases[link] = target
+	had := t.files[link]
+	t.add(link, root)
+	if !had {
+		delete(t.files, link)
+	}
+	dir, name := t.parent(link)
+	t.children[dir][name] = isDir
+}
+
+// canon returns display path p with the symbolic links of the tree
+// resolved: the path the tree holds the file or directory under.
+func (t *tree) canon(p string) string {
+	if len(t.aliases) == 0 {
+		return p
+	}
+	for range 40 {
+		if a, ok := t.aliases[p]; ok {
+			p = a
+			continue
+		}
+		changed := false
+		for i := len(p) - 1; i > 0; i-- {
+			if p[i] != '/' {
+				continue
+			}
+			if a, ok := t.aliases[p[:i]]; ok {
+				p, changed = a+p[i:], true
+				break
+			}
+		}
+		if !changed {
+			return p
+		}
+	}
+	return p
 }

@@ -1,11 +1,9 @@
 package discover
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/compose"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
 )
 
 // walkRoot is a directory that was walked: a directory argument, or the
@@ -50,6 +49,9 @@ type entry struct {
 	// nginxProbs are the problems of the tree loaded from this file as a
 	// main config (in any of its files).
 	nginxProbs []model.Problem
+	// stdinSrc keeps what was read from standard input, which cannot be
+	// read again (for excerpts and for parsing it as another kind).
+	stdinSrc []byte
 }
 
 // loader holds the state of one Load.
@@ -67,15 +69,25 @@ type loader struct {
 	stacks     []*builder
 	sorted     []*entry // entries by display path, cached by sortedEntries
 	compose    *composeState
+	// within are the real paths of the walk roots: files found in the
+	// tree are read only when their real path is inside one of them.
+	within []string
+	// fileLinks and dirLinks are symbolic links met while walking whose
+	// target is inside the tree (absolute link path → absolute target,
+	// expressed below the walk root rather than as a real path).
+	fileLinks map[string]string
+	dirLinks  map[string]dirLink
 }
 
 func newLoader(opts Options) *loader {
 	return &loader{
-		opts:    opts,
-		entries: map[string]*entry{},
-		byAbs:   map[string]*entry{},
-		visited: map[string]bool{},
-		tree:    newTree(opts.WorkDir),
+		opts:      opts,
+		entries:   map[string]*entry{},
+		byAbs:     map[string]*entry{},
+		visited:   map[string]bool{},
+		tree:      newTree(opts.WorkDir),
+		fileLinks: map[string]string{},
+		dirLinks:  map[string]dirLink{},
 	}
 }
 
@@ -181,13 +193,14 @@ func (l *loader) walkAll(ctx context.Context) error {
 	var rootDirs []string
 	for _, p := range l.opts.Paths {
 		if p == "-" {
-			src, err := io.ReadAll(io.LimitReader(l.opts.Stdin, l.opts.MaxFileSize+1))
+			src, err := safefile.ReadFrom(l.opts.Stdin, "standard input", safefile.Options{Max: l.opts.MaxFileSize})
 			abs := l.abs(l.opts.StdinFilename)
-			e := &entry{abs: abs, disp: l.display(abs), reported: true, explicit: true, stdin: true, src: src}
-			if err != nil {
-				e.file = l.inputProblem(e, fmt.Sprintf("cannot read standard input: %v", err))
-			} else if int64(len(src)) > l.opts.MaxFileSize {
-				e.file = l.inputProblem(e, tooBig(int64(len(src)), l.opts.MaxFileSize))
+			e := &entry{abs: abs, disp: l.display(abs), reported: true, explicit: true, stdin: true, stdinSrc: src}
+			switch {
+			case err != nil:
+				e.file = l.inputProblem(e, "standard input: "+readError(err))
+			case safefile.TextProblem(src) != "":
+				e.file = l.inputProblem(e, "standard input: "+safefile.TextProblem(src))
 			}
 			l.addEntry(e)
 			if st, err := os.Stat(filepath.Dir(abs)); err == nil && st.IsDir() {
@@ -230,16 +243,24 @@ func (l *loader) walkAll(ctx context.Context) error {
 		if slices.ContainsFunc(l.roots, func(r *walkRoot) bool { return within(d, r.abs) }) {
 			continue
 		}
-		r := &walkRoot{abs: d, disp: l.display(d)}
-		l.roots = append(l.roots, r)
-		if real, err := filepath.EvalSymlinks(d); err == nil {
+		l.roots = append(l.roots, &walkRoot{abs: d, disp: l.display(d)})
+		l.within = append(l.within, safefile.RealDirs(d)...)
+	}
+	for _, r := range l.roots {
+		if real, err := filepath.EvalSymlinks(r.abs); err == nil {
 			l.visited[real] = true
 		}
-		if err := l.walkDir(ctx, r, d, "", nil, []string{realPath(d)}); err != nil {
+		if err := l.walkDir(ctx, r, r.abs, "", nil, []string{realPath(r.abs)}); err != nil {
 			return err
 		}
 	}
-	for _, e := range l.entries {
+	if err := l.resolveLinks(ctx); err != nil {
+		return err
+	}
+	for disp, e := range l.entries {
+		if disp != e.disp {
+			continue // a link to e
+		}
 		if e.root == nil {
 			e.root = l.rootOf(e.abs)
 		}
@@ -287,6 +308,18 @@ func within(p, dir string) bool {
 
 var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true}
 
+// dirLink is a symbolic link to a directory inside the tree, met while
+// walking: it is walked after the tree, and only when the walk did not
+// reach its target under its own path.
+type dirLink struct {
+	root      *walkRoot
+	full, rel string
+	target    string // the target below its walk root
+	real      string
+	ign       ignoreStack
+	ancestors []string
+}
+
 func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign ignoreStack, ancestors []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -296,14 +329,21 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 		l.addExtra(dir, fmt.Sprintf("cannot read directory: %s", errText(err)))
 		return nil
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err == nil {
+	gi := filepath.Join(dir, ".gitignore")
+	if b, err := safefile.Read(gi, safefile.Options{Max: l.opts.MaxFileSize, Within: l.within}); err == nil {
 		ign = ign.with(parseGitignore(rel, string(b)))
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		l.addExtra(gi, readError(err)+"; its patterns are not applied")
 	}
 	for _, it := range items {
 		name := it.Name()
 		full := filepath.Join(dir, name)
 		relPath := joinRel(rel, name)
 		isDir := it.IsDir()
+		if e := l.entries[l.display(full)]; e != nil && e.explicit {
+			e.root = r // named on the command line: read as named
+			continue
+		}
 		if it.Type()&fs.ModeSymlink != 0 {
 			st, err := os.Stat(full)
 			if err != nil {
@@ -313,23 +353,36 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 				continue
 			}
 			isDir = st.IsDir()
+			if skipDirs[name] && isDir || ign.ignored(relPath, isDir) {
+				continue
+			}
+			real := realPath(full)
+			target, inTree := l.treePath(real)
+			if !inTree {
+				// Out of the tree: "ln -s / rootfs" must not walk the
+				// filesystem, and a link to /etc/passwd named like a
+				// provisioning file must not be read.
+				if c, _ := candidates(name, filepath.Base(dir)); isDir || c != 0 {
+					link, _ := os.Readlink(full)
+					what := "file"
+					if isDir {
+						what = "directory"
+					}
+					l.addExtra(full, fmt.Sprintf("%s is a symbolic link to %q, outside the linted tree: not followed (name the target on the command line to lint it)", what, filepath.ToSlash(link)))
+				}
+				continue
+			}
 			if isDir {
-				if skipDirs[name] || ign.ignored(relPath, true) {
-					continue
-				}
-				real := realPath(full)
 				if slices.Contains(ancestors, real) {
-					target, _ := os.Readlink(full)
-					l.addExtra(full, fmt.Sprintf("symbolic link loop: %q points to %q, a directory that contains it; not followed", name, filepath.ToSlash(target)))
+					link, _ := os.Readlink(full)
+					l.addExtra(full, fmt.Sprintf("symbolic link loop: %q points to %q, a directory that contains it; not followed", name, filepath.ToSlash(link)))
 					continue
 				}
-				if l.visited[real] {
-					continue
-				}
-				l.visited[real] = true
-				if err := l.walkDir(ctx, r, full, relPath, ign, append(slices.Clip(ancestors), real)); err != nil {
-					return err
-				}
+				l.dirLinks[full] = dirLink{root: r, full: full, rel: relPath, target: target, real: real, ign: ign, ancestors: ancestors}
+				continue
+			}
+			if target != full {
+				l.fileLinks[full] = target
 				continue
 			}
 		}
@@ -360,6 +413,94 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 	return nil
 }
 
+// treePath returns where real path p is in the tree as walked (below the
+// walk root's path as given, not its real path), and whether p is inside
+// the tree at all.
+func (l *loader) treePath(p string) (string, bool) {
+	for i, w := range l.within {
+		if safefile.Inside(p, w) {
+			rel, err := filepath.Rel(w, p)
+			if err != nil {
+				break
+			}
+			return filepath.Join(l.roots[i].abs, rel), true
+		}
+	}
+	return "", false
+}
+
+// resolveLinks settles the symbolic links met inside the tree, once every
+// file and directory reached under its own path is known. A link whose
+// target the walk reached is an alias: the target is loaded once and
+// reported at its own path (the file users edit, as with Debian's
+// sites-enabled/x → ../sites-available/x), and lookups through the link's
+// path find it. A link whose target the walk skipped (ignored, or only
+// reachable through links) is read through the link's path.
+func (l *loader) resolveLinks(ctx context.Context) error {
+	for len(l.dirLinks) > 0 {
+		links := l.dirLinks
+		l.dirLinks = map[string]dirLink{}
+		for _, full := range sortedKeys(links) {
+			dl := links[full]
+			if l.visited[dl.real] {
+				l.tree.alias(l.display(full), l.display(dl.target), true, dl.root.disp)
+				continue
+			}
+			l.visited[dl.real] = true
+			if err := l.walkDir(ctx, dl.root, full, dl.rel, dl.ign, append(slices.Clip(dl.ancestors), dl.real)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, full := range sortedKeys(l.fileLinks) {
+		target := l.fileLinks[full]
+		disp := l.display(full)
+		t := l.byAbs[target]
+		if t == nil || l.entries[disp] != nil {
+			if l.entries[disp] == nil {
+				l.addEntry(&entry{abs: full, disp: disp, root: l.rootOf(full)})
+			}
+			continue
+		}
+		l.aliasEntry(disp, full, t)
+		l.tree.alias(disp, t.disp, false, t.root.disp)
+	}
+	// A file named on the command line through a link to a file the walk
+	// met is that file.
+	for disp, e := range l.entries {
+		if disp != e.disp || !e.explicit || e.stdin {
+			continue
+		}
+		target, ok := l.treePath(realPath(e.abs))
+		if t := l.byAbs[target]; ok && target != e.abs && t != nil && t != e {
+			t.explicit, t.reported = true, true
+			l.aliasEntry(disp, e.abs, t)
+		}
+	}
+	return nil
+}
+
+// aliasEntry makes display path disp (absolute abs), a link, find entry t.
+// The link's name counts for t's kind: a grafana.ini link to
+// conf/prod.cfg is read as an ini file.
+func (l *loader) aliasEntry(disp, abs string, t *entry) {
+	c, known := candidates(path.Base(disp), path.Base(path.Dir(disp)))
+	t.cands |= c
+	t.known = t.known || known
+	l.entries[disp] = t
+	l.byAbs[abs] = t
+	l.sorted = nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // addExtra records a path that is no file of a kind but could not be
 // read (a broken link, a link loop, an unreadable directory).
 func (l *loader) addExtra(abs, msg string) {
@@ -378,6 +519,7 @@ func (l *loader) addEntry(e *entry) {
 	}
 	l.entries[e.disp] = e
 	l.byAbs[e.abs] = e
+	l.sorted = nil
 }
 
 func errText(err error) string {
@@ -393,22 +535,20 @@ func errText(err error) string {
 	return err.Error()
 }
 
-func tooBig(size, limit int64) string {
-	return fmt.Sprintf("file is %s, over the %s limit: raise it with --max-file-size", humanSize(size), humanSize(limit))
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+// readError is the message of an input problem for a file safefile did
+// not read.
+func readError(err error) string {
+	var se *safefile.Error
+	if errors.As(err, &se) {
+		switch se.Reason {
+		case safefile.TooLarge:
+			return se.Error() + ": raise it with --max-file-size"
+		case safefile.Unreadable:
+			return "cannot read file: " + se.Error()
+		}
+		return se.Error()
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return "cannot read file: " + errText(err)
 }
 
 func problemFile(disp string, kind model.Kind, msg string) *model.File {
@@ -418,58 +558,70 @@ func problemFile(disp string, kind model.Kind, msg string) *model.File {
 // inputProblem marks e as unreadable with msg.
 func (l *loader) inputProblem(e *entry, msg string) *model.File {
 	e.bad = true
-	e.src = nil
+	e.src, e.stdinSrc = nil, nil
 	f := problemFile(e.disp, nameKind(e.disp), msg)
 	f.Abs = e.abs
 	f.Reported = e.reported
 	return f
 }
 
-// readSource reads e (size-checked). It returns nil and sets e.file for a
-// file with an input problem that should be reported, and nil without a
-// file for one to skip silently.
+// readOptions are how e may be read: within the limit, and only inside
+// the tree unless it was named on the command line.
+func (l *loader) readOptions(e *entry) safefile.Options {
+	o := safefile.Options{Max: l.opts.MaxFileSize}
+	if !e.explicit {
+		o.Within = l.within
+	}
+	return o
+}
+
+// readSource reads e (size-checked, regular files only, text only). It
+// returns nil and sets e.file for a file with an input problem that should
+// be reported, and nil without a file for one to skip silently.
 func (l *loader) readSource(e *entry) []byte {
 	if e.stdin {
 		if e.bad {
 			return nil
 		}
-		return e.src
+		return e.stdinSrc
 	}
-	st, err := os.Stat(e.abs)
+	src, err := safefile.Read(e.abs, l.readOptions(e))
 	if err != nil {
 		if e.known {
-			e.file = l.inputProblem(e, "cannot read file: "+errText(err))
+			e.file = l.inputProblem(e, readError(err))
 		}
 		return nil
 	}
-	if st.Size() > l.opts.MaxFileSize {
+	if msg := safefile.TextProblem(src); msg != "" {
 		if e.known {
-			e.file = l.inputProblem(e, tooBig(st.Size(), l.opts.MaxFileSize))
-		}
-		return nil
-	}
-	src, err := os.ReadFile(e.abs)
-	if err != nil {
-		if e.known {
-			e.file = l.inputProblem(e, "cannot read file: "+errText(err))
-		}
-		return nil
-	}
-	if isBinary(src) {
-		if e.known {
-			e.file = l.inputProblem(e, "file is binary (a NUL byte in its first 8 KiB), not text: exclude it in .gitignore or the config")
+			e.file = l.inputProblem(e, msg)
 		}
 		return nil
 	}
 	return src
 }
 
-func readFile(abs string) ([]byte, error) { return os.ReadFile(abs) }
-
-func isBinary(src []byte) bool {
-	head := src
-	if len(head) > 8<<10 {
-		head = head[:8<<10]
+// sourceOf returns how e's text is read again after parsing (for excerpts
+// and rules that need a line's raw text): standard input from what was
+// kept, a file through the same checks as the first read.
+func (l *loader) sourceOf(e *entry) func() ([]byte, error) {
+	if e.stdin {
+		src := e.stdinSrc
+		return func() ([]byte, error) { return src, nil }
 	}
-	return bytes.IndexByte(head, 0) >= 0
+	abs, opts := e.abs, l.readOptions(e)
+	return func() ([]byte, error) { return safefile.Read(abs, opts) }
+}
+
+// readTreeFile reads a file of the tree that is not an entry (a
+// Dockerfile): inside the tree, within the limit, text only.
+func (l *loader) readTreeFile(abs string) ([]byte, error) {
+	src, err := safefile.Read(abs, safefile.Options{Max: l.opts.MaxFileSize, Within: l.within})
+	if err != nil {
+		return nil, err
+	}
+	if msg := safefile.TextProblem(src); msg != "" {
+		return nil, errors.New(msg)
+	}
+	return src, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
 )
 
 // Options tell Load where the tree is and how to read it.
@@ -27,13 +28,16 @@ type Options struct {
 	// every Pos.File and in NginxConfig.Path and Files. The default is the
 	// path relative to Root, with "/".
 	Display func(abs string) string
-	// ReadFile reads a file; the default is os.ReadFile.
+	// ReadFile reads a file; the default reads it with safefile (regular
+	// files only, at most MaxFileSize bytes, never through a symbolic link
+	// that leaves Root).
 	ReadFile func(abs string) ([]byte, error)
 	// Glob expands an include glob into the regular files it matches (any
 	// order); the default is filepath.Glob on disk without directories.
 	// Callers that replace ReadFile with an in-memory tree replace it too.
 	Glob func(pattern string) ([]string, error)
-	// MaxFileSize is the largest file read, in bytes; 0 means no limit.
+	// MaxFileSize is the largest file read, in bytes; 0 means
+	// safefile.DefaultMax.
 	MaxFileSize int64
 	// ProxyParams says which Debian/Ubuntu proxy_params is assumed when an
 	// include of it matches no file in the tree: ProxyParamsCurrent (the
@@ -137,6 +141,8 @@ type loader struct {
 	truncated bool
 	problems  []model.Problem
 	seen      map[string]bool
+	// realRoot is Root with its symbolic links resolved.
+	realRoot []string
 }
 
 func newLoader(main string, opts Options) *loader {
@@ -172,16 +178,10 @@ func newLoader(main string, opts Options) *loader {
 			return filepath.ToSlash(p)
 		}
 	}
+	l.realRoot = safefile.RealDirs(l.root)
 	if l.opts.ReadFile == nil {
-		max := opts.MaxFileSize
-		l.opts.ReadFile = func(p string) ([]byte, error) {
-			if max > 0 {
-				if fi, err := os.Stat(p); err == nil && fi.Size() > max {
-					return nil, fmt.Errorf("file is %d bytes, over the %d-byte limit", fi.Size(), max)
-				}
-			}
-			return os.ReadFile(p)
-		}
+		ro := safefile.Options{Max: opts.MaxFileSize, Within: l.realRoot}
+		l.opts.ReadFile = func(p string) ([]byte, error) { return safefile.Read(p, ro) }
 	}
 	if l.opts.Glob == nil {
 		l.opts.Glob = globFiles
@@ -230,11 +230,11 @@ func (l *loader) read(abs string) (*fileTree, error) {
 		data, err = l.opts.ReadFile(abs)
 	}
 	if err == nil && l.opts.MaxFileSize > 0 && int64(len(data)) > l.opts.MaxFileSize {
-		err = fmt.Errorf("file is %d bytes, over the %d-byte limit", len(data), l.opts.MaxFileSize)
+		err = &safefile.Error{Reason: safefile.TooLarge, Size: int64(len(data)), Limit: l.opts.MaxFileSize}
 	}
 	if err == nil {
-		if i := bytes.IndexByte(data, 0); i >= 0 {
-			err = fmt.Errorf("binary content (a NUL byte at offset %d), not an nginx config", i)
+		if msg := safefile.TextProblem(data); msg != "" {
+			err = errors.New(msg)
 		}
 	}
 	if err != nil {
@@ -260,6 +260,29 @@ func (l *loader) read(abs string) (*fileTree, error) {
 		l.cfg.Template = true
 	}
 	return t, nil
+}
+
+// canonical returns the path a file of the tree is loaded and reported
+// under: a symbolic link inside Root is replaced by its target (Debian's
+// sites-enabled/x → ../sites-available/x is loaded once, at the file
+// users edit). A link out of Root, or a path that does not resolve on
+// disk (an in-memory ReadFile), is kept: reading it reports why.
+func (l *loader) canonical(abs string) string {
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return abs
+	}
+	if !filepath.IsAbs(real) {
+		return abs
+	}
+	for _, r := range l.realRoot {
+		if safefile.Inside(real, r) {
+			if rel, err := filepath.Rel(r, real); err == nil {
+				return filepath.Join(l.root, rel)
+			}
+		}
+	}
+	return abs
 }
 
 // exists reports whether an include candidate names a file. Existence is
@@ -362,6 +385,7 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 			return out
 		}
 		l.count++
+		m = l.canonical(m)
 		if i := indexOf(l.stack, m); i >= 0 {
 			chain := make([]string, 0, len(l.stack)-i+1)
 			for _, s := range l.stack[i:] {

@@ -327,8 +327,8 @@ func TestLoadInMemory(t *testing.T) {
 	}
 	want := []string{
 		`display:/repo/deploy/nginx.conf:4:13 input cannot read "display:/repo/deploy/locked.conf": permission denied`,
-		`display:/repo/deploy/nginx.conf:5:13 input cannot read "display:/repo/deploy/big.conf": file is 201 bytes, over the 180-byte limit`,
-		`display:/repo/deploy/nginx.conf:6:13 input cannot read "display:/repo/deploy/bin.conf": binary content (a NUL byte at offset 1), not an nginx config`,
+		`display:/repo/deploy/nginx.conf:5:13 input cannot read "display:/repo/deploy/big.conf": file is 201 bytes, over the 180 bytes limit`,
+		`display:/repo/deploy/nginx.conf:6:13 input cannot read "display:/repo/deploy/bin.conf": file is binary (a NUL byte at offset 1), not text: exclude it in .gitignore or the config`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
@@ -362,7 +362,7 @@ func TestLoadDefaultReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, problems := Load(filepath.Join(dir, "nginx.conf"), Options{Root: dir, MaxFileSize: 50})
-	if len(problems) != 1 || !strings.Contains(problems[0].Message, "over the 50-byte limit") || problems[0].Pos.String() != "nginx.conf:1:16" {
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, "file is 400 bytes, over the 50 bytes limit") || problems[0].Pos.String() != "nginx.conf:1:16" {
 		t.Errorf("problems: %+v", problems)
 	}
 }
@@ -546,5 +546,74 @@ func TestInstalledProxyParams(t *testing.T) {
 		t.Logf("%s is the legacy variant (Host $http_host)", path)
 	default:
 		t.Errorf("%s matches neither modelled variant (-current +installed):\n%s", path, current)
+	}
+}
+
+// TestLoadHostileIncludes: what an include names is read like every other
+// file: a huge file is refused by its size before it is read, a FIFO or a
+// device is refused before it is opened, a link out of the tree is not
+// followed, and a vhost reached through a sites-enabled/ link is loaded
+// once, at the sites-available/ file users edit.
+func TestLoadHostileIncludes(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	write := func(p, content string) {
+		t.Helper()
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("nginx.conf", "http {\n include huge.conf;\n include zero.conf;\n include outside.conf;\n include sites-enabled/*;\n}\n")
+	write("sites-available/grafana", "server { listen 80; location / { proxy_pass http://grafana:3000; } }\n")
+	// A 1 GiB file that takes no disk space: reading it whole would take
+	// a gigabyte of memory.
+	f, err := os.Create(filepath.Join(dir, "huge.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := os.WriteFile(filepath.Join(outside, "secret.conf"), []byte("server { listen 9999; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{
+		"zero.conf":               "/dev/zero",
+		"outside.conf":            filepath.Join(outside, "secret.conf"),
+		"sites-enabled/grafana":   "../sites-available/grafana",
+		"sites-enabled/.disabled": "../sites-available/grafana",
+	}
+	for name, target := range links {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, problems := Load(filepath.Join(dir, "nginx.conf"), Options{Root: dir})
+	var got []string
+	for _, p := range problems {
+		got = append(got, fmt.Sprintf("%s %s", p.Pos, p.Message))
+	}
+	want := []string{
+		`nginx.conf:2:10 cannot read "huge.conf": file is 1 GiB, over the 64 MiB limit`,
+		`nginx.conf:3:10 cannot read "zero.conf": file is a symbolic link to "/dev/zero", outside the linted tree: not followed (name the target on the command line to lint it)`,
+		`nginx.conf:4:10 cannot read "outside.conf": file is a symbolic link to "` + filepath.ToSlash(filepath.Join(outside, "secret.conf")) + `", outside the linted tree: not followed (name the target on the command line to lint it)`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"nginx.conf", "sites-available/grafana"}, cfg.Files); diff != "" {
+		t.Errorf("files: the vhost is loaded at its target (-want +got):\n%s", diff)
+	}
+	if len(cfg.Servers) != 1 || cfg.Servers[0].Listen[0].Port != 80 {
+		t.Errorf("servers: want only the vhost's, got %d", len(cfg.Servers))
 	}
 }

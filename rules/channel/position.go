@@ -38,11 +38,11 @@ func rawColumns(m *model.Model, s model.Str) ([]int, bool) {
 	if m == nil || !s.Pos.IsValid() || s.Pos.Col < 2 {
 		return nil, false
 	}
-	f := m.File(s.Pos.File)
-	if f == nil || s.Pos.Line > len(f.Lines) {
+	text, ok := m.File(s.Pos.File).Line(s.Pos.Line)
+	if !ok {
 		return nil, false
 	}
-	line := []rune(f.Lines[s.Pos.Line-1])
+	line := []rune(text)
 	start := s.Pos.Col - 1
 	if start > len(line) || line[start-1] != '"' {
 		return nil, false

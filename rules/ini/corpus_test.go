@@ -74,11 +74,12 @@ func TestCorpus(t *testing.T) {
 					continue
 				}
 				file := m.File(f.Pos.File)
-				if file == nil || f.End.Line != f.Pos.Line || f.Pos.Line > len(file.Lines) {
+				text, ok := file.Line(f.Pos.Line)
+				if file == nil || f.End.Line != f.Pos.Line || !ok {
 					t.Errorf("%s: secret finding without a one-line span", f.Pos)
 					continue
 				}
-				line := []rune(file.Lines[f.Pos.Line-1])
+				line := []rune(text)
 				if f.End.Col-1 > len(line) || f.End.Col <= f.Pos.Col {
 					t.Errorf("%s: bad span end %s", f.Pos, f.End)
 					continue

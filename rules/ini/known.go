@@ -3,6 +3,7 @@ package ini
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/rules"
@@ -173,13 +174,16 @@ func editDistance(a, b string) int {
 // names up to 4 runes and 2 for longer ones, the first in candidate order
 // on ties; "" when none is close enough.
 func nearest(s string, candidates []string) string {
+	n := utf8.RuneCountInString(s)
 	limit := 2
-	if len([]rune(s)) <= 4 {
+	if n <= 4 {
 		limit = 1
 	}
 	best, bestD := "", limit+1
 	for _, c := range candidates {
-		if c == s {
+		// The distance is at least the difference in length, so a long
+		// name (a 10 MB key) is compared with none: linear time.
+		if d := n - utf8.RuneCountInString(c); c == s || d > limit || d < -limit {
 			continue
 		}
 		if d := editDistance(s, c); d < bestD {

@@ -5,14 +5,13 @@ package secret
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/provisioning"
+	"github.com/grafanalint/grafanalint/parsers/secrets"
 	"github.com/grafanalint/grafanalint/rules"
 )
 
@@ -60,99 +59,15 @@ var Plaintext = &rules.Rule{
 // defaultSecretKey is Grafana's published default [security] secret_key.
 const defaultSecretKey = "SW2YcwTIb9zpOOhoPsMm"
 
-// iniSecrets are the grafana.ini keys that hold credentials, by section
-// (grafana/grafana conf/defaults.ini).
-var iniSecrets = map[string][]string{
-	"security":                              {"admin_password", "secret_key"},
-	"database":                              {"password"},
-	"smtp":                                  {"password"},
-	"live":                                  {"ha_engine_password"},
-	"server":                                {"cert_pass"},
-	"metrics":                               {"basic_auth_password"},
-	"remote_cache":                          {"password"},
-	"remote.alertmanager":                   {"password"},
-	"unified_alerting":                      {"ha_redis_password", "ha_redis_sentinel_password"},
-	"unified_alerting.state_history":        {"loki_basic_auth_password"},
-	"unified_alerting.notification_history": {"loki_basic_auth_password"},
-	"grafana_com":                           {"sso_api_token", "proxy_token"},
-	"rendering":                             {"renderer_token"},
-	"nats":                                  {"token"},
-	"cloud_migration":                       {"gcom_api_token"},
-	"azure":                                 {"user_identity_client_secret"},
-	"external_image_storage.s3":             {"secret_key"},
-	"external_image_storage.webdav":         {"password"},
-	"external_image_storage.azure_blob":     {"account_key"},
-	"provisioning":                          {"loki_password"},
-	"datasources.ip_range_security":         {"secret_key"},
-}
-
 // IsIniSecret reports whether section.key of grafana.ini holds a
-// credential: a key listed for its section, client_secret of any [auth.*]
-// section, secret_key of a [secrets_manager.encryption.*] provider, or a
-// key of a [plugin.*] section whose name says it is a credential.
-func IsIniSecret(section, key string) bool {
-	for _, k := range iniSecrets[section] {
-		if k == key {
-			return true
-		}
-	}
-	switch {
-	case strings.HasPrefix(section, "auth.") && key == "client_secret":
-		return true
-	case strings.HasPrefix(section, "secrets_manager.encryption.") && key == "secret_key":
-		return true
-	case strings.HasPrefix(section, "plugin."):
-		return credentialName(key)
-	}
-	return false
-}
+// credential (see secrets.IsIniSecret, which output redaction uses too).
+func IsIniSecret(section, key string) bool { return secrets.IsIniSecret(section, key) }
 
-// notCredential are name endings that say a key holds something about a
-// credential rather than the credential (a URL, a file, a switch, a limit).
-var notCredential = regexp.MustCompile(`(?i)(url|uri|file|path|hint|name|type|attribute|timeout|enabled|policy|days|minutes|seconds|ms|limit|live|audience|header|length|id|expiration|lifetime|field|mode|method)$`)
+// credentialName reports whether a key name names a credential.
+func credentialName(key string) bool { return secrets.CredentialName(key) }
 
-// credentialName reports whether a key name (ini key, YAML key) names a
-// credential: model.IsSecretKey without names that only describe one
-// (tokenUri, password_hint, use_refresh_token, …).
-func credentialName(key string) bool {
-	if !model.IsSecretKey(key) {
-		return false
-	}
-	k := strings.ReplaceAll(key, "_", "")
-	if notCredential.MatchString(k) {
-		return false
-	}
-	l := strings.ToLower(k)
-	return !strings.HasPrefix(l, "use") && !strings.HasPrefix(l, "enable") && !strings.HasPrefix(l, "validate") && !strings.HasPrefix(l, "disable")
-}
-
-// literal reports whether v is a literal credential: not empty, not a
-// reference Grafana (or compose, or a template engine) replaces, not a
-// boolean or number.
-func literal(v string, dynamic bool) bool {
-	t := strings.TrimSpace(v)
-	if t == "" || dynamic {
-		return false
-	}
-	if strings.Contains(t, "{{") && strings.Contains(t, "}}") || strings.Contains(t, "{%") {
-		return false
-	}
-	switch strings.ToLower(t) {
-	case "true", "false", "null", "~":
-		return false
-	}
-	return !placeholder(t)
-}
-
-// placeholder reports values that only stand for a credential: no letter
-// or digit at all ("...", "***", "-") or an angle-bracket placeholder
-// ("<password>").
-func placeholder(v string) bool {
-	if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") {
-		return true
-	}
-	return strings.IndexFunc(v, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0
-}
+// literal reports whether v is a literal credential.
+func literal(v string, dynamic bool) bool { return secrets.Literal(v, dynamic) }
 
 // publicHeaders are HTTP headers whose value identifies rather than
 // authenticates (a tenant, a content type): a secureJsonData
@@ -246,14 +161,10 @@ func iniMessage(section, key, v string) string {
 	return fmt.Sprintf("%s is written in plain text: anyone with the repository can read it; reference it with $__file{/run/secrets/…} or $__env{…} instead", name)
 }
 
-// urlHasPassword reports whether a URL carries a password in its user
-// info (mysql://user:pass@host/db).
+// urlHasPassword reports whether a URL carries a literal password in its
+// user info (mysql://user:pass@host/db).
 func urlHasPassword(v string) bool {
-	u, err := url.Parse(strings.TrimSpace(v))
-	if err != nil || u.User == nil {
-		return false
-	}
-	p, ok := u.User.Password()
+	p, ok := secrets.URLPassword(v)
 	return ok && literal(p, false) && !strings.HasPrefix(p, "$")
 }
 
@@ -322,11 +233,11 @@ func envValueSpan(m *model.Model, ev *model.EnvVar) (model.Pos, model.Pos) {
 	if !pos.IsValid() {
 		pos = ev.Pos
 	}
-	f := m.File(pos.File)
-	if f == nil || pos.Line < 1 || pos.Line > len(f.Lines) {
+	text, ok := m.File(pos.File).Line(pos.Line)
+	if !ok {
 		return pos, model.Pos{}
 	}
-	line := []rune(f.Lines[pos.Line-1])
+	line := []rune(text)
 	if ev.ValuePos.IsValid() && pos.Col-1 <= len(line) && strings.HasPrefix(string(line[pos.Col-1:]), ev.Value) {
 		return pos, model.Pos{File: pos.File, Line: pos.Line, Col: pos.Col + len([]rune(ev.Value))}
 	}

@@ -95,8 +95,8 @@ func TestPlaintextNeverShowsTheValue(t *testing.T) {
 			t.Errorf("finding shows a credential: %+v", f)
 		}
 		// The span covers the credential, so that output can mask it.
-		file := m.File(f.Pos.File)
-		line := []rune(file.Lines[f.Pos.Line-1])
+		text, _ := m.File(f.Pos.File).Line(f.Pos.Line)
+		line := []rune(text)
 		if f.End.Line != f.Pos.Line || f.End.Col <= f.Pos.Col || f.End.Col-1 > len(line) {
 			t.Errorf("%s: bad span to %s", f.Pos, f.End)
 			continue
@@ -137,7 +137,8 @@ func TestPlaintextComposeSpans(t *testing.T) {
 `})
 	var got []string
 	for _, f := range fs {
-		line := []rune(m.File(f.Pos.File).Lines[f.Pos.Line-1])
+		text, _ := m.File(f.Pos.File).Line(f.Pos.Line)
+		line := []rune(text)
 		if f.End.Line != f.Pos.Line || f.End.Col <= f.Pos.Col || f.End.Col-1 > len(line) {
 			t.Errorf("%s: bad span to %s", f.Pos, f.End)
 			continue

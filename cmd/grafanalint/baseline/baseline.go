@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/grafanalint/grafanalint/parsers/safefile"
 	"github.com/grafanalint/grafanalint/rules"
 )
 
@@ -145,7 +146,7 @@ func (b *File) sort() {
 
 // Read reads a baseline file.
 func Read(path string) (*File, error) {
-	src, err := os.ReadFile(path)
+	src, err := safefile.Read(path, safefile.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/report"
 	"github.com/grafanalint/grafanalint/parsers/discover"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
+	"github.com/grafanalint/grafanalint/parsers/secrets"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/all"
 )
@@ -176,7 +178,7 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 		if cfg != nil {
 			opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
 		}
-		res := rules.Run(m, all.Rules(), opts)
+		res := redactResult(m, rules.Run(m, all.Rules(), opts))
 		if cfg != nil {
 			res.Findings = configFindings(res.Findings, m, dopts, cfg)
 		}
@@ -218,9 +220,7 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	}
 	if mode == modeModel {
 		rules.ResolveVersions(m, opts)
-		enc := json.NewEncoder(c.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(Redact(m)); err != nil {
+		if err := writeModel(c.Stdout, m); err != nil {
 			return ExitUsage, outputError("standard output", err)
 		}
 		if inputFailed {
@@ -247,7 +247,7 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	run := c.reportRun(m, res)
 	if cfg != nil {
 		if _, ok := run.Files[cfg.Display]; !ok {
-			if src, err := os.ReadFile(cfg.Path); err == nil {
+			if src, err := safefile.Read(cfg.Path, safefile.Options{}); err == nil {
 				run.Files[cfg.Display] = strings.Split(strings.TrimSuffix(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n"), "\n")
 			}
 		}
@@ -529,9 +529,7 @@ func posOrPath(p model.Pos, path string) string {
 
 func (c *Command) reportRun(m *model.Model, res *rules.Result) *report.Run {
 	run := &report.Run{Findings: res.Findings, Rules: all.Rules(), Files: map[string][]string{}, ToolVersion: toolVersion()}
-	for _, f := range m.Files {
-		run.Files[f.Path] = f.Lines
-	}
+	run.Lines, run.Secrets = excerptLines(m), secrets.Collect(m)
 	run.Summary.Files = len(m.Files)
 	run.Summary.Stacks = len(m.Stacks)
 	for _, f := range res.Findings {

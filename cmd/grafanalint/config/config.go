@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
 	"github.com/grafanalint/grafanalint/rules"
 )
 
@@ -135,7 +136,7 @@ func Find(dir string) (string, error) {
 // file in errors and positions; known are the rules that rule ids are
 // checked against. The error is an ErrorList for mistakes in the file.
 func Load(path, display string, known []*rules.Rule) (*Config, error) {
-	src, err := os.ReadFile(path)
+	src, err := safefile.Read(path, safefile.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("cannot read config file %q: %w", display, err)
 	}

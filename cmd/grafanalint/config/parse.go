@@ -14,6 +14,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
 	"github.com/grafanalint/grafanalint/rules"
 )
 
@@ -507,7 +508,7 @@ func (p *parser) env(v *yaml.Node) []model.EnvVar {
 
 // envFile reads an env file named at n.
 func (p *parser) envFile(n *yaml.Node, abs string) []model.EnvVar {
-	src, err := os.ReadFile(abs)
+	src, err := safefile.Read(abs, safefile.Options{})
 	if err != nil {
 		why := "cannot be read"
 		if errors.Is(err, os.ErrNotExist) {

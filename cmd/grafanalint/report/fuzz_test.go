@@ -29,7 +29,7 @@ func FuzzExcerpt(f *testing.F) {
 		if maskStart >= 0 {
 			masks = []span{{maskStart, maskEnd}}
 		}
-		out := excerpt(fd, map[string][]string{"f": {line}}, masks)
+		out := excerpt(fd, &Run{Files: map[string][]string{"f": {line}}}, masks)
 		if len(out) == 0 || len(out) > 2 {
 			t.Fatalf("excerpt = %q", out)
 		}
@@ -48,7 +48,7 @@ func FuzzExcerpt(f *testing.F) {
 			return
 		}
 		// A mask over the whole line hides all of it.
-		all := excerpt(fd, map[string][]string{"f": {line}}, []span{{0, maxLine}})
+		all := excerpt(fd, &Run{Files: map[string][]string{"f": {line}}}, []span{{0, maxLine}})
 		if strings.TrimRight(line, " \t\r") != "" && all[0] != secretMask {
 			t.Fatalf("fully masked line shows %q", all[0])
 		}

@@ -23,6 +23,20 @@ func githubCommand(s rules.Severity) string {
 // toolkit does: %, CR and LF.
 var githubData = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 
+// githubText escapes the control characters of s as the text format does,
+// but for line breaks, which a workflow command's message keeps (as %0A).
+func githubText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		cr := strings.HasSuffix(l, "\r")
+		lines[i] = sanitize(strings.TrimSuffix(l, "\r"))
+		if cr {
+			lines[i] += "\r"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // githubProperty escapes a workflow command's property value: as the
 // message, plus ":" and ",".
 var githubProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
@@ -30,14 +44,15 @@ var githubProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", "
 // writeGitHub writes one GitHub Actions workflow command per finding
 // (::error, ::warning, or ::notice for info), with the span when it is
 // known and the related notes and help link as further lines of the
-// message.
+// message. File names and messages have their control characters escaped
+// as in the text format (an ESC or BEL in a file name would reach the log
+// raw), then the workflow command escapes.
 func writeGitHub(w io.Writer, run *Run, _ Options) error {
-	var bw strings.Builder
 	for _, f := range run.Findings {
 		var props []string
 		add := func(k, v string) { props = append(props, k+"="+githubProperty.Replace(v)) }
 		if f.Pos.File != "" {
-			add("file", f.Pos.File)
+			add("file", sanitize(f.Pos.File))
 		}
 		if f.Pos.Line > 0 {
 			add("line", strconv.Itoa(f.Pos.Line))
@@ -55,21 +70,22 @@ func writeGitHub(w io.Writer, run *Run, _ Options) error {
 		}
 		add("title", f.Rule)
 
-		msg := f.Message
+		msg := githubText(f.Message)
 		for _, rel := range f.Related {
 			pos := rel.Pos
 			pos.File = relatedFile(f, rel)
 			if pos.IsValid() {
-				msg += "\n" + posString(pos) + ": note: " + rel.Message
+				msg += "\n" + posString(pos) + ": note: " + githubText(rel.Message)
 			} else {
-				msg += "\nnote: " + rel.Message
+				msg += "\nnote: " + githubText(rel.Message)
 			}
 		}
 		if f.Rule != "" {
 			msg += "\nhelp: " + HelpURL(f.Rule)
 		}
-		bw.WriteString("::" + githubCommand(f.Severity) + " " + strings.Join(props, ",") + "::" + githubData.Replace(msg) + "\n")
+		if _, err := io.WriteString(w, "::"+githubCommand(f.Severity)+" "+strings.Join(props, ",")+"::"+githubData.Replace(msg)+"\n"); err != nil {
+			return err
+		}
 	}
-	_, err := io.WriteString(w, bw.String())
-	return err
+	return nil
 }

@@ -49,8 +49,8 @@ func gitlabSeverity(s rules.Severity) string {
 // line; see identity), so an issue keeps its identity when lines move.
 func writeGitLab(w io.Writer, run *Run, _ Options) error {
 	fps := fingerprints(run.Findings)
-	issues := make([]gitlabIssue, 0, len(run.Findings))
-	for i, f := range run.Findings {
+	issues := streamed{n: len(run.Findings), mark: newMark(), elem: func(i int) any {
+		f := run.Findings[i]
 		is := gitlabIssue{
 			Type:        "issue",
 			Description: f.Message,
@@ -66,7 +66,7 @@ func writeGitLab(w io.Writer, run *Run, _ Options) error {
 		if f.Rule != "" {
 			is.Content = &gitlabContent{Body: "See " + HelpURL(f.Rule)}
 		}
-		issues = append(issues, is)
-	}
-	return encodeJSON(w, issues)
+		return is
+	}}
+	return encodeStream(w, issues, issues)
 }

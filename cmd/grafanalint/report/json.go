@@ -1,8 +1,12 @@
 package report
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"io"
+	"strings"
 )
 
 // JSONVersion is the version of the json format. Fields may be added to
@@ -11,9 +15,9 @@ const JSONVersion = 1
 
 // jsonReport is the json format (DESIGN.md, "The JSON format").
 type jsonReport struct {
-	Version  int           `json:"version"`
-	Findings []jsonFinding `json:"findings"`
-	Summary  jsonSummary   `json:"summary"`
+	Version  int         `json:"version"`
+	Findings streamed    `json:"findings"` // of jsonFinding
+	Summary  jsonSummary `json:"summary"`
 }
 
 type jsonFinding struct {
@@ -52,8 +56,7 @@ type jsonSummary struct {
 // never null.
 func writeJSON(w io.Writer, run *Run, _ Options) error {
 	doc := jsonReport{
-		Version:  JSONVersion,
-		Findings: make([]jsonFinding, 0, len(run.Findings)),
+		Version: JSONVersion,
 		Summary: jsonSummary{
 			Files:    run.Summary.Files,
 			Stacks:   run.Summary.Stacks,
@@ -63,7 +66,8 @@ func writeJSON(w io.Writer, run *Run, _ Options) error {
 			Skipped:  append([]Skipped{}, run.Summary.Skipped...),
 		},
 	}
-	for _, f := range run.Findings {
+	doc.Findings = streamed{n: len(run.Findings), mark: newMark(), elem: func(i int) any {
+		f := run.Findings[i]
 		jf := jsonFinding{
 			Rule:     f.Rule,
 			Severity: f.Severity.String(),
@@ -85,9 +89,9 @@ func writeJSON(w io.Writer, run *Run, _ Options) error {
 				Message: rel.Message,
 			})
 		}
-		doc.Findings = append(doc.Findings, jf)
-	}
-	return encodeJSON(w, doc)
+		return jf
+	}}
+	return encodeStream(w, doc, doc.Findings)
 }
 
 // encodeJSON writes v indented, without escaping <, > and &.
@@ -96,4 +100,81 @@ func encodeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// streamed is a list encoded one element at a time (see encodeStream):
+// the output of a run with many findings is never held whole, nor is a
+// copy of every finding in the shape of the format.
+type streamed struct {
+	n    int
+	elem func(i int) any
+	// mark stands for the list while the rest of the document is encoded:
+	// random, so that no text of the document can look like it.
+	mark string
+}
+
+// MarshalJSON writes the placeholder encodeStream replaces.
+func (s streamed) MarshalJSON() ([]byte, error) { return json.Marshal(s.mark) }
+
+// newMark returns a placeholder no user text can equal.
+func newMark() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return "\x00grafanalint:" + hex.EncodeToString(b[:])
+}
+
+// encodeStream writes doc as encodeJSON does, with the one streamed list
+// it holds (list) written element by element in its place: the bytes are
+// the same as encoding the whole list at once.
+func encodeStream(w io.Writer, doc any, list streamed) error {
+	var buf bytes.Buffer
+	if err := encodeJSON(&buf, doc); err != nil {
+		return err
+	}
+	mark, _ := json.Marshal(list.mark)
+	out := buf.Bytes()
+	at := bytes.Index(out, mark)
+	if at < 0 {
+		_, err := w.Write(out)
+		return err
+	}
+	head, tail := out[:at], out[at+len(mark):]
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if list.n == 0 {
+		_, err := io.WriteString(w, "[]")
+		if err == nil {
+			_, err = w.Write(tail)
+		}
+		return err
+	}
+	// The list's elements sit one level deeper than the line holding it.
+	lineStart := bytes.LastIndexByte(head, '\n') + 1
+	indent := string(head[lineStart : lineStart+len(head[lineStart:])-len(bytes.TrimLeft(head[lineStart:], " "))])
+	prefix := indent + "  "
+	if _, err := io.WriteString(w, "[\n"); err != nil {
+		return err
+	}
+	for i := range list.n {
+		var eb bytes.Buffer
+		enc := json.NewEncoder(&eb)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(list.elem(i)); err != nil {
+			return err
+		}
+		sep := ",\n"
+		if i == list.n-1 {
+			sep = "\n"
+		}
+		if _, err := io.WriteString(w, prefix+strings.TrimSuffix(eb.String(), "\n")+sep); err != nil {
+			return err
+		}
+	}
+	if _, err := io.WriteString(w, indent+"]"); err != nil {
+		return err
+	}
+	_, err := w.Write(tail)
+	return err
 }

@@ -2,9 +2,17 @@
 // formats: text (with source excerpts), oneline, json, sarif, github,
 // checkstyle, junit and gitlab, and the --statistics table.
 //
-// The package only formats: it never reads files (excerpt lines come in
-// Run.Files), never decides which findings to show and never re-orders
-// them; findings are written in the order the rule engine produced them.
+// The package only formats: it never reads files (excerpt lines come from
+// Run.Files or Run.Lines), never decides which findings to show and never
+// re-orders them; findings are written in the order the rule engine
+// produced them.
+//
+// Every format hides secrets the same way, in Write: messages, related
+// notes, entities and skipped reasons go through Run.Secrets.Text, and
+// each excerpt line has the spans Run.Secrets.LineSpans finds masked (the
+// model's secret values, URL passwords, credential header values,
+// credentials named in "key = value" lines), besides the spans of
+// MaskedRules findings.
 //
 // Choices the formats make:
 //   - text: per finding the line "path:line:col: severity: message
@@ -26,10 +34,12 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/grafanalint/grafanalint/parsers/secrets"
 	"github.com/grafanalint/grafanalint/rules"
 )
 
@@ -41,8 +51,16 @@ type Run struct {
 	// documentation, default severity) goes into formats that carry it.
 	Rules []*rules.Rule
 	// Files maps a display path to its lines (without line terminators),
-	// for source excerpts. A file missing here simply gets no excerpt.
+	// for source excerpts.
 	Files map[string][]string
+	// Lines, when set, returns line n (1-based) of the file at a display
+	// path for excerpts of files Files lacks (model.File.Line reads it
+	// again on demand, so a run keeps no file's text). A file neither
+	// gives simply gets no excerpt.
+	Lines func(path string, n int) (string, bool)
+	// Secrets hides credentials in everything printed (see the package
+	// comment); nil still hides what its patterns recognise.
+	Secrets *secrets.Set
 	// Summary describes the run as a whole.
 	Summary Summary
 	// ToolVersion is grafanalint's version, for formats that record it.
@@ -132,8 +150,70 @@ func Write(w io.Writer, format string, run *Run, opts Options) error {
 		run = &Run{}
 	}
 	r := *run
+	r.Findings = redactFindings(run.Secrets, run.Findings)
 	r.Summary = tally(run.Summary, run.Findings)
-	return fn(w, &r, opts)
+	r.Summary.Skipped = make([]Skipped, len(run.Summary.Skipped))
+	for i, s := range run.Summary.Skipped {
+		r.Summary.Skipped[i] = Skipped{Family: s.Family, Reason: run.Secrets.Text(s.Reason)}
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := fn(bw, &r, opts); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// redactFindings returns fs with the secrets of their messages, related
+// notes, entities and keys hidden; findings that hold none are shared, not
+// copied.
+func redactFindings(s *secrets.Set, fs []rules.Finding) []rules.Finding {
+	var out []rules.Finding
+	for i, f := range fs {
+		g := RedactFinding(s, f)
+		if out == nil && !sameFinding(f, g) {
+			out = make([]rules.Finding, len(fs))
+			copy(out, fs[:i])
+		}
+		if out != nil {
+			out[i] = g
+		}
+	}
+	if out == nil {
+		return fs
+	}
+	return out
+}
+
+// RedactFinding returns f with the secrets of its message, related notes,
+// entity and key replaced (secrets.Set.Text); f's Related slice is copied
+// when a note changes.
+func RedactFinding(s *secrets.Set, f rules.Finding) rules.Finding {
+	f.Message = s.Text(f.Message)
+	f.Entity = s.Text(f.Entity)
+	f.Key = s.Text(f.Key)
+	copied := false
+	for i := range f.Related {
+		if m := s.Text(f.Related[i].Message); m != f.Related[i].Message {
+			if !copied {
+				f.Related = append([]rules.Related(nil), f.Related...)
+				copied = true
+			}
+			f.Related[i].Message = m
+		}
+	}
+	return f
+}
+
+func sameFinding(a, b rules.Finding) bool {
+	if a.Message != b.Message || a.Entity != b.Entity || a.Key != b.Key || len(a.Related) != len(b.Related) {
+		return false
+	}
+	for i := range a.Related {
+		if a.Related[i].Message != b.Related[i].Message {
+			return false
+		}
+	}
+	return true
 }
 
 // tally returns s with its severity counts computed from fs.

@@ -26,7 +26,7 @@ type sarifRun struct {
 	Invocations        []sarifInvocation                `json:"invocations"`
 	OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds"`
 	ColumnKind         string                           `json:"columnKind"`
-	Results            []sarifResult                    `json:"results"`
+	Results            streamed                         `json:"results"` // of sarifResult
 }
 
 type sarifTool struct {
@@ -126,9 +126,9 @@ func sarifLevel(s rules.Severity) string {
 // families as tool notifications. Columns count Unicode code points.
 func writeSARIF(w io.Writer, run *Run, _ Options) error {
 	descs, index := sarifRules(run)
-	res := make([]sarifResult, 0, len(run.Findings))
 	fps := fingerprints(run.Findings)
-	for i, f := range run.Findings {
+	res := streamed{n: len(run.Findings), mark: newMark(), elem: func(i int) any {
+		f := run.Findings[i]
 		r := sarifResult{
 			RuleID:              f.Rule,
 			RuleIndex:           index[f.Rule],
@@ -149,8 +149,8 @@ func writeSARIF(w io.Writer, run *Run, _ Options) error {
 			}
 			r.RelatedLocations = append(r.RelatedLocations, loc)
 		}
-		res = append(res, r)
-	}
+		return r
+	}}
 
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, s := range run.Summary.Skipped {
@@ -177,7 +177,7 @@ func writeSARIF(w io.Writer, run *Run, _ Options) error {
 			Results:            res,
 		}},
 	}
-	return encodeJSON(w, log)
+	return encodeStream(w, log, res)
 }
 
 // sarifRules returns the rule descriptors, sorted by ID, and each ID's

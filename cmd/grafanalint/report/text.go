@@ -68,13 +68,12 @@ func headLine(f rules.Finding, p painter) string {
 // writeOneline writes one problem-matcher line per finding and nothing
 // else.
 func writeOneline(w io.Writer, run *Run, _ Options) error {
-	var bw strings.Builder
 	for _, f := range run.Findings {
-		bw.WriteString(headLine(f, false))
-		bw.WriteByte('\n')
+		if _, err := io.WriteString(w, headLine(f, false)+"\n"); err != nil {
+			return err
+		}
 	}
-	_, err := io.WriteString(w, bw.String())
-	return err
+	return nil
 }
 
 // writeText writes each finding's line, then (unless opts.NoExcerpt) the
@@ -86,6 +85,12 @@ func writeText(w io.Writer, run *Run, opts Options) error {
 	masks := secretMasks(run.Findings)
 	var bw strings.Builder
 	for i, f := range run.Findings {
+		// Each finding is written as it is formatted: the output is never
+		// held whole.
+		if _, err := io.WriteString(w, bw.String()); err != nil {
+			return err
+		}
+		bw.Reset()
 		if !opts.NoExcerpt && i > 0 {
 			bw.WriteByte('\n')
 		}
@@ -94,7 +99,7 @@ func writeText(w io.Writer, run *Run, opts Options) error {
 		if opts.NoExcerpt {
 			continue
 		}
-		if lines := excerpt(f, run.Files, masks[lineKey{f.Pos.File, f.Pos.Line}]); lines != nil {
+		if lines := excerpt(f, run, masks[lineKey{f.Pos.File, f.Pos.Line}]); lines != nil {
 			gutter := " " + strconv.Itoa(f.Pos.Line) + " | "
 			blank := " " + strings.Repeat(" ", len(gutter)-4) + " | "
 			bw.WriteString(p.paint(ansiDim, gutter) + lines[0] + "\n")
@@ -178,16 +183,39 @@ func secretMasks(fs []rules.Finding) map[lineKey][]span {
 	return m
 }
 
+// line returns line n of the file at path from Files, else from Lines.
+func (r *Run) line(path string, n int) (string, bool) {
+	if lines, ok := r.Files[path]; ok {
+		if n < 1 || n > len(lines) {
+			return "", false
+		}
+		return lines[n-1], true
+	}
+	if r.Lines != nil && n > 0 {
+		return r.Lines(path, n)
+	}
+	return "", false
+}
+
 // excerpt returns the source line of f and the marker line beneath it
 // (without the gutter), or nil when the line is not available. The marker
-// line is missing when the column is unknown. masks are the secret spans
-// of that line, replaced by secretMask.
-func excerpt(f rules.Finding, files map[string][]string, masks []span) []string {
-	lines, ok := files[f.Pos.File]
-	if !ok || f.Pos.Line <= 0 || f.Pos.Line > len(lines) {
+// line is missing when the column is unknown. masks are the spans of
+// MaskedRules findings on that line; they and the secrets Run.Secrets
+// finds on it are replaced by secretMask.
+func excerpt(f rules.Finding, run *Run, masks []span) []string {
+	text, ok := run.line(f.Pos.File, f.Pos.Line)
+	if !ok {
 		return nil
 	}
-	src := []rune(strings.TrimSuffix(lines[f.Pos.Line-1], "\r"))
+	text = strings.TrimSuffix(text, "\r")
+	for _, s := range run.Secrets.LineSpans(f.Pos.File, f.Pos.Line, text) {
+		end := s.End
+		if end < 0 {
+			end = maxLine
+		}
+		masks = append(masks, span{s.Start, end})
+	}
+	src := []rune(text)
 	start := min(max(f.Pos.Col-1, 0), len(src))
 	end := start
 	if hasEnd(f) {

@@ -50,10 +50,12 @@ func TestExcerpt(t *testing.T) {
 			[]string{`a\x1b[31mb x`, `           ^`}},
 		{"trailing CR dropped", "abc\r", 1, 1, 4, nil,
 			[]string{`abc`, `^~~`}},
-		{"masked span", `password = hunter2 ; x`, 12, 1, 19, []span{{11, 18}},
-			[]string{`password = ******** ; x`, `           ^~~~~~~~`}},
-		{"other finding on a masked line", `password = hunter2 ; x`, 22, 0, 0, []span{{11, 18}},
-			[]string{`password = ******** ; x`, `                      ^`}},
+		{"masked span", `passphrase_hint = hunter2 ; x`, 19, 1, 26, []span{{18, 25}},
+			[]string{`passphrase_hint = ******** ; x`, `                  ^~~~~~~~`}},
+		{"other finding on a masked line", `passphrase_hint = hunter2 ; x`, 29, 0, 0, []span{{18, 25}},
+			[]string{`passphrase_hint = ******** ; x`, `                             ^`}},
+		{"a credential named in the line is masked through its end", `password = hunter2 ; x`, 22, 0, 0, nil,
+			[]string{`password = ********`, `           ^~~~~~~~`}},
 		{"span over the mask", `k = hunter2`, 1, 1, 12, []span{{4, maxLine}},
 			[]string{`k = ********`, `^~~~~~~~~~~~`}},
 		{"span inside the mask snaps to it", `k = hunter2 x`, 6, 1, 8, []span{{4, 11}},
@@ -65,7 +67,7 @@ func TestExcerpt(t *testing.T) {
 			if tt.endLine > 0 {
 				f.End = pos("f", tt.endLine, tt.endCol)
 			}
-			got := excerpt(f, map[string][]string{"f": {tt.line, "second", "third"}}, tt.masks)
+			got := excerpt(f, &Run{Files: map[string][]string{"f": {tt.line, "second", "third"}}}, tt.masks)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("excerpt (-want +got):\n%s", diff)
 			}
@@ -80,7 +82,7 @@ func TestExcerptMissing(t *testing.T) {
 		{Pos: pos("f", 2, 1)}, // line past the end
 		{Pos: pos("f", 0, 0)}, // no line
 	} {
-		if got := excerpt(f, files, nil); got != nil {
+		if got := excerpt(f, &Run{Files: files}, nil); got != nil {
 			t.Errorf("excerpt(%v) = %q, want none", f.Pos, got)
 		}
 	}
