@@ -220,6 +220,14 @@ func checkEnv(c *rules.Context) {
 			msg = fmt.Sprintf("%s sets Grafana's default admin password in plain text: anyone can log in as admin until it is changed; pass a secret with %s__FILE or from an env file", ev.Name, ev.Name)
 		}
 		pos, end := envValueSpan(c.Model, ev)
+		if v, dpos, dend, ok := composeDefault(c.Model, ev); ok {
+			// The value is a default of compose interpolation: the
+			// password written in the file is the one Grafana runs with
+			// whenever the variable is unset.
+			pos, end = dpos, dend
+			msg = fmt.Sprintf("%s gives %s the default of ${%s…}, written in plain text in the compose file: compose uses it whenever %s is unset, so anyone with the repository knows the password such a deployment runs with; drop the default and require the variable (${%s:?set %s}), or use %s__FILE with a Docker secret",
+				ev.Name, sectionKey(section, key), v, v, v, v, ev.Name)
+		}
 		c.Report(rules.Finding{Pos: pos, End: end, Entity: "env:" + ev.Name, Key: "env:" + ev.Name, Message: msg})
 	}
 }
@@ -243,6 +251,37 @@ func envValueSpan(m *model.Model, ev *model.EnvVar) (model.Pos, model.Pos) {
 	}
 	return pos, model.Pos{File: pos.File, Line: pos.Line, Col: len(line) + 1}
 }
+
+// composeDefault reports whether ev's value, as written in the compose
+// file, is a whole ${NAME:-default} or ${NAME-default} interpolation whose
+// default is the value: it returns NAME and the span of the default.
+func composeDefault(m *model.Model, ev *model.EnvVar) (name string, pos, end model.Pos, ok bool) {
+	if !ev.ValuePos.IsValid() {
+		return "", pos, end, false
+	}
+	text, found := m.File(ev.ValuePos.File).Line(ev.ValuePos.Line)
+	if !found {
+		return "", pos, end, false
+	}
+	line := []rune(text)
+	if ev.ValuePos.Col-1 > len(line) {
+		return "", pos, end, false
+	}
+	raw := string(line[ev.ValuePos.Col-1:])
+	m2 := defaultRef.FindStringSubmatch(raw)
+	if m2 == nil || m2[3] != ev.Value {
+		return "", pos, end, false
+	}
+	col := ev.ValuePos.Col + len([]rune(m2[1]))
+	pos = model.Pos{File: ev.ValuePos.File, Line: ev.ValuePos.Line, Col: col}
+	end = model.Pos{File: pos.File, Line: pos.Line, Col: col + len([]rune(m2[3]))}
+	return m2[2], pos, end, true
+}
+
+// defaultRef matches a value written as ${NAME:-default} or
+// ${NAME-default} (a default without "$" or "}"): group 1 is the text
+// before the default, 2 the name, 3 the default.
+var defaultRef = regexp.MustCompile(`^(\$\{([A-Za-z_][A-Za-z0-9_]*):?-)([^$}]*)\}`)
 
 // publicSecure are secureJsonData keys that hold public material.
 var publicSecure = map[string]bool{"tlsCACert": true, "tlsClientCert": true}
