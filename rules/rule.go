@@ -69,6 +69,11 @@ type Finding struct {
 	// Key distinguishes findings of one rule on one entity for baselines
 	// (e.g. the offending value); it must not contain secrets.
 	Key string `json:"-"`
+	// Labels say where inside the entity the finding sits, in the terms
+	// exclusions written for other tools match on (dashboard-linter's
+	// .lint files: "dashboard" and "panel" titles, "targetIdx"). Never
+	// printed.
+	Labels map[string]string `json:"-"`
 }
 
 // Related is a second place that explains a finding.
