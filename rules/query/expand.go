@@ -42,8 +42,13 @@ var numberMacros = map[string]bool{
 	"__from": true, "__to": true,
 }
 
+// rateIntervalValue stands for $__rate_interval: a duration no query
+// writes by hand, so rules can tell it from a fixed range.
+const rateIntervalValue = "4242s"
+
 // expansion is one way of replacing the references of a text.
 type expansion struct {
+	src   string
 	refs  []interpolate.Ref
 	slots []slot
 	// choice[i] indexes candidates(i); fixed references have one.
@@ -55,7 +60,7 @@ type expansion struct {
 // newExpansion finds the references of s and their slots.
 func newExpansion(s string, d *model.Dashboard, l lang) *expansion {
 	refs := interpolate.Find(s)
-	e := &expansion{refs: refs, slots: slotsOf(s, refs, l), choice: make([]int, len(refs)), d: d, lang: l}
+	e := &expansion{src: s, refs: refs, slots: slotsOf(s, refs, l), choice: make([]int, len(refs)), d: d, lang: l}
 	return e
 }
 
@@ -78,8 +83,11 @@ func (e *expansion) variable(r interpolate.Ref) *model.Variable {
 // operand, each kind of operand in turn.
 func (e *expansion) candidates(i int) []string {
 	r := e.refs[i]
+	s := e.src
 	name := r.Name
 	switch {
+	case name == "__rate_interval":
+		return []string{rateIntervalValue}
 	case durationMacros[name] || strings.HasPrefix(name, "__auto_interval"):
 		return []string{"1m"}
 	case numberMacros[name]:
@@ -102,7 +110,14 @@ func (e *expansion) candidates(i int) []string {
 		}
 	}
 	switch e.slots[i] {
-	case slotString, slotLabel, slotWord:
+	case slotString:
+		if f := format(r, "x", v); f != "x" && strings.ContainsAny(f, `"'`) {
+			return []string{f}
+		}
+		// Inside a string any value parses; the reference is kept as
+		// written so that rules read matcher values as the user wrote them.
+		return []string{s[r.Start:r.End]}
+	case slotLabel, slotWord:
 		return []string{format(r, "x", v)}
 	case slotDuration:
 		return []string{"1m"}
@@ -201,18 +216,28 @@ type parseError struct {
 // maxAttempts bounds the values tried for the references of one query.
 const maxAttempts = 16
 
+// parsed is an expansion that parsed: the parser's result and the
+// offset map of the text it read.
+type parsed struct {
+	ast any
+	res *interpolate.Result
+}
+
+// parseFunc parses an interpolated text.
+type parseFunc func(string) (any, *parseError)
+
 // check expands s, parses it with parse, and retries other values for
-// references while it fails. It returns nil when some expansion parses,
-// else the first attempt's error with its offset mapped to s.
-func check(s string, d *model.Dashboard, l lang, parse func(string) *parseError) (err *parseError, srcOff int) {
+// references while it fails. It returns what parsed, or else the first
+// attempt's error with its offset mapped to s.
+func check(s string, d *model.Dashboard, l lang, parse parseFunc) (ok *parsed, err *parseError, srcOff int) {
 	e := newExpansion(s, d, l)
 	var first *parseError
 	var firstRes *interpolate.Result
 	for range maxAttempts {
 		res := e.expand(s)
-		perr := parse(res.Text)
+		ast, perr := parse(res.Text)
 		if perr == nil {
-			return nil, 0
+			return &parsed{ast: ast, res: res}, nil, 0
 		}
 		if first == nil {
 			first, firstRes = perr, res
@@ -221,7 +246,7 @@ func check(s string, d *model.Dashboard, l lang, parse func(string) *parseError)
 			break
 		}
 	}
-	return first, firstRes.SourceOffset(first.start)
+	return nil, first, firstRes.SourceOffset(first.start)
 }
 
 // slotsOf reads the slot of each reference from the text around it:

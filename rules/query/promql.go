@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -16,16 +17,16 @@ import (
 var promOptions = parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true}
 
 // parsePromQL parses an interpolated PromQL expression.
-func parsePromQL(s string) *parseError {
-	_, err := parser.NewParser(promOptions).ParseExpr(s)
-	return promError(err, len(s))
+func parsePromQL(s string) (any, *parseError) {
+	e, err := parser.NewParser(promOptions).ParseExpr(s)
+	return e, promError(err, len(s))
 }
 
 // parsePromSelector parses a series selector (the match[] of a variable's
 // label_values or series query).
-func parsePromSelector(s string) *parseError {
-	_, err := parser.NewParser(promOptions).ParseMetricSelector(s)
-	return promError(err, len(s))
+func parsePromSelector(s string) (any, *parseError) {
+	m, err := parser.NewParser(promOptions).ParseMetricSelector(s)
+	return m, promError(err, len(s))
 }
 
 func promError(err error, n int) *parseError {
@@ -60,7 +61,8 @@ func targets(d *model.Dashboard, ix *Index) []target {
 			continue
 		}
 		for _, q := range p.Queries {
-			if !q.Expr.IsSet() {
+			// Grafana runs no query whose expr is empty (filterQuery).
+			if strings.TrimSpace(q.Expr.V) == "" {
 				continue
 			}
 			out = append(out, target{panel: p, query: q, typ: QueryType(ix, d, p, q)})
@@ -75,7 +77,7 @@ var PromQLSyntax = &rules.Rule{
 	Severity: rules.Error,
 	Summary:  "a Prometheus query's expr does not parse as PromQL once Grafana has replaced its variables",
 	Doc: rules.Doc{
-		What: "Reports the `expr` of a Prometheus query (a panel target, v1 or v2 dashboard, in rows, nested and library panels) that Prometheus's own parser (`github.com/prometheus/prometheus/promql/parser`) rejects after Grafana's macros (`$__rate_interval`, `$__interval`, `$__range`, `$__range_s`, `$__interval_ms` …) and the dashboard's variables (`$var`, `${var}`, `[[var]]`, `${var:format}`) are replaced. The finding points at the character where the parser stopped, inside the JSON string, and quotes its message. Which queries are Prometheus ones follows the datasource resolution of the datasource rules (the query's own datasource, else its panel's; `-- Mixed --` panels' queries by their own; datasource variables by their plugin type; UIDs and names looked up in the stack's provisioning; the default datasource); queries whose type stays unknown are not parsed, and neither are hidden ones.\n\nCompared with dashboard-linter's `target-promql-rule`: grafanalint also checks queries of panel types dashboard-linter skips (it checks only singlestat, gauge, table, stat, state-timeline and timeseries), dashboards without a datasource variable (dashboard-linter checks none of their queries), v2 dashboards' queries, and gives the position; variables are replaced by values that fit where they stand rather than by their saved value. The reverse: dashboard-linter also flags an empty `expr` and a `panelId` reference that names no panel; grafanalint reports the latter as `query/missing-source-panel` and treats an empty query as nothing to run, as Grafana does.",
+		What: "Reports the `expr` of a Prometheus query (a panel target, v1 or v2 dashboard, in rows, nested and library panels) that Prometheus's own parser (`github.com/prometheus/prometheus/promql/parser`) rejects after Grafana's macros (`$__rate_interval`, `$__interval`, `$__range`, `$__range_s`, `$__interval_ms` …) and the dashboard's variables (`$var`, `${var}`, `[[var]]`, `${var:format}`) are replaced. The finding points at the character where the parser stopped, inside the JSON string, and quotes its message. Which queries are Prometheus ones follows the datasource resolution of the datasource rules (the query's own datasource, else its panel's; `-- Mixed --` panels' queries by their own; datasource variables by their plugin type; UIDs and names looked up in the stack's provisioning; the default datasource); queries whose type stays unknown are not parsed, and neither are hidden or empty ones (Grafana runs neither). VictoriaMetrics is queried through the Prometheus datasource too: a dashboard whose queries call MetricsQL-only functions (`rollup_rate`, `prometheus_buckets`, `range_first` …) is written in MetricsQL and is not judged as PromQL.\n\nCompared with dashboard-linter's `target-promql-rule`: grafanalint also checks queries of panel types dashboard-linter skips (it checks only singlestat, gauge, table, stat, state-timeline and timeseries), dashboards without a datasource variable (dashboard-linter checks none of their queries), v2 dashboards' queries, and gives the position; variables are replaced by values that fit where they stand rather than by their saved value. The reverse: dashboard-linter also flags an empty `expr` and a `panelId` reference that names no panel; grafanalint reports the latter as `query/missing-source-panel` and treats an empty query as nothing to run, as Grafana does.",
 		Why:  "Grafana sends the interpolated expression to Prometheus, which answers `bad_data: invalid parameter \"query\": 1:15: parse error: …`; the panel shows that error for every viewer, on every refresh. Grafana replaces variables in the browser (`packages/grafana-prometheus/src/datasource.ts`, `applyTemplateVariables`, `interpolateQueryExpr`: single values escaped, multi-value and include-all values regex-escaped and joined as `(a|b)`) and interval macros on the server (`pkg/promlib/models/query.go`, `interpolateVariables`).",
 		Bad:  promExample(`"sum(rate(http_requests_total{job=~\"$job\"}[$__rate_interval])) by (code"`),
 		Good: promExample(`"sum(rate(http_requests_total{job=~\"$job\"}[$__rate_interval])) by (code)"`),
@@ -89,6 +91,9 @@ var PromQLSyntax = &rules.Rule{
 // checkPromQLTargets reports the Prometheus targets of one dashboard that
 // do not parse.
 func checkPromQLTargets(c *rules.Context, d *model.Dashboard, ix *Index) {
+	if isMetricsQL(d, ix) {
+		return
+	}
 	for _, t := range targets(d, ix) {
 		if t.typ != TypePrometheus || t.query.Hide {
 			continue
@@ -99,8 +104,8 @@ func checkPromQLTargets(c *rules.Context, d *model.Dashboard, ix *Index) {
 
 // reportSyntax parses text with parse (after interpolation) and reports
 // where it fails.
-func reportSyntax(c *rules.Context, d *model.Dashboard, p *model.Panel, q *model.Query, text model.Text, language string, l lang, parse func(string) *parseError) {
-	perr, off := check(text.V, d, l, parse)
+func reportSyntax(c *rules.Context, d *model.Dashboard, p *model.Panel, q *model.Query, text model.Text, language string, l lang, parse parseFunc) {
+	_, perr, off := check(text.V, d, l, parse)
 	if perr == nil {
 		return
 	}

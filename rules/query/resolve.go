@@ -174,6 +174,13 @@ func variableType(d *model.Dashboard, v string) string {
 			return vr.Query.V
 		}
 	}
+	// An export placeholder (${DS_PROMETHEUS}) names an __inputs entry
+	// with the plugin it stands for.
+	for _, in := range d.Inputs {
+		if in.Name.V == refs[0].Name && in.Type == "datasource" {
+			return in.PluginID
+		}
+	}
 	return ""
 }
 
