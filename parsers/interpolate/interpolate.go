@@ -13,7 +13,6 @@
 package interpolate
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -39,35 +38,97 @@ type Ref struct {
 	Format, Field string
 }
 
-// variableRegex mirrors Grafana's variableRegex. JavaScript's \w is
-// ASCII-only, as Go's is.
-var variableRegex = regexp.MustCompile(`\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}`)
-
-// Find returns the references in s, in order.
+// Find returns the references in s, in order. It matches what Grafana's
+// variableRegex matches,
+//
+//	/\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\${(\w+)(?:\.([^:^\}]+))?(?::([^\}]+))?}/g
+//
+// leftmost first, without overlaps (JavaScript's \w is ASCII letters,
+// digits and "_"), by hand: queries are scanned once per rule and a
+// regular expression here cost a fifth of the query rules' time.
 func Find(s string) []Ref {
 	if !strings.ContainsAny(s, "$[") {
 		return nil
 	}
 	var out []Ref
-	for _, m := range variableRegex.FindAllStringSubmatchIndex(s, -1) {
-		r := Ref{Start: m[0], End: m[1]}
-		group := func(i int) string {
-			if m[2*i] < 0 {
-				return ""
-			}
-			return s[m[2*i]:m[2*i+1]]
+	for i := 0; i < len(s); {
+		if r, ok := refAt(s, i); ok {
+			out = append(out, r)
+			i = r.End
+			continue
 		}
-		switch {
-		case m[2] >= 0:
-			r.Syntax, r.Name = Dollar, group(1)
-		case m[4] >= 0:
-			r.Syntax, r.Name, r.Format = Brackets, group(2), group(3)
-		default:
-			r.Syntax, r.Name, r.Field, r.Format = Braces, group(4), group(5), group(6)
-		}
-		out = append(out, r)
+		i++
 	}
 	return out
+}
+
+// refAt matches a reference starting at s[i].
+func refAt(s string, i int) (Ref, bool) {
+	word := func(j int) int {
+		for j < len(s) && isWord(s[j]) {
+			j++
+		}
+		return j
+	}
+	switch {
+	case s[i] == '$' && i+1 < len(s) && isWord(s[i+1]):
+		end := word(i + 1)
+		return Ref{Start: i, End: end, Syntax: Dollar, Name: s[i+1 : end]}, true
+	case strings.HasPrefix(s[i:], "${"):
+		nameEnd := word(i + 2)
+		if nameEnd == i+2 {
+			return Ref{}, false
+		}
+		r := Ref{Start: i, Syntax: Braces, Name: s[i+2 : nameEnd]}
+		j := nameEnd
+		if j < len(s) && s[j] == '.' {
+			k := j + 1
+			for k < len(s) && s[k] != ':' && s[k] != '^' && s[k] != '}' {
+				k++
+			}
+			if k == j+1 {
+				return Ref{}, false
+			}
+			r.Field, j = s[j+1:k], k
+		}
+		if j < len(s) && s[j] == ':' {
+			k := strings.IndexByte(s[j+1:], '}')
+			if k <= 0 {
+				return Ref{}, false
+			}
+			r.Format, j = s[j+1:j+1+k], j+1+k
+		}
+		if j >= len(s) || s[j] != '}' {
+			return Ref{}, false
+		}
+		r.End = j + 1
+		return r, true
+	case strings.HasPrefix(s[i:], "[["):
+		nameEnd := word(i + 2)
+		if nameEnd == i+2 {
+			return Ref{}, false
+		}
+		r := Ref{Start: i, Syntax: Brackets, Name: s[i+2 : nameEnd]}
+		j := nameEnd
+		if j < len(s) && s[j] == ':' {
+			k := word(j + 1)
+			if k == j+1 {
+				return Ref{}, false
+			}
+			r.Format, j = s[j+1:k], k
+		}
+		if !strings.HasPrefix(s[j:], "]]") {
+			return Ref{}, false
+		}
+		r.End = j + 2
+		return r, true
+	}
+	return Ref{}, false
+}
+
+// isWord reports whether c is matched by JavaScript's \w.
+func isWord(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // Result is a string with some references replaced.

@@ -2,6 +2,7 @@ package query
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -226,6 +227,10 @@ type parsed struct {
 // parseFunc parses an interpolated text.
 type parseFunc func(string) (any, *parseError)
 
+// parses counts the texts handed to a query parser, so tests can show that
+// nothing is parsed when no query rule runs.
+var parses atomic.Int64
+
 // check expands s, parses it with parse, and retries other values for
 // references while it fails. It returns what parsed, or else the first
 // attempt's error with its offset mapped to s.
@@ -235,6 +240,7 @@ func check(s string, d *model.Dashboard, l lang, parse parseFunc) (ok *parsed, e
 	var firstRes *interpolate.Result
 	for range maxAttempts {
 		res := e.expand(s)
+		parses.Add(1)
 		ast, perr := parse(res.Text)
 		if perr == nil {
 			return &parsed{ast: ast, res: res}, nil, 0

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -30,13 +29,43 @@ var metricsQLFunctions = strings.Fields(`prometheus_buckets buckets_limit histog
 	smooth_exponential ru ttf rand rand_normal rand_exponential bitmap_and bitmap_or bitmap_xor
 	histogram_share histogram_quantiles drop_common_labels running_count`)
 
-var metricsQLCall = regexp.MustCompile(`\b(` + strings.Join(metricsQLFunctions, "|") + `)\s*\(`)
+var metricsQLNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range metricsQLFunctions {
+		m[f] = true
+	}
+	return m
+}()
+
+// callsMetricsQL reports whether s calls a MetricsQL-only function: a
+// name of metricsQLFunctions followed by "(".
+func callsMetricsQL(s string) bool {
+	for i := 0; i < len(s); {
+		if !isWordByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWordByte(s[j]) {
+			j++
+		}
+		k := j
+		for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r') {
+			k++
+		}
+		if k < len(s) && s[k] == '(' && metricsQLNames[s[i:j]] && (i == 0 || s[i-1] != '$') {
+			return true
+		}
+		i = j
+	}
+	return false
+}
 
 // isMetricsQL reports whether d's Prometheus queries are written for
 // VictoriaMetrics: one of them calls a MetricsQL-only function.
 func isMetricsQL(d *model.Dashboard, ix *Index) bool {
 	for _, t := range targets(d, ix) {
-		if t.typ == TypePrometheus && metricsQLCall.MatchString(t.query.Expr.V) {
+		if t.typ == TypePrometheus && callsMetricsQL(t.query.Expr.V) {
 			return true
 		}
 	}
