@@ -451,7 +451,7 @@ func promTargets(d *dmodel.Dashboard, ix *Index, fn func(t target, ast parser.Ex
 		if t.typ != TypePrometheus || t.query.Hide {
 			continue
 		}
-		ok, _, _ := check(t.query.Expr.V, d, promQL, parsePromQL)
+		ok, _, _ := check(t.query.Expr.V, d, promQL, parsePromQLFull)
 		if ok == nil {
 			continue
 		}

@@ -43,6 +43,7 @@ func TestCheckVariables(t *testing.T) {
 		{`rate(x[$__interval]) by (le)`, 21},
 		{`up{job=$job}`, 7},
 		{`sum($__interval)`, 4},
+		{`sum(up{job=~"$job", instance=~"(web|db"})`, 20},
 	}
 	for _, c := range invalid {
 		_, perr, off := check(c.q, d, promQL, parsePromQL)

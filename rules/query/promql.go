@@ -18,6 +18,19 @@ var promOptions = parser.Options{EnableExperimentalFunctions: true, EnableBinopF
 
 // parsePromQL parses an interpolated PromQL expression.
 func parsePromQL(s string) (any, *parseError) {
+	stripped, ok := stripRegexes(s)
+	if !ok {
+		// A regex does not compile: let the parser say where and whether
+		// it is a matcher at all.
+		return parsePromQLFull(s)
+	}
+	e, err := parser.NewParser(promOptions).ParseExpr(stripped)
+	return e, promError(err, len(s))
+}
+
+// parsePromQLFull parses an interpolated PromQL expression with every
+// regex matcher as written, for rules that read matcher values.
+func parsePromQLFull(s string) (any, *parseError) {
 	e, err := parser.NewParser(promOptions).ParseExpr(s)
 	return e, promError(err, len(s))
 }
@@ -25,7 +38,11 @@ func parsePromQL(s string) (any, *parseError) {
 // parsePromSelector parses a series selector (the match[] of a variable's
 // label_values or series query).
 func parsePromSelector(s string) (any, *parseError) {
-	m, err := parser.NewParser(promOptions).ParseMetricSelector(s)
+	stripped, ok := stripRegexes(s)
+	if !ok {
+		stripped = s
+	}
+	m, err := parser.NewParser(promOptions).ParseMetricSelector(stripped)
 	return m, promError(err, len(s))
 }
 
