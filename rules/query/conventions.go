@@ -59,7 +59,7 @@ func datasourceVariables(d *dmodel.Dashboard) []*dmodel.Variable {
 	return out
 }
 
-func report(c *rules.Context, d *dmodel.Dashboard, p *dmodel.Panel, q *dmodel.Query, pos dmodel.Pos, key, msg string) {
+func report(c reporter, d *dmodel.Dashboard, p *dmodel.Panel, q *dmodel.Query, pos dmodel.Pos, key, msg string) {
 	c.Report(rules.Finding{Pos: pos, Message: msg, Entity: entity(d), Key: key, Labels: dashboardLinterLabels(d, p, q)})
 }
 
@@ -77,11 +77,11 @@ var DatasourceVariable = &rules.Rule{
 		Fix:  "Add a datasource variable named `datasource` (or `prometheus_datasource` and `loki_datasource` when the dashboard has both) and use it in every panel.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, ix *Index) { checkDatasourceVariable(c, d, ix) })
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) { checkDatasourceVariable(c, d, ix) })
 	},
 }
 
-func checkDatasourceVariable(c *rules.Context, d *dmodel.Dashboard, ix *Index) {
+func checkDatasourceVariable(c reporter, d *dmodel.Dashboard, ix *Index) {
 	vars := datasourceVariables(d)
 	if len(vars) == 0 {
 		if usesLanguage(d, ix, TypePrometheus) || usesLanguage(d, ix, TypeLoki) {
@@ -155,7 +155,7 @@ func newTemplateRule(name string) *rules.Rule {
 			Fix:  fmt.Sprintf("Add a multi-value query variable `%s` with `allValue: \".+\"` on the Prometheus datasource variable.", name),
 		},
 		Check: func(c *rules.Context) {
-			forEachDashboard(c, func(d *dmodel.Dashboard, _ *Index) { checkTemplate(c, d, name, title) })
+			forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) { checkTemplate(c, d, name, title) })
 		},
 	}
 }
@@ -167,7 +167,7 @@ var (
 	InstanceVariable = newTemplateRule("instance")
 )
 
-func checkTemplate(c *rules.Context, d *dmodel.Dashboard, name, title string) {
+func checkTemplate(c reporter, d *dmodel.Dashboard, name, title string) {
 	if promDatasourceVariable(d) == nil {
 		return
 	}
@@ -230,7 +230,7 @@ var VariableRefresh = &rules.Rule{
 		Fix:  "Set `\"refresh\": 2`.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, _ *Index) {
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			for _, v := range d.Variables {
 				if v.Type == "query" && v.Refresh != 2 {
 					report(c, d, nil, nil, v.Name.Pos, "refresh:"+v.Name.V, fmt.Sprintf("query variable %q refreshes %s, not on time range change: its values go stale when the time range moves; set \"refresh\": 2", v.Name.V, refreshName(v)))
@@ -263,11 +263,11 @@ var PanelDatasource = &rules.Rule{
 		Fix:  "Set the panel's datasource to the datasource variable: `{\"type\": \"prometheus\", \"uid\": \"${datasource}\"}`.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, ix *Index) { checkPanelDatasource(c, d, ix) })
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) { checkPanelDatasource(c, d, ix) })
 	},
 }
 
-func checkPanelDatasource(c *rules.Context, d *dmodel.Dashboard, ix *Index) {
+func checkPanelDatasource(c reporter, d *dmodel.Dashboard, ix *Index) {
 	fixed := func(r *dmodel.DatasourceRef) bool {
 		if r == nil || r.Shape == dmodel.RefNull {
 			return true
@@ -327,7 +327,7 @@ var PanelTitleDescription = &rules.Rule{
 		Fix:  "Give the panel a title and a `description`.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, _ *Index) {
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			for _, p := range d.Panels {
 				if !linterPanels[p.Type.V] || p.Library {
 					continue
@@ -412,7 +412,7 @@ var PanelUnits = &rules.Rule{
 		Fix:  "Pick the unit in the panel's Standard options (`fieldConfig.defaults.unit`).",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, _ *Index) {
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			for _, p := range d.Panels {
 				if !linterPanels[p.Type.V] || p.Library || p.HasMappings || (p.Type.V == "stat" && p.ReduceFields != "") {
 					continue
@@ -484,7 +484,7 @@ var RateInterval = &rules.Rule{
 		Fix:  "Write `[$__rate_interval]` as the range of rate() and irate().",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, ix *Index) {
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
 			promTargets(d, ix, func(t target, ast parser.Expr, res *parsed) {
 				parser.Inspect(ast, func(n parser.Node, path []parser.Node) error {
 					call, ok := n.(*parser.Call)
@@ -523,7 +523,7 @@ func newMatcherRule(name string) *rules.Rule {
 			Fix:  fmt.Sprintf("Add `%s=~\"$%s\"` to the selector.", name, name),
 		},
 		Check: func(c *rules.Context) {
-			forEachDashboard(c, func(d *dmodel.Dashboard, ix *Index) { checkMatcher(c, d, ix, name) })
+			forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) { checkMatcher(c, d, ix, name) })
 		},
 	}
 }
@@ -535,7 +535,7 @@ var (
 	InstanceMatcher = newMatcherRule("instance")
 )
 
-func checkMatcher(c *rules.Context, d *dmodel.Dashboard, ix *Index, name string) {
+func checkMatcher(c reporter, d *dmodel.Dashboard, ix *Index, name string) {
 	if promDatasourceVariable(d) == nil {
 		return
 	}
@@ -570,7 +570,7 @@ var CounterAggregation = &rules.Rule{
 		Fix:  "Wrap the counter in `rate(…[$__rate_interval])` (or `increase()` for totals over the range).",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, ix *Index) {
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
 			promTargets(d, ix, func(t target, ast parser.Expr, res *parsed) {
 				parser.Inspect(ast, func(n parser.Node, path []parser.Node) error {
 					vs, ok := n.(*parser.VectorSelector)
@@ -608,7 +608,7 @@ var LogQLAuto = &rules.Rule{
 		Fix:  "Write `[$__auto]` as the range.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, ix *Index) {
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
 			for _, t := range targets(d, ix) {
 				if t.typ != TypeLoki || t.query.Hide {
 					continue
@@ -671,7 +671,7 @@ var Editable = &rules.Rule{
 		Fix:  "Set `\"editable\": false` in the generator.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *dmodel.Dashboard, _ *Index) {
+		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			if d.Editable {
 				report(c, d, nil, nil, d.EditablePos, "editable", fmt.Sprintf("dashboard %q is editable: changes made in the UI are lost when the generated dashboard is deployed again; set \"editable\": false", d.Title.V))
 			}

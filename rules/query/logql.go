@@ -35,13 +35,13 @@ var LogQLSyntax = &rules.Rule{
 		Fix:  "Correct the query where the message points; test it in Explore with the same variable values.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *model.Dashboard, ix *Index) { checkLogQLTargets(c, d, ix) })
+		forEachDashboard(c, func(c reporter, d *model.Dashboard, ix *Index) { checkLogQLTargets(c, d, ix) })
 	},
 }
 
 // checkLogQLTargets reports the Loki targets of one dashboard that do not
 // parse.
-func checkLogQLTargets(c *rules.Context, d *model.Dashboard, ix *Index) {
+func checkLogQLTargets(c reporter, d *model.Dashboard, ix *Index) {
 	for _, t := range targets(d, ix) {
 		if t.typ != TypeLoki || t.query.Hide {
 			continue

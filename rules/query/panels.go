@@ -29,11 +29,11 @@ var PanelNoTargets = &rules.Rule{
 		Fix:  "Add the panel's queries, or delete the panel.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *model.Dashboard, _ *Index) { checkPanelNoTargets(c, d) })
+		forEachDashboard(c, func(c reporter, d *model.Dashboard, _ *Index) { checkPanelNoTargets(c, d) })
 	},
 }
 
-func checkPanelNoTargets(c *rules.Context, d *model.Dashboard) {
+func checkPanelNoTargets(c reporter, d *model.Dashboard) {
 	for _, p := range d.Panels {
 		if !dataPanels[p.Type.V] || p.Library || len(p.Queries) > 0 {
 			continue
@@ -77,7 +77,7 @@ var MissingSourcePanel = &rules.Rule{
 		Fix:  "Point `panelId` at the id of the panel whose results this panel should show.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *model.Dashboard, _ *Index) { checkMissingSourcePanel(c, d) })
+		forEachDashboard(c, func(c reporter, d *model.Dashboard, _ *Index) { checkMissingSourcePanel(c, d) })
 	},
 }
 
@@ -95,7 +95,7 @@ func isDashboardDS(r *model.DatasourceRef) bool {
 	return false
 }
 
-func checkMissingSourcePanel(c *rules.Context, d *model.Dashboard) {
+func checkMissingSourcePanel(c reporter, d *model.Dashboard) {
 	ids := map[int]bool{}
 	for _, p := range d.Panels {
 		if p.HasID {

@@ -101,13 +101,13 @@ var PromQLSyntax = &rules.Rule{
 		Fix:  "Correct the expression where the message points; test it in Explore with the same variable values.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *model.Dashboard, ix *Index) { checkPromQLTargets(c, d, ix) })
+		forEachDashboard(c, func(c reporter, d *model.Dashboard, ix *Index) { checkPromQLTargets(c, d, ix) })
 	},
 }
 
 // checkPromQLTargets reports the Prometheus targets of one dashboard that
 // do not parse.
-func checkPromQLTargets(c *rules.Context, d *model.Dashboard, ix *Index) {
+func checkPromQLTargets(c reporter, d *model.Dashboard, ix *Index) {
 	if isMetricsQL(d, ix) {
 		return
 	}
@@ -121,7 +121,7 @@ func checkPromQLTargets(c *rules.Context, d *model.Dashboard, ix *Index) {
 
 // reportSyntax parses text with parse (after interpolation) and reports
 // where it fails.
-func reportSyntax(c *rules.Context, d *model.Dashboard, p *model.Panel, q *model.Query, text model.Text, language string, l lang, parse parseFunc) {
+func reportSyntax(c reporter, d *model.Dashboard, p *model.Panel, q *model.Query, text model.Text, language string, l lang, parse parseFunc) {
 	_, perr, off := check(text.V, d, l, parse)
 	if perr == nil {
 		return

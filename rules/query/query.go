@@ -23,6 +23,10 @@
 package query
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
@@ -60,12 +64,49 @@ var DashboardLinterPreset = map[string]string{
 	"uneditable-dashboard":                "convention/editable",
 }
 
-// forEachDashboard calls fn for every dashboard of the stack (provisioned
-// and loose) with the stack's index.
-func forEachDashboard(c *rules.Context, fn func(d *model.Dashboard, ix *Index)) {
+// reporter receives findings: the rule's context, or a collector of one
+// dashboard's findings.
+type reporter interface{ Report(rules.Finding) }
+
+// collector keeps the findings of one dashboard.
+type collector []rules.Finding
+
+// Report implements reporter.
+func (c *collector) Report(f rules.Finding) { *c = append(*c, f) }
+
+// forEachDashboard runs check on every dashboard of the stack (provisioned
+// and loose) against the stack's index. Dashboards are checked in parallel
+// (check reads only its dashboard and the index); their findings are
+// reported in dashboard order.
+func forEachDashboard(c *rules.Context, check func(r reporter, d *model.Dashboard, ix *Index)) {
 	ix := NewIndex(c.Stack)
-	for _, d := range c.Stack.AllDashboards() {
-		fn(d, ix)
+	ds := c.Stack.AllDashboards()
+	workers := min(runtime.GOMAXPROCS(0), len(ds))
+	if workers <= 1 {
+		for _, d := range ds {
+			check(c, d, ix)
+		}
+		return
+	}
+	out := make([]collector, len(ds))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ds) {
+					return
+				}
+				check(&out[i], ds[i], ix)
+			}
+		})
+	}
+	wg.Wait()
+	for _, fs := range out {
+		for _, f := range fs {
+			c.Report(f)
+		}
 	}
 }
 

@@ -40,13 +40,13 @@ var VariableSyntax = &rules.Rule{
 		Fix:  "Correct the query where the message points; the variable editor's preview shows the options it yields.",
 	},
 	Check: func(c *rules.Context) {
-		forEachDashboard(c, func(d *model.Dashboard, ix *Index) { checkVariables(c, d, ix) })
+		forEachDashboard(c, func(c reporter, d *model.Dashboard, ix *Index) { checkVariables(c, d, ix) })
 	},
 }
 
 // checkVariables reports the query variables of one dashboard whose query
 // does not parse.
-func checkVariables(c *rules.Context, d *model.Dashboard, ix *Index) {
+func checkVariables(c reporter, d *model.Dashboard, ix *Index) {
 	metricsQL := isMetricsQL(d, ix)
 	for _, v := range d.Variables {
 		if v.Type != "query" || strings.TrimSpace(v.Query.V) == "" {
@@ -66,7 +66,7 @@ func checkVariables(c *rules.Context, d *model.Dashboard, ix *Index) {
 
 // checkPromVariable checks the parts of a Prometheus variable query
 // Grafana sends to Prometheus.
-func checkPromVariable(c *rules.Context, d *model.Dashboard, v *model.Variable, text model.Text) {
+func checkPromVariable(c reporter, d *model.Dashboard, v *model.Variable, text model.Text) {
 	q := text.V
 	switch {
 	case promLabelNames.MatchString(q), promLabelNamesWith.MatchString(q), promMetrics.MatchString(q):
@@ -103,7 +103,7 @@ func isEmptySelector(s string) bool {
 
 // checkLokiVariable checks the stream selector of a Loki label_values
 // query.
-func checkLokiVariable(c *rules.Context, d *model.Dashboard, v *model.Variable, text model.Text) {
+func checkLokiVariable(c reporter, d *model.Dashboard, v *model.Variable, text model.Text) {
 	q := text.V
 	if lokiLabelNames.MatchString(q) {
 		return
@@ -124,7 +124,7 @@ func checkLokiVariable(c *rules.Context, d *model.Dashboard, v *model.Variable, 
 
 // variablePart parses part (starting at byte offset at of the query) and
 // reports where it fails.
-func variablePart(c *rules.Context, d *model.Dashboard, v *model.Variable, text model.Text, at int, part, what string, l lang, parse parseFunc) {
+func variablePart(c reporter, d *model.Dashboard, v *model.Variable, text model.Text, at int, part, what string, l lang, parse parseFunc) {
 	_, perr, off := check(part, d, l, parse)
 	if perr == nil {
 		return
@@ -132,7 +132,7 @@ func variablePart(c *rules.Context, d *model.Dashboard, v *model.Variable, text 
 	reportVariable(c, d, v, text, at+off, fmt.Sprintf("its %s does not parse: %s", what, perr.msg))
 }
 
-func reportVariable(c *rules.Context, d *model.Dashboard, v *model.Variable, text model.Text, off int, why string) {
+func reportVariable(c reporter, d *model.Dashboard, v *model.Variable, text model.Text, off int, why string) {
 	c.Report(rules.Finding{
 		Pos:     textPos(text, off),
 		Message: fmt.Sprintf("query of variable %q: %s; the variable gets no values and the panels that use it query for nothing: correct %q", v.Name.V, why, quoteExpr(text.V)),
