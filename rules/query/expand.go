@@ -2,6 +2,7 @@ package query
 
 import (
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
@@ -52,7 +53,9 @@ type expansion struct {
 	src   string
 	refs  []interpolate.Ref
 	slots []slot
-	// choice[i] indexes candidates(i); fixed references have one.
+	// cands[i] are the values reference i may take (candidates); choice[i]
+	// indexes them.
+	cands  [][]string
 	choice []int
 	d      *model.Dashboard
 	lang   lang
@@ -62,6 +65,10 @@ type expansion struct {
 func newExpansion(s string, d *model.Dashboard, l lang) *expansion {
 	refs := interpolate.Find(s)
 	e := &expansion{src: s, refs: refs, slots: slotsOf(s, refs, l), choice: make([]int, len(refs)), d: d, lang: l}
+	e.cands = make([][]string, len(refs))
+	for i := range refs {
+		e.cands[i] = e.candidates(i)
+	}
 	return e
 }
 
@@ -178,7 +185,7 @@ func regexEscape(s string) string {
 // expand returns the text with the current choice of values.
 func (e *expansion) expand(s string) *interpolate.Result {
 	return interpolate.Replace(s, e.refs, func(i int) (string, bool) {
-		c := e.candidates(i)
+		c := e.cands[i]
 		return c[min(e.choice[i], len(c)-1)], true
 	})
 }
@@ -190,7 +197,7 @@ func (e *expansion) expand(s string) *interpolate.Result {
 func (e *expansion) retry(res *interpolate.Result, errEnd int) bool {
 	last := res.RefAt(max(errEnd, 0))
 	for i := last; i >= 0; i-- {
-		if e.choice[i]+1 < len(e.candidates(i)) {
+		if e.choice[i]+1 < len(e.cands[i]) {
 			e.choice[i]++
 			for j := i + 1; j < len(e.choice); j++ {
 				e.choice[j] = 0
@@ -199,7 +206,7 @@ func (e *expansion) retry(res *interpolate.Result, errEnd int) bool {
 		}
 	}
 	for i := last + 1; i < len(e.refs); i++ {
-		if e.choice[i]+1 < len(e.candidates(i)) {
+		if e.choice[i]+1 < len(e.cands[i]) {
 			e.choice[i]++
 			return true
 		}
@@ -230,6 +237,49 @@ type parseFunc func(string) (any, *parseError)
 // parses counts the texts handed to a query parser, so tests can show that
 // nothing is parsed when no query rule runs.
 var parses atomic.Int64
+
+// verdicts remembers, for each interpolated text a validity rule parsed,
+// whether it parsed and why not: fleets repeat dashboards (the same mixin
+// in every environment), and a repeated query is parsed once per process.
+// It holds at most maxVerdicts texts, so memory stays bounded.
+var (
+	verdicts     sync.Map // "<kind>\x00<text>" → *parseError (okVerdict when it parsed)
+	verdictCount atomic.Int64
+	okVerdict    = &parseError{}
+)
+
+const maxVerdicts = 1 << 17
+
+// cacheVerdicts is false in benchmarks that measure parsing itself.
+var cacheVerdicts = true
+
+// cached wraps a parse function of a validity rule (one that needs no AST)
+// with the verdict cache; kind names the parse function.
+func cached(kind string, parse parseFunc) parseFunc {
+	return func(s string) (any, *parseError) {
+		if !cacheVerdicts {
+			return parse(s)
+		}
+		key := kind + "\x00" + s
+		if v, ok := verdicts.Load(key); ok {
+			if v == okVerdict {
+				return nil, nil
+			}
+			return nil, v.(*parseError)
+		}
+		_, perr := parse(s)
+		if verdictCount.Load() < maxVerdicts {
+			v := perr
+			if v == nil {
+				v = okVerdict
+			}
+			if _, loaded := verdicts.LoadOrStore(key, v); !loaded {
+				verdictCount.Add(1)
+			}
+		}
+		return nil, perr
+	}
+}
 
 // check expands s, parses it with parse, and retries other values for
 // references while it fails. It returns what parsed, or else the first

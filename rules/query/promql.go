@@ -28,6 +28,14 @@ func parsePromQL(s string) (any, *parseError) {
 	return e, promError(err, len(s))
 }
 
+// Validity checks of the rules that need no AST, through the verdict
+// cache.
+var (
+	validPromQL       = cached("promql", parsePromQL)
+	validPromSelector = cached("promsel", parsePromSelector)
+	validLogQL        = cached("logql", parseLogQL)
+)
+
 // parsePromQLFull parses an interpolated PromQL expression with every
 // regex matcher as written, for rules that read matcher values.
 func parsePromQLFull(s string) (any, *parseError) {
@@ -115,7 +123,7 @@ func checkPromQLTargets(c reporter, d *model.Dashboard, ix *Index) {
 		if t.typ != TypePrometheus || t.query.Hide {
 			continue
 		}
-		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "PromQL", promQL, parsePromQL)
+		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "PromQL", promQL, validPromQL)
 	}
 }
 

@@ -85,15 +85,15 @@ func checkPromVariable(c reporter, d *model.Dashboard, v *model.Variable, text m
 			if isEmptySelector(sel) {
 				return
 			}
-			variablePart(c, d, v, text, m[2], sel, "series selector", promQL, parsePromSelector)
+			variablePart(c, d, v, text, m[2], sel, "series selector", promQL, validPromSelector)
 		}
 		return
 	}
 	if m := promQueryResult.FindStringSubmatchIndex(q); m != nil {
-		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "query_result() expression", promQL, parsePromQL)
+		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "query_result() expression", promQL, validPromQL)
 		return
 	}
-	variablePart(c, d, v, text, 0, q, "series selector", promQL, parsePromSelector)
+	variablePart(c, d, v, text, 0, q, "series selector", promQL, validPromSelector)
 }
 
 // isEmptySelector reports a blank filter or "{}", which Grafana drops.
@@ -118,7 +118,7 @@ func checkLokiVariable(c reporter, d *model.Dashboard, v *model.Variable, text m
 		return
 	}
 	if m[2] >= 0 && !isEmptySelector(q[m[2]:m[3]]) {
-		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "stream selector", logQL, parseLogQL)
+		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "stream selector", logQL, validLogQL)
 	}
 }
 

@@ -273,6 +273,17 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 	if cfg != nil {
 		opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
 	}
+	// dashboard-linter's .lint files beside the dashboards keep working.
+	lintExcl, lintLevels, err := config.LintFileExclusions(m)
+	if err != nil {
+		return ExitUsage, err
+	}
+	opts.Exclusions = append(opts.Exclusions, exemptEnabled(lintExcl, fl.all("enable"))...)
+	for _, l := range lintLevels {
+		if _, set := opts.Levels[l.Rule]; !set {
+			opts.Levels[l.Rule] = l.Severity
+		}
+	}
 	res := rules.Run(m, all.Rules(), opts)
 	if cfg != nil {
 		res.Findings = configFindings(res.Findings, m, dopts, cfg)

@@ -46,6 +46,9 @@ type Config struct {
 	NginxPrefix string
 	// Baseline is baseline as an absolute path; "" when unset.
 	Baseline string
+	// Preset is the rule preset named by preset ("dashboard-linter"); its
+	// levels are the first entries of Rules.
+	Preset string
 }
 
 // Stack is one entry of stacks.

@@ -20,7 +20,7 @@ import (
 // The keys the loader knows, by section. docs/config.schema.json lists the
 // same ones (a test keeps them in step).
 var (
-	topKeys     = []string{"grafana_version", "fail_level", "rules", "exclude", "stacks", "max_file_size", "nginx_prefix", "baseline"}
+	topKeys     = []string{"grafana_version", "fail_level", "rules", "exclude", "stacks", "max_file_size", "nginx_prefix", "baseline", "preset"}
 	stackKeys   = []string{"name", "paths", "env", "env_file", "compose_service"}
 	excludeKeys = []string{"rules", "paths", "entities", "reason"}
 )
@@ -127,6 +127,8 @@ func (p *parser) parse(src []byte) {
 			if s, ok := p.text(key, v); ok {
 				p.cfg.Baseline = p.path(s)
 			}
+		case "preset":
+			p.preset(v)
 		}
 	})
 }
