@@ -14,8 +14,6 @@ type queryState struct {
 	// oldRows are the ranges of d.Panels read from old-schema "rows",
 	// dropped once the schema version says Grafana ignores them.
 	oldRows [][2]int
-	// elem is true while reading a library panel model of __elements.
-	elem bool
 }
 
 // newPanel starts the model panel whose object opens at off.

@@ -252,7 +252,7 @@ func (l *lexer) suffixed(prefix string, from int, durationOnly bool) (token, boo
 		i := from
 		for i < len(l.src) {
 			r, n := utf8.DecodeRuneInString(l.src[i:])
-			if unicode.IsSpace(r) || !(unicode.IsNumber(r) || ok(r) || r == '.') {
+			if unicode.IsSpace(r) || (!unicode.IsNumber(r) && !ok(r) && r != '.') {
 				break
 			}
 			i += n

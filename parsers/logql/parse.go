@@ -218,7 +218,6 @@ func (p *parser) expr(min int) expr {
 		if !ok || prec <= min {
 			return lhs
 		}
-		opPos := p.tok.pos
 		p.advance()
 		p.binOpModifier()
 		next := prec
@@ -226,12 +225,12 @@ func (p *parser) expr(min int) expr {
 			next = prec - 1 // right associative
 		}
 		rhs := p.expr(next)
-		lhs = binOp(p, op, opPos, lhs, rhs)
+		lhs = binOp(p, op, lhs, rhs)
 	}
 }
 
 // binOp is mustNewBinOpExpr's checks.
-func binOp(p *parser, op string, opPos int, lhs, rhs expr) expr {
+func binOp(p *parser, op string, lhs, rhs expr) expr {
 	if lhs.kind == kindLog {
 		p.fail(lhs.pos, "unexpected type for left leg of binary operation (%s): *syntax.PipelineExpr", op)
 	}

@@ -63,8 +63,8 @@ func report(c reporter, d *dmodel.Dashboard, p *dmodel.Panel, q *dmodel.Query, p
 	c.Report(rules.Finding{Pos: pos, Message: msg, Entity: entity(d), Key: key, Labels: dashboardLinterLabels(d, p, q)})
 }
 
-// DatasourceVariable: dashboards that query Prometheus or Loki offer a
-// datasource variable named by convention.
+// DatasourceVariable reports Prometheus and Loki dashboards without a
+// datasource variable named by the mixin convention.
 var DatasourceVariable = &rules.Rule{
 	ID:       "convention/datasource-variable",
 	Severity: rules.Off,
@@ -217,7 +217,8 @@ func isPromVariableRef(d *dmodel.Dashboard, r *dmodel.DatasourceRef) bool {
 	return variableType(d, v) == TypePrometheus
 }
 
-// VariableRefresh: query variables reload on time range change.
+// VariableRefresh reports query variables that do not reload on time
+// range change.
 var VariableRefresh = &rules.Rule{
 	ID:       "convention/variable-refresh",
 	Severity: rules.Off,
@@ -250,7 +251,8 @@ func refreshName(v *dmodel.Variable) string {
 	return fmt.Sprintf("with mode %d", v.Refresh)
 }
 
-// PanelDatasource: panels use a datasource variable.
+// PanelDatasource reports Prometheus and Loki panels with a fixed
+// datasource.
 var PanelDatasource = &rules.Rule{
 	ID:       "convention/panel-datasource",
 	Severity: rules.Off,
@@ -314,7 +316,8 @@ func checkPanelDatasource(c reporter, d *dmodel.Dashboard, ix *Index) {
 	}
 }
 
-// PanelTitleDescription: panels have a title and a description.
+// PanelTitleDescription reports data panels without a title or a
+// description.
 var PanelTitleDescription = &rules.Rule{
 	ID:       "convention/panel-title-description",
 	Severity: rules.Off,
@@ -375,12 +378,15 @@ func init() {
 		Hs KHs MHs GHs THs PHs EHs massmg massg masslb masskg masst lengthmm lengthin lengthft lengthm lengthkm lengthmi
 		pressurembar pressurebar pressurekbar pressurepa pressurehpa pressurekpa pressurehg pressurepsi
 		radbq radci radgy radrad radsv radmsv radusv radrem radexpckg radr radsvh radmsvh radusvh
-		rotrpm rothz rotrads rotdegs celsius fahrenheit farenheit kelvin
+		rotrpm rothz rotrads rotdegs celsius fahrenheit kelvin
 		hertz ns µs ms s m h d dtdurationms dtdurations dthms dtdhms timeticks clockms clocks
 		cps ops reqps rps wps iops cpm opm rpm wpm mps mpm
 		velocityms velocitykmh velocitymph velocityknot mlitre litre m3 Nm3 dm3 gallons bool bool_yes_no bool_on_off`) {
 		units[u] = true
 	}
+	// Grafana keeps the old misspelt id of Fahrenheit as an alias
+	// (valueFormats.ts buildFormats).
+	units["faren"+"heit"] = true
 }
 
 // customUnitPrefixes are the unit forms getValueFormat builds
@@ -399,7 +405,7 @@ func knownUnit(u string) bool {
 	return false
 }
 
-// PanelUnits: panels declare a unit.
+// PanelUnits reports data panels without a known unit.
 var PanelUnits = &rules.Rule{
 	ID:       "convention/panel-units",
 	Severity: rules.Off,
@@ -471,7 +477,8 @@ var rateIntervalDuration = func() time.Duration {
 	return time.Duration(d)
 }()
 
-// RateInterval: rate and irate use $__rate_interval.
+// RateInterval reports rate() and irate() ranges other than
+// $__rate_interval.
 var RateInterval = &rules.Rule{
 	ID:       "convention/rate-interval",
 	Severity: rules.Off,
@@ -557,7 +564,8 @@ func checkMatcher(c reporter, d *dmodel.Dashboard, ix *Index, name string) {
 	})
 }
 
-// CounterAggregation: counters are read through rate, irate or increase.
+// CounterAggregation reports counters not read through rate(), irate()
+// or increase().
 var CounterAggregation = &rules.Rule{
 	ID:       "convention/counter-aggregation",
 	Severity: rules.Off,
@@ -595,7 +603,7 @@ var CounterAggregation = &rules.Rule{
 	},
 }
 
-// LogQLAuto: Loki range aggregations use $__auto.
+// LogQLAuto reports Loki ranges other than $__auto.
 var LogQLAuto = &rules.Rule{
 	ID:       "convention/logql-auto",
 	Severity: rules.Off,
@@ -658,7 +666,7 @@ func logRanges(s string) [][2]int {
 	return out
 }
 
-// Editable: dashboards are saved read-only.
+// Editable reports dashboards saved with "editable": true.
 var Editable = &rules.Rule{
 	ID:       "convention/editable",
 	Severity: rules.Off,

@@ -39,7 +39,7 @@ func lintQuery(t *testing.T, root string) (found []string, prom, loki int) {
 					if q.Expr.V == "" {
 						continue
 					}
-					switch query.QueryType(ix, d, p, q) {
+					switch query.TargetType(ix, d, p, q) {
 					case query.TypePrometheus:
 						prom++
 					case query.TypeLoki:

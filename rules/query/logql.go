@@ -14,14 +14,6 @@ func parseLogQL(s string) (any, *parseError) {
 	return nil, nil
 }
 
-// parseLogSelector parses an interpolated stream selector.
-func parseLogSelector(s string) (any, *parseError) {
-	if err := logql.ParseSelector(s); err != nil {
-		return nil, &parseError{start: err.Offset, end: err.Offset + 1, msg: err.Msg}
-	}
-	return nil, nil
-}
-
 // LogQLSyntax reports Loki queries that do not parse.
 var LogQLSyntax = &rules.Rule{
 	ID:       "query/logql-syntax",

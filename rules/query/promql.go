@@ -90,7 +90,7 @@ func targets(d *model.Dashboard, ix *Index) []target {
 			if strings.TrimSpace(q.Expr.V) == "" {
 				continue
 			}
-			out = append(out, target{panel: p, query: q, typ: QueryType(ix, d, p, q)})
+			out = append(out, target{panel: p, query: q, typ: TargetType(ix, d, p, q)})
 		}
 	}
 	return out

@@ -36,17 +36,17 @@ func stripRegexes(s string) (out string, ok bool) {
 			}
 			continue
 		}
-		switch {
-		case c == '"' || c == '\'' || c == '`':
+		switch c {
+		case '"', '\'', '`':
 			quote = c
 			continue
-		case c == '#':
+		case '#':
 			// A comment runs to the end of the line (\r or \n).
 			for i+1 < len(s) && s[i+1] != '\n' && s[i+1] != '\r' {
 				i++
 			}
 			continue
-		case c == '=' || c == '!':
+		case '=', '!':
 			if i+1 < len(s) && s[i+1] == '~' {
 				j := i + 2
 				for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {

@@ -184,10 +184,10 @@ func variableType(d *model.Dashboard, v string) string {
 	return ""
 }
 
-// QueryType resolves the plugin type of query q of panel p: the query's
+// TargetType resolves the plugin type of query q of panel p: the query's
 // own datasource when it names one (always, under a -- Mixed -- panel),
 // else the panel's.
-func QueryType(ix *Index, d *model.Dashboard, p *model.Panel, q *model.Query) string {
+func TargetType(ix *Index, d *model.Dashboard, p *model.Panel, q *model.Query) string {
 	panelType, mixed := refType(ix, d, p.Datasource)
 	own := q.Datasource
 	if own != nil && own.Shape != model.RefNull {

@@ -47,12 +47,16 @@ func dashboardLinterTree(t *testing.T, lint string) string {
 	return dir
 }
 
+// ruleIDs reads "line rule" from each oneline finding.
 func ruleIDs(out string) []string {
 	var ids []string
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		if i := strings.LastIndex(l, " ["); i >= 0 {
-			ids = append(ids, strings.SplitN(l, ":", 2)[1][:strings.Index(strings.SplitN(l, ":", 2)[1], ":")]+" "+strings.Trim(l[i+1:], "[]"))
+		parts := strings.SplitN(l, ":", 3)
+		i := strings.LastIndex(l, " [")
+		if len(parts) < 3 || i < 0 {
+			continue
 		}
+		ids = append(ids, parts[1]+" "+strings.Trim(l[i+1:], "[]"))
 	}
 	return ids
 }
