@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -358,10 +359,10 @@ func missingText(p *dmodel.Panel) string {
 }
 
 // units are Grafana's unit ids
-// (packages/grafana-data/src/valueFormats/categories.ts).
-var units = map[string]bool{}
-
-func init() {
+// (packages/grafana-data/src/valueFormats/categories.ts), built on first
+// use so that start-up does not pay for them.
+var units = sync.OnceValue(func() map[string]bool {
+	units := map[string]bool{}
 	for _, u := range strings.Fields(`none string short percent percentunit humidity dB hex0x hex sci locale pixel
 		accMS2 accFS2 accG degree radian grad arcmin arcsec areaM2 areaF2 areaMI2
 		flops mflops gflops tflops pflops eflops zflops yflops
@@ -387,14 +388,15 @@ func init() {
 	// Grafana keeps the old misspelt id of Fahrenheit as an alias
 	// (valueFormats.ts buildFormats).
 	units["faren"+"heit"] = true
-}
+	return units
+})
 
 // customUnitPrefixes are the unit forms getValueFormat builds
 // (packages/grafana-data/src/valueFormats/valueFormats.ts).
 var customUnitPrefixes = []string{"prefix:", "suffix:", "time:", "si:", "count:", "currency:", "bool:"}
 
 func knownUnit(u string) bool {
-	if units[u] {
+	if units()[u] {
 		return true
 	}
 	for _, p := range customUnitPrefixes {

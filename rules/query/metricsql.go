@@ -2,6 +2,7 @@ package query
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -11,7 +12,8 @@ import (
 // VictoriaMetrics is queried through Grafana's Prometheus datasource, so a
 // "prometheus" query may be MetricsQL: a dashboard that calls one of these
 // is written for VictoriaMetrics and its queries are not judged as PromQL.
-var metricsQLFunctions = strings.Fields(`prometheus_buckets buckets_limit histogram_over_time
+var metricsQLFunctions = sync.OnceValue(func() []string {
+	return strings.Fields(`prometheus_buckets buckets_limit histogram_over_time
 	rollup rollup_rate rollup_deriv rollup_increase rollup_delta rollup_candlestick rollup_scrape_interval
 	range_first range_last range_avg range_max range_min range_sum range_median range_quantile
 	range_stddev range_stdvar range_zscore range_mad range_normalize range_linear_regression range_trim_outliers
@@ -28,14 +30,15 @@ var metricsQLFunctions = strings.Fields(`prometheus_buckets buckets_limit histog
 	any distinct mode zscore share sum2 geomean count_eq count_gt count_le count_ne mad
 	smooth_exponential ru ttf rand rand_normal rand_exponential bitmap_and bitmap_or bitmap_xor
 	histogram_share histogram_quantiles drop_common_labels running_count`)
+})
 
-var metricsQLNames = func() map[string]bool {
+var metricsQLNames = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
-	for _, f := range metricsQLFunctions {
+	for _, f := range metricsQLFunctions() {
 		m[f] = true
 	}
 	return m
-}()
+})
 
 // callsMetricsQL reports whether s calls a MetricsQL-only function: a
 // name of metricsQLFunctions followed by "(".
@@ -53,7 +56,7 @@ func callsMetricsQL(s string) bool {
 		for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r') {
 			k++
 		}
-		if k < len(s) && s[k] == '(' && metricsQLNames[s[i:j]] && (i == 0 || s[i-1] != '$') {
+		if k < len(s) && s[k] == '(' && metricsQLNames()[s[i:j]] && (i == 0 || s[i-1] != '$') {
 			return true
 		}
 		i = j
