@@ -104,8 +104,9 @@ func builtinDatasource(v string) bool {
 }
 
 // refType resolves the plugin type of a datasource reference in dashboard
-// d, as the datasource rules resolve references (GRAFANA.md §3): an
-// object's type when written (except the built-ins' "datasource" type);
+// d, as the datasource rules resolve references (GRAFANA.md §3): the type
+// of the stack's datasource with the object's UID, else the object's type
+// when written (except the built-ins' "datasource" type);
 // a dashboard datasource variable's plugin type; a UID, then a name,
 // looked up among the stack's datasources; null, absent or "default" is
 // the organisation's default datasource. mixed reports "-- Mixed --"
@@ -125,6 +126,15 @@ func refType(ix *Index, d *model.Dashboard, r *model.DatasourceRef) (typ string,
 		}
 		if builtinDatasource(v) {
 			return "", false
+		}
+		// Grafana resolves the UID and ignores the written type: a
+		// datasource of the stack with that UID decides.
+		if v != "" && !strings.ContainsAny(v, "$[") {
+			if o := ix.org(d); o != nil {
+				if t, ok := o.byUID[v]; ok {
+					return t, false
+				}
+			}
 		}
 		if t := r.Type.V; t != "" && t != "datasource" {
 			if strings.Contains(t, "$") {
