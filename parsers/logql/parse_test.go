@@ -93,3 +93,45 @@ func TestParseAgreesWithLoki(t *testing.T) {
 		}
 	}
 }
+
+// TestLineFilterRegex: a line filter regex that does not compile parses in
+// Loki's grammar but fails when Loki builds the query's pipeline; it is
+// reported here, at the string.
+func TestLineFilterRegex(t *testing.T) {
+	err := Parse(`{job="a"} |~ "(" != "x"`)
+	if err == nil || err.Offset != 13 {
+		t.Fatalf("Parse = %v, want an error at offset 13", err)
+	}
+	if err := Parse(`{job="a"} |~ "(a|b)"`); err != nil {
+		t.Errorf("valid line filter regex: %v", err)
+	}
+}
+
+// TestParseSelector checks stream selectors as Loki's label APIs read
+// them.
+func TestParseSelector(t *testing.T) {
+	for q, ok := range map[string]bool{
+		`{job="a", level=~"err.*"}`: true,
+		`{job=~".*"}`:               false,
+		`{job="a"} |= "x"`:          false,
+		`{job=}`:                    false,
+	} {
+		if err := ParseSelector(q); (err == nil) != ok {
+			t.Errorf("ParseSelector(%q) = %v, want ok=%v", q, err, ok)
+		}
+	}
+}
+
+// FuzzParse: no input makes the validator panic or report an offset
+// outside the query.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`sum(rate({job="a"} |= "x" [5m])) by (l)`, `{a="b"} | json | x > 5s or y=~"z"`, `topk(5, x)`, "{a=`b`} | pattern \"<a> <_>\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if err := Parse(q); err != nil && (err.Offset < 0 || err.Offset > len(q)) {
+			t.Errorf("Parse(%q): offset %d outside the query", q, err.Offset)
+		}
+		_ = ParseSelector(q)
+	})
+}

@@ -66,3 +66,26 @@ func TestCheckVariables(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheck: no query, with any references, makes interpolation or the
+// parsers panic, and an error offset always maps into the query.
+func FuzzCheck(f *testing.F) {
+	d := &model.Dashboard{Variables: []*model.Variable{
+		{Name: model.Str{V: "c"}, Type: "constant", Query: model.Str{V: `a="b"`}},
+		{Name: model.Str{V: "m"}, Type: "query", Multi: true},
+	}}
+	for _, s := range []string{`rate(x{a=~"$m"}[$__rate_interval]) by ($l)`, `up{$c} offset ${o:csv}`, `{a="$m"} |= "[[x]]" [$__auto]`, `# $x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, c := range []struct {
+			l     lang
+			parse parseFunc
+		}{{promQL, parsePromQL}, {logQL, parseLogQL}} {
+			_, perr, off := check(q, d, c.l, c.parse)
+			if perr != nil && (off < 0 || off > len(q)) {
+				t.Errorf("%q: offset %d outside the query", q, off)
+			}
+		}
+	})
+}
