@@ -38,6 +38,10 @@ type Exclusion struct {
 	// "ini:server.root_url").
 	Entities []string
 	Reason   string
+	// Labels, when set, narrow the exclusion to findings whose label of
+	// each name, where the finding has one, equals the value (the matching
+	// of dashboard-linter's .lint entries).
+	Labels map[string]string
 	// Pos is where the exclusion is written in the config file, for
 	// meta/unused-ignore.
 	Pos model.Pos
@@ -286,6 +290,11 @@ func (e *Exclusion) matches(f Finding) bool {
 	}
 	if len(e.Entities) > 0 && !slices.ContainsFunc(e.Entities, func(g string) bool { return MatchGlob(g, f.Entity) }) {
 		return false
+	}
+	for k, v := range e.Labels {
+		if got, ok := f.Labels[k]; ok && got != v {
+			return false
+		}
 	}
 	return true
 }

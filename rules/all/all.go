@@ -11,6 +11,7 @@ import (
 	"github.com/grafanalint/grafanalint/rules/parse"
 	"github.com/grafanalint/grafanalint/rules/provisioning"
 	"github.com/grafanalint/grafanalint/rules/proxy"
+	"github.com/grafanalint/grafanalint/rules/query"
 	"github.com/grafanalint/grafanalint/rules/secret"
 	"github.com/grafanalint/grafanalint/rules/server"
 )
@@ -22,6 +23,7 @@ func Rules() []*rules.Rule {
 	out = append(out, datasource.Rules()...)
 	out = append(out, dashboard.Rules()...)
 	out = append(out, channel.Rules()...)
+	out = append(out, query.Rules()...)
 	out = append(out, live.Rules()...)
 	out = append(out, proxy.Rules()...)
 	out = append(out, server.Rules()...)
