@@ -1,0 +1,217 @@
+package srcmap
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// Text is text derived from one or more sources, with where each of its
+// bytes came from.
+type Text struct {
+	// S is the derived text.
+	S     string
+	segs  []seg
+	lines []int // byte offsets of line starts in S
+}
+
+// seg maps the derived bytes [at, at+n) to a source: byte at+i comes from
+// off+i, or from off for every i when point is set (escapes, base64,
+// generated text), the value then spanning [off, end).
+type seg struct {
+	at, n    int
+	src      *Source
+	off, end int
+	point    bool
+}
+
+// Builder assembles a Text piece by piece.
+type Builder struct {
+	b    strings.Builder
+	segs []seg
+}
+
+// Linear appends s, whose bytes are those of src at off, off+1, …
+func (b *Builder) Linear(s string, src *Source, off int) {
+	if s == "" {
+		return
+	}
+	at := b.b.Len()
+	b.b.WriteString(s)
+	if n := len(b.segs); n > 0 {
+		p := &b.segs[n-1]
+		if !p.point && p.src == src && p.at+p.n == at && p.off+p.n == off {
+			p.n += len(s)
+			return
+		}
+	}
+	b.segs = append(b.segs, seg{at: at, n: len(s), src: src, off: off, end: off + len(s)})
+}
+
+// Point appends s, every byte of which stands for the source span
+// [off, end) as a whole: an escape sequence, a base64 value, text a tool
+// generates around a value.
+func (b *Builder) Point(s string, src *Source, off, end int) {
+	if s == "" {
+		return
+	}
+	at := b.b.Len()
+	b.b.WriteString(s)
+	if n := len(b.segs); n > 0 {
+		p := &b.segs[n-1]
+		if p.point && p.src == src && p.off == off && p.end == end && p.at+p.n == at {
+			p.n += len(s)
+			return
+		}
+	}
+	b.segs = append(b.segs, seg{at: at, n: len(s), src: src, off: off, end: max(end, off), point: true})
+}
+
+// Append appends t, keeping its mapping.
+func (b *Builder) Append(t *Text) {
+	at := b.b.Len()
+	b.b.WriteString(t.S)
+	for _, s := range t.segs {
+		s.at += at
+		b.segs = append(b.segs, s)
+	}
+}
+
+// Len is the length of the text built so far.
+func (b *Builder) Len() int { return b.b.Len() }
+
+// Text returns the text built.
+func (b *Builder) Text() *Text {
+	t := &Text{S: b.b.String(), segs: b.segs}
+	t.index()
+	return t
+}
+
+// Point returns s as a Text every byte of which maps to the source span
+// [off, end): a base64-encoded value, a value whose encoding could not be
+// followed byte by byte.
+func Point(s string, src *Source, off, end int) *Text {
+	var b Builder
+	b.Point(s, src, off, end)
+	if s == "" {
+		b.segs = []seg{{src: src, off: off, end: max(end, off), point: true}}
+	}
+	return b.Text()
+}
+
+// Verbatim returns the bytes of src at [off, end) as a Text.
+func Verbatim(src *Source, off, end int) *Text {
+	var b Builder
+	b.Linear(string(src.data[off:end]), src, off)
+	if off == end {
+		b.segs = []seg{{src: src, off: off, end: off, point: true}}
+	}
+	return b.Text()
+}
+
+func (t *Text) index() {
+	t.lines = []int{0}
+	for i := 0; i < len(t.S); i++ {
+		if t.S[i] == '\n' {
+			t.lines = append(t.lines, i+1)
+		}
+	}
+}
+
+// Offset returns the byte offset in S of a 1-based line and column
+// (code points), clamped into S.
+func (t *Text) Offset(line, col int) int {
+	if line < 1 {
+		return 0
+	}
+	if line > len(t.lines) {
+		return len(t.S)
+	}
+	off := t.lines[line-1]
+	for c := 1; c < col && off < len(t.S) && t.S[off] != '\n'; c++ {
+		_, w := utf8.DecodeRuneInString(t.S[off:])
+		off += w
+	}
+	return off
+}
+
+// At returns the source position byte off of S comes from.
+func (t *Text) At(off int) model.Pos {
+	s, ok := t.segAt(off)
+	if !ok {
+		return model.Pos{}
+	}
+	if s.point {
+		return s.src.Pos(s.off)
+	}
+	return s.src.Pos(s.off + min(off-s.at, s.n))
+}
+
+// AtEnd returns the source position just after byte off-1 of S: where a
+// span of S that ends at off ends in the source.
+func (t *Text) AtEnd(off int) model.Pos {
+	if off <= 0 || len(t.segs) == 0 {
+		return t.At(off)
+	}
+	off = min(off, len(t.S))
+	s, _ := t.segAt(off - 1)
+	if s.point {
+		return s.src.Pos(s.end)
+	}
+	o := s.off + (off - 1 - s.at)
+	_, w := utf8.DecodeRune(s.src.data[min(o, len(s.src.data)):])
+	return s.src.Pos(o + max(w, 1))
+}
+
+func (t *Text) segAt(off int) (seg, bool) {
+	if len(t.segs) == 0 {
+		return seg{}, false
+	}
+	off = min(max(off, 0), len(t.S))
+	i := sort.Search(len(t.segs), func(i int) bool { return t.segs[i].at > off }) - 1
+	return t.segs[max(i, 0)], true
+}
+
+// Pos maps a position in S (as a parser of S reports it) to the source.
+// An invalid position (a whole-file problem) maps to where S starts.
+func (t *Text) Pos(p model.Pos) model.Pos {
+	if !p.IsValid() {
+		return t.At(0)
+	}
+	return t.At(t.Offset(p.Line, p.Col))
+}
+
+// End maps the end of a span in S (the position just after its last
+// character) to the source.
+func (t *Text) End(p model.Pos) model.Pos {
+	if !p.IsValid() {
+		return model.Pos{}
+	}
+	return t.AtEnd(t.Offset(p.Line, p.Col))
+}
+
+// Span returns where S starts and ends in the source of its first piece.
+func (t *Text) Span() (start, end model.Pos) {
+	if len(t.segs) == 0 {
+		return model.Pos{}, model.Pos{}
+	}
+	f, l := t.segs[0], t.segs[len(t.segs)-1]
+	start = f.src.Pos(f.off)
+	if l.point {
+		return start, l.src.Pos(l.end)
+	}
+	return start, l.src.Pos(l.off + l.n)
+}
+
+// Exact reports whether every byte of S maps to a byte of its own in the
+// source (no escapes, no encoding, no generated text).
+func (t *Text) Exact() bool {
+	for _, s := range t.segs {
+		if s.point && s.n > 0 {
+			return false
+		}
+	}
+	return true
+}
