@@ -166,3 +166,22 @@ func TestBuilderMixesSources(t *testing.T) {
 		t.Error(d)
 	}
 }
+
+func TestBlockExtractsSubtree(t *testing.T) {
+	doc := "datasources:\n  datasources.yaml:\n    apiVersion: 1\n    # a comment\n    datasources:\n    - name: P\n      url: |\n        x\n\n  other.yaml: {}\nnext: 1\n"
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &root); err != nil {
+		t.Fatal(err)
+	}
+	n := root.Content[0].Content[1].Content[1]
+	src := NewSource("values.yaml", []byte(doc))
+	txt := Block(src, n)
+	want := "apiVersion: 1\n# a comment\ndatasources:\n- name: P\n  url: |\n    x\n"
+	if txt.S != want {
+		t.Fatalf("block %q, want %q", txt.S, want)
+	}
+	// "P" is line 4, column 9 of the block; line 6, column 13 of values.yaml.
+	if got, want := txt.Pos(model.Pos{Line: 4, Col: 9}), (model.Pos{File: "values.yaml", Line: 6, Col: 13}); got != want {
+		t.Errorf("P at %v, want %v", got, want)
+	}
+}

@@ -215,3 +215,44 @@ func (t *Text) Exact() bool {
 	}
 	return true
 }
+
+// Slice returns the part [from, to) of t with its mapping.
+func (t *Text) Slice(from, to int) *Text {
+	from, to = max(from, 0), min(to, len(t.S))
+	var b Builder
+	for _, s := range t.segs {
+		lo, hi := max(s.at, from), min(s.at+s.n, to)
+		if lo >= hi {
+			continue
+		}
+		part := t.S[lo:hi]
+		if s.point {
+			b.Point(part, s.src, s.off, s.end)
+		} else {
+			b.Linear(part, s.src, s.off+(lo-s.at))
+		}
+	}
+	return b.Text()
+}
+
+// Replace returns s standing for the whole of t: every byte maps to where
+// t starts, a span's end to where t ends (a substituted placeholder).
+func (t *Text) Replace(s string) *Text {
+	if len(t.segs) == 0 {
+		return &Text{S: s, lines: []int{0}}
+	}
+	f, l := t.segs[0], t.segs[len(t.segs)-1]
+	end := l.end
+	if !l.point {
+		end = l.off + l.n
+	}
+	if f.src != l.src {
+		end = f.end
+	}
+	var b Builder
+	b.Point(s, f.src, f.off, end)
+	if s == "" {
+		b.segs = []seg{{src: f.src, off: f.off, end: end, point: true}}
+	}
+	return b.Text()
+}
