@@ -69,7 +69,8 @@ var UnusedIgnore = &Rule{
 // Run checks the model with the given rules and returns sorted,
 // de-duplicated findings with suppressions applied.
 func Run(m *model.Model, all []*Rule, opts Options) *Result {
-	if opts.Version == (Version{}) {
+	configured := opts.Version != (Version{})
+	if !configured {
 		opts.Version = CurrentGrafana
 	}
 	res := &Result{}
@@ -91,7 +92,7 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 					skipped[Skip{Family: r.Category(), Reason: fmt.Sprintf("no %s in stack %q", missing, s.Name)}] = true
 					continue
 				}
-				r.Check(NewContext(m, s, opts.Version, r, &out))
+				r.Check(NewContext(m, s, stackVersion(s, opts.Version, configured), r, &out))
 			}
 		}
 		if _, overridden := override(r, opts.Levels); overridden {
@@ -136,6 +137,20 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		return a.Reason < b.Reason
 	})
 	return res
+}
+
+// stackVersion is the Grafana version a stack's verdicts target: the
+// configured one, else the image tag a Kubernetes source pins (image.tag
+// of the grafana chart, a Grafana resource's spec.version, a workload's
+// image), else the default.
+func stackVersion(s *model.Stack, v Version, configured bool) Version {
+	if configured || s.Kubernetes == nil || s.Kubernetes.Version.V == "" {
+		return v
+	}
+	if pv, err := ParseVersion(strings.TrimPrefix(s.Kubernetes.Version.V, "v")); err == nil {
+		return pv
+	}
+	return v
 }
 
 func override(r *Rule, levels map[string]Severity) (Severity, bool) {

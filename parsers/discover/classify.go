@@ -41,6 +41,8 @@ func candidates(name, dir string) (c cand, known bool) {
 		return cIni, true
 	case ext == ".yaml" || ext == ".yml":
 		return cYAML, true
+	case isTemplateYAML(lower): // k8s.go
+		return cYAML, false
 	case ext == ".json":
 		return cJSON, true
 	case lower == ".env" || ext == ".env":
@@ -191,7 +193,7 @@ func (l *loader) classifyYAML(e *entry, src []byte) bool {
 		l.parseAs(e, model.KindCompose)
 		return true
 	}
-	return false
+	return l.classifyK8s(e, src) // k8s.go
 }
 
 // parseAs parses e (whose src is read) as kind.

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/compose"
+	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
@@ -46,7 +47,8 @@ type entry struct {
 	comp  *compose.Compose
 	env   []model.EnvVar
 	nginx *model.NginxConfig
-	main  bool // an nginx main config
+	k8s   *k8s.File // a Kubernetes file (k8s.go)
+	main  bool      // an nginx main config
 	// nginxProbs are the problems of the tree loaded from this file as a
 	// main config (in any of its files).
 	nginxProbs []model.Problem
@@ -66,6 +68,8 @@ type loader struct {
 	tree       *tree
 	stacks     []*builder
 	sorted     []*entry // entries by display path, cached by sortedEntries
+	k8sFiles   []*k8s.File
+	k8sStacks  []*k8s.Stack
 }
 
 func newLoader(opts Options) *loader {
