@@ -89,7 +89,11 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		} else {
 			for _, s := range m.Stacks {
 				if missing := missingPart(s, r.Needs); missing != "" {
-					skipped[Skip{Family: r.Category(), Reason: fmt.Sprintf("no %s in stack %q", missing, s.Name)}] = true
+					reason := fmt.Sprintf("no %s in stack %q", missing, s.Name)
+					if note := s.PartNotes[string(missing)]; note != "" {
+						reason += ": " + note
+					}
+					skipped[Skip{Family: r.Category(), Reason: reason}] = true
 					continue
 				}
 				r.Check(NewContext(m, s, stackVersion(s, opts.Version, configured), r, &out))

@@ -48,10 +48,10 @@ func (l *loader) classifyK8s(e *entry, src []byte) bool {
 	}
 	e.k8s = f
 	kind := model.KindKubernetes
-	if len(f.File.Objects) == 0 && len(f.File.Values) > 0 {
+	if len(f.File.Objects) == 0 && len(f.Values) > 0 {
 		kind = model.KindHelmValues
 	}
-	l.setKind(e, kind, append([]model.Problem{}, f.File.Problems...))
+	l.setKind(e, kind, append([]model.Problem{}, f.Problems...))
 	return true
 }
 
@@ -176,6 +176,11 @@ func (l *loader) kubernetesFinish() {
 		}
 		if ks.NoDatasources {
 			st.HasDatasources = false
+		}
+		if ks.Install.Operator != nil && len(st.Dashboards) > 0 {
+			// grafana-operator loads GrafanaDashboards through the API:
+			// they are loaded dashboards without a provider file.
+			st.HasProviders = true
 		}
 		if len(ks.PartNotes) > 0 {
 			st.PartNotes = ks.PartNotes

@@ -2,6 +2,8 @@ package k8s
 
 import (
 	"fmt"
+
+	"github.com/grafanalint/grafanalint/parsers/k8s/helmchart"
 	"path"
 	"sort"
 	"strings"
@@ -123,6 +125,7 @@ func Assemble(files []*File, disk Disk) []*Stack {
 			installs = append(installs, a.workload(f, w)...)
 		}
 	}
+	installs = overlays(installs)
 	for _, in := range installs {
 		a.stacks = append(a.stacks, a.build(in))
 	}
@@ -130,6 +133,55 @@ func Assemble(files []*File, disk Disk) []*Stack {
 	a.notes()
 	a.names()
 	return a.stacks
+}
+
+// overlays merges grafana chart values files of one directory as Helm's
+// repeated -f merges them: each values-<env>.yaml (or values.<env>.yaml)
+// over values.yaml is an installation of its own, named after both; with
+// such overlays, values.yaml alone is not one.
+func overlays(installs []*install.Install) []*install.Install {
+	isValuesFile := func(in *install.Install) bool {
+		return in.Origin == install.OriginValues && in.Chart == "grafana" && in.Object == nil && in.Values != nil &&
+			len(in.Files) == 1 && in.Values.Node != nil && in.Values.Src.Path == in.Files[0] && !strings.HasSuffix(in.Name, "grafana/")
+	}
+	base := map[string]*install.Install{}
+	for _, in := range installs {
+		if isValuesFile(in) {
+			if b := path.Base(in.Files[0]); b == "values.yaml" || b == "values.yml" {
+				base[path.Dir(in.Files[0])] = in
+			}
+		}
+	}
+	merged := map[*install.Install]bool{}
+	var out []*install.Install
+	for _, in := range installs {
+		b := base[path.Dir(in.Files[0])]
+		name := path.Base(in.Files[0])
+		if !isValuesFile(in) || b == nil || b == in || !strings.HasPrefix(name, "values-") && !strings.HasPrefix(name, "values.") {
+			continue
+		}
+		dir := path.Dir(in.Files[0])
+		m := helmchart.Render(helmchart.Options{Origin: install.OriginValues, Name: dir + " (" + path.Base(b.Files[0]) + " + " + name + ")",
+			Files: []string{b.Files[0], in.Files[0]}, Virtual: in.Files[0] + "#", Chart: "grafana", ChartDir: chartDirOf(b)}, b.Values, in.Values)
+		out = append(out, m)
+		merged[b], merged[in] = true, true
+	}
+	var kept []*install.Install
+	for _, in := range installs {
+		if !merged[in] {
+			kept = append(kept, in)
+		}
+	}
+	return append(kept, out...)
+}
+
+// chartDirOf is the chart directory of a values install ("" when the
+// values are not a chart's own).
+func chartDirOf(in *install.Install) string {
+	if path.Base(in.Files[0]) == "values.yaml" {
+		return path.Dir(in.Files[0])
+	}
+	return ""
 }
 
 // index collects the objects of every file.

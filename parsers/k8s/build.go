@@ -36,9 +36,10 @@ func (v *view) put(p string, f *install.File, from string, obj *objRef) {
 // path.
 func (v *view) list(dir string, recursive bool) []*cfile {
 	dir = path.Clean(dir)
+	prefix := strings.TrimSuffix(dir, "/") + "/"
 	var out []*cfile
 	for p, f := range v.files {
-		if path.Dir(p) == dir || recursive && strings.HasPrefix(p, dir+"/") {
+		if path.Dir(p) == dir || recursive && strings.HasPrefix(p, prefix) {
 			out = append(out, f)
 		}
 	}
@@ -517,7 +518,11 @@ func (s *Stack) unload(cf *cfile, reason string) {
 			return
 		}
 	}
-	s.Unloaded = append(s.Unloaded, model.UnloadedFile{Path: p, Kind: kind, Reason: cf.from + ", " + reason})
+	u := model.UnloadedFile{Path: p, Kind: kind, Reason: cf.from + ", " + reason}
+	if cf.f.Disk == "" {
+		u.Pos = cf.f.Pos
+	}
+	s.Unloaded = append(s.Unloaded, u)
 }
 
 // staticEnv returns the last value of a variable when it is an absolute

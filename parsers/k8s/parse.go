@@ -89,7 +89,8 @@ var candidateWords = [][]byte{
 	[]byte("grafana"), []byte("Grafana"), []byte("GRAFANA"), []byte("GF_"), []byte("schemaVersion"),
 	[]byte("kind: Ingress"), []byte("kind: HTTPRoute"), []byte("configMapGenerator"), []byte("postBuild"),
 	[]byte("targetNamespace"), []byte("sidecar:"), []byte("datasources:"), []byte("dashboardProviders"),
-	[]byte("kind: Kustomization"),
+	[]byte("kind: Kustomization"), []byte("adminPassword"), []byte("existingSecret"), []byte("envFromSecret"),
+	[]byte("dashboards:"),
 }
 
 // ParseFile reads one YAML file. Positions carry path.
@@ -98,7 +99,7 @@ func ParseFile(path string, src []byte) *File {
 	for _, o := range f.File.Objects {
 		f.object(o)
 	}
-	for _, v := range f.File.Values {
+	for _, v := range f.Values {
 		f.values(v)
 	}
 	for _, o := range f.Virtual {
@@ -185,6 +186,9 @@ func (f *File) entries(o *manifest.Object) bool {
 		if ef := f.entry(o, o.Name.V, e); ef != nil && ef.Sniff() != "" {
 			any = true
 		}
+		if e.Problem != nil && grafanaKey(e.Key.V) {
+			any = true // a broken value of what looks like Grafana's file
+		}
 	}
 	return any
 }
@@ -204,6 +208,13 @@ func (f *File) entry(o *manifest.Object, name string, e *manifest.Entry) *instal
 	}
 	f.Entries[e] = ef
 	return ef
+}
+
+// grafanaKey reports whether a ConfigMap or Secret key names a file
+// Grafana reads.
+func grafanaKey(k string) bool {
+	l := strings.ToLower(k)
+	return l == "grafana.ini" || strings.HasSuffix(l, ".json") || strings.Contains(l, "datasource") || strings.Contains(l, "dashboard")
 }
 
 // runsGrafana reports whether a pod runs the Grafana server image.

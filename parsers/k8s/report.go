@@ -44,7 +44,7 @@ func Report(files []*File, stacks []*Stack) (map[string][]model.Problem, map[str
 		}
 	}
 	for _, f := range files {
-		addP(f.File.Problems...)
+		addP(f.Problems...)
 		for _, o := range f.Objects() {
 			for _, e := range o.Data {
 				file(f.Entries[e])

@@ -117,6 +117,9 @@ type UnloadedFile struct {
 	// Reason says why Grafana does not read it and how to fix that, as a
 	// sentence fragment ("in a subdirectory of …").
 	Reason string `json:"reason"`
+	// Pos is where the file is written when it is embedded in another
+	// (a ConfigMap key, a values entry); unset for a file of its own.
+	Pos Pos `json:"pos,omitzero"`
 }
 
 // Datasources returns every datasource of the stack in load order.

@@ -102,16 +102,6 @@ func init() {
 	}
 }
 
-// kpsKeys are the keys kube-prometheus-stack reads from its grafana:
-// subtree besides the subchart's own (prometheus-community/helm-charts
-// charts/kube-prometheus-stack templates, chart 88.5.3).
-var kpsKeys = map[string]bool{
-	"additionalDataSources": true, "additionalDataSourcesString": true, "defaultDashboardsEditable": true,
-	"defaultDashboardsEnabled": true, "defaultDashboardsInterval": true, "defaultDashboardsTimezone": true,
-	"deleteDatasources": true, "forceDeployDashboards": true, "forceDeployDatasources": true, "operator": true,
-	"prune": true, "name": true,
-}
-
 var defaultsNode = func() *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(chartDefaults), &doc); err != nil {

@@ -34,7 +34,7 @@ func (r *renderer) env() {
 		if adminSecret == "" {
 			r.addEnv("GF_SECURITY_ADMIN_USER", r.w.get("adminUser").strOf(r.anchorPos()), r.w.get("adminUser"))
 		} else {
-			r.addFrom("GF_SECURITY_ADMIN_USER", "Secret", secretName, key)
+			r.addFrom("GF_SECURITY_ADMIN_USER", secretName, key)
 		}
 	}
 	if !has("GF_SECURITY_ADMIN_PASSWORD") && !has("GF_SECURITY_ADMIN_PASSWORD__FILE") && !disabled {
@@ -42,12 +42,12 @@ func (r *renderer) env() {
 		pw := r.w.get("adminPassword")
 		switch {
 		case adminSecret != "":
-			r.addFrom("GF_SECURITY_ADMIN_PASSWORD", "Secret", secretName, key)
+			r.addFrom("GF_SECURITY_ADMIN_PASSWORD", secretName, key)
 		case pw.set() && pw.truthy():
 			r.addEnv("GF_SECURITY_ADMIN_PASSWORD", pw.strOf(r.anchorPos()), pw)
 		default:
 			// The chart generates a random password (grafana.password).
-			r.addFrom("GF_SECURITY_ADMIN_PASSWORD", "Secret", secretName, key)
+			r.addFrom("GF_SECURITY_ADMIN_PASSWORD", secretName, key)
 		}
 	}
 	if pl := r.w.get("plugins"); pl.set() {
@@ -61,8 +61,8 @@ func (r *renderer) env() {
 		}
 	}
 	if sm := r.w.path("smtp", "existingSecret").str(); sm != "" {
-		r.addFrom("GF_SMTP_USER", "Secret", sm, "user")
-		r.addFrom("GF_SMTP_PASSWORD", "Secret", sm, "password")
+		r.addFrom("GF_SMTP_USER", sm, "user")
+		r.addFrom("GF_SMTP_PASSWORD", sm, "password")
 	}
 	paths := r.w.path("grafana.ini", "paths")
 	for _, p := range []string{"data", "logs", "plugins", "provisioning"} {
@@ -120,11 +120,11 @@ func (r *renderer) addEnv(name string, value model.Str, w view) {
 	r.in.Env = append(r.in.Env, e)
 }
 
-// addFrom adds a variable read from a Secret or ConfigMap key.
-func (r *renderer) addFrom(name, kind, ref, key string) {
+// addFrom adds a variable read from a Secret key.
+func (r *renderer) addFrom(name, ref, key string) {
 	r.in.Env = append(r.in.Env, install.EnvVar{
-		EnvVar:   model.EnvVar{Name: name, Value: fmt.Sprintf("${%s %s/%s}", strings.ToLower(kind), ref, key), Pos: r.anchorPos()},
-		FromKind: kind, FromName: ref, FromKey: key,
+		EnvVar:   model.EnvVar{Name: name, Value: fmt.Sprintf("${secret %s/%s}", ref, key), Pos: r.anchorPos()},
+		FromKind: "Secret", FromName: ref, FromKey: key,
 	})
 }
 

@@ -136,7 +136,7 @@ func Render(in *install.Ingress, services []string, srcs Sources, virtual string
 			name = "_"
 		}
 		g.text("  server_name ", hostPos)
-		g.text(quote(name), hostPos)
+		g.span(quote(name), r.Host)
 		g.text(";\n", hostPos)
 		tp, tls := tlsHosts[r.Host.V]
 		if !tls && r.Host.V == "" {
@@ -176,20 +176,28 @@ type gen struct {
 }
 
 // text appends generated text shown at p.
-func (g *gen) text(s string, p model.Pos) {
+func (g *gen) text(s string, p model.Pos) { g.span(s, model.Str{Pos: p}) }
+
+// span appends generated text standing for the value v (its span).
+func (g *gen) span(s string, v model.Str) {
+	p, e := v.Pos, v.End
 	if !p.IsValid() {
-		p = g.anchor
+		p, e = g.anchor, model.Pos{}
 	}
 	src := g.srcs(p.File)
 	if src == nil {
 		src = g.srcs(g.anchor.File)
-		p = g.anchor
+		p, e = g.anchor, model.Pos{}
 	}
 	if src == nil {
 		return
 	}
 	off := src.Offset(p.Line, p.Col)
-	g.b.Point(s, src, off, off)
+	end := off
+	if e.IsValid() && e.File == p.File {
+		end = src.Offset(e.Line, e.Col)
+	}
+	g.b.Point(s, src, off, end)
 }
 
 func (g *gen) location(in *install.Ingress, p model.Str, pathType string, regex bool, svc, port model.Str) {
@@ -204,13 +212,13 @@ func (g *gen) location(in *install.Ingress, p model.Str, pathType string, regex 
 	switch {
 	case regex:
 		g.text("  location ~* ", pos)
-		g.text(quote("^"+path), pos)
+		g.span(quote("^"+path), p)
 	case pathType == "Exact":
 		g.text("  location = ", pos)
-		g.text(quote(path), pos)
+		g.span(quote(path), p)
 	default:
 		g.text("  location ", pos)
-		g.text(quote(path), pos)
+		g.span(quote(path), p)
 	}
 	g.text(" {\n", pos)
 	g.text("    proxy_set_header Host $best_http_host;\n", pos)
@@ -225,7 +233,7 @@ func (g *gen) location(in *install.Ingress, p model.Str, pathType string, regex 
 	g.text("    proxy_http_version 1.1;\n", pos)
 	if t := in.Annotations[annTimeout]; t.V != "" {
 		g.text("    proxy_read_timeout ", t.Pos)
-		g.text(seconds(t.V), t.Pos)
+		g.span(seconds(t.V), t)
 		g.text(";\n", t.Pos)
 	} else {
 		g.text("    proxy_read_timeout 60s;\n", pos)
@@ -236,7 +244,7 @@ func (g *gen) location(in *install.Ingress, p model.Str, pathType string, regex 
 	}
 	if rt := in.Annotations[annRewrite]; rt.V != "" {
 		g.text("    rewrite "+quote("(?i)"+path)+" ", rt.Pos)
-		g.text(quote(rt.V), rt.Pos)
+		g.span(quote(rt.V), rt)
 		g.text(" break;\n", rt.Pos)
 	}
 	target := svc.V
