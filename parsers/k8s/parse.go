@@ -392,11 +392,10 @@ var kpsMarkers = []string{"prometheusOperator", "kubeStateMetrics", "kube-state-
 
 // values reads a values document.
 func (f *File) values(v *manifest.Values) {
-	name := path.Dir(f.Path)
-	if name == "." {
-		name = f.Path
+	name := f.Path
+	if d := path.Dir(f.Path); d != "." {
+		name = d + " (" + path.Base(f.Path) + ")"
 	}
-	name += " (" + path.Base(f.Path) + ")"
 	kpsLike := false
 	for _, k := range kpsMarkers {
 		if manifest.Get(v.Node, k) != nil {

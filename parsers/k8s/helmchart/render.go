@@ -95,10 +95,21 @@ func Render(opts Options, vs ...*manifest.Values) *install.Install {
 	r.ingress()
 	r.ignoredKeys()
 	// Values written inside a string (Argo CD helm.values) map on to the
-	// manifest.
+	// manifest: positions now, and the texts parsed later.
 	for _, v := range vs {
-		if v != nil && v.Via != nil {
-			v.Via.Remap(r.in, v.Src.Path)
+		if v == nil || v.Via == nil {
+			continue
+		}
+		v.Via.Remap(r.in, v.Src.Path)
+		for _, m := range r.in.Mounts {
+			if m.File != nil && m.File.Text != nil {
+				m.File.Text = m.File.Text.Through(v.Src, v.Via)
+			}
+		}
+		for _, ing := range r.in.Ingresses {
+			for k, t := range ing.AnnotationText {
+				ing.AnnotationText[k] = t.Through(v.Src, v.Via)
+			}
 		}
 	}
 	return r.in
@@ -226,14 +237,13 @@ func (r *renderer) ini() {
 			b.Append(t.WithString(subst.MaskHelm(t.S)))
 		case n.Kind == yaml.ScalarNode:
 			r.anchorText(&b, " = ", kn, kvs)
-			p := val.pos(r.anchorPos())
-			r.pointAt(&b, format(n), p, v)
+			r.pointAt(&b, format(n), n, v)
 		case n.Kind == yaml.SequenceNode:
 			r.anchorText(&b, " = ", kn, kvs)
-			r.pointAt(&b, toJSON(n), val.pos(r.anchorPos()), v)
+			r.pointAt(&b, toJSON(n), n, v)
 		default:
 			r.anchorText(&b, " = ", kn, kvs)
-			r.pointAt(&b, "map[]", val.pos(r.anchorPos()), v)
+			r.pointAt(&b, "map[]", n, v)
 		}
 		r.anchorText(&b, "\n", kn, kvs)
 	}
@@ -286,14 +296,13 @@ func (r *renderer) anchorText(b *srcmap.Builder, s string, kn *yaml.Node, v *man
 	b.Point(s, v.Src, off, off)
 }
 
-// pointAt writes generated text for a value at p (in v's source).
-func (r *renderer) pointAt(b *srcmap.Builder, s string, p model.Pos, v *manifest.Values) {
-	if v == nil || v.Via != nil && p.File != v.Src.Path {
+// pointAt writes generated text standing for value node n of v.
+func (r *renderer) pointAt(b *srcmap.Builder, s string, n *yaml.Node, v *manifest.Values) {
+	if v == nil {
 		b.Append(r.anchor.point(s))
 		return
 	}
-	off := v.Src.Offset(p.Line, p.Col)
-	b.Point(s, v.Src, off, off)
+	b.Append(srcmap.Scalar(v.Src, n).Replace(s))
 }
 
 // domainDefault evaluates the chart's server.domain default (values.yaml

@@ -256,3 +256,32 @@ func (t *Text) Replace(s string) *Text {
 	}
 	return b.Text()
 }
+
+// Through maps t, whose pieces are in src (a text decoded from via, such
+// as the YAML inside an Argo CD helm.values string), on through via to
+// the file via is written in. Pieces in other sources are kept.
+func (t *Text) Through(src *Source, via *Text) *Text {
+	var b Builder
+	for _, s := range t.segs {
+		if s.src != src {
+			b.segs = append(b.segs, seg{at: b.Len(), n: s.n, src: s.src, off: s.off, end: s.end, point: s.point})
+			b.b.WriteString(t.S[s.at : s.at+s.n])
+			continue
+		}
+		part := t.S[s.at : s.at+s.n]
+		if s.point {
+			b.Append(via.Slice(s.off, max(s.end, s.off+1)).Replace(part))
+			continue
+		}
+		mapped := via.Slice(s.off, s.off+s.n)
+		if len(mapped.S) == len(part) {
+			b.Append(mapped.WithString(part))
+		} else {
+			b.Append(mapped.Replace(part))
+		}
+	}
+	if len(t.segs) == 0 {
+		return t
+	}
+	return b.Text()
+}

@@ -34,13 +34,30 @@ func MaskHelm(s string) string {
 }
 
 // MaskTerraform rewrites Terraform template directives (%{ if … },
-// %{ for … }, %{ endif }) as ${…} of the same length; ${ … }
-// interpolations already have that form.
+// %{ for … }, %{ endif }): one alone on its line becomes a YAML comment
+// ("#{ if … }"), which is what the line leaves after rendering; one inside
+// a value becomes ${…}, an unknown value. ${ … } interpolations already
+// have that form. The length of the text is kept.
 func MaskTerraform(s string) string {
 	if !strings.Contains(s, "%{") {
 		return s
 	}
-	return tfDirective.ReplaceAllStringFunc(s, mask)
+	b := []byte(s)
+	for _, m := range tfDirective.FindAllStringIndex(s, -1) {
+		ls := strings.LastIndexByte(s[:m[0]], '\n') + 1
+		le := strings.IndexByte(s[m[1]:], '\n')
+		if le < 0 {
+			le = len(s)
+		} else {
+			le += m[1]
+		}
+		if strings.TrimSpace(s[ls:m[0]]) == "" && strings.TrimSpace(s[m[1]:le]) == "" {
+			b[m[0]] = '#'
+			continue
+		}
+		copy(b[m[0]:m[1]], mask(s[m[0]:m[1]]))
+	}
+	return string(b)
 }
 
 // mask turns a placeholder of n ≥ 4 bytes into "${" + filler + "}".

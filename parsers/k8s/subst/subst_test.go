@@ -12,6 +12,7 @@ func TestMaskKeepsLength(t *testing.T) {
 		"http://{{ .Release.Name }}/": "http://${ .Release.Name _}/",
 		"plain":                       "plain",
 		"%{ if x }a%{ endif }":        "${ if x }a${ endif }",
+		"a: 1\n%{ if x }\nb: 2\n":     "a: 1\n#{ if x }\nb: 2\n",
 	} {
 		got := MaskTerraform(MaskHelm(in))
 		if got != want || len(got) != len(in) {
