@@ -11,6 +11,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/compose"
 	"github.com/grafanalint/grafanalint/parsers/dashboard"
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/nginx"
 	"github.com/grafanalint/grafanalint/parsers/provisioning"
@@ -178,6 +179,9 @@ func (l *loader) classify(e *entry) {
 }
 
 func (l *loader) classifyYAML(e *entry, src []byte) bool {
+	if k8s.IsManifest(src) { // k8s.go: objects are neither provisioning nor compose
+		return l.classifyK8s(e, src)
+	}
 	kind, ds, prov, probs := provisioning.Parse(e.disp, src)
 	switch kind {
 	case model.KindDatasources:

@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"bytes"
 	"path"
 	"slices"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/k8s/subst"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/suppress"
 )
 
 // Kubernetes sources (package k8s) join discovery in three places:
@@ -51,7 +53,18 @@ func (l *loader) classifyK8s(e *entry, src []byte) bool {
 	if len(f.File.Objects) == 0 && len(f.Values) > 0 {
 		kind = model.KindHelmValues
 	}
-	l.setKind(e, kind, append([]model.Problem{}, f.Problems...))
+	// As setKind, but inline ignores are looked for only when the text
+	// mentions grafanalint (ignores inside embedded files come from
+	// k8s.Report).
+	e.kind = kind
+	mf := &model.File{Path: e.disp, Abs: e.abs, Kind: kind, Reported: e.reported, Problems: append([]model.Problem{}, f.Problems...)}
+	mf.Lines = splitLines(e.src)
+	if bytes.Contains(e.src, []byte("grafanalint")) { // no directive without it
+		igs, iprobs := suppress.Scan(e.disp, src, kind)
+		mf.Ignores = igs
+		mf.Problems = append(mf.Problems, iprobs...)
+	}
+	e.file = mf
 	return true
 }
 

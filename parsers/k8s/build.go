@@ -85,7 +85,9 @@ func (a *assembler) build(in *install.Install) *Stack {
 				v.put(path.Join(c.Target, e.Name), e, describe(ref), ref)
 			}
 		} else {
-			v.opaque[c.Target] = fmt.Sprintf("ConfigMap %q (dashboardsConfigMaps) is not in the repository", c.Name.V)
+			why := fmt.Sprintf("ConfigMap %q (dashboardsConfigMaps) is not in the repository", c.Name.V)
+			v.opaque[c.Target] = why
+			s.Kube.Skipped = append(s.Kube.Skipped, c.Target+": "+why)
 		}
 	}
 	a.env(s, in)
@@ -137,6 +139,7 @@ func (a *assembler) mount(s *Stack, v *view, m *install.Mount) {
 			ref := a.find(kind, vol.Source.V, m.Namespace, in.Files[0])
 			if ref == nil {
 				why := fmt.Sprintf("%s %q is not in the repository", kind, vol.Source.V)
+				s.Kube.Skipped = append(s.Kube.Skipped, fmt.Sprintf("%s: mounted from %s; what Grafana reads there is unknown", m.Target, why))
 				if m.SubPath == "" {
 					v.opaque[m.Target] = why
 				} else {

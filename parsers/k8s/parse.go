@@ -93,6 +93,23 @@ var candidateWords = [][]byte{
 	[]byte("dashboards:"),
 }
 
+// IsManifest reports, from its text alone, whether a YAML file holds
+// Kubernetes objects: a top-level "kind:" key, which neither provisioning
+// nor compose files have.
+func IsManifest(src []byte) bool {
+	for len(src) > 0 {
+		if bytes.HasPrefix(src, []byte("kind:")) {
+			return true
+		}
+		i := bytes.IndexByte(src, '\n')
+		if i < 0 {
+			break
+		}
+		src = src[i+1:]
+	}
+	return false
+}
+
 // ParseFile reads one YAML file. Positions carry path.
 func ParseFile(path string, src []byte) *File {
 	f := &File{File: manifest.Parse(path, src), Entries: map[*manifest.Entry]*install.File{}}

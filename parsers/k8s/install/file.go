@@ -46,7 +46,8 @@ type File struct {
 	// Used is the kind a Grafana reads the file as ("" when none does).
 	Used model.Kind
 
-	parsed map[model.Kind]*Parsed
+	parsed  map[model.Kind]*Parsed
+	sniffed *model.Kind
 }
 
 // Report returns the file's parse result whose problems and ignores
@@ -79,6 +80,15 @@ type Parsed struct {
 // dashboard provisioning (YAML), a grafana.ini or an nginx config; "" when
 // none or unknown.
 func (f *File) Sniff() model.Kind {
+	if f.sniffed != nil {
+		return *f.sniffed
+	}
+	k := f.sniff()
+	f.sniffed = &k
+	return k
+}
+
+func (f *File) sniff() model.Kind {
 	if f.Text == nil {
 		if f.Unknown != "" && strings.HasSuffix(f.Name, ".json") {
 			return model.KindDashboard
@@ -152,7 +162,12 @@ func Parse(kind model.Kind, virtual string, t *srcmap.Text) *Parsed {
 	if kind != model.KindDashboard {
 		p.Ignores, _ = suppress.Scan(virtual, src, kind)
 	}
-	t.Remap(p, virtual)
+	if p.Dash != nil {
+		t.RemapDashboard(p.Dash, virtual)
+		t.Remap(&p.Problems, virtual)
+	} else {
+		t.Remap(p, virtual)
+	}
 	for i := range p.Ignores {
 		ig := &p.Ignores[i]
 		for j, l := range ig.Lines {

@@ -54,7 +54,7 @@ func (f *File) data(o *Object) []*Entry {
 				continue
 			}
 			e := &Entry{Key: f.Str(k)}
-			raw := srcmap.Scalar(f.Src, v)
+			raw := f.scalar(v)
 			if !b64 {
 				e.Text = raw
 				add(e)

@@ -35,6 +35,8 @@ type File struct {
 	// Problems are syntax errors (a document that does not parse ends
 	// the file) and objects of a known kind whose shape is wrong.
 	Problems []model.Problem
+
+	blocks map[*yaml.Node]*srcmap.Text // large block scalars, decoded
 }
 
 // Object is one Kubernetes object.
@@ -131,7 +133,8 @@ func nodePos(src *srcmap.Source, via *srcmap.Text, n *yaml.Node) model.Pos {
 // Parse reads a YAML file.
 func Parse(path string, data []byte) *File {
 	f := &File{Path: path, Src: srcmap.NewSource(path, data)}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	scan, blank := blankBlocks(data)
+	dec := yaml.NewDecoder(bytes.NewReader(scan))
 	for i := 0; ; i++ {
 		var doc yaml.Node
 		err := decode(dec, &doc)
@@ -149,6 +152,11 @@ func Parse(path string, data []byte) *File {
 		if root.Kind != yaml.MappingNode {
 			continue
 		}
+		if blank != nil && f.blocks == nil {
+			f.blocks = map[*yaml.Node]*srcmap.Text{}
+		}
+		blank.fixLines(&doc)
+		restoreBlocks(f.Src, root, blank, f.blocks)
 		f.document(root, i)
 	}
 	return f

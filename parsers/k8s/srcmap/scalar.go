@@ -2,6 +2,7 @@ package srcmap
 
 import (
 	"encoding/hex"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -74,45 +75,74 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 		}
 	}
 	// Content lines run until a non-blank line indented less than the
-	// content.
+	// content. A first pass finds them, so that the text and its pieces
+	// are allocated once.
 	type line struct {
 		off, end int // content after the indentation; end excludes "\n"
 		blank    bool
 		indent   int
 		nl       int // offset of the "\n" (or len(d))
 	}
-	var lines []line
 	indent := -1
 	if explicit > 0 {
 		indent = parent + explicit
 	}
-	for p := i; p < len(d); {
-		e := src.LineEnd(p)
+	// Lines by index: line li runs from src.lines[li] to the next start.
+	lineAt := func(li int) (start, end int) {
+		start = src.lines[li]
+		end = len(d)
+		if li+1 < len(src.lines) {
+			end = src.lines[li+1] - 1
+		}
+		return start, end
+	}
+	firstLine := sort.SearchInts(src.lines, i)
+	count, lastContent := 0, -1
+	for li := firstLine; li < len(src.lines); li++ {
+		p, e := lineAt(li)
+		if p >= len(d) {
+			break
+		}
+		if indent > 0 && e-p > indent && spaces(d[p:p+indent]) {
+			// Indented at least as the content: only whether it is
+			// blank matters (a line ending in a non-blank is not).
+			if c := d[e-1]; c != ' ' && c != '\t' && c != '\r' || !isBlank(d[p+indent:e]) {
+				lastContent = count
+			}
+			count++
+			continue
+		}
 		sp := 0
 		for p+sp < e && d[p+sp] == ' ' {
 			sp++
 		}
-		blank := strings.TrimSpace(string(d[p:e])) == ""
-		if !blank {
+		if sp != e-p && !isBlank(d[p+sp:e]) {
 			if indent < 0 {
 				indent = sp
 			}
-			if sp < indent {
+			if sp < indent || indent == 0 {
 				break
 			}
+			lastContent = count
 		}
-		if !blank && indent == 0 {
-			break
+		count++
+	}
+	if !folded {
+		return literalBlock(src, firstLine, count, lastContent, max(indent, 0), chomp), true
+	}
+	lines := make([]line, 0, count)
+	for li := firstLine; li < firstLine+count; li++ {
+		p, e := lineAt(li)
+		sp := 0
+		for p+sp < e && d[p+sp] == ' ' {
+			sp++
 		}
+		blank := sp == e-p || isBlank(d[p+sp:e])
 		ln := line{off: p + min(sp, max(indent, 0)), end: e, blank: blank, indent: sp, nl: e}
 		if blank {
 			ln.off = min(p+max(indent, 0), e)
 		}
 		lines = append(lines, ln)
-		if e >= len(d) {
-			break
-		}
-		p = e + 1
 	}
 	// Trailing blank lines belong to chomping, not to the content.
 	last := len(lines) - 1
@@ -135,17 +165,7 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 			b.Point("\n", src, l.nl, l.nl)
 		}
 	}
-	if !folded {
-		for k := 0; k <= last; k++ {
-			l := lines[k]
-			if l.off < l.end {
-				b.Linear(string(d[l.off:l.end]), src, l.off)
-			}
-			if k < last {
-				brk(l)
-			}
-		}
-	} else {
+	{
 		// Folding (YAML 1.2 §8.1.3): a line break between two lines
 		// that are not more indented becomes a space, or disappears when
 		// blank lines follow (each blank line then gives a "\n"); breaks
@@ -158,7 +178,7 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 				continue
 			}
 			if l.off < l.end {
-				b.Linear(string(d[l.off:l.end]), src, l.off)
+				b.LinearBytes(d[l.off:l.end], src, l.off)
 			}
 			if k == last {
 				break
@@ -192,6 +212,79 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 		brk(lines[last])
 	}
 	return b.Text(), true
+}
+
+// literalBlock decodes the count lines of a literal block scalar from
+// source line index first on, content indented by indent, the last
+// non-blank one at lastContent (-1: none), as one piece of text.
+func literalBlock(src *Source, first, count, lastContent, indent int, chomp byte) *Text {
+	d := src.data
+	keep := lastContent + 1 // lines up to the last content line
+	if chomp == '+' {
+		keep = count
+	}
+	size := 0
+	if keep > 0 {
+		size = src.lines[first+keep-1] - src.lines[first] + 256
+		if first+keep < len(src.lines) {
+			size = src.lines[first+keep] - src.lines[first]
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(size + 1)
+	starts := make([]int, 0, keep+1)
+	for k := 0; k < keep; k++ {
+		li := first + k
+		p := src.lines[li]
+		e := len(d)
+		if li+1 < len(src.lines) {
+			e = src.lines[li+1] - 1
+		}
+		if e > p && d[e-1] == '\r' {
+			e--
+		}
+		starts = append(starts, sb.Len())
+		if from := p + indent; from < e {
+			sb.Write(d[from:e])
+		}
+		// Every line keeps its break but the last content line's, which
+		// chomping decides: clip keeps one, strip none, keep all.
+		if k < lastContent || chomp != '-' && (k == lastContent || chomp == '+') {
+			sb.WriteByte('\n')
+		}
+	}
+	text := sb.String()
+	lines := starts
+	if len(text) > 0 && text[len(text)-1] == '\n' {
+		lines = append(lines, len(text))
+	}
+	if len(lines) == 0 {
+		lines = []int{0}
+	}
+	segs := []seg{{at: 0, n: len(text), src: src, lines: starts, line: first + 1, indent: indent}}
+	if len(text) == 0 {
+		segs[0] = seg{src: src, off: src.lines[min(first, len(src.lines)-1)], point: true}
+		segs[0].end = segs[0].off
+	}
+	return &Text{S: text, segs: segs, lines: lines}
+}
+
+func spaces(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 func lineStart(d []byte, off int) int {
@@ -413,4 +506,11 @@ func plain(src *Source, off int, want string) (*Text, bool) {
 		}
 		i = j
 	}
+}
+
+// DecodeBlock decodes the literal or folded block scalar node n of src
+// from the text (for a node parsed from a copy of src whose block content
+// was left out); ok is false when the text does not hold one.
+func DecodeBlock(src *Source, n *yaml.Node) (*Text, bool) {
+	return blockScalar(src, src.Offset(n.Line, n.Column), n)
 }

@@ -8,6 +8,7 @@
 package srcmap
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 
@@ -24,11 +25,15 @@ type Source struct {
 
 // NewSource indexes data, the content of the file shown as path.
 func NewSource(path string, data []byte) *Source {
-	s := &Source{Path: path, data: data, lines: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
-			s.lines = append(s.lines, i+1)
+	s := &Source{Path: path, data: data}
+	s.lines = make([]int, 1, bytes.Count(data, []byte{'\n'})+1)
+	for off := 0; ; {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			break
 		}
+		off += i + 1
+		s.lines = append(s.lines, off)
 	}
 	return s
 }
@@ -65,8 +70,11 @@ func (s *Source) Pos(off int) model.Pos {
 // LineEnd returns the offset of the end of the line holding off (its "\n"
 // or the end of the file).
 func (s *Source) LineEnd(off int) int {
-	for off < len(s.data) && s.data[off] != '\n' {
-		off++
+	if off >= len(s.data) {
+		return len(s.data)
 	}
-	return off
+	if i := bytes.IndexByte(s.data[off:], '\n'); i >= 0 {
+		return off + i
+	}
+	return len(s.data)
 }

@@ -25,6 +25,54 @@ type seg struct {
 	src      *Source
 	off, end int
 	point    bool
+	// lines, for the content of a literal block scalar, are the offsets
+	// (relative to at) where its decoded lines start: decoded line k is
+	// source line line+k without its first indent bytes. One such piece
+	// maps a whole block, however many lines it has.
+	lines  []int
+	line   int
+	indent int
+}
+
+// srcOff returns the source offset of decoded offset off, which s holds
+// (or ends at).
+func (s *seg) srcOff(off int) int {
+	if s.point {
+		return s.off
+	}
+	rel := off - s.at
+	if s.lines == nil {
+		return s.off + min(rel, s.n)
+	}
+	k := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > rel }) - 1
+	k = max(k, 0)
+	li := s.line - 1 + k
+	if li >= len(s.src.lines) {
+		return len(s.src.data)
+	}
+	ls := s.src.lines[li]
+	return min(ls+s.indent+(rel-s.lines[k]), s.src.LineEnd(ls))
+}
+
+// expand returns the pieces of a block piece, one per line.
+func (s seg) expand(text string) []seg {
+	if s.lines == nil {
+		return []seg{s}
+	}
+	out := make([]seg, 0, len(s.lines))
+	for k, st := range s.lines {
+		en := s.n
+		if k+1 < len(s.lines) {
+			en = s.lines[k+1]
+		}
+		if en <= st {
+			continue
+		}
+		o := s.srcOff(s.at + st)
+		out = append(out, seg{at: s.at + st, n: en - st, src: s.src, off: o, end: o + en - st})
+	}
+	_ = text
+	return out
 }
 
 // Builder assembles a Text piece by piece.
@@ -40,6 +88,24 @@ func (b *Builder) Linear(s string, src *Source, off int) {
 	}
 	at := b.b.Len()
 	b.b.WriteString(s)
+	if n := len(b.segs); n > 0 {
+		p := &b.segs[n-1]
+		if !p.point && p.src == src && p.at+p.n == at && p.off+p.n == off {
+			p.n += len(s)
+			return
+		}
+	}
+	b.segs = append(b.segs, seg{at: at, n: len(s), src: src, off: off, end: off + len(s)})
+}
+
+// LinearBytes is Linear for a byte slice of the source (no copy into a
+// string first).
+func (b *Builder) LinearBytes(s []byte, src *Source, off int) {
+	if len(s) == 0 {
+		return
+	}
+	at := b.b.Len()
+	b.b.Write(s)
 	if n := len(b.segs); n > 0 {
 		p := &b.segs[n-1]
 		if !p.point && p.src == src && p.at+p.n == at && p.off+p.n == off {
@@ -143,10 +209,7 @@ func (t *Text) At(off int) model.Pos {
 	if !ok {
 		return model.Pos{}
 	}
-	if s.point {
-		return s.src.Pos(s.off)
-	}
-	return s.src.Pos(s.off + min(off-s.at, s.n))
+	return s.src.Pos(s.srcOff(off))
 }
 
 // AtEnd returns the source position just after byte off-1 of S: where a
@@ -160,7 +223,7 @@ func (t *Text) AtEnd(off int) model.Pos {
 	if s.point {
 		return s.src.Pos(s.end)
 	}
-	o := s.off + (off - 1 - s.at)
+	o := s.srcOff(off - 1)
 	_, w := utf8.DecodeRune(s.src.data[min(o, len(s.src.data)):])
 	return s.src.Pos(o + max(w, 1))
 }
@@ -180,7 +243,30 @@ func (t *Text) Pos(p model.Pos) model.Pos {
 	if !p.IsValid() {
 		return t.At(0)
 	}
+	if q, ok := t.blockPos(p); ok {
+		return q
+	}
 	return t.At(t.Offset(p.Line, p.Col))
+}
+
+// blockPos maps a position of a text that is one literal block scalar
+// without counting: line k of the text is line first+k-1 of the source,
+// shifted right by the block's indentation (spaces, one column each).
+func (t *Text) blockPos(p model.Pos) (model.Pos, bool) {
+	if len(t.segs) != 1 || t.segs[0].lines == nil || t.segs[0].at != 0 || p.Line > len(t.segs[0].lines) {
+		return model.Pos{}, false
+	}
+	s := t.segs[0]
+	li := s.line - 1 + p.Line - 1
+	if li >= len(s.src.lines) {
+		return model.Pos{}, false
+	}
+	// Blank lines may be shorter than the indentation: count then.
+	ls := s.src.lines[li]
+	if le := s.src.LineEnd(ls); le-ls < s.indent {
+		return model.Pos{}, false
+	}
+	return model.Pos{File: s.src.Path, Line: li + 1, Col: p.Col + s.indent}, true
 }
 
 // End maps the end of a span in S (the position just after its last
@@ -188,6 +274,11 @@ func (t *Text) Pos(p model.Pos) model.Pos {
 func (t *Text) End(p model.Pos) model.Pos {
 	if !p.IsValid() {
 		return model.Pos{}
+	}
+	if p.Col > 1 {
+		if q, ok := t.blockPos(p); ok {
+			return q
+		}
 	}
 	return t.AtEnd(t.Offset(p.Line, p.Col))
 }
@@ -198,11 +289,11 @@ func (t *Text) Span() (start, end model.Pos) {
 		return model.Pos{}, model.Pos{}
 	}
 	f, l := t.segs[0], t.segs[len(t.segs)-1]
-	start = f.src.Pos(f.off)
+	start = f.src.Pos(f.srcOff(f.at))
 	if l.point {
 		return start, l.src.Pos(l.end)
 	}
-	return start, l.src.Pos(l.off + l.n)
+	return start, l.src.Pos(l.srcOff(l.at + l.n))
 }
 
 // Exact reports whether every byte of S maps to a byte of its own in the
@@ -220,16 +311,21 @@ func (t *Text) Exact() bool {
 func (t *Text) Slice(from, to int) *Text {
 	from, to = max(from, 0), min(to, len(t.S))
 	var b Builder
-	for _, s := range t.segs {
-		lo, hi := max(s.at, from), min(s.at+s.n, to)
-		if lo >= hi {
+	for _, bs := range t.segs {
+		if bs.at+bs.n <= from || bs.at >= to {
 			continue
 		}
-		part := t.S[lo:hi]
-		if s.point {
-			b.Point(part, s.src, s.off, s.end)
-		} else {
-			b.Linear(part, s.src, s.off+(lo-s.at))
+		for _, s := range bs.expand(t.S) {
+			lo, hi := max(s.at, from), min(s.at+s.n, to)
+			if lo >= hi {
+				continue
+			}
+			part := t.S[lo:hi]
+			if s.point {
+				b.Point(part, s.src, s.off, s.end)
+			} else {
+				b.Linear(part, s.src, s.off+(lo-s.at))
+			}
 		}
 	}
 	return b.Text()
@@ -242,17 +338,18 @@ func (t *Text) Replace(s string) *Text {
 		return &Text{S: s, lines: []int{0}}
 	}
 	f, l := t.segs[0], t.segs[len(t.segs)-1]
+	start := f.srcOff(f.at)
 	end := l.end
 	if !l.point {
-		end = l.off + l.n
+		end = l.srcOff(l.at + l.n)
 	}
 	if f.src != l.src {
-		end = f.end
+		end = start
 	}
 	var b Builder
-	b.Point(s, f.src, f.off, end)
+	b.Point(s, f.src, start, end)
 	if s == "" {
-		b.segs = []seg{{src: f.src, off: f.off, end: end, point: true}}
+		b.segs = []seg{{src: f.src, off: start, end: end, point: true}}
 	}
 	return b.Text()
 }
@@ -262,7 +359,11 @@ func (t *Text) Replace(s string) *Text {
 // the file via is written in. Pieces in other sources are kept.
 func (t *Text) Through(src *Source, via *Text) *Text {
 	var b Builder
+	var segs []seg
 	for _, s := range t.segs {
+		segs = append(segs, s.expand(t.S)...)
+	}
+	for _, s := range segs {
 		if s.src != src {
 			b.segs = append(b.segs, seg{at: b.Len(), n: s.n, src: s.src, off: s.off, end: s.end, point: s.point})
 			b.b.WriteString(t.S[s.at : s.at+s.n])
