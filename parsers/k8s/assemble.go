@@ -344,6 +344,13 @@ func (a *assembler) names() {
 
 // operator applies grafana-operator resources to the Grafanas they select.
 func (a *assembler) operator() {
+	defer func() {
+		for _, s := range a.stacks {
+			if s.Install.Operator != nil && len(s.Dashboards) == 0 && len(s.Kube.Downloads) > 0 {
+				s.PartNotes["dashboard provisioning"] = fmt.Sprintf("its %d GrafanaDashboards' models are downloaded or outside the repository, so their content is unknown", len(s.Kube.Downloads))
+			}
+		}
+	}()
 	var grafanas []*Stack
 	for _, s := range a.stacks {
 		if s.Install.Operator != nil {

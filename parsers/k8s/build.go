@@ -446,6 +446,9 @@ func (a *assembler) read(s *Stack, v *view) {
 		}
 		s.Kube.Downloads = append(s.Kube.Downloads, kd)
 	}
+	if len(s.Dashboards) == 0 && len(s.Kube.Downloads) > 0 {
+		s.PartNotes["dashboard provisioning"] = fmt.Sprintf("its %d dashboards are downloaded at deploy time, so their content is unknown", len(s.Kube.Downloads))
+	}
 	// Dashboard files in the container that no provider loads.
 	for _, cf := range v.list("/", true) {
 		if loaded[cf.f] || !strings.EqualFold(path.Ext(cf.path), ".json") || cf.f.Sniff() != model.KindDashboard {

@@ -26,7 +26,7 @@ func TestCorpusBundles(t *testing.T) {
 		// (Prometheus, Alertmanager) and the loki release's extraObjects
 		// ConfigMap through the datasource sidecar; three dashboards of a
 		// configMapGenerator through the dashboard sidecar.
-		"fluxcd__flux2-monitoring-example": {"monitoring/kube-prometheus-stack flux-helmrelease ini=true ds=3 prov=1 dash=3 loose=0 downloads=0 ingresses=[] sidecars=[dashboards:1 datasources:2]"},
+		"fluxcd__flux2-monitoring-example":                       {"monitoring/kube-prometheus-stack flux-helmrelease ini=true ds=3 prov=1 dash=3 loose=0 downloads=0 ingresses=[] sidecars=[dashboards:1 datasources:2]"},
 		"geoffreymersch__test_terraform-aws-eks-blueprints_1251": {"geoffreymersch__test_terraform-aws-eks-blueprints_1251/helm-values (grafana-values.yaml.tpl) helm-values ini=true ds=2 prov=1 dash=0 loose=0 downloads=0 ingresses=[\"ingress-nginx\" analysed=true] sidecars=[]"},
 		"grafana__tempo": {
 			"grafana__tempo/example/helm (microservices-grafana-values.yaml) helm-values ini=true ds=1 prov=0 dash=0 loose=0 downloads=0 ingresses=[] sidecars=[]",
@@ -35,7 +35,7 @@ func TestCorpusBundles(t *testing.T) {
 		"istio__istio": {"istio-system/grafana manifest ini=true ds=2 prov=1 dash=7 loose=0 downloads=0 ingresses=[] sidecars=[]"},
 		// 18 grafana.com downloads; the repository's copies of them are
 		// loose dashboards.
-		"linkerd__linkerd2":                               {"linkerd__linkerd2/grafana (values.yaml) helm-values ini=true ds=1 prov=1 dash=0 loose=18 downloads=18 ingresses=[] sidecars=[]"},
+		"linkerd__linkerd2": {"linkerd__linkerd2/grafana (values.yaml) helm-values ini=true ds=1 prov=1 dash=0 loose=18 downloads=18 ingresses=[] sidecars=[]"},
 		"ministryofjustice__cloud-platform-terraform-amp": {"ministryofjustice__cloud-platform-terraform-amp/templates (grafana-values.yaml.tpl) helm-values ini=true ds=0 prov=0 dash=0 loose=0 downloads=0 ingresses=[\"\" analysed=false] sidecars=[]"},
 		// grafana-operator: two uid-less GrafanaDatasources (UIDs unknown),
 		// 13 GrafanaDashboards whose models are downloaded or in a
