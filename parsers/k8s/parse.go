@@ -299,6 +299,7 @@ func (f *File) release(o *manifest.Object) {
 		in := helmchart.Render(helmchart.Options{Release: r.Name, Namespace: r.Namespace, Origin: origin, Name: name,
 			Files: []string{f.Path}, Virtual: virtual, Chart: "grafana", ChartVersion: r.Version.V}, vals)
 		in.Pos, in.Object = o.Kind.Pos, o
+		in.Skipped = append(in.Skipped, valuesFrom(o)...)
 		f.Installs = append(f.Installs, in)
 		f.Relevant = true
 	case strings.Contains(chart, kps.Chart) || strings.Contains(r.ChartRef, kps.Chart):
@@ -316,6 +317,7 @@ func (f *File) release(o *manifest.Object) {
 		in := helmchart.Render(helmchart.Options{Release: r.Name, Namespace: r.Namespace, Origin: origin, Name: name,
 			Files: []string{f.Path}, Virtual: virtual + "grafana/", Chart: chart, ChartVersion: r.Version.V, Anchor: gk}, sub)
 		in.Object = o
+		in.Skipped = append(in.Skipped, valuesFrom(o)...)
 		f.Installs = append(f.Installs, in)
 		f.Relevant = true
 	}
@@ -325,6 +327,7 @@ func (f *File) kps(v *manifest.Values, o *manifest.Object, opts kps.Options) {
 	res := kps.Render(v, opts)
 	if res.Grafana != nil {
 		res.Grafana.Object = o
+		res.Grafana.Skipped = append(res.Grafana.Skipped, valuesFrom(o)...)
 		f.Installs = append(f.Installs, res.Grafana)
 	}
 	for _, vo := range res.Objects {
@@ -335,6 +338,19 @@ func (f *File) kps(v *manifest.Values, o *manifest.Object, opts kps.Options) {
 		f.Handoffs = append(f.Handoffs, Handoff{Labels: res.OperatorDashboards, Namespace: opts.Namespace, Pos: res.OperatorPos})
 	}
 	f.Relevant = true
+}
+
+// valuesFrom says which values of a release come from objects of the
+// cluster (Flux valuesFrom): they are not read.
+func valuesFrom(o *manifest.Object) []string {
+	if o == nil || o.Release == nil {
+		return nil
+	}
+	var out []string
+	for _, ref := range o.Release.ValuesFrom {
+		out = append(out, "values from "+ref+" (spec.valuesFrom) are not read: the linted values may be overridden at deploy time")
+	}
+	return out
 }
 
 // extraObjects reads the extraObjects of a release's values (the grafana,
