@@ -392,32 +392,55 @@ func grafanaSubtree(v *manifest.Values) *manifest.Values {
 }
 
 // grafanaValues reports whether a values mapping configures the grafana
-// chart.
-func grafanaValues(n *yaml.Node) bool {
+// chart: a key only that chart has (grafana.ini, dashboardProviders,
+// dashboardsConfigMaps, datasources keyed by file name) or two weaker
+// signs (GF_* variables in env, the k8s-sidecar's dashboards or
+// datasources, a dashboards map, adminPassword, envFromSecret…), so that
+// another chart's values are not read as Grafana's.
+func grafanaValues(n *yaml.Node) bool { return grafanaScore(n) >= 2 }
+
+// grafanaScore counts the signs that a values mapping is the grafana
+// chart's (see grafanaValues).
+func grafanaScore(n *yaml.Node) int {
+	score := 0
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i].Value, n.Content[i+1]
 		switch k {
-		case "grafana.ini", "dashboardProviders", "dashboardsConfigMaps", "adminPassword", "envFromSecret", "envRenderSecret":
-			return true
-		case "datasources", "dashboards":
+		case "grafana.ini", "dashboardProviders", "dashboardsConfigMaps":
+			score += 2
+		case "datasources":
 			if v.Kind == yaml.MappingNode {
-				return true
-			}
-		case "env":
-			if v.Kind == yaml.MappingNode {
+				score++
 				for j := 0; j < len(v.Content); j += 2 {
-					if strings.HasPrefix(v.Content[j].Value, "GF_") {
-						return true
+					if name := v.Content[j].Value; strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
+						score++
+						break
 					}
 				}
 			}
+		case "dashboards":
+			if v.Kind == yaml.MappingNode {
+				score++
+			}
+		case "env":
+			if v.Kind == yaml.MappingNode {
+				gf := 0
+				for j := 0; j < len(v.Content); j += 2 {
+					if strings.HasPrefix(v.Content[j].Value, "GF_") {
+						gf++
+					}
+				}
+				score += min(gf, 2)
+			}
 		case "sidecar":
 			if manifest.Get(v, "dashboards") != nil || manifest.Get(v, "datasources") != nil {
-				return true
+				score++
 			}
+		case "adminPassword", "envFromSecret", "envRenderSecret", "envFromSecrets", "envValueFrom":
+			score++
 		}
 	}
-	return false
+	return score
 }
 
 // kpsMarkers are top-level keys only kube-prometheus-stack values have.
@@ -439,7 +462,10 @@ func (f *File) values(v *manifest.Values) {
 		f.kps(v, nil, kps.Options{Origin: install.OriginValues, Name: name, Files: []string{f.Path}, Virtual: f.Path + "#"})
 		return
 	}
-	if grafanaValues(v.Node) {
+	// A file named for Grafana ("grafana/values.yaml",
+	// "grafana-values.yaml") needs one sign only.
+	named := strings.Contains(strings.ToLower(f.Path), "grafana")
+	if grafanaValues(v.Node) || named && grafanaScore(v.Node) >= 1 {
 		dir := ""
 		if chartDir(f.Path) {
 			dir = path.Dir(f.Path)

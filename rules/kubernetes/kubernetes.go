@@ -53,12 +53,12 @@ var SidecarLabel = &rules.Rule{
 			"kube-prometheus-stack sets `ALL` for dashboards only). The sidecar copies the keys of matching ConfigMaps and Secrets into " +
 			"the folder Grafana's sidecar provider reads; anything else is never seen, and nothing says so.",
 		Bad: []rules.Example{
-			{Path: "values.yaml", Content: "sidecar:\n  dashboards:\n    enabled: true\n    label: grafana_dashboard\n    labelValue: \"1\"\n"},
-			{Path: "dashboards.yaml", Content: exampleDashboardCM("true")},
+			{Path: "grafana/values.yaml", Content: "sidecar:\n  dashboards:\n    enabled: true\n    label: grafana_dashboard\n    labelValue: \"1\"\n"},
+			{Path: "grafana/dashboards.yaml", Content: exampleDashboardCM("true")},
 		},
 		Good: []rules.Example{
-			{Path: "values.yaml", Content: "sidecar:\n  dashboards:\n    enabled: true\n    label: grafana_dashboard\n    labelValue: \"1\"\n"},
-			{Path: "dashboards.yaml", Content: exampleDashboardCM("\"1\"")},
+			{Path: "grafana/values.yaml", Content: "sidecar:\n  dashboards:\n    enabled: true\n    label: grafana_dashboard\n    labelValue: \"1\"\n"},
+			{Path: "grafana/dashboards.yaml", Content: exampleDashboardCM("\"1\"")},
 		},
 		Fix: "Label the ConfigMap with the sidecar's label and value (`grafana_dashboard: \"1\"`), or set the chart's " +
 			"`sidecar.dashboards.labelValue` to the value the objects carry; for another namespace, list it in `sidecar.dashboards.searchNamespace`.",
@@ -165,7 +165,7 @@ var FluxSubstitution = &rules.Rule{
 
 const exampleFlux = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: monitoring\nspec:\n  path: ./monitoring\n  postBuild:\n    substitute:\n      cluster: prod\n"
 
-const exampleSidecarValues = "sidecar:\n  dashboards:\n    enabled: true\n    labelValue: \"1\"\n"
+const exampleSidecarValues = "grafana.ini:\n  server:\n    root_url: https://grafana.example.com/\nsidecar:\n  dashboards:\n    enabled: true\n    labelValue: \"1\"\n"
 
 const exampleFluxDashboard = "{\n  \"uid\": \"node\",\n  \"title\": \"Node\",\n  \"schemaVersion\": 39,\n  \"panels\": [\n    {\"id\": 1, \"type\": \"timeseries\", \"datasource\": {\"type\": \"prometheus\", \"uid\": \"${datasource}\"}}\n  ],\n  \"templating\": {\"list\": [{\"name\": \"datasource\", \"type\": \"datasource\", \"query\": \"prometheus\"}]}\n}\n"
 
