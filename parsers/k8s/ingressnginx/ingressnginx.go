@@ -1,11 +1,15 @@
 // Package ingressnginx renders an Ingress served by ingress-nginx
-// (kubernetes/ingress-nginx) as the nginx configuration the controller
-// generates for it (rootfs/etc/nginx/template/nginx.tmpl), so that the
+// (kubernetes/ingress-nginx at dbb11b92d: rootfs/etc/nginx/template/nginx.tmpl,
+// the rewrite of internal/ingress/controller/template/template.go
+// buildProxyPass, the defaults of internal/ingress/controller/config/config.go:
+// ProxyReadTimeout 60, SSLRedirect true, ProxyHTTPVersion "1.1") as the
+// nginx configuration the controller generates for it, so that the
 // proxy rules check it like any nginx in front of Grafana: one server per
 // host (listening on 443 with ssl when the host is in tls — port 80 then
 // only redirects, ssl-redirect being on by default), one location per
 // path, with the headers the template always sets (Host
-// $best_http_host, Upgrade $http_upgrade, Connection $connection_upgrade
+// $best_http_host, which is the client's Host header; Upgrade
+// $http_upgrade and Connection $connection_upgrade from the template's map
 // — WebSocket upgrades pass by default), proxy_http_version 1.1,
 // proxy_read_timeout from nginx.ingress.kubernetes.io/proxy-read-timeout
 // (60 s by default), the rewrite rewrite-target adds (the path becoming a
