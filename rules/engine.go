@@ -112,7 +112,11 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		} else {
 			for _, s := range m.Stacks {
 				if missing := missingPart(s, r.Needs); missing != "" {
-					skipped[Skip{Family: r.Category(), Reason: fmt.Sprintf("no %s in stack %q", missing, s.Name)}] = true
+					reason := fmt.Sprintf("no %s in stack %q", missing, s.Name)
+					if note := s.PartNotes[string(missing)]; note != "" {
+						reason += ": " + note
+					}
+					skipped[Skip{Family: r.Category(), Reason: reason}] = true
 					continue
 				}
 				v, _ := StackVersion(s, opts)
@@ -173,6 +177,13 @@ func StackVersion(s *model.Stack, opts Options) (Version, string) {
 			from = "the version the run was given"
 		}
 		return opts.Version, from
+	}
+	if s != nil && s.GrafanaVersion == nil && s.Kubernetes != nil && s.Kubernetes.Version.V != "" {
+		// The image tag a Kubernetes source pins (image.tag of the grafana
+		// chart, a Grafana resource's spec.version, a workload's image).
+		if v, err := ParseVersion(strings.TrimPrefix(s.Kubernetes.Version.V, "v")); err == nil {
+			return v, fmt.Sprintf("the Grafana image tag %s of the Kubernetes deployment", s.Kubernetes.Version.V)
+		}
 	}
 	if s != nil && s.GrafanaVersion != nil {
 		if v, err := ParseVersion(s.GrafanaVersion.Version); err == nil && s.GrafanaVersion.Version != "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/compose"
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/provisioning"
 )
@@ -40,6 +41,7 @@ type builder struct {
 	// (layouts, and images built from an unknown Dockerfile).
 	heuristics bool
 	service    *compose.Service
+	k8s        *k8s.Stack // a Kubernetes stack (k8s.go)
 	ini        *entry
 	env        []model.EnvVar
 	envFiles   []string
@@ -229,10 +231,12 @@ func (l *loader) assemble() {
 			b.load()
 		}
 	}
+	l.kubernetesStacks() // k8s.go
 	l.assignLeftovers()
 	for _, b := range l.stacks {
 		b.finish()
 	}
+	l.kubernetesFinish() // k8s.go
 	l.nameStacks()
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/grafanalint/grafanalint/rules/dashboard"
 	"github.com/grafanalint/grafanalint/rules/datasource"
 	"github.com/grafanalint/grafanalint/rules/ini"
+	"github.com/grafanalint/grafanalint/rules/kubernetes"
 	"github.com/grafanalint/grafanalint/rules/live"
 	"github.com/grafanalint/grafanalint/rules/parse"
 	"github.com/grafanalint/grafanalint/rules/provisioning"
@@ -30,6 +31,7 @@ func Rules() []*rules.Rule {
 	out = append(out, ini.Rules()...)
 	out = append(out, provisioning.Rules()...)
 	out = append(out, secret.Rules()...)
+	out = append(out, kubernetes.Rules()...)
 	out = append(out, rules.UnusedIgnore)
 	return out
 }

@@ -5,6 +5,7 @@ package secret
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -201,23 +202,37 @@ func checkEnv(c *rules.Context) {
 		if !ev.Pos.IsValid() || ev.Value == "" {
 			continue
 		}
-		if f := c.Model.File(ev.Pos.File); f == nil || f.Kind != model.KindCompose {
+		f := c.Model.File(ev.Pos.File)
+		kube := f != nil && (f.Kind == model.KindKubernetes || f.Kind == model.KindHelmValues)
+		if f == nil || f.Kind != model.KindCompose && !kube {
 			continue
 		}
 		section, key, ok := envSecret(s, ev)
 		if !ok || composeRef.MatchString(strings.ReplaceAll(ev.Value, "$$", "")) || !literal(ev.Value, grafanaini.IsDynamic(ev.Value)) {
 			continue
 		}
+		if kube && strings.HasPrefix(ev.Value, "ENC[") {
+			continue // encrypted with SOPS
+		}
 		if section == "database" && key == "url" && !urlHasPassword(ev.Value) {
 			continue
 		}
 		msg := fmt.Sprintf("%s gives %s in plain text in the compose file: anyone with the repository can read it; put it in an env file kept out of the repository, use %s__FILE with a Docker secret, or interpolate it (${VAR})",
 			ev.Name, sectionKey(section, key), ev.Name)
+		if kube {
+			// A Kubernetes manifest, Secret or Helm values committed to the
+			// repository (base64 in a Secret's data is no encryption).
+			msg = fmt.Sprintf("%s gives %s in plain text in the repository (%s): anyone who can read it can read the credential; read it from a Secret kept out of the repository or encrypted (valueFrom.secretKeyRef; with the grafana chart admin.existingSecret or envFromSecret; SOPS or sealed-secrets for a Secret in Git)",
+				ev.Name, sectionKey(section, key), path.Base(ev.Pos.File))
+		}
 		switch {
 		case section == "security" && key == "secret_key" && ev.Value == defaultSecretKey:
 			msg = fmt.Sprintf("%s sets [security] secret_key to the well-known default key published in Grafana's defaults.ini: anyone with a copy of the database can decrypt the datasource secrets it encrypts; generate a random key and pass it with %s__FILE", ev.Name, ev.Name)
 		case section == "security" && key == "admin_password" && ev.Value == "admin":
 			msg = fmt.Sprintf("%s sets Grafana's default admin password in plain text: anyone can log in as admin until it is changed; pass a secret with %s__FILE or from an env file", ev.Name, ev.Name)
+			if kube {
+				msg = fmt.Sprintf("%s sets Grafana's default admin password in plain text: anyone can log in as admin until it is changed; read it from a Secret (valueFrom.secretKeyRef, or admin.existingSecret with the grafana chart)", ev.Name)
+			}
 		}
 		pos, end := envValueSpan(c.Model, ev)
 		if v, dpos, dend, ok := composeDefault(c.Model, ev); ok {
