@@ -94,6 +94,12 @@ type Edit struct {
 	// there (a YAML "- ") replaced by a space. The zero Pos means no
 	// indentation.
 	Indent model.Pos
+	// Nested says that lines of New beginning with a tab are one level
+	// deeper than the others (the body of a block the edit adds): the tab
+	// is dropped and they get the indentation of Nest (as Indent's is
+	// taken), or, when Nest is the zero Pos, Indent's indentation twice.
+	Nested bool
+	Nest   model.Pos
 }
 
 // File returns the display path of the file the edit changes.
