@@ -128,15 +128,26 @@ type prediction struct {
 	why        string
 }
 
-func runCase(t *testing.T, bin, dir string) bool {
-	var hints e2eHints
+// loaded is a fixture case loaded as the fixture harness loads it, with
+// the proxy and server rules' findings.
+type loaded struct {
+	dir      string
+	hints    e2eHints
+	version  rules.Version
+	model    *model.Model
+	findings []rules.Finding
+}
+
+func loadCase(t *testing.T, dir string) *loaded {
+	t.Helper()
+	lc := &loaded{dir: dir}
 	if b, err := os.ReadFile(filepath.Join(dir, "e2e.yaml")); err == nil {
-		if err := yaml.Unmarshal(b, &hints); err != nil {
+		if err := yaml.Unmarshal(b, &lc.hints); err != nil {
 			t.Fatalf("e2e.yaml: %v", err)
 		}
 	}
-	if hints.Skip != "" {
-		t.Skip(hints.Skip)
+	if lc.hints.Skip != "" {
+		t.Skip(lc.hints.Skip)
 	}
 	var cc caseConfig
 	if b, err := os.ReadFile(filepath.Join(dir, "case.yaml")); err == nil {
@@ -153,19 +164,56 @@ func runCase(t *testing.T, bin, dir string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	version := rules.CurrentGrafana
+	lc.model = m
+	lc.version = rules.CurrentGrafana
 	if cc.GrafanaVersion != "" {
-		if version, err = rules.ParseVersion(cc.GrafanaVersion); err != nil {
+		if lc.version, err = rules.ParseVersion(cc.GrafanaVersion); err != nil {
 			t.Fatal(err)
 		}
 	}
 	all := append(proxy.Rules(), server.Rules()...)
-	findings := rules.Run(m, all, rules.Options{Version: version}).Findings
+	lc.findings = rules.Run(m, all, rules.Options{Version: lc.version}).Findings
+	return lc
+}
+
+// handshakeResult is the prediction and the outcome of one Live route.
+type handshakeResult struct {
+	live *fronting.Live
+	pred prediction
+	got  outcome
+}
+
+// runCase runs the Live routes of the first server of dir that fronts
+// Grafana on a known Live path through nginx and checks that the outcome
+// is what the findings predict; ok is false when no server does.
+func runCase(t *testing.T, bin, dir string) bool {
+	lc := loadCase(t, dir)
+	res, ok := runLives(t, bin, lc)
+	for _, r := range res {
+		if !agrees(r.pred, r.got) {
+			t.Errorf("%s: for %s the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, r.live.Path, r.pred, r.got, findingLines(lc.findings))
+		}
+	}
+	return ok
+}
+
+func findingLines(fs []rules.Finding) string {
+	var lines []string
+	for _, f := range fs {
+		lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// runLives sends the Live handshakes of lc through nginx; ok is false
+// (and the test skipped) when no server fronts Grafana on a known Live
+// path.
+func runLives(t *testing.T, bin string, lc *loaded) ([]handshakeResult, bool) {
 	var st *model.Stack
 	var a *fronting.Analysis
 	var fs *fronting.Server
 	var lives []*fronting.Live
-	for _, s := range m.Stacks {
+	for _, s := range lc.model.Stacks {
 		sa := fronting.Analyze(s)
 		for _, srv := range sa.Servers {
 			if fs != nil {
@@ -189,23 +237,19 @@ func runCase(t *testing.T, bin, dir string) bool {
 	}
 	if fs == nil {
 		t.Skip("no server of this case fronts Grafana on a known Live path")
+		return nil, false
 	}
+	var out []handshakeResult
 	for _, live := range lives {
-		pred := predict(findings, fs, live)
-		if hints.Status != nil {
-			pred = prediction{status: *hints.Status, noStart: *hints.Status == 0, why: "e2e.yaml"}
+		pred := predict(lc.findings, fs, live)
+		if lc.hints.Status != nil {
+			pred = prediction{status: *lc.hints.Status, noStart: *lc.hints.Status == 0, why: "e2e.yaml"}
 		}
-		got := run(t, bin, st, a, fs, live, version)
+		got := run(t, bin, st, a, fs, live, lc.version)
 		t.Logf("%s: predicted %s; got %s", live.Path, pred, got)
-		if !agrees(pred, got) {
-			var lines []string
-			for _, f := range findings {
-				lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
-			}
-			t.Errorf("%s: for %s the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, live.Path, pred, got, strings.Join(lines, "\n"))
-		}
+		out = append(out, handshakeResult{live, pred, got})
 	}
-	return true
+	return out, true
 }
 
 func (p prediction) String() string {

@@ -78,6 +78,9 @@ type Options struct {
 	// ServerPort is the port the tested server listens on in production:
 	// $server_port in header values is written as it.
 	ServerPort int
+	// Drop names more directives to leave out (those of modules this
+	// nginx lacks).
+	Drop map[string]bool
 }
 
 // Render writes cfg back as nginx text for a loopback test: listen
@@ -98,7 +101,7 @@ func Render(cfg *model.NginxConfig, o Options) string {
 			upstreams[strings.ToLower(d.Args[0].V)] = true
 		}
 	})
-	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams, hints: hints, serverPort: serverPort}
+	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams, hints: hints, serverPort: serverPort, drop: o.Drop}
 	var b strings.Builder
 	temp := func(indent string) {
 		for _, n := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
@@ -139,6 +142,7 @@ type renderer struct {
 	// listens on another.
 	serverPort  int
 	httpPrelude func(indent string)
+	drop        map[string]bool
 }
 
 // dropped are directives the loopback test cannot or need not run.
@@ -154,7 +158,7 @@ var dropped = map[string]bool{
 func (r *renderer) block(b *strings.Builder, ds []*model.Directive, indent string) {
 	for _, d := range ds {
 		name := d.Name.V
-		if dropped[name] || strings.HasPrefix(name, "ssl_") || strings.Contains(name, "_by_lua") || strings.HasPrefix(name, "lua_") {
+		if dropped[name] || r.drop[name] || strings.HasPrefix(name, "ssl_") || strings.Contains(name, "_by_lua") || strings.HasPrefix(name, "lua_") {
 			continue
 		}
 		switch {
