@@ -35,7 +35,7 @@ var packagedStandIns = map[string]string{
 }
 
 // TestFixedNginxWithRealNginx runs nginx -t on every nginx configuration
-// of the fix cases as --fix leaves it, the bytes as written (the main
+// of the fix cases that --fix changes, as --fix leaves it, the bytes as written (the main
 // file with -c, a conf.d file or snippet included from a minimal
 // nginx.conf): nginx must accept each one. The undefined-variable cases
 // must be refused before the fix, so the check can fail.
@@ -54,10 +54,15 @@ func TestFixedNginxWithRealNginx(t *testing.T) {
 			for p, b := range in {
 				fixed[p] = b
 			}
+			changed := map[string]bool{}
 			for p, b := range readTree(t, filepath.Join(dir, "want")) {
 				fixed[p] = b
+				changed[p] = true
 			}
-			errs := nginxT(t, bin, fixed)
+			errs := nginxT(t, bin, fixed, changed)
+			if len(errs) == 0 {
+				t.Skip("the fix changes no nginx file")
+			}
 			for conf, err := range errs {
 				if err != nil {
 					t.Errorf("%s: nginx refuses the fixed configuration: %v", conf, err)
@@ -66,7 +71,7 @@ func TestFixedNginxWithRealNginx(t *testing.T) {
 			checked += len(errs)
 			if strings.Contains(rel, "undefined-variable") {
 				refused := false
-				for _, err := range nginxT(t, bin, in) {
+				for _, err := range nginxT(t, bin, in, changed) {
 					refused = refused || err != nil && strings.Contains(err.Error(), "unknown")
 				}
 				if !refused {
@@ -92,15 +97,22 @@ func hasNginx(tree map[string][]byte) bool {
 var includeArg = regexp.MustCompile(`(?m)^\s*include\s+([^\s;]+)\s*;`)
 
 // nginxT writes tree to a directory and runs nginx -t on each nginx
-// configuration the linter loads from it, returning nginx's verdict per
-// configuration (display path).
-func nginxT(t *testing.T, bin string, tree map[string][]byte) map[string]error {
+// configuration the linter loads from it that reads one of the files
+// changed, returning nginx's verdict per configuration (display path).
+func nginxT(t *testing.T, bin string, tree map[string][]byte, changed map[string]bool) map[string]error {
 	t.Helper()
 	tmp := t.TempDir()
 	writeTree(t, tmp, tree)
 	m, _ := lint(t, tmp)
 	out := map[string]error{}
 	for _, cfg := range nginxConfigs(m) {
+		reads := false
+		for _, f := range cfg.Files {
+			reads = reads || changed[f]
+		}
+		if !reads {
+			continue
+		}
 		main := filepath.Join(tmp, filepath.FromSlash(cfg.Path))
 		dir := filepath.Dir(main)
 		conf := main
