@@ -162,7 +162,11 @@ func repeated(sem *nginxsem.Config, loc *model.Location) (text string, n int, le
 			lines = append(lines, fix.NginxDirective(d.Name.V, argValues(d)...))
 		}
 	}
-	return strings.Join(lines, "\n"), len(v.Directives), outer.String(), true
+	from := outer.String()
+	if outer.Kind != nginxsem.LevelLocation {
+		from = "the " + from + " block"
+	}
+	return strings.Join(lines, "\n"), len(v.Directives), from, true
 }
 
 // topInclude returns the include directive written in block that brought
@@ -221,7 +225,7 @@ func (r *liveLines) addLine(line string, header bool, extra ...fix.Edit) *fix.Fi
 	msg := fmt.Sprintf("add %s to %s", line, locName(r.loc))
 	if header && r.repeat != "" {
 		edits = append(edits, r.at.Lines(r.repeat))
-		msg += fmt.Sprintf(", repeating the %d proxy_set_header %s of %s it inherited until now (nginx drops them once the location sets one)", r.n, plural(r.n, "line"), r.level)
+		msg += fmt.Sprintf(", repeating first the %d proxy_set_header %s it inherited from %s (nginx drops them once the location sets one)", r.n, plural(r.n, "line"), r.level)
 	}
 	edits = append(edits, r.at.Lines(line))
 	edits = append(edits, extra...)

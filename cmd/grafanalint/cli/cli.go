@@ -325,6 +325,7 @@ func (c *Command) lint(argv []string, mode lintMode) (int, error) {
 		return c.writeBaseline(baselineOut, wd, res.Findings, inputFailed)
 	}
 	run := c.reportRun(m, res)
+	describeFixes(m, res.Findings, format, outputs)
 	if cfg != nil {
 		if _, ok := run.Files[cfg.Display]; !ok {
 			if src, err := os.ReadFile(cfg.Path); err == nil {
