@@ -355,7 +355,9 @@ func mapEditIn(c *rules.Context, http *model.Directive, variable string) (fix.Ed
 		return fix.Edit{}, false
 	}
 	for i, d := range own {
-		if !(d.Name.V == "server" && d.Block != nil) && !(d.Name.V == "include" && bringsServer(http, d)) {
+		serverBlock := d.Name.V == "server" && d.Block != nil
+		serversInclude := d.Name.V == "include" && bringsServer(http, d)
+		if !serverBlock && !serversInclude {
 			continue
 		}
 		in, ok := fix.InsertBefore(http, own, i)
@@ -406,7 +408,7 @@ func nestedIn(own []*model.Directive) model.Pos {
 // undefinedFix defines $connection_upgrade for a use nginx would reject:
 // the canonical map in the http block, or, in a file without an http
 // block in view, the literal "upgrade" for a Connection header.
-func undefinedFix(c *rules.Context, a *fronting.Analysis, fc *fronting.Config, u nginxsem.Use) *fix.Fix {
+func undefinedFix(c *rules.Context, fc *fronting.Config, u nginxsem.Use) *fix.Fix {
 	if !strings.EqualFold(u.Var.V, "connection_upgrade") || fc.Config.Partial {
 		return nil
 	}
