@@ -11,8 +11,9 @@ import (
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/fixer"
 )
 
-// liveFixRules are the rules whose fixes repair the Live WebSocket route.
-var liveFixRules = []string{"proxy/missing-upgrade-header", "proxy/missing-connection-header", "proxy/http-version", "proxy/undefined-variable"}
+// liveFixRules are the rules whose fixes repair the Live WebSocket route
+// (proxy/host-header: the Host Grafana's checks compare).
+var liveFixRules = []string{"proxy/missing-upgrade-header", "proxy/missing-connection-header", "proxy/http-version", "proxy/undefined-variable", "proxy/host-header"}
 
 // TestLiveFixedThroughRealNginx applies the fixes of the Live rules to a
 // copy of every fixture case that has one (and of the fix cases of
@@ -94,7 +95,7 @@ func runFixedCase(t *testing.T, bin, dir string) (upgraded int, ok bool) {
 		case r.pred.status == 400:
 			t.Errorf("for %s the handshake still gets 400 after the fix: %s", r.live.Path, r.got)
 		default:
-			t.Logf("%s: %s remains after the fix (%s)", r.live.Path, r.got, r.pred.why)
+			t.Logf("%s: %s: %s remains after the fix (%s)", dir, r.live.Path, r.got, r.pred.why)
 		}
 	}
 	return upgraded, true

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -73,7 +74,12 @@ type liveLines struct {
 // liveRepair works out where lines go in the Live location of l; ok is
 // false when no fix is certain there.
 func liveRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, l *fronting.Live) (*liveLines, bool) {
-	loc := l.Location
+	return locationRepair(c, a, s, l.Location)
+}
+
+// locationRepair works out where lines go in a location of s; ok is false
+// when no fix is certain there.
+func locationRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, loc *model.Location) (*liveLines, bool) {
 	if loc == nil || loc.Directive == nil {
 		return nil, false
 	}
@@ -237,6 +243,117 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// hostFixFor writes Host $host (or $host:$server_port) in a location that
+// sends Grafana nginx's default $proxy_host, or a fixed name written in
+// the location itself, when that is certain (see HostHeader.Fix): every
+// browser on a named origin on its scheme's default port (or every one on
+// a non-default port nginx listens on itself), Grafana reached directly,
+// no nested location that would inherit the line.
+func hostFixFor(c *rules.Context, a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser) *fix.Fix {
+	if len(bs) == 0 || hc.gp == nil || !directTarget(hc.gp) || len(hc.loc.Nested) > 0 {
+		return nil
+	}
+	// $host is the browser's host name; on a public port nginx listens
+	// on itself, $host:$server_port is the browser's host:port. Browsers
+	// on both kinds of port would each need the other.
+	value := ""
+	for _, b := range bs {
+		v := "$host"
+		if !b.origin.DefaultPort() {
+			if b.origin.ListenPort != b.origin.Port {
+				return nil
+			}
+			v = "$host:$server_port"
+		}
+		if b.assumed || value != "" && v != value {
+			return nil
+		}
+		value = v
+	}
+	switch {
+	case hc.d == nil:
+		if len(hc.h.Conditional) > 0 {
+			return nil
+		}
+		r, ok := locationRepair(c, a, s, hc.loc)
+		if !ok {
+			return nil
+		}
+		if n := len(hc.h.Dropped); n > 0 {
+			// The outer Host line the location drops says what the
+			// configuration means to send: written again, when it lets
+			// every browser through.
+			d := hc.h.Dropped[n-1].Directive
+			if d.Packaged == "" && len(d.Args) == 2 && hostPasses(a, s, hc, bs, d.Args[1].V) {
+				value = d.Args[1].V
+			}
+		}
+		return r.addLine(fix.NginxDirective("proxy_set_header", "Host", value), true)
+	case hc.h.Level.Location == hc.loc && len(hc.h.Set) == 1 && len(hc.d.Args) == 2 && hc.d.Packaged == "":
+		if fix.StacksReading(c.Model, hc.d.Name.Pos.File) > 1 {
+			return nil
+		}
+		if hc.d.Args[1].V == value {
+			return nil
+		}
+		e, ok := fix.ReplaceStr(hc.d.Args[1], value, fix.Raw)
+		if !ok {
+			return nil
+		}
+		return &fix.Fix{Message: fmt.Sprintf("write proxy_set_header Host %s; in %s", value, locName(hc.loc)), Edits: []fix.Edit{e}}
+	}
+	return nil
+}
+
+// hostPasses reports whether a Host value lets every browser through
+// Grafana's CSRF check and, on a Live location, its origin check.
+func hostPasses(a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser, value string) bool {
+	g := a.Grafana
+	for _, b := range bs {
+		vals, ok := newEvaluator(a, s.Config, hostVars(b, s, hc.gp)).eval(value, 0)
+		if !ok || len(vals) != 1 || !csrfPasses(g, b, vals[0], nil) {
+			return false
+		}
+		if pass, ok := originPasses(g, b, vals[0]); !ok || !pass {
+			return false
+		}
+	}
+	return true
+}
+
+// directTarget reports whether a Grafana proxy reaches Grafana itself: an
+// upstream block or a host that is an IP address, a name without dots (a
+// compose service, localhost) or a UNIX socket; not a name with dots,
+// which may be a virtual host another proxy routes by Host.
+func directTarget(gp *nginxsem.GrafanaProxy) bool {
+	hosts := []string{}
+	if gp.Upstream != nil {
+		for _, srv := range gp.Upstream.Servers {
+			h, _, err := net.SplitHostPort(srv.V)
+			if err != nil {
+				h = srv.V
+			}
+			hosts = append(hosts, h)
+		}
+	} else {
+		u, err := nginxsem.ParseProxyURL(gp.Target)
+		if err != nil {
+			return false
+		}
+		if u.Unix != "" {
+			return true
+		}
+		hosts = append(hosts, u.Host)
+	}
+	for _, h := range hosts {
+		h = strings.Trim(h, "[]")
+		if net.ParseIP(h) == nil && !strings.HasPrefix(h, "unix:") && strings.Contains(h, ".") {
+			return false
+		}
+	}
+	return len(hosts) > 0
 }
 
 // upgradeFix adds the Upgrade header to the Live location.
