@@ -69,6 +69,9 @@ type liveLines struct {
 	repeat string
 	n      int
 	level  string
+	// secret is set when a repeated line carries a credential (an
+	// Authorization header): the fix is then never printed.
+	secret bool
 }
 
 // liveRepair works out where lines go in the Live location of l; ok is
@@ -94,6 +97,11 @@ func locationRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, 
 	r.repeat, r.n, r.level, ok = repeated(s.Config.Sem, loc)
 	if !ok {
 		return nil, false
+	}
+	for _, d := range s.Config.Sem.Effective(loc, "proxy_set_header").Directives {
+		if r.repeat != "" && len(d.Args) > 0 && credentialHeader(d.Args[0].V) {
+			r.secret = true
+		}
 	}
 	// The same text may be included by other servers (a snippet of
 	// locations): every location written there must need the same lines.
@@ -235,7 +243,19 @@ func (r *liveLines) addLine(line string, header bool, extra ...fix.Edit) *fix.Fi
 	}
 	edits = append(edits, r.at.Lines(line))
 	edits = append(edits, extra...)
-	return &fix.Fix{Message: msg, Edits: edits}
+	return &fix.Fix{Message: msg, Edits: edits, Secret: header && r.secret}
+}
+
+// credentialHeader reports whether a request header usually carries a
+// credential, whose value --diff and reports must not print.
+func credentialHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"auth", "cookie", "token", "secret", "password", "api-key", "apikey", "x-api"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, word string) string {

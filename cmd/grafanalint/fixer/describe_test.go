@@ -96,3 +96,33 @@ func toStrings(m map[string][]byte) map[string]string {
 	}
 	return out
 }
+
+// TestRepeatedCredentialNotPrinted: a fix that repeats an inherited
+// Authorization header in a location writes it to the file, but neither
+// --diff nor the reports print it.
+func TestRepeatedCredentialNotPrinted(t *testing.T) {
+	const credential = "Z3JhZmFuYTpzM2NyM3Q="
+	tmp := t.TempDir()
+	writeTree(t, tmp, readTree(t, filepath.Join(fixRoot, "proxy", "missing-upgrade-header", "repeat-credential", "in")))
+	m, findings := lint(t, tmp)
+	p := New(m, findings, Options{})
+	if len(p.Files) != 1 || !strings.Contains(string(p.Files[0].New), credential) {
+		t.Fatal("the fix does not repeat the Authorization line: the test shows nothing")
+	}
+	var b strings.Builder
+	if err := p.Diff(&b, DiffOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), credential) {
+		t.Errorf("--diff prints the credential:\n%s", b.String())
+	}
+	if !strings.Contains(b.String(), "\n             proxy_http_version 1.1;\n+") {
+		t.Errorf("--diff hides the line the lines are inserted after:\n%s", b.String())
+	}
+	Describe(m, findings, Options{})
+	for _, f := range findings {
+		if f.Fix != nil && f.Fix.Changes != nil && strings.Contains(f.Fix.Changes[0].Text+f.Fix.Message, credential) {
+			t.Errorf("%s: the report's fix holds the credential", f.Rule)
+		}
+	}
+}
