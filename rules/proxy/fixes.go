@@ -74,6 +74,22 @@ type liveLines struct {
 	secret bool
 }
 
+// sharedText reports whether another location of the stack's
+// configurations is written at the same place as loc: a snippet of
+// locations that several servers include.
+func sharedText(a *fronting.Analysis, loc *model.Location) bool {
+	for _, fc := range a.Configs {
+		for _, srv := range fc.Config.Servers {
+			for _, other := range srv.Locations {
+				if other != loc && other.Directive != nil && loc.Directive != nil && other.Directive.Name.Pos == loc.Directive.Name.Pos {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // liveRepair works out where lines go in the Live location of l; ok is
 // false when no fix is certain there.
 func liveRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, l *fronting.Live) (*liveLines, bool) {
@@ -272,7 +288,9 @@ func plural(n int, word string) string {
 // a non-default port nginx listens on itself), Grafana reached directly,
 // no nested location that would inherit the line.
 func hostFixFor(c *rules.Context, a *fronting.Analysis, s *fronting.Server, hc hostCheck, bs []browser) *fix.Fix {
-	if len(bs) == 0 || hc.gp == nil || !directTarget(hc.gp) || len(hc.loc.Nested) > 0 {
+	if len(bs) == 0 || hc.gp == nil || !directTarget(hc.gp) || len(hc.loc.Nested) > 0 || sharedText(a, hc.loc) {
+		// Another server including the same text (a snippet of
+		// locations) may need another Host: other ports.
 		return nil
 	}
 	// $host is the browser's host name; on a public port nginx listens
