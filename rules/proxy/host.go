@@ -27,7 +27,7 @@ var HostHeader = &rules.Rule{
 		"and nginx reaches Grafana directly (a compose service or upstream name, an IP address, loopback, a socket), not " +
 		"through a name with dots, which may be a virtual host another proxy routes by `Host`. No fix when browsers use both " +
 		"kinds of port or a port compose maps to another (root_url or `$request_port`: a judgement), for a server without " +
-		"server_name, for a location with nested " +
+		"server_name, for a snippet of locations several servers include (each may need another Host), for a location with nested " +
 		"locations (they inherit the line and may proxy elsewhere), or where no insertion point is certain.",
 	Summary: "the Host header nginx sends Grafana fails Grafana's CSRF check, or Live's origin check (an error when certain, a warning when root_url is assumed)",
 	Doc: rules.Doc{
