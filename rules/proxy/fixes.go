@@ -54,7 +54,9 @@ import (
 //   - no fix when the location's text is shared (an included file) by
 //     locations that would need different lines, when the edited files
 //     are read by several stacks (each may need other lines at the same
-//     place), when no insertion point is certain (a directive and the
+//     place), in a template whose tags may make lines conditional (a
+//     Jinja or Go template; an envsubst *.template is plain nginx), when
+//     no insertion point is certain (a directive and the
 //     block's "}" share a line with other directives), and for wrong
 //     values (`Upgrade websocket`, `Connection $http_upgrade`, a map that
 //     yields something else): which value was meant is a judgement.
@@ -102,7 +104,7 @@ func locationRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, 
 	if loc == nil || loc.Directive == nil {
 		return nil, false
 	}
-	if fix.StacksReading(c.Model, loc.Directive.Name.Pos.File) > 1 {
+	if !editable(c, s.Config.Config, loc.Directive.Name.Pos.File) {
 		return nil, false
 	}
 	at, ok := locationInsertion(loc.Directive)
@@ -140,6 +142,18 @@ func locationRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, 
 		}
 	}
 	return r, true
+}
+
+// editable reports whether a fix may edit file, an nginx file of cfg:
+// one stack reads it (another may need other lines), and it is not a
+// template whose tags ({% if %} …) may make lines conditional; an
+// envsubst template (*.template, the nginx image's) is plain nginx with
+// ${VAR} placeholders.
+func editable(c *rules.Context, cfg *model.NginxConfig, file string) bool {
+	if fix.StacksReading(c.Model, file) > 1 {
+		return false
+	}
+	return !cfg.Template || strings.HasSuffix(file, ".template")
 }
 
 // locationInsertion is where lines go in a location block: after its last
@@ -330,7 +344,7 @@ func hostFixFor(c *rules.Context, a *fronting.Analysis, s *fronting.Server, hc h
 		}
 		return r.addLine(fix.NginxDirective("proxy_set_header", "Host", value), true)
 	case hc.h.Level.Location == hc.loc && len(hc.h.Set) == 1 && len(hc.d.Args) == 2 && hc.d.Packaged == "":
-		if fix.StacksReading(c.Model, hc.d.Name.Pos.File) > 1 {
+		if !editable(c, s.Config.Config, hc.d.Name.Pos.File) {
 			return nil
 		}
 		if hc.d.Args[1].V == value {
@@ -408,7 +422,7 @@ func upgradeFix(c *rules.Context, a *fronting.Analysis, s *fronting.Server, l *f
 func versionFix(c *rules.Context, a *fronting.Analysis, s *fronting.Server, l *fronting.Live, v *nginxsem.Value) *fix.Fix {
 	if lvl, ok := v.Level(); ok && lvl.Location == l.Location {
 		d := v.Last()
-		if len(v.Directives) != 1 || len(d.Args) != 1 || d.Packaged != "" || fix.StacksReading(c.Model, d.Name.Pos.File) > 1 {
+		if len(v.Directives) != 1 || len(d.Args) != 1 || d.Packaged != "" || !editable(c, s.Config.Config, d.Name.Pos.File) {
 			return nil
 		}
 		e, ok := fix.ReplaceStr(d.Args[0], "1.1", fix.Raw)
@@ -460,7 +474,7 @@ func connectionValue(c *rules.Context, a *fronting.Analysis, s *fronting.Server)
 		return "upgrade", nil, ""
 	}
 	http := enclosingHTTP(s.Server.Directive)
-	e, ok := mapEditIn(c, http, "$connection_upgrade")
+	e, ok := mapEditIn(c, cfg, http, "$connection_upgrade")
 	if !ok {
 		return "upgrade", nil, ""
 	}
@@ -500,8 +514,8 @@ func connectionMapText(variable string) string {
 // http block: before its first server block, or include that brings
 // servers in, written in its file; else after its last directive; ok is false when neither place is
 // certain or the file is read by several stacks.
-func mapEditIn(c *rules.Context, http *model.Directive, variable string) (fix.Edit, bool) {
-	if http == nil || fix.StacksReading(c.Model, http.Name.Pos.File) > 1 {
+func mapEditIn(c *rules.Context, cfg *model.NginxConfig, http *model.Directive, variable string) (fix.Edit, bool) {
+	if http == nil || !editable(c, cfg, http.Name.Pos.File) {
 		return fix.Edit{}, false
 	}
 	own := fix.OwnDirectives(http)
@@ -569,7 +583,7 @@ func undefinedFix(c *rules.Context, fc *fronting.Config, u nginxsem.Use) *fix.Fi
 	}
 	if !fc.Config.Fragment {
 		http := enclosingHTTP(u.Directive)
-		e, ok := mapEditIn(c, http, "$"+u.Var.V)
+		e, ok := mapEditIn(c, fc.Config, http, "$"+u.Var.V)
 		if !ok {
 			return nil
 		}
@@ -577,7 +591,7 @@ func undefinedFix(c *rules.Context, fc *fronting.Config, u nginxsem.Use) *fix.Fi
 	}
 	d := u.Directive
 	if d.Name.V != "proxy_set_header" || len(d.Args) != 2 || !strings.EqualFold(d.Args[0].V, "Connection") ||
-		d.Args[1].V != "$"+u.Var.V || d.Packaged != "" || fix.StacksReading(c.Model, d.Name.Pos.File) > 1 {
+		d.Args[1].V != "$"+u.Var.V || d.Packaged != "" || !editable(c, fc.Config, d.Name.Pos.File) {
 		return nil
 	}
 	e, ok := fix.ReplaceStr(d.Args[1], "upgrade", fix.Raw)

@@ -198,7 +198,8 @@ const (
 	fixWhich = "Live paths the rules assumed (no root_url) and locations that proxy through variables or from an `if` " +
 		"block get the fix too: the lines change nothing for other requests through the location. No fix where the " +
 		"location's text is shared (an included snippet) by locations that need different lines, where the edited file " +
-		"is read by several stacks, or where no insertion point is certain."
+		"is read by several stacks, where it is a template whose tags (`{% if %}`) may make lines conditional (an envsubst " +
+		"`*.template` is plain nginx and gets the fix), or where no insertion point is certain."
 )
 
 // headerVerdict is what a header's effective value does for a WebSocket
