@@ -353,9 +353,11 @@ func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive)
 		out = append(out, d)
 		switch {
 		case n.code != nil:
+			d.Open = l.mpos(file, n.open)
 			d.Code = l.str(file, *n.code)
 			d.Block = []*model.Directive{}
 		case n.isBlock:
+			d.Open = l.mpos(file, n.open)
 			d.Block = l.expand(n.block, abs, d, inc)
 		case n.name.val == "include" && len(n.args) == 1:
 			out = append(out, l.include(d, n.args[0], file, parent)...)

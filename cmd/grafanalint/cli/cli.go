@@ -257,6 +257,7 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 		c.describeResult(res, hiddenByInline, failLevel)
 	}
 	run := c.reportRun(m, res)
+	describeFixes(m, res.Findings, format, outputs)
 	if cfg != nil {
 		if _, ok := run.Files[cfg.Display]; !ok {
 			if src, err := safefile.Read(cfg.Path, safefile.Options{}); err == nil {
