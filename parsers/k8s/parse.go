@@ -373,7 +373,7 @@ func (f *File) extraObjects(v *manifest.Values, virtual string, owner *manifest.
 			// tpl: placeholders are unknown.
 			for _, e := range o.Data {
 				if e.Text != nil {
-					e.Text = e.Text.WithString(subst.MaskHelm(e.Text.S))
+					e.Text = e.Text.WithString(subst.MaskHelm(e.Text.String()))
 				}
 			}
 			f.Virtual = append(f.Virtual, o)

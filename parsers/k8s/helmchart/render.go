@@ -214,7 +214,7 @@ func (r *renderer) ini() {
 	var b srcmap.Builder
 	line := func(key string, kv view) {
 		kn, kvs := kv.keyNode(key)
-		if n, v := kv.get(key).top(); v == nil && n != nil && (key != "domain" && n.Value == "" || key == "domain" && r.domainDefault().S == "''") {
+		if n, v := kv.get(key).top(); v == nil && n != nil && (key != "domain" && n.Value == "" || key == "domain" && r.domainDefault().String() == "''") {
 			// A chart default that renders empty ("domain = ''" without
 			// an ingress): Grafana ignores empty values, so the line
 			// changes nothing; it is not shown as written by the user.
@@ -234,7 +234,7 @@ func (r *renderer) ini() {
 			} else {
 				t = val.text(r.anchor)
 			}
-			b.Append(t.WithString(subst.MaskHelm(t.S)))
+			b.Append(t.WithString(subst.MaskHelm(t.String())))
 		case n.Kind == yaml.ScalarNode:
 			r.anchorText(&b, " = ", kn, kvs)
 			r.pointAt(&b, format(n), n, v)

@@ -222,13 +222,13 @@ func datasourceConfigMap(w lookup, v *manifest.Values, anchor *yaml.Node, releas
 			return
 		}
 		t := srcmap.Scalar(src, n)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
 	gen("apiVersion: 1\n")
 	if dd := w.userNode("deleteDatasources"); dd != nil && dd.Kind == yaml.SequenceNode && len(dd.Content) > 0 {
 		gen("deleteDatasources:\n", "deleteDatasources")
 		t := srcmap.Block(src, dd)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
 	if w.truthy("prune") {
 		gen("prune: true\n", "prune")
@@ -263,11 +263,11 @@ func datasourceConfigMap(w lookup, v *manifest.Values, anchor *yaml.Node, releas
 	}
 	if ad := w.userNode("additionalDataSources"); ad != nil && ad.Kind == yaml.SequenceNode && len(ad.Content) > 0 {
 		t := srcmap.Block(src, ad)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
 	if as := w.userNode("additionalDataSourcesString"); as != nil && as.Kind == yaml.ScalarNode && as.Value != "" {
 		t := srcmap.Scalar(src, as)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
 	text := b.Text()
 	label := w.str("sidecar", "datasources", "label")

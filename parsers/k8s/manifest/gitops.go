@@ -99,9 +99,9 @@ func (f *File) argoApplication(o *Object) *Release {
 // positions map back to the manifest.
 func (f *File) embeddedValues(n *yaml.Node, o *Object) *Values {
 	t := srcmap.Scalar(f.Src, n)
-	src := srcmap.NewSource(f.Path+"#"+o.Kind.V+"/"+o.Name.V+"/helm.values", []byte(t.S))
+	src := srcmap.NewSource(f.Path+"#"+o.Kind.V+"/"+o.Name.V+"/helm.values", []byte(t.String()))
 	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(t.S), &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	if err := yaml.Unmarshal([]byte(t.String()), &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		if err != nil {
 			p := syntaxProblem(src.Path, err)
 			p.Pos = t.Pos(p.Pos)
@@ -171,13 +171,13 @@ func (f *File) kustomization(o *Object) *Kustomization {
 			if lits := Get(g, "literals"); lits != nil && lits.Kind == yaml.SequenceNode {
 				for _, l := range lits.Content {
 					t := srcmap.Scalar(f.Src, l)
-					k, _, ok := strings.Cut(t.S, "=")
+					k, _, ok := strings.Cut(t.String(), "=")
 					if !ok {
 						continue
 					}
 					s := f.Str(l)
 					e := &Entry{Key: model.Str{V: k, Pos: s.Pos}}
-					e.Text = t.Slice(len(k)+1, len(t.S))
+					e.Text = t.Slice(len(k)+1, len(t.String()))
 					gen.Entries = append(gen.Entries, e)
 				}
 			}

@@ -156,6 +156,7 @@ func Parse(path string, data []byte) *File {
 			f.blocks = map[*yaml.Node]*srcmap.Text{}
 		}
 		blank.fixLines(&doc)
+		f.lazyData(root, blank)
 		restoreBlocks(f.Src, root, blank, f.blocks)
 		f.document(root, i)
 	}
@@ -297,7 +298,7 @@ func ScalarStr(src *srcmap.Source, via *srcmap.Text, n *yaml.Node) model.Str {
 		return model.Str{}
 	}
 	t := srcmap.Scalar(src, n)
-	s := model.Str{V: n.Value, Pos: t.At(0), End: t.AtEnd(len(t.S))}
+	s := model.Str{V: n.Value, Pos: t.At(0), End: t.AtEnd(len(t.String()))}
 	if n.Value == "" {
 		s.End = model.Pos{}
 	}
