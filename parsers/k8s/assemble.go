@@ -102,8 +102,9 @@ type assembler struct {
 	ingress  []*manifest.Object
 	flux     []*fluxRef
 	stacks   []*Stack
-	// entryFiles are the embedded files already owned by an object.
-	nsOfDir map[string]string
+	nsOfDir  map[string]string
+	// sidecarInstalls are the files' Installs with sidecars (withSidecars).
+	sidecarInstalls []*install.Install
 }
 
 // Assemble builds the stacks of the files' Grafanas.
@@ -319,12 +320,25 @@ func (a *assembler) find(kind, name, ns, file string) *objRef {
 
 // commonPrefix returns the number of leading path components a and b share.
 func commonPrefix(a, b string) int {
-	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
 	n := 0
-	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+	for {
+		ia, ib := strings.IndexByte(a, '/'), strings.IndexByte(b, '/')
+		ca, cb := a, b
+		if ia >= 0 {
+			ca = a[:ia]
+		}
+		if ib >= 0 {
+			cb = b[:ib]
+		}
+		if ca != cb {
+			return n
+		}
 		n++
+		if ia < 0 || ib < 0 {
+			return n
+		}
+		a, b = a[ia+1:], b[ib+1:]
 	}
-	return n
 }
 
 // names makes stack names unique: environment overlays often declare the
