@@ -156,12 +156,14 @@ func Parse(kind model.Kind, virtual string, t *srcmap.Text) *Parsed {
 	case model.KindDashboard:
 		p.Dash, p.Problems = dashboard.Parse(virtual, src)
 	case model.KindNginx:
-		abs := "/grafanalint-embedded/" + strings.NewReplacer("#", "/", " ", "_").Replace(virtual)
+		// A path of its own under a root no file has (".." of a display
+		// path outside the working directory kept as a name).
+		abs := path.Join("/grafanalint-embedded", strings.NewReplacer("#", "/", " ", "_", "..", "__").Replace(virtual))
 		p.Nginx, p.Problems = nginx.Load(abs, nginx.Options{
 			Root:    "/grafanalint-embedded",
 			Display: func(a string) string { return virtual },
 			ReadFile: func(a string) ([]byte, error) {
-				if a == abs {
+				if path.Clean(a) == abs {
 					return src, nil
 				}
 				return nil, errNotInManifest

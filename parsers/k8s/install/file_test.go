@@ -141,3 +141,17 @@ func TestRawDashboardCorpus(t *testing.T) {
 	}
 	t.Logf("%d dashboards read from raw lines", raw)
 }
+
+// TestParseNginxOutsideWorkDir reads an embedded nginx configuration whose
+// display path climbs out of the working directory ("../x.yaml#…"): it is
+// read like any other, not reported as unreadable.
+func TestParseNginxOutsideWorkDir(t *testing.T) {
+	src := srcmap.NewSource("../../x/values.yaml", []byte("server {\n  listen 80;\n}\n"))
+	text := srcmap.Verbatim(src, 0, len(src.Data()))
+	for _, virtual := range []string{"../../x/values.yaml#ingress-nginx/0", "x/values.yaml#Ingress/g/nginx.conf"} {
+		p := Parse(model.KindNginx, virtual, text)
+		if len(p.Problems) > 0 || p.Nginx == nil {
+			t.Errorf("%s: problems %v", virtual, p.Problems)
+		}
+	}
+}
