@@ -410,6 +410,16 @@ func (a *assembler) operator() {
 					s.Kube.Downloads = append(s.Kube.Downloads, model.KubeDownload{Provider: "grafana-operator", Name: d.Object.Name.V, Source: model.Str{V: ef.Unknown, Pos: ef.Pos}, Loaded: true})
 					continue
 				}
+				s.describe(ef)
+				ks := model.KubeSource{Kind: model.KubeOperatorDashboard, Name: "spec.json", Object: "GrafanaDashboard \"" + d.Object.Name.V + "\""}
+				if d.ConfigMap != "" {
+					ks.Name = "spec.configMapRef"
+				}
+				ks.Pos, ks.End = ef.Text.Span()
+				for _, in := range d.Inputs {
+					ks.Inputs = append(ks.Inputs, in.Name)
+				}
+				s.Kube.Written = append(s.Kube.Written, ks)
 				p := ef.As(model.KindDashboard)
 				if p == nil || p.Dash == nil {
 					continue

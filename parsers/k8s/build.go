@@ -70,7 +70,8 @@ func (a *assembler) build(in *install.Install) *Stack {
 		}
 	}
 	s.Kube = &model.Kube{Origin: string(in.Origin), Chart: in.Chart, ChartVersion: in.ChartVersion, Namespace: in.Namespace,
-		Image: in.Image, Version: in.Version, Sources: in.Files, Skipped: in.Skipped}
+		Image: in.Image, Version: in.Version, Sources: in.Files, Skipped: in.Skipped,
+		Written: append([]model.KubeSource{}, in.Written...), Files: map[string]string{}}
 	for _, n := range in.Notes {
 		s.Kube.Notes = append(s.Kube.Notes, note(n))
 	}
@@ -93,7 +94,24 @@ func (a *assembler) build(in *install.Install) *Stack {
 	a.env(s, in)
 	a.read(s, v)
 	a.ingresses(s)
+	for _, cf := range v.files {
+		s.describe(cf.f)
+	}
 	return s
+}
+
+// describe names a file the stack reads from a manifest or values as the
+// user knows it, for messages: `key "a.json" of ConfigMap "team-a"`,
+// "values datasources.ds.yaml".
+func (s *Stack) describe(f *install.File) {
+	if f == nil || f.Virtual == "" || f.Disk != "" || f.Owner == "" {
+		return
+	}
+	if strings.HasPrefix(f.Owner, "values ") {
+		s.Kube.Files[f.Virtual] = f.Owner
+		return
+	}
+	s.Kube.Files[f.Virtual] = fmt.Sprintf("key %q of %s", f.Name, f.Owner)
 }
 
 func note(n install.Note) model.KubeNote {

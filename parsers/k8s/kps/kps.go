@@ -132,6 +132,15 @@ func Render(v *manifest.Values, opts Options) *Result {
 	major := majorVersion(opts.Version)
 	if (enabled && w.truthy("sidecar", "datasources", "enabled")) || w.truthy("forceDeployDatasources") {
 		res.Objects = append(res.Objects, datasourceConfigMap(w, v, anchor, release, opts, major))
+		if res.Grafana != nil && w.truthy("sidecar", "datasources", "defaultDatasourceEnabled") && w.truthy("sidecar", "datasources", "isDefaultDatasource") {
+			// Where the default Prometheus datasource's isDefault is shown.
+			n := w.userNode("sidecar", "datasources", "isDefaultDatasource")
+			if n == nil {
+				n = anchor
+			}
+			res.Grafana.Written = append(res.Grafana.Written, model.KubeSource{Pos: v.Pos(n), Kind: model.KubeChartDatasource,
+				Name: "grafana.sidecar.datasources.isDefaultDatasource", Object: Chart, Value: w.str("sidecar", "datasources", "name")})
+		}
 	}
 	if w.truthy("operator", "dashboardsConfigMapRefEnabled") && (enabled || w.truthy("forceDeployDashboards")) && w.truthy("defaultDashboardsEnabled") {
 		res.OperatorDashboards = map[string]string{}
@@ -218,7 +227,7 @@ func datasourceConfigMap(w lookup, v *manifest.Values, anchor *yaml.Node, releas
 	value := func(def string, keys ...string) {
 		n := w.userNode(keys...)
 		if n == nil || n.Kind != yaml.ScalarNode {
-			gen(def)
+			gen(def, keys...) // a default shows at the anchor
 			return
 		}
 		t := srcmap.Scalar(src, n)
