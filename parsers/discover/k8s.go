@@ -38,19 +38,19 @@ func isTemplateYAML(name string) bool {
 // Grafana's. Terraform template directives (%{ … }) are masked first,
 // keeping every position.
 func (l *loader) classifyK8s(e *entry, src []byte) bool {
-	if !k8s.Candidate(src) {
+	if !k8s.Candidate(src) && !k8s.IsValuesName(e.disp) {
 		return false
 	}
 	if isTemplateYAML(e.disp) {
 		src = []byte(subst.MaskTerraform(string(src)))
 	}
 	f := k8s.ParseFile(e.disp, src)
-	if !f.Relevant && !f.Support {
+	if !f.Relevant && !f.Support && !f.Overlay {
 		return false
 	}
 	e.k8s = f
 	kind := model.KindKubernetes
-	if len(f.File.Objects) == 0 && len(f.Values) > 0 {
+	if len(f.File.Objects) == 0 && (len(f.Values) > 0 || k8s.IsValuesName(e.disp)) {
 		kind = model.KindHelmValues
 	}
 	// As setKind, but inline ignores are looked for only when the text
@@ -116,6 +116,11 @@ func (l *loader) kubernetesStacks() {
 	}
 	for _, e := range l.sortedEntries() {
 		if e.k8s == nil || used[e.disp] || e.k8s.Relevant {
+			continue
+		}
+		if e.k8s.Overlay {
+			// A values file no Grafana values were merged with.
+			e.k8s, e.kind, e.file = nil, "", nil
 			continue
 		}
 		var best *k8s.Stack

@@ -59,6 +59,10 @@ type File struct {
 	// or post-build substitution).
 	Relevant bool
 	Support  bool
+	// Overlay is set for a values file that configures nothing of
+	// Grafana's by itself but may be merged over a Grafana values file of
+	// its directory (values-prod.yaml setting only ingress hosts).
+	Overlay bool
 }
 
 // Handoff is kube-prometheus-stack handing its default dashboards to
@@ -127,7 +131,30 @@ func ParseFile(path string, src []byte) *File {
 	if len(f.Installs) > 0 || len(f.Workloads) > 0 || len(f.Datasources) > 0 || len(f.Dashboards) > 0 || len(f.Handoffs) > 0 {
 		f.Relevant = true
 	}
+	if !f.Relevant && len(f.File.Problems) > 0 && (IsValuesName(path) || bytes.Contains(src, []byte("kind: HelmRelease"))) && Candidate(src) {
+		// A broken values file or HelmRelease cannot tell whether it
+		// configures Grafana, but it mentions Grafana's keys: Helm or
+		// Flux refuses it, and so must the linter.
+		f.Relevant = true
+	}
+	if !f.Relevant && len(f.File.Objects) == 0 && len(f.Values) > 0 && IsValuesName(path) {
+		// Maybe an overlay of another values file (values-prod.yaml over
+		// values.yaml): Assemble merges it when its base is Grafana's.
+		f.Overlay = true
+	}
 	return f
+}
+
+// IsValuesName reports whether a file name is that of Helm values:
+// values.yaml, values-<env>.yaml, values.<env>.yaml, <name>-values.yaml.
+func IsValuesName(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	ext := path.Ext(b)
+	if ext != ".yaml" && ext != ".yml" {
+		return false
+	}
+	b = strings.TrimSuffix(b, ext)
+	return b == "values" || strings.HasPrefix(b, "values-") || strings.HasPrefix(b, "values.") || strings.HasSuffix(b, "-values") || strings.HasSuffix(b, "_values")
 }
 
 func (f *File) object(o *manifest.Object) {

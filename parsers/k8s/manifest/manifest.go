@@ -21,6 +21,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/k8s/srcmap"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/provisioning"
 )
 
 // File is what one YAML file holds.
@@ -142,7 +143,7 @@ func Parse(path string, data []byte) *File {
 			break
 		}
 		if err != nil {
-			f.Problems = append(f.Problems, syntaxProblem(path, err))
+			f.Problems = append(f.Problems, f.syntaxError(data, blank, err))
 			break
 		}
 		if len(doc.Content) == 0 {
@@ -172,6 +173,28 @@ func decode(dec *yaml.Decoder, doc *yaml.Node) (err error) {
 		}
 	}()
 	return dec.Decode(doc)
+}
+
+// syntaxError positions a YAML error of the file as the provisioning
+// parser does (the line of the offending token, where yaml.v3 names the
+// construct around it), reading the text as written: the error came from
+// the text with large block scalars left out.
+func (f *File) syntaxError(data []byte, blank *blanked, err error) model.Problem {
+	if blank != nil {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var doc yaml.Node
+			e := decode(dec, &doc)
+			if e == nil {
+				continue
+			}
+			if !errors.Is(e, io.EOF) {
+				err = e
+			}
+			break
+		}
+	}
+	return provisioning.YAMLSyntaxProblem(f.Path, data, err)
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
