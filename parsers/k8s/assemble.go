@@ -3,7 +3,6 @@ package k8s
 import (
 	"fmt"
 
-	"github.com/grafanalint/grafanalint/parsers/k8s/helmchart"
 	"path"
 	"sort"
 	"strings"
@@ -105,11 +104,16 @@ type assembler struct {
 	nsOfDir  map[string]string
 	// sidecarInstalls are the files' Installs with sidecars (withSidecars).
 	sidecarInstalls []*install.Install
+	// reserved are objects a chart creates for one Install only (those of
+	// a values overlay, beside the same chart's objects for another
+	// environment).
+	reserved map[*manifest.Object]*install.Install
 }
 
 // Assemble builds the stacks of the files' Grafanas.
 func Assemble(files []*File, disk Disk) []*Stack {
-	a := &assembler{files: files, disk: disk, byName: map[string][]*objRef{}, nsOfDir: map[string]string{}}
+	a := &assembler{files: files, disk: disk, byName: map[string][]*objRef{}, nsOfDir: map[string]string{}, reserved: map[*manifest.Object]*install.Install{}}
+	a.overlays()
 	a.index()
 	var installs []*install.Install
 	for _, f := range files {
@@ -126,7 +130,6 @@ func Assemble(files []*File, disk Disk) []*Stack {
 			installs = append(installs, a.workload(f, w)...)
 		}
 	}
-	installs = overlays(installs)
 	for _, in := range installs {
 		a.stacks = append(a.stacks, a.build(in))
 	}
@@ -136,53 +139,49 @@ func Assemble(files []*File, disk Disk) []*Stack {
 	return a.stacks
 }
 
-// overlays merges grafana chart values files of one directory as Helm's
-// repeated -f merges them: each values-<env>.yaml (or values.<env>.yaml)
-// over values.yaml is an installation of its own, named after both; with
-// such overlays, values.yaml alone is not one.
-func overlays(installs []*install.Install) []*install.Install {
-	isValuesFile := func(in *install.Install) bool {
-		return in.Origin == install.OriginValues && in.Chart == "grafana" && in.Object == nil && in.Values != nil &&
-			len(in.Files) == 1 && in.Values.Node != nil && in.Values.Src.Path == in.Files[0] && !strings.HasSuffix(in.Name, "grafana/")
-	}
-	base := map[string]*install.Install{}
-	for _, in := range installs {
-		if isValuesFile(in) {
-			if b := path.Base(in.Files[0]); b == "values.yaml" || b == "values.yml" {
-				base[path.Dir(in.Files[0])] = in
+// overlays merges values files of one directory as Helm's repeated -f
+// merges them: each values-<env>.yaml (or values.<env>.yaml) over the
+// values.yaml of the grafana chart, kube-prometheus-stack or an umbrella
+// chart is an installation of its own, named after both, which the overlay
+// file holds; with such overlays, values.yaml alone is not one. An overlay
+// may configure nothing of Grafana's by itself (values-prod.yaml setting
+// only the ingress hosts).
+func (a *assembler) overlays() {
+	base := map[string]*File{}
+	kinds := map[*File]valuesKind{}
+	for _, f := range a.files {
+		if b := path.Base(f.Path); (b == "values.yaml" || b == "values.yml") && len(f.File.Objects) == 0 && len(f.Values) > 0 {
+			if k := valuesKindOf(f.Path, f.Values[0]); k != valuesNone {
+				base[path.Dir(f.Path)], kinds[f] = f, k
 			}
 		}
 	}
-	merged := map[*install.Install]bool{}
-	var out []*install.Install
-	for _, in := range installs {
-		b := base[path.Dir(in.Files[0])]
-		name := path.Base(in.Files[0])
-		if !isValuesFile(in) || b == nil || b == in || !strings.HasPrefix(name, "values-") && !strings.HasPrefix(name, "values.") {
+	merged := map[*File]bool{}
+	for _, f := range a.files {
+		b := base[path.Dir(f.Path)]
+		name := path.Base(f.Path)
+		if b == nil || b == f || len(f.File.Objects) > 0 || len(f.Values) == 0 || !strings.HasPrefix(name, "values-") && !strings.HasPrefix(name, "values.") {
 			continue
 		}
-		dir := path.Dir(in.Files[0])
-		m := helmchart.Render(helmchart.Options{Origin: install.OriginValues, Name: dir + " (" + path.Base(b.Files[0]) + " + " + name + ")",
-			Files: []string{b.Files[0], in.Files[0]}, Virtual: in.Files[0] + "#", Chart: "grafana", ChartDir: chartDirOf(b)}, b.Values, in.Values)
-		out = append(out, m)
-		merged[b], merged[in] = true, true
-	}
-	var kept []*install.Install
-	for _, in := range installs {
-		if !merged[in] {
-			kept = append(kept, in)
+		dir := path.Dir(f.Path)
+		out := &File{File: f.File, Entries: f.Entries}
+		out.renderValues(kinds[b], dir+" ("+path.Base(b.Path)+" + "+name+")", []string{b.Path, f.Path}, f.Path+"#", valuesChartDir(b.Path),
+			[]*manifest.Values{b.Values[0], f.Values[0]})
+		for _, o := range out.Virtual {
+			out.entries(o)
 		}
+		f.Installs, f.Virtual, f.Handoffs = out.Installs, out.Virtual, out.Handoffs
+		f.Relevant, f.Overlay = true, false
+		if len(out.Installs) > 0 {
+			for _, o := range out.Virtual {
+				a.reserved[o] = out.Installs[0]
+			}
+		}
+		merged[b] = true
 	}
-	return append(kept, out...)
-}
-
-// chartDirOf is the chart directory of a values install ("" when the
-// values are not a chart's own).
-func chartDirOf(in *install.Install) string {
-	if path.Base(in.Files[0]) == "values.yaml" {
-		return path.Dir(in.Files[0])
+	for b := range merged {
+		b.Installs, b.Virtual, b.Handoffs = nil, nil, nil
 	}
-	return ""
 }
 
 // index collects the objects of every file.

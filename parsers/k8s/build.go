@@ -236,6 +236,9 @@ func (a *assembler) selectedBy(s *Stack, sc *install.Sidecar) []*objRef {
 		if !sidecarMatches(sc, o) {
 			continue
 		}
+		if in := a.reserved[o.obj]; in != nil && in != s.Install {
+			continue
+		}
 		if !a.watches(s, sc, o) {
 			continue
 		}

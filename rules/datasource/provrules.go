@@ -190,7 +190,7 @@ func checkDuplicateName(c *rules.Context) {
 			return
 		}
 		where := "earlier in this file"
-		if byName.File != ds.File {
+		if byName.File != ds.File || c.KubeFile(byName.File) != "" {
 			where = "in " + fileName(c, byName.File)
 		}
 		var extra string
@@ -231,7 +231,7 @@ func checkMultipleDefaults(c *rules.Context) {
 			who = "its own earlier entry"
 		}
 		where := "earlier in this file"
-		if prev.File != ds.File {
+		if prev.File != ds.File || c.KubeFile(prev.File) != "" {
 			where = "in " + fileName(c, prev.File)
 		}
 		pos := ds.IsDefaultPos
