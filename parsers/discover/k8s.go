@@ -92,6 +92,21 @@ func (d k8sDisk) Bytes(p string) []byte {
 	return nil
 }
 
+// Find returns the display paths of the repository files whose path ends
+// with rel, component by component (a path relative to the root of the
+// Git repository, where the linted tree may be a part of it or hold it).
+func (d k8sDisk) Find(rel string) []string {
+	rel = strings.TrimPrefix(path.Clean("/"+rel), "/")
+	var out []string
+	for disp := range d.l.entries {
+		if disp == rel || strings.HasSuffix(disp, "/"+rel) {
+			out = append(out, disp)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // kubernetesStacks builds the stacks of the Kubernetes files.
 func (l *loader) kubernetesStacks() {
 	var files []*k8s.File

@@ -63,6 +63,10 @@ type File struct {
 	// Grafana's by itself but may be merged over a Grafana values file of
 	// its directory (values-prod.yaml setting only ingress hosts).
 	Overlay bool
+
+	// consumed is set when a release reads the file's values (Flux
+	// valuesFrom, Argo CD valueFiles): it is no installation of its own.
+	consumed bool
 }
 
 // Handoff is kube-prometheus-stack handing its default dashboards to
@@ -71,6 +75,9 @@ type Handoff struct {
 	Labels    map[string]string
 	Namespace string
 	Pos       model.Pos
+	// Owner is the release object whose chart does it (nil for a values
+	// file).
+	Owner *manifest.Object
 }
 
 // Objects returns the file's objects and the virtual ones.
@@ -308,7 +315,7 @@ func (f *File) release(o *manifest.Object) {
 	if o.Release.Values != nil {
 		layers = append(layers, o.Release.Values)
 	}
-	f.renderRelease(o, layers, nil)
+	f.renderRelease(o, layers, valuesFrom(o))
 }
 
 // renderRelease renders a release's chart with values layers (merged in
@@ -338,7 +345,6 @@ func (f *File) renderRelease(o *manifest.Object, layers []*manifest.Values, skip
 	if len(layers) == 0 {
 		layers = []*manifest.Values{{Node: &yaml.Node{Kind: yaml.MappingNode, Line: o.Node.Line, Column: o.Node.Column}, Src: f.Src}}
 	}
-	skipped = append(skipped, valuesFrom(o)...)
 	switch {
 	case chart == "grafana" || strings.HasSuffix(chart, "/grafana"):
 		in := helmchart.Render(helmchart.Options{Release: r.Name, Namespace: r.Namespace, Origin: origin, Name: name,
@@ -395,7 +401,7 @@ func (f *File) kps(o *manifest.Object, opts kps.Options, skipped []string, vs ..
 	}
 	f.Virtual = append(f.Virtual, res.Objects...)
 	if res.OperatorDashboards != nil {
-		f.Handoffs = append(f.Handoffs, Handoff{Labels: res.OperatorDashboards, Namespace: opts.Namespace, Pos: res.OperatorPos})
+		f.Handoffs = append(f.Handoffs, Handoff{Labels: res.OperatorDashboards, Namespace: opts.Namespace, Pos: res.OperatorPos, Owner: o})
 	}
 	f.Relevant = true
 }
