@@ -116,6 +116,7 @@ type assembler struct {
 // Assemble builds the stacks of the files' Grafanas.
 func Assemble(files []*File, disk Disk) []*Stack {
 	a := &assembler{files: files, disk: disk, byName: map[string][]*objRef{}, nsOfDir: map[string]string{}, reserved: map[*manifest.Object]*install.Install{}}
+	a.fluxSubstitute()
 	a.overlays()
 	a.index()
 	a.releaseValues()

@@ -123,7 +123,11 @@ func IsManifest(src []byte) bool {
 
 // ParseFile reads one YAML file. Positions carry path.
 func ParseFile(path string, src []byte) *File {
-	f := &File{File: manifest.Parse(path, src), Entries: map[*manifest.Entry]*install.File{}}
+	return parseFile(path, src, manifest.Parse(path, src))
+}
+
+func parseFile(path string, src []byte, mf *manifest.File) *File {
+	f := &File{File: mf, Entries: map[*manifest.Entry]*install.File{}}
 	for _, o := range f.File.Objects {
 		f.object(o)
 	}

@@ -220,6 +220,9 @@ type Generator struct {
 	Annotations map[string]model.Str
 	// Entries are the keys: files (content in FromFile) and literals.
 	Entries []*Entry
+	// Envs is set when keys also come from env files (envs:), which are
+	// not read.
+	Envs bool
 }
 
 func (f *File) kustomization(o *Object) *Kustomization {
@@ -256,6 +259,9 @@ func (f *File) kustomization(o *Object) *Kustomization {
 					s := f.Str(fn)
 					gen.Entries = append(gen.Entries, &Entry{Key: model.Str{V: key, Pos: s.Pos, End: s.End}, FromFile: path.Join(dir, file)})
 				}
+			}
+			if envs := Get(g, "envs"); envs != nil && envs.Kind == yaml.SequenceNode && len(envs.Content) > 0 {
+				gen.Envs = true
 			}
 			if lits := Get(g, "literals"); lits != nil && lits.Kind == yaml.SequenceNode {
 				for _, l := range lits.Content {
@@ -300,8 +306,13 @@ type FluxKustomization struct {
 	// SubstituteFrom names the ConfigMaps and Secrets it also reads.
 	Substitute     map[string]model.Str
 	SubstituteFrom []string
+	// SubstituteRefs are the substituteFrom entries.
+	SubstituteRefs []ValuesRef
 	// PostBuild is set when spec.postBuild substitutes anything.
 	PostBuild bool
+	// Namespace is the Kustomization's own namespace, where its
+	// substituteFrom objects are.
+	Namespace string
 }
 
 func (f *File) fluxKustomization(o *Object) *FluxKustomization {
@@ -312,8 +323,12 @@ func (f *File) fluxKustomization(o *Object) *FluxKustomization {
 	if sf := Get(pb, "substituteFrom"); sf != nil && sf.Kind == yaml.SequenceNode {
 		for _, e := range sf.Content {
 			k.SubstituteFrom = append(k.SubstituteFrom, val(Get(e, "kind"))+"/"+val(Get(e, "name")))
+			ref := ValuesRef{Kind: val(Get(e, "kind")), Name: val(Get(e, "name")), Pos: f.Pos(e)}
+			ref.Optional, _ = Bool(Get(e, "optional"))
+			k.SubstituteRefs = append(k.SubstituteRefs, ref)
 		}
 	}
+	k.Namespace = o.Namespace.V
 	k.PostBuild = len(k.Substitute) > 0 || len(k.SubstituteFrom) > 0
 	return k
 }

@@ -133,7 +133,18 @@ func nodePos(src *srcmap.Source, via *srcmap.Text, n *yaml.Node) model.Pos {
 
 // Parse reads a YAML file.
 func Parse(path string, data []byte) *File {
-	f := &File{Path: path, Src: srcmap.NewSource(path, data)}
+	return parse(path, data, srcmap.NewSource(path, data))
+}
+
+// ParseVia reads text derived from the file at path (data, via's text:
+// the file after Flux's post-build substitution); positions are the
+// file's.
+func ParseVia(path string, data []byte, via *srcmap.Text) *File {
+	return parse(path, data, srcmap.NewSourceVia(path, data, via))
+}
+
+func parse(path string, data []byte, src *srcmap.Source) *File {
+	f := &File{Path: path, Src: src}
 	scan, blank := blankBlocks(data)
 	dec := yaml.NewDecoder(bytes.NewReader(scan))
 	for i := 0; ; i++ {
@@ -194,7 +205,12 @@ func (f *File) syntaxError(data []byte, blank *blanked, err error) model.Problem
 			break
 		}
 	}
-	return provisioning.YAMLSyntaxProblem(f.Path, data, err)
+	p := provisioning.YAMLSyntaxProblem(f.Path, data, err)
+	if f.Src.Derived() {
+		p.Pos = f.Src.Pos(f.Src.Offset(p.Pos.Line, p.Pos.Col))
+		p.End = model.Pos{}
+	}
+	return p
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)

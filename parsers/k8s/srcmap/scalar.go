@@ -54,10 +54,10 @@ type block struct {
 // rawBlock returns where b's content lines are written (nil when none is
 // non-blank).
 func (b block) rawBlock(src *Source) *rawBlock {
-	lines := src.all()
-	if b.empty || b.lastContent < 0 {
+	if b.empty || b.lastContent < 0 || src.via != nil {
 		return nil
 	}
+	lines := src.all()
 	start := lines[b.first]
 	end := src.LineEnd(lines[b.first+b.lastContent])
 	return &rawBlock{src: src, start: start, end: end, line: b.first + 1}

@@ -28,6 +28,10 @@ type Source struct {
 	mu      sync.Mutex
 	lines   []int // byte offset of each line start known so far
 	scanned int   // every line start up to this offset is in lines
+
+	// via, when set, maps offsets of data (text a tool derived from the
+	// file, such as Flux's post-build substitution of it) to the file.
+	via *Text
 }
 
 // NewSource returns data, the content of the file shown as path, for
@@ -35,6 +39,16 @@ type Source struct {
 func NewSource(path string, data []byte) *Source {
 	return &Source{Path: path, data: data, lines: []int{0}}
 }
+
+// NewSourceVia returns data, text derived from a file (via's text), whose
+// positions are those via maps them to in the file.
+func NewSourceVia(path string, data []byte, via *Text) *Source {
+	return &Source{Path: path, data: data, lines: []int{0}, via: via}
+}
+
+// Derived reports whether the source is text derived from a file: its
+// line numbers are not the file's.
+func (s *Source) Derived() bool { return s.via != nil }
 
 // upTo indexes the line starts up to the first one after offset off, and
 // at least line lines (or every one), and returns the index.
@@ -92,6 +106,9 @@ func (s *Source) Offset(line, col int) int {
 // Pos returns the position of byte offset off.
 func (s *Source) Pos(off int) model.Pos {
 	off = min(max(off, 0), len(s.data))
+	if s.via != nil {
+		return s.via.At(off)
+	}
 	lines := s.upTo(off, 0)
 	i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
 	i = max(i, 0)

@@ -77,7 +77,7 @@ type RawLines struct {
 // unknown).
 func LazyBlock(src *Source, n *yaml.Node, raw Lines) *Text {
 	t := &Text{lazy: &lazyBlock{src: src, n: n, start: src.Offset(n.Line, n.Column)}}
-	if raw.Line > 0 && raw.Start < raw.End && raw.End <= len(src.data) {
+	if raw.Line > 0 && raw.Start < raw.End && raw.End <= len(src.data) && src.via == nil {
 		t.raw = &rawBlock{src: src, start: raw.Start, end: raw.End, line: raw.Line, starts: raw.Starts}
 	}
 	return t
@@ -378,6 +378,9 @@ func (t *Text) blockPos(p model.Pos) (model.Pos, bool) {
 		return model.Pos{}, false
 	}
 	s := t.segs[0]
+	if s.src.via != nil {
+		return model.Pos{}, false
+	}
 	lines := s.src.all()
 	li := s.line - 1 + p.Line - 1
 	if li >= len(lines) {
