@@ -127,3 +127,14 @@ func describeSource(ks *model.KubeSource) string {
 	}
 	return ks.Name
 }
+
+const annUpstreamVhost = "nginx.ingress.kubernetes.io/upstream-vhost"
+
+// kubeUpstreamVhost says it for the upstream-vhost annotation, which
+// ingress-nginx's template writes as the Host it sends instead of
+// $best_http_host, the browser's (rootfs/etc/nginx/template/nginx.tmpl,
+// "By default use vhost as Host to upstream, but allow overrides").
+func kubeUpstreamVhost(ks *model.KubeSource) string {
+	return fmt.Sprintf("annotation %s: %q %s makes ingress-nginx send Grafana the Host %q instead of the browser's: Grafana's CSRF check compares the Host's name with the browser's Origin, so logged-in users get \"origin not allowed\" on queries and Live gets 403; remove the annotation (ingress-nginx then passes the browser's Host on) or list the public host name in [security] csrf_trusted_origins",
+		ks.Name, ks.Value, ks.Where(), ks.Value)
+}
