@@ -55,9 +55,18 @@ const (
 	ProxyParamsLegacy = "legacy"
 )
 
-// maxDirectives bounds the directives of one tree after include
-// expansion (a file included many times over by a chain of globs).
-const maxDirectives = 100_000
+// The directives of one tree after include expansion are bounded, as
+// the expansion of YAML aliases is (parsers/yamlbound): a chain of files
+// that each include the next one twice, or globs that match each other,
+// expand a few lines to billions of directives. The bound is
+// baseDirectives plus perWrittenDirective for each directive (or include)
+// as written in the files read: any reasonable reuse of snippets fits
+// (a snippet included by every one of ten thousand vhosts), the work and
+// memory stay proportional to the input, and a large tree is read whole.
+const (
+	baseDirectives      = 100_000
+	perWrittenDirective = 20
+)
 
 // Load reads the nginx config whose main file is main, resolving its
 // includes as nginx does, and returns the tree with positions and its
@@ -136,7 +145,9 @@ type loader struct {
 	// probed holds files read to learn whether they exist, not parsed yet.
 	probed map[string][]byte
 	stack  []string
-	count  int
+	// count is the number of directives expanded so far, limit the bound
+	// (see baseDirectives).
+	count, limit int
 	// truncated is set once the expansion limit was reached.
 	truncated bool
 	problems  []model.Problem
@@ -153,7 +164,7 @@ func newLoader(main string, opts Options) *loader {
 		}
 	}
 	abs = filepath.Clean(abs)
-	l := &loader{opts: opts, mainAbs: abs, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
+	l := &loader{opts: opts, mainAbs: abs, limit: baseDirectives, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
 	l.root = filepath.Dir(abs)
 	if opts.Root != "" {
 		l.root = filepath.Clean(opts.Root)
@@ -246,6 +257,7 @@ func (l *loader) read(abs string) (*fileTree, error) {
 	l.cfg.Files = append(l.cfg.Files, file)
 	t := parseFile(string(data))
 	l.trees[abs] = t
+	l.limit += perWrittenDirective * countNodes(t.nodes)
 	if bytes.HasPrefix(data, []byte("\ufeff")) {
 		l.problem(model.ProblemSyntax, model.Pos{File: file, Line: 1, Col: 1}, model.Pos{File: file, Line: 1, Col: 1},
 			"the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save it without BOM")
@@ -338,7 +350,7 @@ func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive)
 	file := l.opts.Display(abs)
 	out := make([]*model.Directive, 0, len(nodes))
 	for _, n := range nodes {
-		if l.count >= maxDirectives {
+		if l.count >= l.limit {
 			l.tooLarge(l.mpos(file, n.name.pos), model.Pos{})
 			return out
 		}
@@ -380,7 +392,7 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 	}
 	var out []*model.Directive
 	for _, m := range matches {
-		if l.count >= maxDirectives {
+		if l.count >= l.limit {
 			l.tooLarge(argPos, argEnd)
 			return out
 		}
@@ -474,7 +486,7 @@ func packagedFor(pattern, variant string) *packagedFile {
 func (l *loader) splicePackaged(pf *packagedFile, inc *model.Directive, pos, end model.Pos, parent *model.Directive) []*model.Directive {
 	out := make([]*model.Directive, 0, len(pf.directives))
 	for _, words := range pf.directives {
-		if l.count >= maxDirectives {
+		if l.count >= l.limit {
 			l.tooLarge(pos, end)
 			return out
 		}
@@ -496,7 +508,17 @@ func (l *loader) tooLarge(pos, end model.Pos) {
 	}
 	l.truncated = true
 	l.problem(model.ProblemInput, pos, end,
-		fmt.Sprintf("more than %d directives and includes after include expansion; the rest of the tree is not read", maxDirectives))
+		fmt.Sprintf("more than %d directives and includes after include expansion (%d plus %d for each one written in the files read); the rest of the tree is not read", l.limit, baseDirectives, perWrittenDirective))
+}
+
+// countNodes counts the directives of a file as written, block contents
+// included.
+func countNodes(ns []*node) int {
+	n := len(ns)
+	for _, c := range ns {
+		n += countNodes(c.block)
+	}
+	return n
 }
 
 func indexOf(list []string, s string) int {
