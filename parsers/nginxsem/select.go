@@ -150,18 +150,12 @@ func Select(srv *model.Server, uri string) (*Match, error) {
 	if err != nil {
 		return nil, err
 	}
-	return selectPath(srv, path, args), nil
+	return (*Config)(nil).selectPath(srv, path, args), nil
 }
 
-func selectPath(srv *model.Server, path, args string) *Match {
+func (c *Config) selectPath(srv *model.Server, path, args string) *Match {
 	m := &Match{Server: srv, URI: path, Args: args}
-	var top []*model.Location
-	for _, l := range srv.Locations {
-		if l.Parent == nil {
-			top = append(top, l)
-		}
-	}
-	chain, _ := findLocation(m, nil, top, path)
+	chain, _ := c.findLocation(m, nil, c.topLocations(srv), path)
 	m.Chain = chain
 	return m
 }
@@ -177,31 +171,30 @@ const (
 
 // findLocation mirrors ngx_http_core_find_location for the locations of
 // one level (within is their enclosing location, nil at server level).
-func findLocation(m *Match, within *model.Location, locs []*model.Location, uri string) ([]*model.Location, findResult) {
+// A level of many locations is searched through its index (levelIndex):
+// map lookups for the URI and its prefixes, then the regexes in order.
+func (c *Config) findLocation(m *Match, within *model.Location, locs []*model.Location, uri string) ([]*model.Location, findResult) {
 	var exact, redirect, longest *model.Location
 	prefixEqual := false
-	for _, l := range locs {
-		switch {
-		case l.Modifier == "=" && !isNamed(l):
-			if l.Path.V == uri && exact == nil {
-				exact = l
-			} else if l.Path.V == uri+"/" && autoRedirects(l) && redirect == nil {
-				redirect = l
-			}
-		case isPrefix(l):
-			p := l.Path.V
-			switch {
-			case p == uri+"/" && autoRedirects(l):
-				if redirect == nil {
-					redirect = l
-				}
-			case len(p) <= len(uri) && strings.HasPrefix(uri, p):
-				prefixEqual = prefixEqual || p == uri
-				if longest == nil || len(p) > len(longest.Path.V) {
-					longest = l
-				}
+	var key any = within
+	if within == nil {
+		key = m.Server
+	}
+	var regexes []*model.Location
+	if x := c.levelIndex(key, locs); x != nil {
+		exact = x.exact[uri]
+		redirect = x.redirect[uri+"/"]
+		_, prefixEqual = x.prefix[uri]
+		for n := len(uri); n >= 0; n-- {
+			if l, ok := x.prefix[uri[:n]]; ok {
+				longest = l
+				break
 			}
 		}
+		regexes = x.regexes
+	} else {
+		exact, redirect, longest, prefixEqual = scanLevel(locs, uri)
+		regexes = locs
 	}
 	if exact != nil {
 		m.Steps = append(m.Steps, Step{Within: within, Location: exact, Reason: ReasonExact})
@@ -226,7 +219,7 @@ func findLocation(m *Match, within *model.Location, locs []*model.Location, uri 
 			reason = ReasonNoRegex
 		}
 		m.Steps = append(m.Steps, Step{Within: within, Location: longest, Reason: reason})
-		sub, subRC := findLocation(m, longest, longest.Nested, uri)
+		sub, subRC := c.findLocation(m, longest, longest.Nested, uri)
 		chain = append([]*model.Location{longest}, sub...)
 		if subRC == findOK || subRC == findDone {
 			return chain, subRC
@@ -236,11 +229,11 @@ func findLocation(m *Match, within *model.Location, locs []*model.Location, uri 
 	if noregex {
 		return chain, rc
 	}
-	for _, l := range locs {
+	for _, l := range regexes {
 		if !isRegex(l) || isNamed(l) {
 			continue
 		}
-		v, c, err := regexMatch(l.Path.V, l.Modifier == "~*", uri)
+		v, caps, err := regexMatch(l.Path.V, l.Modifier == "~*", uri)
 		if v == verdictUnknown {
 			m.Unevaluated = append(m.Unevaluated, Unevaluated{Pattern: l.Path, Directive: l.Directive, Reason: err.Error()})
 			continue
@@ -250,8 +243,8 @@ func findLocation(m *Match, within *model.Location, locs []*model.Location, uri 
 		}
 		// The regex wins: drop the steps recorded for the prefix path.
 		m.Steps = append(m.Steps[:stepsBefore], Step{Within: within, Location: l, Reason: ReasonRegex, Prefix: longest})
-		m.Captures = c
-		sub, _ := findLocation(m, l, l.Nested, uri)
+		m.Captures = caps
+		sub, _ := c.findLocation(m, l, l.Nested, uri)
 		if m.Redirect != nil && len(sub) > 0 && sub[len(sub)-1] == m.Redirect {
 			// Inside a regex location nginx ignores the redirect result
 			// and keeps the configuration it found.
@@ -260,6 +253,37 @@ func findLocation(m *Match, within *model.Location, locs []*model.Location, uri 
 		return append([]*model.Location{l}, sub...), findOK
 	}
 	return chain, rc
+}
+
+// scanLevel finds, among the locations of one level, the first "="
+// location equal to uri, the first location that auto-redirects uri to
+// uri+"/", and the longest prefix location that uri starts with (the
+// first of equal ones), and whether a prefix location equals uri.
+func scanLevel(locs []*model.Location, uri string) (exact, redirect, longest *model.Location, prefixEqual bool) {
+	for _, l := range locs {
+		switch {
+		case l.Modifier == "=" && !isNamed(l):
+			if l.Path.V == uri && exact == nil {
+				exact = l
+			} else if l.Path.V == uri+"/" && autoRedirects(l) && redirect == nil {
+				redirect = l
+			}
+		case isPrefix(l):
+			p := l.Path.V
+			switch {
+			case p == uri+"/" && autoRedirects(l):
+				if redirect == nil {
+					redirect = l
+				}
+			case len(p) <= len(uri) && strings.HasPrefix(uri, p):
+				prefixEqual = prefixEqual || p == uri
+				if longest == nil || len(p) > len(longest.Path.V) {
+					longest = l
+				}
+			}
+		}
+	}
+	return exact, redirect, longest, prefixEqual
 }
 
 // autoRedirects reports whether l sets the auto_redirect flag: its name
