@@ -154,6 +154,9 @@ type loader struct {
 	seen      map[string]bool
 	// realRoot is Root with its symbolic links resolved.
 	realRoot []string
+	// canon and display cache canonical and Options.Display by absolute
+	// path: a snippet included by every vhost is resolved once.
+	canon, display map[string]string
 }
 
 func newLoader(main string, opts Options) *loader {
@@ -164,7 +167,7 @@ func newLoader(main string, opts Options) *loader {
 		}
 	}
 	abs = filepath.Clean(abs)
-	l := &loader{opts: opts, mainAbs: abs, limit: baseDirectives, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
+	l := &loader{opts: opts, mainAbs: abs, limit: baseDirectives, canon: map[string]string{}, display: map[string]string{}, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
 	l.root = filepath.Dir(abs)
 	if opts.Root != "" {
 		l.root = filepath.Clean(opts.Root)
@@ -280,6 +283,15 @@ func (l *loader) read(abs string) (*fileTree, error) {
 // users edit). A link out of Root, or a path that does not resolve on
 // disk (an in-memory ReadFile), is kept: reading it reports why.
 func (l *loader) canonical(abs string) string {
+	if c, ok := l.canon[abs]; ok {
+		return c
+	}
+	c := l.resolveLink(abs)
+	l.canon[abs] = c
+	return c
+}
+
+func (l *loader) resolveLink(abs string) string {
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return abs
@@ -347,7 +359,11 @@ func (l *loader) str(file string, w word) model.Str {
 // includes. parent is the enclosing block directive, inc the include
 // that brought this file in.
 func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive) []*model.Directive {
-	file := l.opts.Display(abs)
+	file, ok := l.display[abs]
+	if !ok {
+		file = l.opts.Display(abs)
+		l.display[abs] = file
+	}
 	out := make([]*model.Directive, 0, len(nodes))
 	for _, n := range nodes {
 		if l.count >= l.limit {
