@@ -127,7 +127,7 @@ func Load(main string, opts Options) (*model.NginxConfig, []model.Problem) {
 		l.problem(model.ProblemInput, model.Pos{File: cfg.Path}, model.Pos{}, err.Error())
 		return cfg, l.problems
 	}
-	l.stack = append(l.stack, l.mainAbs)
+	l.push(l.mainAbs)
 	cfg.Directives = l.expand(t.nodes, l.mainAbs, nil, nil)
 	buildViews(cfg)
 	return cfg, l.problems
@@ -144,7 +144,12 @@ type loader struct {
 	readErrs map[string]error
 	// probed holds files read to learn whether they exist, not parsed yet.
 	probed map[string][]byte
-	stack  []string
+	// stack holds the files being expanded, outermost first (each at most
+	// once: an include of a file on it is a cycle); onStack maps each to
+	// its index, so that a long chain of includes is checked for cycles
+	// in constant time per include.
+	stack   []string
+	onStack map[string]int
 	// count is the number of directives expanded so far, limit the bound
 	// (see baseDirectives).
 	count, limit int
@@ -167,7 +172,7 @@ func newLoader(main string, opts Options) *loader {
 		}
 	}
 	abs = filepath.Clean(abs)
-	l := &loader{opts: opts, mainAbs: abs, limit: baseDirectives, canon: map[string]string{}, display: map[string]string{}, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
+	l := &loader{opts: opts, mainAbs: abs, limit: baseDirectives, onStack: map[string]int{}, canon: map[string]string{}, display: map[string]string{}, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
 	l.root = filepath.Dir(abs)
 	if opts.Root != "" {
 		l.root = filepath.Clean(opts.Root)
@@ -414,9 +419,17 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 		}
 		l.count++
 		m = l.canonical(m)
-		if i := indexOf(l.stack, m); i >= 0 {
-			chain := make([]string, 0, len(l.stack)-i+1)
-			for _, s := range l.stack[i:] {
+		if at, ok := l.onStack[m]; ok {
+			cycle := l.stack[at:]
+			var chain []string
+			if len(cycle) > maxChainShown {
+				for _, s := range cycle[:maxChainShown/2] {
+					chain = append(chain, l.opts.Display(s))
+				}
+				chain = append(chain, fmt.Sprintf("(%d more files)", len(cycle)-maxChainShown))
+				cycle = cycle[len(cycle)-maxChainShown/2:]
+			}
+			for _, s := range cycle {
 				chain = append(chain, l.opts.Display(s))
 			}
 			chain = append(chain, l.opts.Display(m))
@@ -436,9 +449,9 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 			l.problem(model.ProblemInput, argPos, argEnd, err.Error())
 			continue
 		}
-		l.stack = append(l.stack, m)
+		l.push(m)
 		out = append(out, l.expand(t.nodes, m, parent, d)...)
-		l.stack = l.stack[:len(l.stack)-1]
+		l.pop()
 	}
 	return out
 }
@@ -517,6 +530,22 @@ func (l *loader) splicePackaged(pf *packagedFile, inc *model.Directive, pos, end
 	return out
 }
 
+// maxChainShown is the number of files of an include cycle a message
+// names; the middle of a longer cycle is elided, so that the messages of
+// a long chain of files that each include the first stay short.
+const maxChainShown = 16
+
+func (l *loader) push(abs string) {
+	l.onStack[abs] = len(l.stack)
+	l.stack = append(l.stack, abs)
+}
+
+func (l *loader) pop() {
+	abs := l.stack[len(l.stack)-1]
+	l.stack = l.stack[:len(l.stack)-1]
+	delete(l.onStack, abs)
+}
+
 // tooLarge reports, once, that the expansion limit was reached.
 func (l *loader) tooLarge(pos, end model.Pos) {
 	if l.truncated {
@@ -535,15 +564,6 @@ func countNodes(ns []*node) int {
 		n += countNodes(c.block)
 	}
 	return n
-}
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // packaged are files that nginx packages, certbot or distributions ship
