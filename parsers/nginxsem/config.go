@@ -19,6 +19,7 @@ type Config struct {
 	levels    map[any]*levelIndex
 	tops      map[*model.Server][]*model.Location
 	namedLocs map[*model.Server]map[string]*model.Location
+	mapCands  map[string][]candidate
 }
 
 // New returns a Config for cfg.

@@ -1,6 +1,12 @@
 package nginxsem
 
 import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
@@ -101,11 +107,76 @@ type levelIndex struct {
 	// out); prefix the first prefix location (no modifier or ^~) of each
 	// path.
 	exact, prefix map[string]*model.Location
+	// maxPrefix is the length of the longest path in prefix, maxLiteral
+	// of the longest literal in anchored: a URI's longer prefixes need
+	// not be looked up.
+	maxPrefix, maxLiteral int
 	// redirect is the first location, "=" or prefix, of each path ending
 	// in "/" that auto-redirects (autoRedirects).
 	redirect map[string]*model.Location
-	// regexes are the regex locations, in file order.
-	regexes []*model.Location
+	// regexes are the regex locations, in file order; anchored holds the
+	// indexes of those whose matches must start with a literal (see
+	// anchoredLiteral), by that literal, loose the others.
+	regexes  []regexEntry
+	anchored map[string][]int
+	loose    []int
+}
+
+// regexEntry is a regex location with its pattern compiled (re is nil when
+// Go's regexp rejects it; regexMatch then decides).
+type regexEntry struct {
+	loc *model.Location
+	re  *regexp.Regexp
+}
+
+// regexCandidates returns, in file order, the indexes of the regexes that
+// may match uri: the loose ones and the anchored ones whose literal
+// starts uri. The others cannot match, so a search skips them as it skips
+// a regex that does not match.
+func (x *levelIndex) regexCandidates(uri string) []int {
+	if len(x.anchored) == 0 {
+		return x.loose
+	}
+	var out []int
+	for n := 1; n <= min(len(uri), x.maxLiteral); n++ {
+		out = append(out, x.anchored[uri[:n]]...)
+	}
+	if len(out) == 0 {
+		return x.loose
+	}
+	out = append(out, x.loose...)
+	slices.Sort(out)
+	return out
+}
+
+// anchoredLiteral returns the literal that every match of a Go regexp
+// pattern (compiled as regexp.Compile does, case-sensitive) starts the
+// subject with: the literal text right after a leading "^"
+// ("^/api/(.*)$" gives "/api/"). ok is false when there is none.
+func anchoredLiteral(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	if len(subs) < 2 || subs[0].Op != syntax.OpBeginText {
+		return "", false
+	}
+	lit := subs[1]
+	if lit.Op != syntax.OpLiteral || lit.Flags&syntax.FoldCase != 0 {
+		return "", false
+	}
+	s := string(lit.Rune)
+	// A URI with bytes that are not UTF-8 reads as U+FFFD to the regexp:
+	// a literal holding it says nothing about the bytes.
+	if s == "" || strings.ContainsRune(s, utf8.RuneError) {
+		return "", false
+	}
+	return s, true
 }
 
 func newLevelIndex(locs []*model.Location) *levelIndex {
@@ -119,9 +190,25 @@ func newLevelIndex(locs []*model.Location) *levelIndex {
 		case isPrefix(l):
 			if _, ok := x.prefix[l.Path.V]; !ok {
 				x.prefix[l.Path.V] = l
+				x.maxPrefix = max(x.maxPrefix, len(l.Path.V))
 			}
 		case isRegex(l) && !isNamed(l):
-			x.regexes = append(x.regexes, l)
+			caseless := l.Modifier == "~*"
+			re, err := compileNginxRegex(l.Path.V, caseless)
+			if err != nil {
+				re = nil
+			}
+			i := len(x.regexes)
+			x.regexes = append(x.regexes, regexEntry{loc: l, re: re})
+			if lit, ok := anchoredLiteral(l.Path.V); ok && re != nil && !caseless {
+				if x.anchored == nil {
+					x.anchored = map[string][]int{}
+				}
+				x.anchored[lit] = append(x.anchored[lit], i)
+				x.maxLiteral = max(x.maxLiteral, len(lit))
+			} else {
+				x.loose = append(x.loose, i)
+			}
 			continue
 		default:
 			continue

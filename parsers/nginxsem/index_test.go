@@ -22,7 +22,7 @@ func describeWith(c *Config, cfg *model.NginxConfig) string {
 		for _, g := range c.GrafanaProxies(s, GrafanaHints{}) {
 			fmt.Fprintf(&b, "  grafana %s: %s at %s\n", describeLocation(g.Location), g.Reason, pos(g.Pos))
 		}
-		uris := append([]string{}, goldenURIs...)
+		uris := append(append([]string{}, goldenURIs...), "/re/x", "/CI/x", "/ci/x", "/x/api/live/ws", "/grafana/api/x", "/var/x", "/dyn/x", "/deep/a/b/c/x")
 		var visit func([]*model.Location)
 		visit = func(ls []*model.Location) {
 			for _, l := range ls {
@@ -155,7 +155,18 @@ http {
         location "" { return 200; }
         location /a/ { location /a/b/ { location /a/b/c/ { add_header_inherit off; add_header X-C 1; proxy_read_timeout 5s; } } }
         location /merge/ { merge_slashes off; }
+        location ~ ^/re/(.*)$ { proxy_pass http://grafana:3000/$1; }
+        location ~* ^/CI/ { return 403; }
+        location ~ /api/live/ws$ { return 410; }
+        location ~ ^/grafana/api/(?=live) { return 410; }
+        location ~ ^/re/x { return 409; }
+        location ~ ^/deep/(?<d>[a-z])/ { location ~ ^/deep/a/b/ { location ~ /c/ { proxy_pass http://grafana; } } }
+        set $backend grafana:3000;
+        if ($http_x) { set $backend other:3000; }
+        location /var/ { proxy_pass http://$backend; }
+        location /dyn/ { proxy_pass http://$dyn; }
     }
+    map $host $dyn { default grafana:3000; a.example.com other:80; }
     server {
         listen 81;
         merge_slashes off;
