@@ -364,12 +364,18 @@ func (l *loader) str(file string, w word) model.Str {
 // includes. parent is the enclosing block directive, inc the include
 // that brought this file in.
 func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive) []*model.Directive {
+	return l.expandInto(make([]*model.Directive, 0, len(nodes)), nodes, abs, parent, inc)
+}
+
+// expandInto is expand appending to out: the directives of an included
+// file go straight into the block that holds the include, so a chain of
+// includes is not copied once per link.
+func (l *loader) expandInto(out []*model.Directive, nodes []*node, abs string, parent, inc *model.Directive) []*model.Directive {
 	file, ok := l.display[abs]
 	if !ok {
 		file = l.opts.Display(abs)
 		l.display[abs] = file
 	}
-	out := make([]*model.Directive, 0, len(nodes))
 	for _, n := range nodes {
 		if l.count >= l.limit {
 			l.tooLarge(l.mpos(file, n.name.pos), model.Pos{})
@@ -391,27 +397,26 @@ func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive)
 		case n.isBlock:
 			d.Block = l.expand(n.block, abs, d, inc)
 		case n.name.val == "include" && len(n.args) == 1:
-			out = append(out, l.include(d, n.args[0], file, parent)...)
+			out = l.include(out, d, n.args[0], file, parent)
 		}
 	}
 	return out
 }
 
-// include resolves one include directive and returns the directives of
-// the files it matches.
-func (l *loader) include(d *model.Directive, arg word, file string, parent *model.Directive) []*model.Directive {
+// include resolves one include directive and appends the directives of
+// the files it matches to out.
+func (l *loader) include(out []*model.Directive, d *model.Directive, arg word, file string, parent *model.Directive) []*model.Directive {
 	argPos, argEnd := l.mpos(file, arg.pos), l.mpos(file, arg.end)
 	matches, isGlob, tried := l.resolveInclude(arg.val)
 	if len(matches) == 0 {
 		if pf := packagedFor(arg.val, l.opts.ProxyParams); pf != nil && !isGlob {
-			return l.splicePackaged(pf, d, argPos, argEnd, parent)
+			return append(out, l.splicePackaged(pf, d, argPos, argEnd, parent)...)
 		}
 		if !isGlob && !proxyNeutral[filepath.Base(arg.val)] {
 			l.problem(model.ProblemIncludeNotFound, argPos, argEnd, notFoundMessage(arg.val, tried, l.opts.Display))
 		}
-		return nil
+		return out
 	}
-	var out []*model.Directive
 	for _, m := range matches {
 		if l.count >= l.limit {
 			l.tooLarge(argPos, argEnd)
@@ -450,7 +455,7 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 			continue
 		}
 		l.push(m)
-		out = append(out, l.expand(t.nodes, m, parent, d)...)
+		out = l.expandInto(out, t.nodes, m, parent, d)
 		l.pop()
 	}
 	return out
