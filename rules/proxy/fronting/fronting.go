@@ -65,6 +65,7 @@ type Config struct {
 	pos        int
 	byBlock    map[*model.Directive]*Server
 	incomplete map[incompleteKey]bool
+	depths     map[*model.Directive]int
 }
 
 // Server is a server block that proxies to Grafana.
@@ -545,7 +546,7 @@ func (c *Config) Incomplete(loc *model.Location, srv *model.Server) bool {
 		key := incompleteKey{l.Block, l.Kind == nginxsem.LevelHTTP}
 		v, ok := c.incomplete[key]
 		if !ok {
-			v = incompleteBlock(l.Block, key.http)
+			v = c.incompleteBlock(l.Block, key.http)
 			if c.incomplete == nil {
 				c.incomplete = map[incompleteKey]bool{}
 			}
@@ -561,12 +562,12 @@ func (c *Config) Incomplete(loc *model.Location, srv *model.Server) bool {
 // incompleteBlock reports whether an include directly in block matched
 // no file and may hold proxy settings (see Incomplete); http is set for
 // the http level, where globs include other sites.
-func incompleteBlock(block *model.Directive, http bool) bool {
+func (c *Config) incompleteBlock(block *model.Directive, http bool) bool {
 	for i, d := range block.Block {
 		if d.Name.V != "include" || len(d.Args) == 0 {
 			continue
 		}
-		if i+1 < len(block.Block) && includedBy(block.Block[i+1], d) {
+		if i+1 < len(block.Block) && c.includedBy(block.Block[i+1], d) {
 			continue
 		}
 		name := d.Args[0].V
@@ -594,14 +595,47 @@ func harmlessInclude(p string) bool {
 	return false
 }
 
-// includedBy reports whether d comes from the file include inc read.
-func includedBy(d, inc *model.Directive) bool {
-	for p := d.IncludedBy; p != nil; p = p.IncludedBy {
-		if p == inc {
-			return true
-		}
+// includedBy reports whether d comes from the file include inc read (or
+// from a file included from there, at any depth). Only the links of d's
+// IncludedBy chain deeper than inc can be inc, so the walk stops there:
+// a directive that does not come from inc costs nothing however deep the
+// chain of includes above it.
+func (c *Config) includedBy(d, inc *model.Directive) bool {
+	p := d.IncludedBy
+	for dp, ip := c.includeDepth(p), c.includeDepth(inc); p != nil && dp > ip; dp-- {
+		p = p.IncludedBy
 	}
-	return false
+	return p == inc
+}
+
+// includeDepth is the length of d's IncludedBy chain plus one (0 for
+// nil), remembered for every include on the way.
+func (c *Config) includeDepth(d *model.Directive) int {
+	if d == nil {
+		return 0
+	}
+	if n, ok := c.depths[d]; ok {
+		return n
+	}
+	if c.depths == nil {
+		c.depths = map[*model.Directive]int{}
+	}
+	// Walk up to the first known link (iteratively: chains of includes
+	// may be thousands long), then number the links on the way back.
+	var path []*model.Directive
+	n := 0
+	for p := d; p != nil; p = p.IncludedBy {
+		if k, ok := c.depths[p]; ok {
+			n = k
+			break
+		}
+		path = append(path, p)
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		n++
+		c.depths[path[i]] = n
+	}
+	return c.depths[d]
 }
 
 // Entity names a server block for findings: "nginx:<first server_name>",
