@@ -29,11 +29,16 @@ func benchSizes() []int {
 	return vhostSizes
 }
 
+// vhostLayouts are the layouts the vhost benchmarks run on: one
+// nginx.conf including sites-enabled/*, and conf.d files without
+// nginx.conf (one configuration per vhost).
+var vhostLayouts = []genvhosts.Layout{genvhosts.SitesEnabled, genvhosts.Fragments}
+
 // vhostTree generates a tree of n vhosts (genvhosts) for one benchmark.
-func vhostTree(b *testing.B, n int) (string, genvhosts.Stats) {
+func vhostTree(b *testing.B, layout genvhosts.Layout, n int) (string, genvhosts.Stats) {
 	b.Helper()
 	dst := filepath.Join(b.TempDir(), "tree")
-	st, err := genvhosts.Generate(dst, genvhosts.Options{Vhosts: n})
+	st, err := genvhosts.Generate(dst, genvhosts.Options{Vhosts: n, Layout: layout})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,40 +63,48 @@ func perVhost(b *testing.B, n int) {
 }
 
 // BenchmarkVhostsLint is a whole lint (discovery, parsing, every rule) of
-// one stack whose nginx.conf includes sites-enabled/* with n vhosts.
+// one stack with n vhosts, in each layout.
 func BenchmarkVhostsLint(b *testing.B) {
-	for _, n := range benchSizes() {
-		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
-			dir, st := vhostTree(b, n)
-			b.SetBytes(st.Bytes)
-			b.ReportAllocs()
-			var findings int
-			for b.Loop() {
-				m := loadTree(b, dir)
-				findings = len(rules.Run(m, all.Rules(), rules.Options{}).Findings)
-			}
-			if findings == 0 {
-				b.Fatal("no findings: the generated mistakes were not seen")
-			}
-			perVhost(b, n)
-		})
+	for _, layout := range vhostLayouts {
+		for _, n := range benchSizes() {
+			b.Run(fmt.Sprintf("layout=%s/vhosts=%d", layout, n), func(b *testing.B) {
+				benchLint(b, layout, n)
+			})
+		}
 	}
 }
 
+func benchLint(b *testing.B, layout genvhosts.Layout, n int) {
+	dir, st := vhostTree(b, layout, n)
+	b.SetBytes(st.Bytes)
+	b.ReportAllocs()
+	var findings int
+	for b.Loop() {
+		m := loadTree(b, dir)
+		findings = len(rules.Run(m, all.Rules(), rules.Options{}).Findings)
+	}
+	if findings == 0 {
+		b.Fatal("no findings: the generated mistakes were not seen")
+	}
+	perVhost(b, n)
+}
+
 // BenchmarkVhostsRules runs the rules that analyse nginx (proxy, server,
-// live) on the loaded model of the same tree: nginx semantics alone.
+// live) on the loaded model of the same trees: nginx semantics alone.
 func BenchmarkVhostsRules(b *testing.B) {
 	ours := append(append(proxy.Rules(), server.Rules()...), live.Rules()...)
-	for _, n := range benchSizes() {
-		b.Run(fmt.Sprintf("vhosts=%d", n), func(b *testing.B) {
-			dir, _ := vhostTree(b, n)
-			m := loadTree(b, dir)
-			b.ReportAllocs()
-			for b.Loop() {
-				rules.Run(m, ours, rules.Options{})
-			}
-			perVhost(b, n)
-		})
+	for _, layout := range vhostLayouts {
+		for _, n := range benchSizes() {
+			b.Run(fmt.Sprintf("layout=%s/vhosts=%d", layout, n), func(b *testing.B) {
+				dir, _ := vhostTree(b, layout, n)
+				m := loadTree(b, dir)
+				b.ReportAllocs()
+				for b.Loop() {
+					rules.Run(m, ours, rules.Options{})
+				}
+				perVhost(b, n)
+			})
+		}
 	}
 }
 
