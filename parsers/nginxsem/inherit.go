@@ -191,9 +191,7 @@ func (c *Config) Effective(loc *model.Location, name string) *Value {
 	v := c.effectiveAt(c.Levels(loc), name)
 	if loc != nil {
 		for _, d := range c.named(loc.Directive, "if") {
-			for _, cd := range c.group(d, name) {
-				v.Conditional = append(v.Conditional, cd)
-			}
+			v.Conditional = append(v.Conditional, c.group(d, name)...)
 		}
 	}
 	return v

@@ -225,8 +225,9 @@ func (c *Config) findLocation(m *Match, within *model.Location, locs []*model.Lo
 			reason = ReasonNoRegex
 		}
 		m.Steps = append(m.Steps, Step{Within: within, Location: longest, Reason: reason})
-		sub, subRC := c.findLocation(m, longest, longest.Nested, uri, uriSlash)
-		chain = append(sub, longest)
+		var subRC findResult
+		chain, subRC = c.findLocation(m, longest, longest.Nested, uri, uriSlash)
+		chain = append(chain, longest)
 		if subRC == findOK || subRC == findDone {
 			return chain, subRC
 		}

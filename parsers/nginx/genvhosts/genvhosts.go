@@ -167,6 +167,7 @@ func grafanaVhost(i, a, b int) string {
 		serverExtra = "    proxy_read_timeout 15s;\n"
 		live = "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $connection_upgrade;\n" + host
 	case 3: // a misspelt variable (nginx refuses to start)
+		//nolint:misspell // the misspelt variable is the mistake this vhost carries
 		live = "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $conection_upgrade;\n" + host
 	case 4: // Host set twice in one block
 		pageExtra = host

@@ -87,7 +87,7 @@ func (a *Analysis) stackIndex() *stackIndex {
 // then, when c is a fragment (a conf.d file whose nginx.conf may be
 // another configuration of the stack), those of the other configurations
 // in their order.
-func inView[T any](a *Analysis, c *Config, list []fromConfig[T]) []T {
+func inView[T any](c *Config, list []fromConfig[T]) []T {
 	var out []T
 	for _, e := range list {
 		if e.config == c.pos {
@@ -109,20 +109,20 @@ func inView[T any](a *Analysis, c *Config, list []fromConfig[T]) []T {
 // form) for configuration c: its own, then for a fragment those of the
 // stack's other configurations, in order.
 func (a *Analysis) MapsDefining(c *Config, name string) []*model.Map {
-	return inView(a, c, a.stackIndex().maps[name])
+	return inView(c, a.stackIndex().maps[name])
 }
 
 // MapsFrom returns the map blocks whose source is variable name (VarName
 // form) that configuration c sees, in the order of MapsDefining.
 func (a *Analysis) MapsFrom(c *Config, name string) []*model.Map {
-	return inView(a, c, a.stackIndex().mapsBySource[name])
+	return inView(c, a.stackIndex().mapsBySource[name])
 }
 
 // SetValues returns the values "set" directives give variable name
 // (VarName form) in configuration c (its own, then for a fragment the
 // other configurations'), as written.
 func (a *Analysis) SetValues(c *Config, name string) []string {
-	return inView(a, c, a.stackIndex().sets[name])
+	return inView(c, a.stackIndex().sets[name])
 }
 
 // DefinedOutside reports whether a configuration of the stack other than
