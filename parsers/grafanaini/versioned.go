@@ -300,48 +300,42 @@ func nextMinor(a, b [2]int) bool {
 // release list, https://github.com/grafana/grafana/releases).
 var lastMinor = map[int]int{8: 5, 9: 5, 10: 4, 11: 6, 12: 4}
 
-// change describes the transition between copies a (has it: was) and b.
-func change(a, b int) *Change {
+// change describes the transition between consecutive copies a and b.
+// It is exact when b's line directly follows a's, b's version is verified
+// and, for an addition, a is a release (a development copy may predate the
+// key's arrival in its own line).
+func change(a, b int, added bool) *Change {
 	ch := &Change{After: copyOf(b)}
 	if a >= 0 {
 		ch.Before = copyOf(a)
 		ch.Exact = nextMinor(defaultCopies[a].Version, defaultCopies[b].Version) &&
-			defaultCopies[a].Kind != copyPre && defaultCopies[b].Kind != copySnapshot
+			defaultCopies[b].Kind != copySnapshot && (!added || defaultCopies[a].Kind == copyRelease)
 	}
 	return ch
 }
 
-// history fills Added and Removed for version v from has(i).
+// history fills Added and Removed for version v from has(i): Added when
+// the first copy that has it is newer than v, Removed when the last copy
+// that has it is older than v (and a newer copy lacks it).
 func history(f *KeyFacts, v [2]int, has func(i int) bool) {
 	n := len(defaultCopies)
-	_, hi := bracket(v)
-	// Added: the first copy that has it, after one that lacks it, at or
-	// after the oldest copy; reported when it is newer than v or the
-	// version is uncertain.
-	first := -1
+	first, last := -1, -1
 	for i := range n {
 		if has(i) {
-			first = i
-			break
+			if first < 0 {
+				first = i
+			}
+			last = i
 		}
 	}
-	if first < 0 {
+	if first < 0 || f.Presence != Absent {
 		return
 	}
-	if first > 0 && (f.Presence != Present || cmpVersion(defaultCopies[first].Version, v) >= 0) {
-		f.Added = change(first-1, first)
+	if first > 0 && cmpVersion(defaultCopies[first].Version, v) > 0 {
+		f.Added = change(first-1, first, true)
 	}
-	// Removed: the last copy that has it, when a newer copy lacks it and
-	// that copy is at or below v (or brackets it).
-	lastHas := -1
-	for i := n - 1; i >= 0; i-- {
-		if has(i) {
-			lastHas = i
-			break
-		}
-	}
-	if lastHas < n-1 && lastHas+1 <= min(hi, n-1) && f.Presence != Present {
-		f.Removed = change(lastHas, lastHas+1)
+	if last < n-1 && cmpVersion(defaultCopies[last].Version, v) < 0 {
+		f.Removed = change(last, last+1, false)
 	}
 }
 

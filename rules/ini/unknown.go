@@ -65,12 +65,14 @@ func checkUnknown(c *rules.Context) {
 			c.Report(f)
 			return
 		}
+		secKnown, secNote := knownSectionIn(c.Version, section)
+		keyKnown, keyNote := knownKeyIn(c.Version, section, key)
 		if k.Value.V != "" && (knownSection(section) || !grafanaini.OpenSection(section)) {
 			// go-ini's GetKey falls back to parent sections: a key the
 			// section lacks but a parent has changes the parent's. (Not
 			// checked in auth.* sections only Enterprise lists: their keys
 			// are unknown here.)
-			if !knownKey(section, key) {
+			if !keyKnown && !grafanaini.KnownAnywhere(section, key) {
 				if p := parentKey(section, key, has); p != "" {
 					f.Message = fmt.Sprintf("%s has no key %q, but its parent section [%s] has: go-ini resolves the key there, so this line changes %s for all of Grafana; move it under [%s] if that is meant, otherwise delete it",
 						sectionName(section), key, p, name(p, key), p)
@@ -80,14 +82,8 @@ func checkUnknown(c *rules.Context) {
 			}
 		}
 		switch {
-		case knownSection(section):
-			known, change := knownKeyIn(c.Version, section, key)
-			if known || grafanaini.OpenSection(section) {
-				return
-			}
-			if change != nil {
-				f.Message = fmt.Sprintf("%s has no key %q in Grafana %s: the line is ignored; %s", sectionName(section), key, c.Version, change.Note)
-				c.Report(f)
+		case secKnown:
+			if keyKnown || grafanaini.OpenSection(section) {
 				return
 			}
 			if section == "alerting" {
@@ -95,6 +91,11 @@ func checkUnknown(c *rules.Context) {
 					return // legacy alerting keys: not in today's defaults, valid then
 				}
 				f.Message = fmt.Sprintf("[alerting] has no key %q since Grafana 11 removed legacy alerting: the line is ignored; configure Grafana Alerting in [unified_alerting] and delete it", key)
+				c.Report(f)
+				return
+			}
+			if keyNote != "" {
+				f.Message = fmt.Sprintf("%s has no key %q in Grafana %s: the line is ignored; %s", sectionName(section), key, c.Version, keyNote)
 				c.Report(f)
 				return
 			}
@@ -115,7 +116,9 @@ func checkUnknown(c *rules.Context) {
 				f.Pos, f.End = k.Name.Pos, k.Name.End
 			}
 			n := countKeys(s.File, section)
-			if r, ok := removedSections[section]; ok {
+			if secNote != "" {
+				f.Message = fmt.Sprintf("Grafana %s has no section [%s]: the %s under it %s ignored; %s", c.Version, section, plural(n, "key"), isAre(n), secNote)
+			} else if r, ok := removedSections[section]; ok {
 				f.Message = fmt.Sprintf("Grafana has no section [%s] (%s): the %s under it %s ignored; %s", section, r.when, plural(n, "key"), isAre(n), r.instead)
 			} else {
 				f.Message = fmt.Sprintf("Grafana has no section [%s]: the %s under it %s ignored%s", section, plural(n, "key"), isAre(n), sectionHint(section))
