@@ -140,7 +140,7 @@ func (c *Copy) Describe() string {
 	case c.Label != "":
 		return fmt.Sprintf("Grafana main while %s was developed (%s)", c.Version, c.Label)
 	}
-	return fmt.Sprintf("Grafana main after the previous copy, taken for %s", c.Version)
+	return fmt.Sprintf("Grafana main newer than the copy before it, taken for %s (version not verified)", c.Version)
 }
 
 // Copies lists the copies of defaults.ini the version table is built
