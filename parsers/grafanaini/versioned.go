@@ -78,12 +78,12 @@ func (k *versionedKey) in(i int) (string, bool) {
 type Presence uint8
 
 const (
-	// Absent: the version does not have it (its defaults.ini, or the
+	// Absent means the version does not have it (its defaults.ini, or the
 	// copies around it, lack it).
 	Absent Presence = iota
-	// Present: the version has it.
+	// Present means the version has it.
 	Present
-	// Uncertain: the copies around the version disagree and none is of
+	// Uncertain means the copies around the version disagree and none is of
 	// that version, so it may or may not exist there.
 	Uncertain
 )

@@ -41,7 +41,6 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
-	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -192,7 +191,7 @@ func factsHash(secs []section) string {
 		for _, k := range s.keys {
 			fmt.Fprintf(h, "%s\x00%s\x00", k.key, k.value)
 		}
-		io.WriteString(h, "\n")
+		h.Write([]byte{'\n'})
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }

@@ -78,7 +78,7 @@ func TestGenerate(t *testing.T) {
 	}
 	// Each copy's own order is kept: old_key sits after protocol, before
 	// enable_gzip, as in the 11.1 copy.
-	if p, o, e := strings.Index(v, `"protocol"`), strings.Index(v, `"old_key"`), strings.Index(v, `"enable_gzip"`); !(p < o && o < e) {
+	if p, o, e := strings.Index(v, `"protocol"`), strings.Index(v, `"old_key"`), strings.Index(v, `"enable_gzip"`); p >= o || o >= e {
 		t.Errorf("merged order protocol %d, old_key %d, enable_gzip %d", p, o, e)
 	}
 	if _, _, err := generate([]Source{src([2]int{1, 0}, "release", "[broken\n")}, "x"); err == nil {
