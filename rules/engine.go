@@ -38,6 +38,10 @@ type Exclusion struct {
 	// "ini:server.root_url").
 	Entities []string
 	Reason   string
+	// Labels, when set, narrow the exclusion to findings whose label of
+	// each name, where the finding has one, equals the value (the matching
+	// of dashboard-linter's .lint entries).
+	Labels map[string]string
 	// Pos is where the exclusion is written in the config file, for
 	// meta/unused-ignore.
 	Pos model.Pos
@@ -108,7 +112,11 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		} else {
 			for _, s := range m.Stacks {
 				if missing := missingPart(s, r.Needs); missing != "" {
-					skipped[Skip{Family: r.Category(), Reason: fmt.Sprintf("no %s in stack %q", missing, s.Name)}] = true
+					reason := fmt.Sprintf("no %s in stack %q", missing, s.Name)
+					if note := s.PartNotes[string(missing)]; note != "" {
+						reason += ": " + note
+					}
+					skipped[Skip{Family: r.Category(), Reason: reason}] = true
 					continue
 				}
 				v, _ := StackVersion(s, opts)
@@ -169,6 +177,13 @@ func StackVersion(s *model.Stack, opts Options) (Version, string) {
 			from = "the version the run was given"
 		}
 		return opts.Version, from
+	}
+	if s != nil && s.GrafanaVersion == nil && s.Kubernetes != nil && s.Kubernetes.Version.V != "" {
+		// The image tag a Kubernetes source pins (image.tag of the grafana
+		// chart, a Grafana resource's spec.version, a workload's image).
+		if v, err := ParseVersion(strings.TrimPrefix(s.Kubernetes.Version.V, "v")); err == nil {
+			return v, fmt.Sprintf("the Grafana image tag %s of the Kubernetes deployment", s.Kubernetes.Version.V)
+		}
 	}
 	if s != nil && s.GrafanaVersion != nil {
 		if v, err := ParseVersion(s.GrafanaVersion.Version); err == nil && s.GrafanaVersion.Version != "" {
@@ -286,6 +301,11 @@ func (e *Exclusion) matches(f Finding) bool {
 	}
 	if len(e.Entities) > 0 && !slices.ContainsFunc(e.Entities, func(g string) bool { return MatchGlob(g, f.Entity) }) {
 		return false
+	}
+	for k, v := range e.Labels {
+		if got, ok := f.Labels[k]; ok && got != v {
+			return false
+		}
 	}
 	return true
 }

@@ -79,6 +79,11 @@ type Finding struct {
 	// explicit files (pre-commit) reports a finding when one of them is
 	// defined in those files, as it does for related locations.
 	Involves []string `json:"-"`
+	// Labels say where inside the entity the finding sits, in the terms
+	// exclusions written for other tools match on (dashboard-linter's
+	// .lint files: "dashboard" and "panel" titles, "targetIdx"). Never
+	// printed.
+	Labels map[string]string `json:"-"`
 }
 
 // Related is a second place that explains a finding.

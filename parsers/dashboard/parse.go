@@ -70,6 +70,8 @@ type parser struct {
 	// elemKey is the key of the library element (__elements) whose panel
 	// model is being read, for locators.
 	elemKey string
+	// qs is what the query model needs across the walk (query.go).
+	qs queryState
 }
 
 // span is a range of refs, channels and live panels appended while reading
@@ -121,12 +123,16 @@ func (p *parser) body(top bool) {
 			if n, ok := p.number(); ok {
 				p.d.SchemaVersion = n
 			}
+		case "editable":
+			p.editable()
 		case "panels":
 			p.panels(false)
 		case "rows":
 			s := p.mark()
+			first := len(p.d.Panels)
 			p.oldRows()
 			p.rows = append(p.rows, p.close(s))
+			p.oldRowPanels(first)
 		case "annotations":
 			switch p.peek() {
 			case '{':
@@ -223,6 +229,7 @@ func (p *parser) finish() {
 			d.LivePanelPos = slices.Delete(d.LivePanelPos, s.live, s.liveEnd)
 			d.LivePanels -= s.liveEnd - s.live
 		}
+		p.dropOldRowPanels()
 	}
 	slices.SortStableFunc(d.Channels, func(a, b *model.Channel) int {
 		switch {

@@ -20,6 +20,8 @@ type target struct {
 	// hide is the query's "hide" as the browser tests it; hideSet says the
 	// member was written (v2 query specs override "hidden" with it).
 	hide, hideSet bool
+	// q is the query as the model keeps it (expr, panelId, position).
+	q *model.Query
 }
 
 // panels reads an array of v1 panels. elem is true inside __elements
@@ -37,9 +39,11 @@ func (p *parser) panels(elem bool) {
 // panels. The panel type may come after the datasource, so row and live
 // handling happens once the object is read.
 func (p *parser) panel(elem bool) {
-	if _, ok := p.begin('{'); !ok {
+	off, ok := p.begin('{')
+	if !ok {
 		return
 	}
+	mp := p.newPanel(off, elem)
 	var (
 		typ       model.Str
 		dsIdx     = -1
@@ -54,9 +58,15 @@ func (p *parser) panel(elem bool) {
 		case "type":
 			typ, _ = p.str()
 		case "id":
+			// The raw text names the panel in locators; the query model
+			// keeps the number.
 			id = p.scalarText()
+			if n, err := strconv.Atoi(id); err == nil {
+				mp.ID, mp.HasID = n, true
+			}
 		case "title":
-			title = p.text()
+			mp.Title, _ = p.str()
+			title = mp.Title.V
 		case "datasource":
 			place := model.PlacePanel
 			if elem {
@@ -70,11 +80,11 @@ func (p *parser) panel(elem bool) {
 		case "panels":
 			p.panels(elem)
 		case "options":
-			if c := p.panelOptions(); c != nil {
+			if c := p.panelOptions(mp); c != nil {
 				live = c
 			}
 		default:
-			p.skip()
+			p.panelMember(mp, string(key))
 		}
 	}
 	kind := "panel"
@@ -85,6 +95,7 @@ func (p *parser) panel(elem bool) {
 		kind = "row"
 	}
 	defer p.locate(start, panelLocator(kind, id, title, typ.V))
+	p.finishPanel(mp, typ, ds, targets)
 	if typ.V == "row" {
 		// Row panels carry datasource fields but never run queries.
 		if ds != nil {
@@ -148,11 +159,12 @@ func (p *parser) targets(elem bool) []target {
 		place = model.PlaceElement
 	}
 	var out []target
-	for p.elem() {
-		if _, ok := p.begin('{'); !ok {
+	for i := 0; p.elem(); i++ {
+		off, ok := p.begin('{')
+		if !ok {
 			continue
 		}
-		var t target
+		t := target{q: p.newQuery(off, i)}
 		idx := -1
 		for key, ok := p.key(); ok; key, ok = p.key() {
 			switch string(key) {
@@ -176,13 +188,14 @@ func (p *parser) targets(elem bool) []target {
 					t.channel, t.chanPtr = s, p.pointer()
 				}
 			default:
-				p.skip()
+				p.queryMember(t.q, string(key))
 			}
 		}
 		if t.ref != nil {
 			t.ref.RefID = t.refID
 			t.ref.Locator = targetLocator(t.refID)
 		}
+		t.q.RefID, t.q.Datasource, t.q.Hide = t.refID, t.ref, t.hide
 		out = append(out, t)
 	}
 	return out
@@ -190,17 +203,20 @@ func (p *parser) targets(elem bool) []target {
 
 // panelOptions reads a panel's options and returns the Live channel of its
 // "channel" member (the live panel's {scope, namespace, path}), if any.
-func (p *parser) panelOptions() *model.Channel {
+func (p *parser) panelOptions(mp *model.Panel) *model.Channel {
 	if _, ok := p.begin('{'); !ok {
 		return nil
 	}
 	var c *model.Channel
 	for key, ok := p.key(); ok; key, ok = p.key() {
-		if string(key) == "channel" {
+		switch string(key) {
+		case "channel":
 			c = p.liveChannel()
-			continue
+		case "reduceOptions":
+			p.reduceOptions(mp)
+		default:
+			p.skip()
 		}
-		p.skip()
 	}
 	return c
 }
@@ -303,10 +319,11 @@ func (p *parser) templating() {
 
 // variable reads one v1 variable.
 func (p *parser) variable() {
-	if _, ok := p.begin('{'); !ok {
+	off, ok := p.begin('{')
+	if !ok {
 		return
 	}
-	v := &model.Variable{}
+	v := &model.Variable{Pos: p.lines.pos(off)}
 	idx, start := -1, p.mark()
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
@@ -315,7 +332,7 @@ func (p *parser) variable() {
 		case "type":
 			v.Type = p.text()
 		case "query":
-			v.Query = p.queryText()
+			p.variableQuery(v)
 		case "current":
 			v.Current = p.current()
 		case "options":
@@ -324,39 +341,14 @@ func (p *parser) variable() {
 			v.Regex, _ = p.str()
 		case "datasource":
 			if r := p.dsRef(model.PlaceVariable, false); r != nil {
-				idx = p.addRef(idx, r)
+				idx, v.Datasource = p.addRef(idx, r), r
 			}
 		default:
-			p.skip()
+			p.variableMember(v, string(key))
 		}
 	}
 	p.d.Variables = append(p.d.Variables, v)
 	p.locate(start, "variable:"+v.Name.V)
-}
-
-// queryText reads a variable query: a string, or an object whose "query"
-// member is one.
-func (p *parser) queryText() model.Str {
-	switch p.peek() {
-	case '"':
-		s, _ := p.str()
-		return s
-	case '{':
-		var q model.Str
-		p.begin('{')
-		for key, ok := p.key(); ok; key, ok = p.key() {
-			if string(key) == "query" {
-				if s, ok := p.str(); ok {
-					q = s
-				}
-				continue
-			}
-			p.skip()
-		}
-		return q
-	}
-	p.skip()
-	return model.Str{}
 }
 
 // current reads current.value of a variable (the first value when multi).

@@ -17,7 +17,11 @@ type dataQuery struct {
 	group model.Str
 	ds    *model.DatasourceRef
 	t     target // channel fields of spec
-	query model.Str
+	query model.Text
+	// expr is a panel query's spec.expr; qryType a variable query's
+	// spec.qryType.
+	expr    model.Text
+	qryType int
 }
 
 // pluginType is the query's datasource plugin type.
@@ -75,9 +79,13 @@ func (p *parser) querySpec(q *dataQuery) {
 				q.t.channel, q.t.chanPtr = s, p.pointer()
 			}
 		case "query":
-			if s, ok := p.str(); ok {
+			if s, ok := p.rawText(); ok {
 				q.query = s
 			}
+		case "expr":
+			q.expr, _ = p.rawText()
+		case "qryType":
+			q.qryType, _ = p.number()
 		default:
 			p.skip()
 		}
@@ -131,9 +139,11 @@ func (p *parser) v2Elements() {
 // v2Panel reads a PanelKind's spec (a LibraryPanelKind's spec has neither
 // data nor vizConfig and yields nothing).
 func (p *parser) v2Panel() {
-	if _, ok := p.begin('{'); !ok {
+	off, ok := p.begin('{')
+	if !ok {
 		return
 	}
+	mp := p.newPanel(off, false)
 	var (
 		vizKind, vizGroup model.Str
 		live              *model.Channel
@@ -141,7 +151,7 @@ func (p *parser) v2Panel() {
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
 		case "data":
-			p.v2QueryGroup()
+			p.v2QueryGroup(mp)
 		case "vizConfig":
 			if _, ok := p.begin('{'); !ok {
 				continue
@@ -157,20 +167,23 @@ func (p *parser) v2Panel() {
 						continue
 					}
 					for key, ok := p.key(); ok; key, ok = p.key() {
-						if string(key) == "options" {
-							if c := p.panelOptions(); c != nil {
+						switch string(key) {
+						case "options":
+							if c := p.panelOptions(mp); c != nil {
 								live = c
 							}
-							continue
+						case "fieldConfig":
+							p.fieldConfig(mp)
+						default:
+							p.skip()
 						}
-						p.skip()
 					}
 				default:
 					p.skip()
 				}
 			}
 		default:
-			p.skip()
+			p.panelMember(mp, string(key))
 		}
 	}
 	// v2beta1: group is the panel plugin; v2alpha1: kind is.
@@ -178,6 +191,7 @@ func (p *parser) v2Panel() {
 	if typ.V == "" {
 		typ = vizKind
 	}
+	mp.Type = typ
 	if typ.V == "live" {
 		p.d.LivePanels++
 		p.d.LivePanelPos = append(p.d.LivePanelPos, typ.Pos)
@@ -188,17 +202,28 @@ func (p *parser) v2Panel() {
 }
 
 // v2QueryGroup reads data: {kind: QueryGroup, spec: {queries: [...]}}.
-func (p *parser) v2QueryGroup() {
+func (p *parser) v2QueryGroup(mp *model.Panel) {
 	p.field("spec", func() {
-		p.field("queries", func() { p.each(p.v2PanelQuery) })
+		p.field("queries", func() {
+			if p.peek() == '[' {
+				mp.HasTargets = true
+			}
+			i := 0
+			p.each(func() {
+				p.v2PanelQuery(mp, i)
+				i++
+			})
+		})
 	})
 }
 
 // v2PanelQuery reads {kind: PanelQuery, spec: {query, datasource, refId}}.
-func (p *parser) v2PanelQuery() {
-	if _, ok := p.begin('{'); !ok {
+func (p *parser) v2PanelQuery(mp *model.Panel, index int) {
+	off, ok := p.begin('{')
+	if !ok {
 		return
 	}
+	mq := p.newQuery(off, index)
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		if string(key) != "spec" {
 			p.skip()
@@ -233,6 +258,14 @@ func (p *parser) v2PanelQuery() {
 			r.Locator = targetLocator(refID)
 			p.d.Refs = append(p.d.Refs, r)
 		}
+		mq.RefID, mq.Datasource, mq.Hide = refID, r, hidden
+		if q != nil {
+			mq.Expr = q.expr
+			if q.t.hideSet {
+				mq.Hide = q.t.hide
+			}
+		}
+		mp.Queries = append(mp.Queries, mq)
 		if q != nil {
 			q.t.refID = refID
 			// Grafana builds the query as {hide: spec.hidden,
@@ -315,7 +348,7 @@ func (p *parser) v2Variable() {
 		return
 	}
 	var (
-		v          = &model.Variable{}
+		v          = &model.Variable{Pos: p.lines.pos(off)}
 		kind       string
 		group      model.Str
 		kindDS     *model.DatasourceRef // GroupBy/Adhoc (v2beta1): beside spec
@@ -347,7 +380,8 @@ func (p *parser) v2Variable() {
 					if p.peek() == '{' {
 						q, queryIsObj = p.dataQuery(model.PlaceVariable), true
 					} else {
-						v.Query, _ = p.str()
+						t, _ := p.rawText()
+						v.Query, v.QueryRaw = t.Str, t.Raw
 					}
 				case "regex":
 					v.Regex, _ = p.str()
@@ -360,7 +394,7 @@ func (p *parser) v2Variable() {
 				case "datasource":
 					specDS = p.dsRef(model.PlaceVariable, true)
 				default:
-					p.skip()
+					p.variableMember(v, string(key))
 				}
 			}
 		default:
@@ -375,7 +409,7 @@ func (p *parser) v2Variable() {
 		v.Query = pluginID
 	}
 	if queryIsObj && q != nil && !v.Query.IsSet() {
-		v.Query = q.query
+		v.Query, v.QueryRaw, v.QueryType = q.query.Str, q.query.Raw, q.qryType
 	}
 	p.d.Variables = append(p.d.Variables, v)
 
@@ -395,4 +429,5 @@ func (p *parser) v2Variable() {
 		r.Locator = "variable:" + v.Name.V
 		p.d.Refs = append(p.d.Refs, r)
 	}
+	v.Datasource = r
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/compose"
 	"github.com/grafanalint/grafanalint/parsers/dashboard"
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/nginx"
 	"github.com/grafanalint/grafanalint/parsers/provisioning"
@@ -43,6 +44,8 @@ func candidates(name, dir string) (c cand, known bool) {
 		return cIni, true
 	case ext == ".yaml" || ext == ".yml":
 		return cYAML, true
+	case isTemplateYAML(lower): // k8s.go
+		return cYAML, false
 	case ext == ".json":
 		return cJSON, true
 	case lower == ".env" || ext == ".env":
@@ -212,6 +215,9 @@ func (l *loader) classifyYAML(e *entry, src []byte) bool {
 		l.parseAs(e, model.KindCompose)
 		return true
 	}
+	if k8s.IsManifest(src) { // k8s.go: objects are neither provisioning nor compose
+		return l.classifyK8s(e, src)
+	}
 	kind, ds, prov, probs := provisioning.Parse(e.disp, src)
 	switch kind {
 	case model.KindDatasources:
@@ -227,7 +233,7 @@ func (l *loader) classifyYAML(e *entry, src []byte) bool {
 		l.parseAs(e, model.KindCompose)
 		return true
 	}
-	return false
+	return l.classifyK8s(e, src) // k8s.go
 }
 
 // parseAs parses e (whose src is read) as kind.

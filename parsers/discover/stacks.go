@@ -10,6 +10,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/compose"
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
+	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/provisioning"
 )
@@ -40,6 +41,7 @@ type builder struct {
 	// (layouts, and images built from an unknown Dockerfile).
 	heuristics bool
 	service    *compose.Service
+	k8s        *k8s.Stack // a Kubernetes stack (k8s.go)
 	ini        *entry
 	env        []model.EnvVar
 	envFiles   []string
@@ -229,10 +231,12 @@ func (l *loader) assemble() {
 			b.load()
 		}
 	}
+	l.kubernetesStacks() // k8s.go
 	l.assignLeftovers()
 	for _, b := range l.stacks {
 		b.finish()
 	}
+	l.kubernetesFinish() // k8s.go
 	l.nameStacks()
 }
 
@@ -1020,7 +1024,11 @@ func (b *builder) finish() {
 	env = append(env, b.specEnv...)
 	env = append(env, l.opts.Env...)
 	st.EnvFiles = b.envFiles
-	st.Settings = grafanaini.Effective(iniFile, gfOnly(env))
+	ver := l.opts.GrafanaVersion
+	if ver == ([2]int{}) && st.GrafanaVersion != nil {
+		ver, _ = grafanaini.ParseRelease(st.GrafanaVersion.Version)
+	}
+	st.Settings = grafanaini.EffectiveAt(iniFile, gfOnly(env), ver)
 	for p := range b.nginx {
 		if e := l.entries[p]; e != nil && e.nginx != nil {
 			st.Nginx = append(st.Nginx, e.nginx)

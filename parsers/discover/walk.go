@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/compose"
+	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/safefile"
 )
@@ -45,7 +46,8 @@ type entry struct {
 	comp  *compose.Compose
 	env   []model.EnvVar
 	nginx *model.NginxConfig
-	main  bool // an nginx main config
+	k8s   *k8s.File // a Kubernetes file (k8s.go)
+	main  bool      // an nginx main config
 	// nginxProbs are the problems of the tree loaded from this file as a
 	// main config (in any of its files).
 	nginxProbs []model.Problem
@@ -77,6 +79,8 @@ type loader struct {
 	// expressed below the walk root rather than as a real path).
 	fileLinks map[string]string
 	dirLinks  map[string]dirLink
+	k8sFiles  []*k8s.File
+	k8sStacks []*k8s.Stack
 }
 
 func newLoader(opts Options) *loader {

@@ -32,6 +32,13 @@ type Dashboard struct {
 	// ChannelNonLive, QueryType set when written): Grafana never subscribes
 	// to them. They are not in Channels.
 	NonLiveChannels []*Channel `json:"nonLiveChannels,omitempty"`
+	// Panels are every panel of the dashboard (rows, nested panels, old
+	// schema rows, library panel models of __elements), in file order.
+	Panels []*Panel `json:"panels,omitempty"`
+	// Editable is the dashboard's "editable" flag; EditablePos where it is
+	// written (zero when absent).
+	Editable    bool `json:"editable,omitempty"`
+	EditablePos Pos  `json:"editablePos,omitzero"`
 }
 
 // RefShape is how a datasource reference is written.
@@ -97,6 +104,30 @@ type Variable struct {
 	Regex Str `json:"regex,omitzero"`
 	// Default is the first saved option's value (first value when multi).
 	Default Str `json:"default,omitzero"`
+	// QueryRaw is the raw JSON text of Query when it had escapes (see
+	// Text).
+	QueryRaw string `json:"queryRaw,omitempty"`
+	// QueryType is the object form's "qryType" (Prometheus variable editor:
+	// 1 label names, 2 label values, 3 metrics, 4 query result, 5 series
+	// query, 6 classic query); 0 when absent.
+	QueryType int `json:"queryType,omitempty"`
+	// Label is the variable's display label.
+	Label Str `json:"label,omitzero"`
+	// Multi and IncludeAll allow several values and the "All" option;
+	// AllValue is the custom all value.
+	Multi      bool `json:"multi,omitempty"`
+	IncludeAll bool `json:"includeAll,omitempty"`
+	AllValue   Str  `json:"allValue,omitzero"`
+	// Refresh is when a query variable reloads: 0 never, 1 on dashboard
+	// load, 2 on time range change (v2 names mapped to these numbers);
+	// RefreshSet says it was written.
+	Refresh    int  `json:"refresh,omitempty"`
+	RefreshSet bool `json:"refreshSet,omitempty"`
+	// Datasource is the variable's datasource reference (also in Refs),
+	// nil when absent.
+	Datasource *DatasourceRef `json:"-"`
+	// Pos is the position of the variable object's "{".
+	Pos Pos `json:"pos,omitzero"`
 }
 
 // Input is one __inputs entry of an exported dashboard.

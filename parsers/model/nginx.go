@@ -51,6 +51,10 @@ type Directive struct {
 	// End is the position just after the directive's terminating ";" or
 	// closing "}".
 	End Pos `json:"end,omitzero"`
+	// Open is the position of a block's opening "{" (zero for a simple
+	// directive), so that a fix can tell whether a line of the block
+	// starts after it.
+	Open Pos `json:"-"`
 	// IncludedBy is the include directive that brought in the file this
 	// directive is written in (nil in the main file); that include has its
 	// own IncludedBy when it sits in an included file too. The include

@@ -18,6 +18,11 @@ type DatasourceFile struct {
 	// datasource provisioning. Each has Kind ProblemShape. YAML syntax errors
 	// are not here: the parser returns them as ProblemSyntax.
 	Issues []Problem `json:"issues,omitempty"`
+	// ManagedBy names what creates these datasources through Grafana's
+	// HTTP API instead of file provisioning ("grafana-operator"): checks
+	// of provisioning's own rules (one default per org, a name in two
+	// files) do not apply to them.
+	ManagedBy string `json:"managedBy,omitempty"`
 }
 
 // ProblemShape is the Kind of the Issues of provisioning files: a value of

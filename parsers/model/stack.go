@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Model is everything the linter read: the files and the stacks they form.
 type Model struct {
 	Files  []*File  `json:"files"`
@@ -8,12 +10,17 @@ type Model struct {
 	Errors []string `json:"errors,omitempty"`
 }
 
-// File returns the file with the given display path, or nil.
+// File returns the file with the given display path, or nil. A path
+// naming a file embedded in another ("manifest.yaml#ConfigMap/x/key", see
+// Kubernetes stacks) returns the file it is written in.
 func (m *Model) File(path string) *File {
 	for _, f := range m.Files {
 		if f.Path == path {
 			return f
 		}
+	}
+	if i := strings.Index(path, "#"); i > 0 {
+		return m.File(path[:i])
 	}
 	return nil
 }
@@ -90,6 +97,13 @@ type Stack struct {
 	// Files lists the display paths of every file that belongs to the
 	// stack, sorted.
 	Files []string `json:"files,omitempty"`
+	// Kubernetes describes a stack a Kubernetes source deploys (nil for
+	// other stacks).
+	Kubernetes *Kube `json:"kubernetes,omitempty"`
+	// PartNotes say why a part is missing or incomplete, by part name
+	// ("nginx config": "the ingress controller traefik is not analysed");
+	// the run summary shows them with the checks skipped.
+	PartNotes map[string]string `json:"partNotes,omitempty"`
 }
 
 // StackOrigin says where a stack came from.
@@ -101,6 +115,10 @@ const (
 	OriginCompose  StackOrigin = "compose"
 	OriginLayout   StackOrigin = "layout"
 	OriginFallback StackOrigin = "fallback"
+	// OriginKubernetes: a Grafana a Kubernetes source deploys (Helm
+	// values, a Flux HelmRelease or Argo CD Application, manifests, a
+	// grafana-operator Grafana); Stack.Kubernetes says which.
+	OriginKubernetes StackOrigin = "kubernetes"
 )
 
 // UnloadedFile is a file of a stack that Grafana does not read, with why.
@@ -110,6 +128,9 @@ type UnloadedFile struct {
 	// Reason says why Grafana does not read it and how to fix that, as a
 	// sentence fragment ("in a subdirectory of …").
 	Reason string `json:"reason"`
+	// Pos is where the file is written when it is embedded in another
+	// (a ConfigMap key, a values entry); unset for a file of its own.
+	Pos Pos `json:"pos,omitzero"`
 }
 
 // Datasources returns every datasource of the stack in load order.

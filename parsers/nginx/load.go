@@ -392,9 +392,11 @@ func (l *loader) expandInto(out []*model.Directive, nodes []*node, abs string, p
 		out = append(out, d)
 		switch {
 		case n.code != nil:
+			d.Open = l.mpos(file, n.open)
 			d.Code = l.str(file, *n.code)
 			d.Block = []*model.Directive{}
 		case n.isBlock:
+			d.Open = l.mpos(file, n.open)
 			d.Block = l.expand(n.block, abs, d, inc)
 		case n.name.val == "include" && len(n.args) == 1:
 			out = l.include(out, d, n.args[0], file, parent)

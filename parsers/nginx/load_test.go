@@ -617,3 +617,27 @@ func TestLoadHostileIncludes(t *testing.T) {
 		t.Errorf("servers: want only the vhost's, got %d", len(cfg.Servers))
 	}
 }
+
+// TestBlockOpen checks that every block records the position of its "{",
+// wherever it is written (on the directive's line, on a line of its own,
+// after a comment), and simple directives none.
+func TestBlockOpen(t *testing.T) {
+	files := memFS{"/r/nginx.conf": "http {\n    server\n    # a comment\n    { listen 80;\n        location / { return 200; }\n    }\n}\n"}
+	cfg, problems := Load("/r/nginx.conf", Options{Root: "/r", ReadFile: files.readFile, Glob: files.glob, Display: func(abs string) string { return abs }})
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	var got []string
+	var walk func(ds []*model.Directive)
+	walk = func(ds []*model.Directive) {
+		for _, d := range ds {
+			got = append(got, fmt.Sprintf("%s %d:%d", d.Name.V, d.Open.Line, d.Open.Col))
+			walk(d.Block)
+		}
+	}
+	walk(cfg.Directives)
+	want := []string{"http 1:6", "server 4:5", "listen 0:0", "location 5:20", "return 0:0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("opening braces (-want +got):\n%s", diff)
+	}
+}

@@ -17,6 +17,8 @@ type node struct {
 	code *word
 	// end is the position just after the terminating ";" or "}".
 	end lc
+	// open is the position of a block's "{".
+	open lc
 }
 
 // fileTree is one parsed file.
@@ -156,6 +158,7 @@ func (p *parser) block(parent string, depth int, open lc) ([]*node, lc, bool) {
 		}
 		// A block.
 		n.isBlock = true
+		n.open = st.termPos
 		if handlerBlocks[parent] {
 			p.err = &perr{pos: st.termPos, end: st.termEnd, msg: fmt.Sprintf(`unexpected "{" in a %q block: its lines are entries ending with ";"`, parent)}
 			return nodes, lc{}, false

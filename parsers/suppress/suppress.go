@@ -48,7 +48,7 @@ func syntaxOf(kind model.Kind) (syntax, bool) {
 	switch kind {
 	case model.KindIni:
 		return syntax{semicolon: true, iniQuotes: true}, true
-	case model.KindDatasources, model.KindProviders, model.KindCompose:
+	case model.KindDatasources, model.KindProviders, model.KindCompose, model.KindKubernetes, model.KindHelmValues:
 		return syntax{yaml: true}, true
 	case model.KindNginx, model.KindEnv:
 		return syntax{}, true

@@ -7,10 +7,12 @@ import (
 	"github.com/grafanalint/grafanalint/rules/dashboard"
 	"github.com/grafanalint/grafanalint/rules/datasource"
 	"github.com/grafanalint/grafanalint/rules/ini"
+	"github.com/grafanalint/grafanalint/rules/kubernetes"
 	"github.com/grafanalint/grafanalint/rules/live"
 	"github.com/grafanalint/grafanalint/rules/parse"
 	"github.com/grafanalint/grafanalint/rules/provisioning"
 	"github.com/grafanalint/grafanalint/rules/proxy"
+	"github.com/grafanalint/grafanalint/rules/query"
 	"github.com/grafanalint/grafanalint/rules/secret"
 	"github.com/grafanalint/grafanalint/rules/server"
 )
@@ -22,12 +24,14 @@ func Rules() []*rules.Rule {
 	out = append(out, datasource.Rules()...)
 	out = append(out, dashboard.Rules()...)
 	out = append(out, channel.Rules()...)
+	out = append(out, query.Rules()...)
 	out = append(out, live.Rules()...)
 	out = append(out, proxy.Rules()...)
 	out = append(out, server.Rules()...)
 	out = append(out, ini.Rules()...)
 	out = append(out, provisioning.Rules()...)
 	out = append(out, secret.Rules()...)
+	out = append(out, kubernetes.Rules()...)
 	out = append(out, rules.UnusedIgnore)
 	return out
 }

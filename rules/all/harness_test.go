@@ -29,6 +29,8 @@ type caseConfig struct {
 	Env            []string `yaml:"env"`
 	// NginxProxyParams is .grafanalint.yaml's nginx_proxy_params.
 	NginxProxyParams string `yaml:"nginx_proxy_params"`
+	// Enable turns on rules that are off by default (at warning).
+	Enable []string `yaml:"enable"`
 }
 
 // lintTree runs every rule over the tree in dir as the CLI would and
@@ -44,13 +46,21 @@ func lintTree(t *testing.T, dir string, cfg caseConfig) []rules.Finding {
 	if err != nil {
 		t.Fatalf("load %s: %v", dir, err)
 	}
-	ropts := rules.Options{}
+	ropts := rules.Options{Levels: map[string]rules.Severity{}}
+	for _, id := range cfg.Enable {
+		ropts.Levels[id] = rules.Warning
+	}
 	if cfg.GrafanaVersion != "" {
 		v, err := rules.ParseVersion(cfg.GrafanaVersion)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ropts.Version = v
+		// As the CLI: the stack's settings take that version's defaults.
+		opts.GrafanaVersion = [2]int{v.Major, v.Minor}
+		if m, err = discover.Load(context.Background(), opts); err != nil {
+			t.Fatalf("load %s: %v", dir, err)
+		}
 	}
 	return rules.Run(m, Rules(), ropts).Findings
 }
@@ -131,6 +141,9 @@ func runCase(t *testing.T, r *rules.Rule, dir string, fire bool) {
 			t.Fatalf("case.yaml: %v", err)
 		}
 	}
+	if r.Severity == rules.Off {
+		cfg.Enable = append(cfg.Enable, r.ID)
+	}
 	got := oneline(lintTree(t, dir, cfg), r.ID)
 	wantFile := filepath.Join(dir, "want.txt")
 	if *update {
@@ -176,7 +189,11 @@ func TestDocExamples(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				got := oneline(lintTree(t, dir, caseConfig{}), r.ID)
+				var cfg caseConfig
+				if r.Severity == rules.Off {
+					cfg.Enable = []string{r.ID}
+				}
+				got := oneline(lintTree(t, dir, cfg), r.ID)
 				if ex.fire && len(got) == 0 {
 					t.Errorf("Bad example does not fire %s", r.ID)
 				}

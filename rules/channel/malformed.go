@@ -12,7 +12,11 @@ import (
 var Malformed = &rules.Rule{
 	ID:       "channel/malformed",
 	Severity: rules.Error,
-	Summary:  "a Live channel fails Grafana's channel ID parser",
+	Fix: "removes spaces around a TestData path or the parts of a live panel's channel (Grafana does not trim those fields) when " +
+		"what is left passes Grafana's channel parser and nothing else would report it: one of TestData's streaming paths, or a " +
+		"live panel channel of a known scope. Other malformed channels get no fix: what was meant is a judgement. A value " +
+		"written with JSON escapes is left alone.",
+	Summary: "a Live channel fails Grafana's channel ID parser",
 	Doc: rules.Doc{
 		What: "Reports a Grafana Live channel written in a dashboard — the `channel` of a `-- Grafana --` " +
 			"measurements query, the path of a TestData `live` query, or a `live` panel's " +
@@ -42,10 +46,15 @@ var Malformed = &rules.Rule{
 		Bad: []rules.Example{
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
 			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleDashboard("abc123:influxdb")},
+			{Path: "grafana/provisioning/dashboards/random.json", Content: exampleRandomDashboard(" random-2s-stream")},
 		},
 		Good: []rules.Example{
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
 			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleDashboard("stream/telegraf/cpu")},
+			{Path: "grafana/provisioning/dashboards/random.json", Content: exampleRandomDashboard("random-2s-stream")},
+		},
+		Fixed: []rules.Example{
+			{Path: "grafana/provisioning/dashboards/random.json", Content: exampleRandomDashboard("random-2s-stream")},
 		},
 		Fix: "Write the channel as `scope/namespace/path` using only letters, digits, `_`, `-` and `.` " +
 			"(plus `/` and `=` in the path): `stream/<stream id>/<measurement>` for data pushed to " +
@@ -53,6 +62,12 @@ var Malformed = &rules.Rule{
 			"`plugin/<plugin id>/<path>` for a plugin stream. Keep it within 160 bytes.",
 	},
 	Check: checkMalformed,
+}
+
+// exampleRandomDashboard is a TestData live query on path, in a dashboard
+// of its own.
+func exampleRandomDashboard(path string) string {
+	return strings.Replace(exampleTestdataDashboard(path), `"uid": "live-demo"`, `"uid": "random-demo"`, 1)
 }
 
 func checkMalformed(c *rules.Context) {
@@ -76,6 +91,9 @@ func checkMalformed(c *rules.Context) {
 			// Grafana skips hidden queries: the channel is wrong, but
 			// nothing breaks until the query is shown again.
 			f.Severity = rules.Info
+		}
+		if u.surrounding && u.err.Kind == ErrBadChar && isJSSpace(u.err.Char) {
+			f.Fix = spacesFix(c, u)
 		}
 		c.Report(f)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/fix"
 )
 
 // Scopes Grafana's server serves (pkg/services/live/live.go
@@ -34,7 +35,11 @@ var scopeAliases = map[string]string{
 var UnknownScope = &rules.Rule{
 	ID:       "channel/unknown-scope",
 	Severity: rules.Error,
-	Summary:  "a Live channel's scope is not grafana, plugin, ds, stream or watch",
+	Fix: "drops an org id or namespace prefix copied from the browser's wire format (`1/`, `default/`, `org-2/`) when what follows " +
+		"is a channel of a known scope that passes Grafana's channel parser: cut from a measurements query's channel, re-split " +
+		"into the scope, namespace and path fields of a live panel. Channels with dashboard variables, values written with JSON " +
+		"escapes and other unknown scopes (`Stream/…`, `datasource/…`) get no fix.",
+	Summary: "a Live channel's scope is not grafana, plugin, ds, stream or watch",
 	Doc: rules.Doc{
 		What: "Reports a well-formed Live channel whose first part is not one of the scopes Grafana's " +
 			"server knows: `grafana`, `plugin`, `ds`, `stream` and `watch` (case-sensitive). When the " +
@@ -55,6 +60,9 @@ var UnknownScope = &rules.Rule{
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
 			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleDashboard("plugin/testdata/random-2s-stream")},
 		},
+		Fixed: []rules.Example{
+			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleDashboard("plugin/testdata/random-2s-stream")},
+		},
 		Fix: "Start the channel with one of the scopes: `stream/<stream id>/…` for pushed data, " +
 			"`ds/<datasource uid>/…`, `plugin/<plugin id>/…`, `grafana/<feature>/…`. Remove an org or " +
 			"namespace prefix.",
@@ -72,7 +80,11 @@ func checkUnknownScope(c *rules.Context) {
 		if h := scopeHint(u); h != "" {
 			msg += "; " + h
 		}
-		c.Report(rules.Finding{Pos: pos, End: end, Message: msg, Entity: u.entity(), Key: u.key()})
+		var fx *fix.Fix
+		if wirePrefix(u) {
+			fx = wirePrefixFix(c, u)
+		}
+		c.Report(rules.Finding{Pos: pos, End: end, Message: msg, Entity: u.entity(), Key: u.key(), Fix: fx})
 	}
 }
 
@@ -84,16 +96,25 @@ func (u *use) shownID() string {
 	return u.ch.Value.V
 }
 
-func scopeHint(u *use) string {
+// wirePrefix reports whether the scope of u is an org id or a namespace
+// the browser adds on the wire, followed by a channel of a known scope.
+func wirePrefix(u *use) bool {
 	rest := u.id[len(u.scope)+1:]
 	restScope, _, _ := strings.Cut(rest, "/")
-	if isScope(restScope) && strings.Count(rest, "/") >= 2 {
+	if !isScope(restScope) || strings.Count(rest, "/") < 2 {
+		return false
+	}
+	_, err := strconv.Atoi(u.scope)
+	return err == nil || isNamespacePrefix(u.scope)
+}
+
+func scopeHint(u *use) string {
+	rest := u.id[len(u.scope)+1:]
+	if wirePrefix(u) {
 		if _, err := strconv.Atoi(u.scope); err == nil {
 			return fmt.Sprintf("%q is an org id the browser adds on the wire; write %q", u.scope, rest)
 		}
-		if isNamespacePrefix(u.scope) {
-			return fmt.Sprintf("%q is a namespace the browser adds on the wire; write %q", u.scope, rest)
-		}
+		return fmt.Sprintf("%q is a namespace the browser adds on the wire; write %q", u.scope, rest)
 	}
 	for _, k := range knownScopes {
 		if strings.EqualFold(u.scope, k) {

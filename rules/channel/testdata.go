@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/fix"
 )
 
 // testdataStreams are the paths TestData publishes data on.
@@ -21,7 +22,10 @@ var testdataStreams = []string{
 var TestdataPath = &rules.Rule{
 	ID:       "channel/testdata-path",
 	Severity: rules.Warning,
-	Summary:  "a TestData live query's channel path never streams, or holds a full channel ID",
+	Fix: "writes only the path when a full channel ID of one of the streaming paths was pasted into a TestData `live` query " +
+		"(`plugin/testdata/random-2s-stream`, also with a wire prefix such as `1/plugin/testdata/…`, becomes `random-2s-stream`). " +
+		"Other paths get no fix: which stream was meant is a judgement. A value written with JSON escapes is left alone.",
+	Summary: "a TestData live query's channel path never streams, or holds a full channel ID",
 	Doc: rules.Doc{
 		What: "Reports the `channel` of a TestData query with `scenarioId: \"live\"` when it is not one " +
 			"of the paths TestData streams on (`random-2s-stream`, `random-flakey-stream`, " +
@@ -40,6 +44,9 @@ var TestdataPath = &rules.Rule{
 		},
 		Good: []rules.Example{
 			{Path: "grafana/provisioning/dashboards/provider.yaml", Content: exampleProvider},
+			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleTestdataDashboard("random-2s-stream")},
+		},
+		Fixed: []rules.Example{
 			{Path: "grafana/provisioning/dashboards/live.json", Content: exampleTestdataDashboard("random-2s-stream")},
 		},
 		Fix: "Pick one of the five streaming paths, and write only the path. To show another " +
@@ -63,7 +70,9 @@ func checkTestdataPath(c *rules.Context) {
 			_, end = u.spanPos(c.Model, 0, len(u.id))
 		}
 		var msg string
+		var fx *fix.Fix
 		if inner, ok := fullID(path); ok {
+			fx = testdataFix(c, u, inner)
 			msg = fmt.Sprintf("TestData channel path %q holds a full channel ID: the field is only the path under plugin/testdata/, so Grafana subscribes to %q", path, u.id)
 			if rest, ok := strings.CutPrefix(inner, testdataPrefix); ok && isTestdataStream(rest) {
 				msg += fmt.Sprintf(", which never streams; write %q", rest)
@@ -78,7 +87,7 @@ func checkTestdataPath(c *rules.Context) {
 				msg += "; pick one of them"
 			}
 		}
-		c.Report(rules.Finding{Pos: pos, End: end, Message: msg, Entity: u.entity(), Key: u.key()})
+		c.Report(rules.Finding{Pos: pos, End: end, Message: msg, Entity: u.entity(), Key: u.key(), Fix: fx})
 	}
 }
 

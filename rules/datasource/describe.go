@@ -75,6 +75,15 @@ func base(p string) string { return path.Base(p) }
 
 // describeDS names a datasource with its UID and type.
 func describeDS(ds *model.Datasource) string {
+	if ds.UIDDynamic && ds.UID.V == "" {
+		// grafana-operator: the object's Kubernetes UID, known only
+		// once it is created.
+		s := fmt.Sprintf("%q (UID assigned when it is created", ds.Name.V)
+		if ds.Type.V != "" {
+			s += ", type " + ds.Type.V
+		}
+		return s + ")"
+	}
 	s := fmt.Sprintf("%q (UID %q", ds.Name.V, ds.UID.V)
 	if ds.UIDDerived {
 		s += ", derived from the name"
@@ -148,6 +157,9 @@ func suggest(v *orgView, value, typ string) *suggestion {
 
 // fixFor says how to make value resolve to ds.
 func fixFor(ds *model.Datasource, value string) string {
+	if ds.UIDDynamic && ds.UID.V == "" {
+		return fmt.Sprintf("give datasource %q a fixed uid (a GrafanaDatasource's spec.uid) and reference that", ds.Name.V)
+	}
 	if ds.UIDDerived && uidProblem(value) == "" {
 		return fmt.Sprintf("pin `uid: %s` on datasource %q in %s so every reference to it matches, or reference its UID %q", value, ds.Name.V, base(ds.File), ds.UID.V)
 	}

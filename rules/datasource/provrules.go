@@ -168,9 +168,25 @@ func checkDuplicateUID(c *rules.Context) {
 	})
 }
 
+// apiManaged returns the datasource files whose entries are created
+// through Grafana's HTTP API (grafana-operator), where provisioning's
+// name identity and one-default rule do not apply: the API updates the
+// datasource with the same UID or name, and marking one default unmarks
+// the others.
+func apiManaged(s *model.Stack) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range s.DatasourceFiles {
+		if f.ManagedBy != "" {
+			out[f.Path] = true
+		}
+	}
+	return out
+}
+
 func checkDuplicateName(c *rules.Context) {
+	managed := apiManaged(c.Stack)
 	replay(c.Stack, func(ds, byName, _ *model.Datasource) {
-		if byName == nil {
+		if byName == nil || managed[ds.File] || managed[byName.File] {
 			return
 		}
 		where := "earlier in this file"
@@ -200,8 +216,9 @@ func checkDuplicateName(c *rules.Context) {
 
 func checkMultipleDefaults(c *rules.Context) {
 	first := map[int]*model.Datasource{}
+	managed := apiManaged(c.Stack)
 	for _, ds := range c.Stack.Datasources() {
-		if !ds.IsDefault || !knownOrg(ds) {
+		if !ds.IsDefault || !knownOrg(ds) || managed[ds.File] {
 			continue
 		}
 		prev := first[ds.OrgID]

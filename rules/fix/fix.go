@@ -35,8 +35,27 @@ type Fix struct {
 	// Edits are applied together or not at all.
 	Edits []Edit
 	// Secret marks a fix whose edited text is a credential (an ini
-	// password that an inline comment cut): --diff never prints it.
+	// password that an inline comment cut): --diff never prints it, and
+	// reports never carry its Changes.
 	Secret bool
+	// Changes are the edits resolved against the files' bytes, for the
+	// reports that carry fixes (json, sarif): filled in by the command
+	// (cmd/grafanalint/fixer.Describe) when the fix applies on its own,
+	// nil otherwise. Rules leave them nil.
+	Changes []Change
+}
+
+// Change is one replacement of a file's text: the bytes from Start up to
+// End (End exclusive; Start == End inserts) become Text, which is written
+// as the file will hold it (its line breaks, the indentation of its
+// neighbours, encoded for the value it sits in). Positions count lines and
+// code points as the file's parser does; Offset and Length are the same
+// range in bytes from the start of the file.
+type Change struct {
+	File           string
+	Start, End     model.Pos
+	Offset, Length int
+	Text           string
 }
 
 // Op is what an Edit does.
@@ -94,6 +113,12 @@ type Edit struct {
 	// there (a YAML "- ") replaced by a space. The zero Pos means no
 	// indentation.
 	Indent model.Pos
+	// Nested says that lines of New beginning with a tab are one level
+	// deeper than the others (the body of a block the edit adds): the tab
+	// is dropped and they get the indentation of Nest (as Indent's is
+	// taken), or, when Nest is the zero Pos, Indent's indentation twice.
+	Nested bool
+	Nest   model.Pos
 }
 
 // File returns the display path of the file the edit changes.

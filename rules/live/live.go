@@ -13,6 +13,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/nginxsem"
 	"github.com/grafanalint/grafanalint/rules"
+	"github.com/grafanalint/grafanalint/rules/fix"
 	"github.com/grafanalint/grafanalint/rules/proxy"
 	"github.com/grafanalint/grafanalint/rules/proxy/fronting"
 )
@@ -176,7 +177,11 @@ func upper(s string) string {
 var AllowedOriginNoScheme = &rules.Rule{
 	ID:       "live/allowed-origin-no-scheme",
 	Severity: rules.Warning,
-	Summary:  "a [live] allowed_origins entry has no scheme:// and can never match an Origin",
+	Fix: "prepends the scheme nginx serves Grafana on for the entry's origin (in grafana.ini, or in the `GF_LIVE_ALLOWED_ORIGINS` " +
+		"value of a compose file or env file): the scheme of every server that proxies to Grafana under the entry's host, on the " +
+		"entry's port (on the scheme's default port when the entry has none, as browsers then send no port). No fix when nginx " +
+		"serves that origin over both schemes or not at all, for a glob, or when several stacks read the file.",
+	Summary: "a [live] allowed_origins entry has no scheme:// and can never match an Origin",
 	Doc: rules.Doc{
 		What: "Reports each entry of `[live] allowed_origins` (from grafana.ini or `GF_LIVE_ALLOWED_ORIGINS`) that " +
 			"has no `scheme://`, such as `grafana.example.com` or `localhost:3000`. `*` and entries whose " +
@@ -191,9 +196,13 @@ var AllowedOriginNoScheme = &rules.Rule{
 			"then matches the globs against the whole `Origin` header, which browsers always send as " +
 			"`scheme://host[:port]`. An entry without the scheme matches nothing, so browsers on that origin " +
 			"that the earlier checks refuse get 403 and Grafana logs `Request Origin is not authorized`.",
-		Bad:  []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = grafana.example.com, https://ops.example.com\n"}},
-		Good: []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = https://grafana.example.com, https://ops.example.com\n"}},
-		Fix:  "Write each origin with its scheme (and port, when not the default): `https://grafana.example.com`, `http://localhost:3000`; or `*` to allow any origin.",
+		Bad: []rules.Example{
+			{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = grafana.example.com, https://ops.example.com\n"},
+			{Path: "nginx/nginx.conf", Content: exampleTLSNginx},
+		},
+		Good:  []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = https://grafana.example.com, https://ops.example.com\n"}},
+		Fixed: []rules.Example{{Path: "grafana/grafana.ini", Content: "[live]\nallowed_origins = https://grafana.example.com, https://ops.example.com\n"}},
+		Fix:   "Write each origin with its scheme (and port, when not the default): `https://grafana.example.com`, `http://localhost:3000`; or `*` to allow any origin.",
 	},
 	Check: checkAllowedOrigins,
 }
@@ -249,8 +258,56 @@ func checkAllowedOrigins(c *rules.Context) {
 		default:
 			f.Pos = st.Source.Pos
 		}
+		f.Fix = schemeFix(c, a, f, entry)
 		c.Report(f)
 	}
+}
+
+// schemeFix prepends to a scheme-less allowed_origins entry the scheme
+// nginx serves Grafana on for that origin: the scheme of every server
+// that fronts Grafana under the entry's host, on the entry's port (on the
+// scheme's default port when the entry has none, as browsers then send
+// no port). Only when exactly one scheme is known, the entry is a plain
+// host[:port] at a known span, and one stack reads the file (another
+// stack's nginx may serve it otherwise).
+func schemeFix(c *rules.Context, a *fronting.Analysis, f rules.Finding, entry string) *fix.Fix {
+	scheme, ok := servedScheme(a, entry)
+	if !ok || !f.End.IsValid() || fix.StacksReading(c.Model, f.Pos.File) > 1 {
+		return nil
+	}
+	e, ok := fix.ReplaceStr(model.Str{V: entry, Pos: f.Pos, End: f.End}, scheme+"://"+entry, fix.Raw)
+	if !ok {
+		return nil
+	}
+	return &fix.Fix{Message: fmt.Sprintf("write %q: nginx serves Grafana for %s over %s only", scheme+"://"+entry, entry, scheme), Edits: []fix.Edit{e}}
+}
+
+// servedScheme returns the one scheme the stack's nginx serves Grafana on
+// for the origin an allowed_origins entry names; ok is false when it
+// serves none or several, or the entry is not a plain host[:port].
+func servedScheme(a *fronting.Analysis, entry string) (string, bool) {
+	host, port := splitEntry(entry)
+	if host == "" || strings.ContainsAny(entry, "*?[]{}/\\") || (strings.Contains(entry, ":") && port == 0) {
+		return "", false
+	}
+	var schemes []string
+	for _, s := range a.Servers {
+		for _, o := range s.Origins {
+			if !strings.EqualFold(o.Host, host) {
+				continue
+			}
+			if port == 0 && !o.DefaultPort() || port != 0 && o.Port != port {
+				continue
+			}
+			if !slices.Contains(schemes, o.Scheme) {
+				schemes = append(schemes, o.Scheme)
+			}
+		}
+	}
+	if len(schemes) != 1 {
+		return "", false
+	}
+	return schemes[0], true
 }
 
 // admitted says why browsers on the origin a scheme-less entry names get
@@ -416,6 +473,32 @@ func advance(p model.Pos, text string) model.Pos {
 	}
 	return p
 }
+
+// exampleTLSNginx serves Grafana on https://grafana.example.com.
+const exampleTLSNginx = `events {}
+
+http {
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+    server {
+        listen 443 ssl;
+        server_name grafana.example.com;
+        ssl_certificate /etc/ssl/grafana.pem;
+        ssl_certificate_key /etc/ssl/grafana.key;
+
+        location / {
+            proxy_http_version 1.1;
+            proxy_set_header Host $host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_pass http://grafana:3000;
+        }
+    }
+}
+`
 
 const exampleProvider = `apiVersion: 1
 providers:

@@ -502,8 +502,12 @@ func checkNotLoaded(c *rules.Context) {
 		if what == "" {
 			what = string(u.Kind) + " file"
 		}
+		pos := model.Pos{File: u.Path, Line: 1, Col: 1}
+		if u.Pos.IsValid() {
+			pos = u.Pos // embedded in a manifest or values file
+		}
 		c.Report(rules.Finding{
-			Pos: model.Pos{File: u.Path, Line: 1, Col: 1}, Entity: "file:" + u.Path, Key: "not-loaded",
+			Pos: pos, Entity: "file:" + u.Path, Key: "not-loaded",
 			Message: fmt.Sprintf("Grafana does not read this %s: it is %s", what, u.Reason),
 		})
 	}

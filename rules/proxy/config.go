@@ -16,7 +16,13 @@ import (
 var UndefinedVariable = &rules.Rule{
 	ID:       "proxy/undefined-variable",
 	Severity: rules.Error,
-	Summary:  "a variable such as $connection_upgrade is used but nothing defines it: nginx refuses to start",
+	Fix: "defines `$connection_upgrade` with the canonical `map $http_upgrade $connection_upgrade { default upgrade; '' " +
+		"close; }`, added to the http block that uses it (before its first `server` block or the `include` that brings the servers in, indented like its " +
+		"neighbours). In a file without an http block in view (a conf.d or sites file an nginx.conf elsewhere " +
+		"includes), where adding the map could override one nginx.conf already has, it writes `proxy_set_header " +
+		"Connection \"upgrade\"` instead of the variable. Other variables get no fix, nor `$connection_upgrade` when a " +
+		"similarly named variable is defined (a typo to correct) or the configuration has unread includes.",
+	Summary: "a variable such as $connection_upgrade is used but nothing defines it: nginx refuses to start",
 	Doc: rules.Doc{
 		What: "Reports each variable reference in a Grafana-fronting server (and at http level of its " +
 			"configuration) that no `map`, `set`, `geo`, named capture or module directive defines and that nginx " +
@@ -47,6 +53,28 @@ http {
 }
 `}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
+		Fixed: []rules.Example{{Path: "nginx/nginx.conf", Content: `events {}
+
+http {
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+
+    server {
+        listen 80;
+        server_name grafana.example.com;
+
+        location / {
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_pass http://grafana:3000;
+        }
+    }
+}
+`}},
 		Fix: "Define the variable, for `$connection_upgrade` with `map $http_upgrade $connection_upgrade { default " +
 			"upgrade; '' close; }` in the http block, or correct its name.",
 	},
@@ -177,7 +205,7 @@ func checkUndefined(c *rules.Context) {
 			if !sc.in(u.Directive) || envsubstPlaceholder(u.Var) || definedElsewhere(a, fc, u.Var.V) {
 				continue
 			}
-			f := rules.Finding{Pos: u.Var.Pos, End: u.Var.End, Entity: entityOf(fc, u.Directive), Key: "$" + strings.ToLower(u.Var.V)}
+			f := rules.Finding{Pos: u.Var.Pos, End: u.Var.End, Entity: entityOf(fc, u.Directive), Key: "$" + strings.ToLower(u.Var.V), Fix: undefinedFix(c, fc, u)}
 			fix := "define it with map or set, or correct its name"
 			if strings.EqualFold(u.Var.V, "connection_upgrade") {
 				fix = "add map $http_upgrade $connection_upgrade { default upgrade; '' close; } to the http block"
@@ -185,6 +213,7 @@ func checkUndefined(c *rules.Context) {
 			if name, pos, ok := similar.find(a, fc, u.Var.V); ok {
 				fix = fmt.Sprintf("did you mean $%s? %s", name, fix)
 				f.Related = append(f.Related, related(pos, "$%s is defined here", name))
+				f.Fix = nil // a typo to correct, or a variable to define: a judgement
 			}
 			f.Message = fmt.Sprintf("variable $%s is not defined: no map or set defines it and nginx has no such built-in, so nginx refuses to start (unknown %q variable); %s",
 				u.Var.V, u.Var.V, fix)

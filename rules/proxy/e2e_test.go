@@ -39,6 +39,7 @@ import (
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/proxy"
 	"github.com/grafanalint/grafanalint/rules/proxy/fronting"
+	"github.com/grafanalint/grafanalint/rules/proxy/realnginx"
 	"github.com/grafanalint/grafanalint/rules/server"
 )
 
@@ -63,16 +64,14 @@ type caseConfig struct {
 // nginxBinary finds nginx, or skips (fails under CI=true).
 func nginxBinary(t *testing.T) string {
 	t.Helper()
-	if p, err := exec.LookPath("nginx"); err == nil {
+	p, err := realnginx.Binary()
+	if err == nil {
 		return p
 	}
-	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
-		return "/usr/sbin/nginx"
-	}
 	if os.Getenv("CI") == "true" {
-		t.Fatal("nginx not found on PATH or at /usr/sbin/nginx; CI installs nginx-light (.ci/run)")
+		t.Fatal(err)
 	}
-	t.Skip("nginx not found on PATH or at /usr/sbin/nginx")
+	t.Skip(err)
 	return ""
 }
 
@@ -129,15 +128,26 @@ type prediction struct {
 	why        string
 }
 
-func runCase(t *testing.T, bin, dir string) bool {
-	var hints e2eHints
+// loaded is a fixture case loaded as the fixture harness loads it, with
+// the proxy and server rules' findings.
+type loaded struct {
+	dir      string
+	hints    e2eHints
+	version  rules.Version
+	model    *model.Model
+	findings []rules.Finding
+}
+
+func loadCase(t *testing.T, dir string) *loaded {
+	t.Helper()
+	lc := &loaded{dir: dir}
 	if b, err := os.ReadFile(filepath.Join(dir, "e2e.yaml")); err == nil {
-		if err := yaml.Unmarshal(b, &hints); err != nil {
+		if err := yaml.Unmarshal(b, &lc.hints); err != nil {
 			t.Fatalf("e2e.yaml: %v", err)
 		}
 	}
-	if hints.Skip != "" {
-		t.Skip(hints.Skip)
+	if lc.hints.Skip != "" {
+		t.Skip(lc.hints.Skip)
 	}
 	var cc caseConfig
 	if b, err := os.ReadFile(filepath.Join(dir, "case.yaml")); err == nil {
@@ -154,19 +164,56 @@ func runCase(t *testing.T, bin, dir string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	version := rules.CurrentGrafana
+	lc.model = m
+	lc.version = rules.CurrentGrafana
 	if cc.GrafanaVersion != "" {
-		if version, err = rules.ParseVersion(cc.GrafanaVersion); err != nil {
+		if lc.version, err = rules.ParseVersion(cc.GrafanaVersion); err != nil {
 			t.Fatal(err)
 		}
 	}
 	all := append(proxy.Rules(), server.Rules()...)
-	findings := rules.Run(m, all, rules.Options{Version: version}).Findings
+	lc.findings = rules.Run(m, all, rules.Options{Version: lc.version}).Findings
+	return lc
+}
+
+// handshakeResult is the prediction and the outcome of one Live route.
+type handshakeResult struct {
+	live *fronting.Live
+	pred prediction
+	got  outcome
+}
+
+// runCase runs the Live routes of the first server of dir that fronts
+// Grafana on a known Live path through nginx and checks that the outcome
+// is what the findings predict; ok is false when no server does.
+func runCase(t *testing.T, bin, dir string) bool {
+	lc := loadCase(t, dir)
+	res, ok := runLives(t, bin, lc)
+	for _, r := range res {
+		if !agrees(r.pred, r.got) {
+			t.Errorf("%s: for %s the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, r.live.Path, r.pred, r.got, findingLines(lc.findings))
+		}
+	}
+	return ok
+}
+
+func findingLines(fs []rules.Finding) string {
+	var lines []string
+	for _, f := range fs {
+		lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// runLives sends the Live handshakes of lc through nginx; ok is false
+// (and the test skipped) when no server fronts Grafana on a known Live
+// path.
+func runLives(t *testing.T, bin string, lc *loaded) ([]handshakeResult, bool) {
 	var st *model.Stack
 	var a *fronting.Analysis
 	var fs *fronting.Server
 	var lives []*fronting.Live
-	for _, s := range m.Stacks {
+	for _, s := range lc.model.Stacks {
 		sa := fronting.Analyze(s)
 		for _, srv := range sa.Servers {
 			if fs != nil {
@@ -190,23 +237,19 @@ func runCase(t *testing.T, bin, dir string) bool {
 	}
 	if fs == nil {
 		t.Skip("no server of this case fronts Grafana on a known Live path")
+		return nil, false
 	}
+	var out []handshakeResult
 	for _, live := range lives {
-		pred := predict(findings, fs, live)
-		if hints.Status != nil {
-			pred = prediction{status: *hints.Status, noStart: *hints.Status == 0, why: "e2e.yaml"}
+		pred := predict(lc.findings, fs, live)
+		if lc.hints.Status != nil {
+			pred = prediction{status: *lc.hints.Status, noStart: *lc.hints.Status == 0, why: "e2e.yaml"}
 		}
-		got := run(t, bin, st, a, fs, live, version)
+		got := run(t, bin, st, a, fs, live, lc.version)
 		t.Logf("%s: predicted %s; got %s", live.Path, pred, got)
-		if !agrees(pred, got) {
-			var lines []string
-			for _, f := range findings {
-				lines = append(lines, fmt.Sprintf("  %s:%d:%d %s [%s] key=%s", f.Pos.File, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Key))
-			}
-			t.Errorf("%s: for %s the rules predict %s, real nginx + Grafana model gave %s\nfindings:\n%s", dir, live.Path, pred, got, strings.Join(lines, "\n"))
-		}
+		out = append(out, handshakeResult{live, pred, got})
 	}
-	return true
+	return out, true
 }
 
 func (p prediction) String() string {
@@ -381,20 +424,20 @@ func run(t *testing.T, bin string, st *model.Stack, a *fronting.Analysis, fs *fr
 	host := loopbackHost()
 	ports := map[int]int{}
 	tg := pickTarget(t, fs, g, live)
-	text := renderConfig(cfg, host, func(p int) int {
+	text := realnginx.Render(cfg, realnginx.Options{Host: host, Port: func(p int) int {
 		if ports[p] == 0 {
 			ports[p] = freePort(t, host)
 		}
 		return ports[p]
-	}, grafana, otherAddr, a.Hints, tg.listen)
+	}, Grafana: grafana, Other: otherAddr, Hints: a.Hints, ServerPort: tg.listen})
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	globals := fmt.Sprintf("daemon off; master_process off; pid %s/nginx.pid; error_log %s/error.log;", dir, dir)
-	if out, err := exec.Command(bin, "-t", "-q", "-p", dir, "-c", conf, "-g", globals).CombinedOutput(); err != nil {
-		return outcome{noStart: true, detail: strings.TrimSpace(string(out))}
+	globals := realnginx.Globals(dir)
+	if err := realnginx.Check(bin, dir, conf); err != nil {
+		return outcome{noStart: true, detail: err.Error()}
 	}
 	if !live.Primary {
 		// The assumed root_url is the public URL the browser uses.
@@ -727,259 +770,4 @@ func tokenListContainsValue(h http.Header, name, value string) bool {
 		}
 	}
 	return false
-}
-
-// renderConfig writes cfg back as nginx text for a loopback test: listen
-// ports mapped (TLS dropped), upstream addresses and proxy_pass hosts
-// pointed at the in-process backends (Grafana's when the target is named
-// like Grafana or uses port 3000), paths that would need root (pid, logs,
-// temp files, certificates, htpasswd) dropped; everything else — locations,
-// headers, maps, rewrites, proxy_pass URI parts, upstream names — as
-// written. Include directives are dropped, as the files they read are
-// already spliced into the tree; so is Debian's proxy_params when the
-// tree lacks it: its packaged lines (model.Directive.Packaged) are written
-// in place of the include, so nginx runs what the rules judged.
-func renderConfig(cfg *model.NginxConfig, host string, port func(int) int, grafana, other string, hints nginxsem.GrafanaHints, serverPort int) string {
-	upstreams := map[string]bool{}
-	walkDirectives(cfg.Directives, func(d *model.Directive) {
-		if d.Name.V == "upstream" && len(d.Args) > 0 && d.Block != nil {
-			upstreams[strings.ToLower(d.Args[0].V)] = true
-		}
-	})
-	r := &renderer{host: host, port: port, grafana: grafana, other: other, upstreams: upstreams, hints: hints, serverPort: serverPort}
-	var b strings.Builder
-	temp := func(indent string) {
-		for _, n := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
-			fmt.Fprintf(&b, "%s%s_temp_path %s_temp;\n", indent, n, n)
-		}
-		fmt.Fprintf(&b, "%saccess_log off;\n", indent)
-	}
-	if cfg.Fragment {
-		b.WriteString("events {}\nhttp {\n")
-		temp("    ")
-		r.block(&b, cfg.Directives, "    ")
-		b.WriteString("}\n")
-		return b.String()
-	}
-	hasEvents := false
-	for _, d := range cfg.Directives {
-		if d.Name.V == "events" {
-			hasEvents = true
-		}
-	}
-	if !hasEvents {
-		b.WriteString("events {}\n")
-	}
-	r.httpPrelude = temp
-	r.block(&b, cfg.Directives, "")
-	return b.String()
-}
-
-type renderer struct {
-	host           string // the loopback address nginx listens on
-	port           func(int) int
-	grafana, other string
-	upstreams      map[string]bool
-	// hints decide which targets are Grafana, as the rules decide.
-	hints nginxsem.GrafanaHints
-	// serverPort is the port the tested server listens on in production:
-	// $server_port in header values is written as it, since the test
-	// listens on another.
-	serverPort  int
-	httpPrelude func(indent string)
-}
-
-// dropped are directives the loopback test cannot or need not run.
-var dropped = map[string]bool{
-	"user": true, "pid": true, "error_log": true, "access_log": true, "daemon": true,
-	"master_process": true, "load_module": true, "include": true, "worker_processes": true,
-	"ssl": true, "http2": true, "auth_basic": true, "auth_basic_user_file": true,
-	"client_body_temp_path": true, "proxy_temp_path": true, "fastcgi_temp_path": true,
-	"uwsgi_temp_path": true, "scgi_temp_path": true, "proxy_cache_path": true, "proxy_cache": true,
-	"lock_file": true, "working_directory": true, "env": true,
-}
-
-func (r *renderer) block(b *strings.Builder, ds []*model.Directive, indent string) {
-	for _, d := range ds {
-		name := d.Name.V
-		if dropped[name] || strings.HasPrefix(name, "ssl_") || strings.Contains(name, "_by_lua") || strings.HasPrefix(name, "lua_") {
-			continue
-		}
-		switch {
-		case name == "listen":
-			continue // written per server below
-		case name == "server" && d.Block != nil:
-			b.WriteString(indent + "server {\n")
-			r.listens(b, d, indent+"    ")
-			r.block(b, d.Block, indent+"    ")
-			b.WriteString(indent + "}\n")
-			continue
-		case name == "server" && d.Parent != nil && d.Parent.Name.V == "upstream":
-			addr := r.other
-			if up := strings.ToLower(argV(d.Parent, 0)); strings.Contains(up, "grafana") || nginxsem.IsGrafana(argV(d, 0), r.hints) {
-				addr = r.grafana
-			}
-			fmt.Fprintf(b, "%sserver %s;\n", indent, addr)
-			continue
-		case name == "proxy_pass" || name == "set" || name == "fastcgi_pass" || name == "uwsgi_pass" || name == "scgi_pass" || name == "grpc_pass":
-			args := append([]model.Str{}, d.Args...)
-			if name != "set" {
-				args = []model.Str{nginxsem.PassArg(d)} // a template's URL, joined
-			}
-			i := 0
-			if name == "set" {
-				i = 1
-			}
-			if i < len(args) {
-				args[i].V = r.retarget(args[i].V, name != "set")
-			}
-			writeDirective(b, indent, name, args, nil)
-			continue
-		case d.Parent != nil && d.Parent.Name.V == "map":
-			args := append([]model.Str{}, d.Args...)
-			if len(args) == 1 {
-				args[0].V = r.retarget(args[0].V, false)
-			}
-			writeDirective(b, indent, quote(name), args, nil)
-			continue
-		}
-		if name == "proxy_set_header" && r.serverPort > 0 && len(d.Args) == 2 && strings.Contains(d.Args[1].V, "$server_port") {
-			args := append([]model.Str{}, d.Args...)
-			args[1].V = strings.ReplaceAll(args[1].V, "$server_port", strconv.Itoa(r.serverPort))
-			writeDirective(b, indent, name, args, nil)
-			continue
-		}
-		if d.Block != nil {
-			writeDirective(b, indent, name, d.Args, func() {
-				if name == "http" && r.httpPrelude != nil {
-					r.httpPrelude(indent + "    ")
-				}
-				r.block(b, d.Block, indent+"    ")
-			})
-			continue
-		}
-		writeDirective(b, indent, name, d.Args, nil)
-	}
-}
-
-// listens writes a server's listen directives on loopback ports, one per
-// distinct public port (nginx's implicit "listen 80" included).
-func (r *renderer) listens(b *strings.Builder, srv *model.Directive, indent string) {
-	seen := map[int]bool{}
-	def := map[int]bool{}
-	var order []int
-	for _, d := range srv.Block {
-		if d.Name.V != "listen" || len(d.Args) == 0 || strings.HasPrefix(d.Args[0].V, "unix:") {
-			continue
-		}
-		p := listenPort(d.Args[0].V)
-		if p == 0 {
-			continue
-		}
-		if !seen[p] {
-			seen[p] = true
-			order = append(order, p)
-		}
-		for _, a := range d.Args[1:] {
-			if a.V == "default_server" || a.V == "default" {
-				def[p] = true
-			}
-		}
-	}
-	if len(order) == 0 {
-		order = []int{80}
-	}
-	for _, p := range order {
-		flag := ""
-		if def[p] {
-			flag = " default_server"
-		}
-		fmt.Fprintf(b, "%slisten %s:%d%s;\n", indent, r.host, r.port(p), flag)
-	}
-}
-
-func listenPort(a string) int {
-	if n, err := strconv.Atoi(a); err == nil {
-		return n
-	}
-	if i := strings.LastIndex(a, ":"); i >= 0 {
-		if n, err := strconv.Atoi(a[i+1:]); err == nil {
-			return n
-		}
-		return 0
-	}
-	return 80
-}
-
-// retarget points a URL (or a bare host:port for *_pass) at a backend;
-// upstream names and values with variables in the host stay.
-func (r *renderer) retarget(v string, bare bool) string {
-	scheme, rest, ok := strings.Cut(v, "://")
-	if !ok {
-		if !bare || strings.Contains(v, "$") || r.upstreams[strings.ToLower(v)] {
-			return v
-		}
-		scheme, rest = "", v
-	}
-	hostport, uri := rest, ""
-	if i := strings.IndexAny(rest, "/?"); i >= 0 {
-		hostport, uri = rest[:i], rest[i:]
-	}
-	if strings.Contains(hostport, "$") || hostport == "" || strings.HasPrefix(hostport, "unix:") {
-		return v
-	}
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if r.upstreams[strings.ToLower(host)] {
-		return v
-	}
-	addr := r.other
-	if nginxsem.IsGrafana(hostport, r.hints) {
-		addr = r.grafana
-	}
-	if scheme == "" {
-		return addr + uri
-	}
-	return "http://" + addr + uri
-}
-
-func argV(d *model.Directive, i int) string {
-	if d == nil || i >= len(d.Args) {
-		return ""
-	}
-	return d.Args[i].V
-}
-
-func writeDirective(b *strings.Builder, indent, name string, args []model.Str, body func()) {
-	b.WriteString(indent + name)
-	for _, a := range args {
-		b.WriteString(" " + quote(a.V))
-	}
-	if body == nil {
-		b.WriteString(";\n")
-		return
-	}
-	b.WriteString(" {\n")
-	body()
-	b.WriteString(indent + "}\n")
-}
-
-// quote writes an argument so that nginx reads it back unchanged.
-func quote(v string) string {
-	if v != "" && !strings.ContainsAny(v, " \t\n;{}\"'#") {
-		return v
-	}
-	if !strings.ContainsAny(v, `'\`) {
-		return "'" + v + "'"
-	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
-}
-
-func walkDirectives(ds []*model.Directive, fn func(*model.Directive)) {
-	for _, d := range ds {
-		fn(d)
-		walkDirectives(d.Block, fn)
-	}
 }

@@ -15,6 +15,7 @@ import (
 var MissingUpgradeHeader = &rules.Rule{
 	ID:       "proxy/missing-upgrade-header",
 	Severity: rules.Error,
+	Fix:      "adds `proxy_set_header Upgrade $http_upgrade;` " + fixWhere + ". " + fixRepeat + " " + fixWhich,
 	Summary:  "the location serving Grafana Live's WebSocket does not send Upgrade $http_upgrade (info when Live is blocked on purpose)",
 	Doc: rules.Doc{
 		What: "Reports the nginx location that serves Grafana Live's WebSocket (`<root_url sub-path>/api/live/ws`, " +
@@ -44,6 +45,12 @@ var MissingUpgradeHeader = &rules.Rule{
     }
 `)}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
+		Fixed: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
+        proxy_set_header Host $host;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_pass http://grafana:3000;
+    }
+`)}},
 		Fix: "In the location that serves `/api/live/ws` (or a dedicated `location /api/live/`), write " +
 			"`proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection " +
 			"$connection_upgrade;` with `map $http_upgrade $connection_upgrade { default upgrade; '' close; }` " +
@@ -59,7 +66,12 @@ var MissingUpgradeHeader = &rules.Rule{
 var MissingConnectionHeader = &rules.Rule{
 	ID:       "proxy/missing-connection-header",
 	Severity: rules.Error,
-	Summary:  "the location serving Grafana Live's WebSocket does not send Connection: upgrade",
+	Fix: "adds `proxy_set_header Connection $connection_upgrade;` " + fixWhere + ", and `map $http_upgrade $connection_upgrade " +
+		"{ default upgrade; '' close; }` to the http block (before its first `server` block, or the `include` that brings the servers in) when no map from " +
+		"`$http_upgrade` to `upgrade` exists; an existing one's variable is used instead. With no http block in view (a " +
+		"conf.d or sites file an nginx.conf elsewhere includes), a `$connection_upgrade` defined otherwise, or a " +
+		"configuration with unread includes, it writes `proxy_set_header Connection \"upgrade\";`. " + fixRepeat + " " + fixWhich,
+	Summary: "the location serving Grafana Live's WebSocket does not send Connection: upgrade",
 	Doc: rules.Doc{
 		What: "Reports the nginx location that serves Grafana Live's WebSocket when the `Connection` header it " +
 			"sends Grafana for a WebSocket request carries no `upgrade` token: no `proxy_set_header Connection` " +
@@ -80,11 +92,18 @@ var MissingConnectionHeader = &rules.Rule{
         proxy_http_version 1.1;
         proxy_set_header Host $host;
         proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection $http_upgrade;
         proxy_pass http://grafana:3000;
     }
 `)}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
+		Fixed: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
+        proxy_http_version 1.1;
+        proxy_set_header Host $host;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_pass http://grafana:3000;
+    }
+`)}},
 		Fix: "Write `proxy_set_header Connection $connection_upgrade;` with `map $http_upgrade $connection_upgrade " +
 			"{ default upgrade; '' close; }` in the http block (or `proxy_set_header Connection \"upgrade\";` in a " +
 			"location used only for the WebSocket).",
@@ -97,7 +116,9 @@ var MissingConnectionHeader = &rules.Rule{
 var HTTPVersion = &rules.Rule{
 	ID:       "proxy/http-version",
 	Severity: rules.Warning,
-	Summary:  "the location serving Grafana Live's WebSocket is not proxied with proxy_http_version 1.1",
+	Fix: "writes `1.1` over another version set in the Live location itself, or adds `proxy_http_version 1.1;` " + fixWhere +
+		" (an outer value stays for the other locations). " + fixWhich,
+	Summary: "the location serving Grafana Live's WebSocket is not proxied with proxy_http_version 1.1",
 	Doc: rules.Doc{
 		What: "Reports the nginx location that serves Grafana Live's WebSocket when its effective " +
 			"`proxy_http_version` (after inheritance) is not 1.1; nginx's default is 1.0. An inherited value is " +
@@ -123,7 +144,15 @@ var HTTPVersion = &rules.Rule{
     }
 `)}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
-		Fix:  "Add `proxy_http_version 1.1;` to the location (or to the server, which locations inherit).",
+		Fixed: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
+        proxy_set_header Host $host;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_http_version 1.1;
+        proxy_pass http://grafana:3000;
+    }
+`)}},
+		Fix: "Add `proxy_http_version 1.1;` to the location (or to the server, which locations inherit).",
 	},
 	Needs: needsNginx,
 	Check: checkHTTPVersion,
@@ -156,6 +185,22 @@ var ReadTimeout = &rules.Rule{
 	Needs: needsNginx,
 	Check: checkReadTimeout,
 }
+
+// Descriptions of the Live location fixes, shared by the rule pages.
+const (
+	fixWhere = "in the location nginx chooses for the Live path, in the file that location is written in: after its last " +
+		"`proxy_set_header` or `proxy_http_version` line (else after its `{` line, or inline in a one-line block), " +
+		"indented like its neighbours"
+	fixRepeat = "A location without `proxy_set_header` lines of its own inherits the outer ones, which nginx drops once it " +
+		"sets one: the fix repeats them in the location first (an include of Debian's `proxy_params`, or of a file " +
+		"holding only `proxy_set_header` lines, as that include), so the other headers Grafana gets stay as they were; " +
+		"when several of the three Live rules fire on one location, their lines are added once each."
+	fixWhich = "Live paths the rules assumed (no root_url) and locations that proxy through variables or from an `if` " +
+		"block get the fix too: the lines change nothing for other requests through the location. No fix where the " +
+		"location's text is shared (an included snippet) by locations that need different lines, where the edited file " +
+		"is read by several stacks, where it is a template whose tags (`{% if %}`) may make lines conditional (an envsubst " +
+		"`*.template` is plain nginx and gets the fix), or where no insertion point is certain."
+)
 
 // headerVerdict is what a header's effective value does for a WebSocket
 // handshake.
@@ -287,7 +332,7 @@ func checkUpgrade(c *rules.Context) {
 		case headerMissing:
 			why, rel := missingRelated(s, l, lh, "Upgrade")
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "missing:" + l.Path,
+			c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "missing:" + l.Path, Fix: upgradeFix(c, a, s, l),
 				Message: fmt.Sprintf("%s sends no Upgrade header to Grafana for %s%s: Upgrade is hop-by-hop and nginx drops it unless proxy_set_header sets it, so Grafana answers 400 to the WebSocket handshake; add proxy_set_header Upgrade $http_upgrade; to this location",
 					locName(loc), l.What(), why)})
 		case headerBad:
@@ -362,7 +407,7 @@ func checkConnection(c *rules.Context) {
 		case headerMissing:
 			why, rel2 := missingRelated(s, l, lh, "Connection")
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "missing:" + l.Path,
+			c.Report(rules.Finding{Pos: pos, End: end, Related: append(rel2, rel...), Entity: s.Entity(), Key: "missing:" + l.Path, Fix: connectionFix(c, a, s, l),
 				Message: fmt.Sprintf("%s does not send Connection: upgrade to Grafana for %s%s: nginx replaces the hop-by-hop Connection header with \"close\", so Grafana answers 400 to the WebSocket handshake; %s",
 					locName(loc), l.What(), why, fix)})
 		case headerBad:
@@ -406,7 +451,7 @@ func checkHTTPVersion(c *rules.Context) {
 				return
 			}
 			pos, end := fronting.Anchor(loc, s.Server)
-			c.Report(rules.Finding{Pos: pos, End: end, Entity: s.Entity(), Key: "default:" + l.Path,
+			c.Report(rules.Finding{Pos: pos, End: end, Entity: s.Entity(), Key: "default:" + l.Path, Fix: versionFix(c, a, s, l, v),
 				Message: fmt.Sprintf("%s proxies the Live WebSocket %s with nginx's default proxy_http_version 1.0: RFC 6455 requires HTTP/1.1 for the upgrade; Grafana accepts it, but other hops may refuse; add proxy_http_version 1.1;",
 					locName(loc), l.Quoted())})
 			return
@@ -420,7 +465,7 @@ func checkHTTPVersion(c *rules.Context) {
 		if lvl, _ := v.Level(); lvl.Location != loc {
 			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this value", l.Path, locName(loc)))
 		}
-		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
+		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0), Fix: versionFix(c, a, s, l, v),
 			Message: fmt.Sprintf("proxy_http_version %s applies to the Live WebSocket %s, served by %s: RFC 6455 requires HTTP/1.1 for the upgrade and hops may refuse another version; write proxy_http_version 1.1;",
 				argText(d, 0), l.Quoted(), locName(loc))})
 	})

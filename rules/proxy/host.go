@@ -18,7 +18,18 @@ import (
 var HostHeader = &rules.Rule{
 	ID:       "proxy/host-header",
 	Severity: rules.Error,
-	Summary:  "the Host header nginx sends Grafana fails Grafana's CSRF check, or Live's origin check (an error when certain, a warning when root_url is assumed)",
+	Fix: "writes `proxy_set_header Host $host;` for a location that proxies to Grafana with nginx's default `$proxy_host` " +
+		"(the line is added, after the outer `proxy_set_header` lines the location would otherwise drop; an outer Host line " +
+		"the location drops is written again instead when it lets every browser through) or with a fixed name " +
+		"written in the location itself (the value is replaced), when that is certain: every browser of the server uses a " +
+		"named origin on its scheme's default port, where `$host` is the browser's host name and passes both Grafana's CSRF " +
+		"check and Live's origin check (`$host:$server_port` when every one uses a non-default port nginx listens on itself), " +
+		"and nginx reaches Grafana directly (a compose service or upstream name, an IP address, loopback, a socket), not " +
+		"through a name with dots, which may be a virtual host another proxy routes by `Host`. No fix when browsers use both " +
+		"kinds of port or a port compose maps to another (root_url or `$request_port`: a judgement), for a server without " +
+		"server_name, for a snippet of locations several servers include (each may need another Host), for a location with nested " +
+		"locations (they inherit the line and may proxy elsewhere), or where no insertion point is certain.",
+	Summary: "the Host header nginx sends Grafana fails Grafana's CSRF check, or Live's origin check (an error when certain, a warning when root_url is assumed)",
 	Doc: rules.Doc{
 		What: "For every location that proxies to Grafana, works out the `Host` header Grafana receives from a " +
 			"browser on each public origin of the server (`server_name` × `listen`, with the port compose " +
@@ -51,6 +62,14 @@ var HostHeader = &rules.Rule{
     }
 `)}},
 		Good: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(goodLocations)}},
+		Fixed: []rules.Example{{Path: "nginx/nginx.conf", Content: exampleHTTP(`    location / {
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+        proxy_pass http://grafana:3000;
+    }
+`)}},
 		Fix: "Write `proxy_set_header Host $host;` in every location that proxies to Grafana (or once at server " +
 			"level, if the locations set no `proxy_set_header` of their own). On a non-default public port " +
 			"Live's origin check also needs the port: `proxy_set_header Host $host:$server_port;` when nginx " +
@@ -310,6 +329,9 @@ func checkHost(c *rules.Context) {
 			if f, ok := hostFinding(a, s, hc, bs, lives[hc.loc], g); ok {
 				if hc.d != nil {
 					seen[hc.d] = true
+				}
+				if strings.HasPrefix(f.Key, "csrf:") {
+					f.Fix = hostFixFor(c, a, s, hc, bs)
 				}
 				c.Report(f)
 			}

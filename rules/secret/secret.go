@@ -5,6 +5,7 @@ package secret
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -201,25 +202,47 @@ func checkEnv(c *rules.Context) {
 		if !ev.Pos.IsValid() || ev.Value == "" {
 			continue
 		}
-		if f := c.Model.File(ev.Pos.File); f == nil || f.Kind != model.KindCompose {
+		f := c.Model.File(ev.Pos.File)
+		kube := f != nil && (f.Kind == model.KindKubernetes || f.Kind == model.KindHelmValues)
+		if f == nil || f.Kind != model.KindCompose && !kube {
 			continue
 		}
 		section, key, ok := envSecret(s, ev)
 		if !ok || composeRef.MatchString(strings.ReplaceAll(ev.Value, "$$", "")) || !literal(ev.Value, grafanaini.IsDynamic(ev.Value)) {
 			continue
 		}
+		if kube && strings.HasPrefix(ev.Value, "ENC[") {
+			continue // encrypted with SOPS
+		}
 		if section == "database" && key == "url" && !urlHasPassword(ev.Value) {
 			continue
 		}
 		msg := fmt.Sprintf("%s gives %s in plain text in the compose file: anyone with the repository can read it; put it in an env file kept out of the repository, use %s__FILE with a Docker secret, or interpolate it (${VAR})",
 			ev.Name, sectionKey(section, key), ev.Name)
+		if kube {
+			// A Kubernetes manifest, Secret or Helm values committed to the
+			// repository (base64 in a Secret's data is no encryption).
+			msg = fmt.Sprintf("%s gives %s in plain text in the repository (%s): anyone who can read it can read the credential; read it from a Secret kept out of the repository or encrypted (valueFrom.secretKeyRef; with the grafana chart admin.existingSecret or envFromSecret; SOPS or sealed-secrets for a Secret in Git)",
+				ev.Name, sectionKey(section, key), path.Base(ev.Pos.File))
+		}
 		switch {
 		case section == "security" && key == "secret_key" && ev.Value == defaultSecretKey:
 			msg = fmt.Sprintf("%s sets [security] secret_key to the well-known default key published in Grafana's defaults.ini: anyone with a copy of the database can decrypt the datasource secrets it encrypts; generate a random key and pass it with %s__FILE", ev.Name, ev.Name)
 		case section == "security" && key == "admin_password" && ev.Value == "admin":
 			msg = fmt.Sprintf("%s sets Grafana's default admin password in plain text: anyone can log in as admin until it is changed; pass a secret with %s__FILE or from an env file", ev.Name, ev.Name)
+			if kube {
+				msg = fmt.Sprintf("%s sets Grafana's default admin password in plain text: anyone can log in as admin until it is changed; read it from a Secret (valueFrom.secretKeyRef, or admin.existingSecret with the grafana chart)", ev.Name)
+			}
 		}
 		pos, end := envValueSpan(c.Model, ev)
+		if v, dpos, dend, ok := composeDefault(c.Model, ev); ok {
+			// The value is a default of compose interpolation: the
+			// password written in the file is the one Grafana runs with
+			// whenever the variable is unset.
+			pos, end = dpos, dend
+			msg = fmt.Sprintf("%s gives %s the default of ${%s…}, written in plain text in the compose file: compose uses it whenever %s is unset, so anyone with the repository knows the password such a deployment runs with; drop the default and require the variable (${%s:?set %s}), or use %s__FILE with a Docker secret",
+				ev.Name, sectionKey(section, key), v, v, v, v, ev.Name)
+		}
 		c.Report(rules.Finding{Pos: pos, End: end, Entity: "env:" + ev.Name, Key: "env:" + ev.Name, Message: msg})
 	}
 }
@@ -243,6 +266,37 @@ func envValueSpan(m *model.Model, ev *model.EnvVar) (model.Pos, model.Pos) {
 	}
 	return pos, model.Pos{File: pos.File, Line: pos.Line, Col: len(line) + 1}
 }
+
+// composeDefault reports whether ev's value, as written in the compose
+// file, is a whole ${NAME:-default} or ${NAME-default} interpolation whose
+// default is the value: it returns NAME and the span of the default.
+func composeDefault(m *model.Model, ev *model.EnvVar) (name string, pos, end model.Pos, ok bool) {
+	if !ev.ValuePos.IsValid() {
+		return "", pos, end, false
+	}
+	text, found := m.File(ev.ValuePos.File).Line(ev.ValuePos.Line)
+	if !found {
+		return "", pos, end, false
+	}
+	line := []rune(text)
+	if ev.ValuePos.Col-1 > len(line) {
+		return "", pos, end, false
+	}
+	raw := string(line[ev.ValuePos.Col-1:])
+	m2 := defaultRef.FindStringSubmatch(raw)
+	if m2 == nil || m2[3] != ev.Value {
+		return "", pos, end, false
+	}
+	col := ev.ValuePos.Col + len([]rune(m2[1]))
+	pos = model.Pos{File: ev.ValuePos.File, Line: ev.ValuePos.Line, Col: col}
+	end = model.Pos{File: pos.File, Line: pos.Line, Col: col + len([]rune(m2[3]))}
+	return m2[2], pos, end, true
+}
+
+// defaultRef matches a value written as ${NAME:-default} or
+// ${NAME-default} (a default without "$" or "}"): group 1 is the text
+// before the default, 2 the name, 3 the default.
+var defaultRef = regexp.MustCompile(`^(\$\{([A-Za-z_][A-Za-z0-9_]*):?-)([^$}]*)\}`)
 
 // publicSecure are secureJsonData keys that hold public material.
 var publicSecure = map[string]bool{"tlsCACert": true, "tlsClientCert": true}

@@ -167,17 +167,31 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
+	// Effective settings take the chosen version's defaults.ini.
+	dopts.GrafanaVersion = [2]int{opts.Version.Major, opts.Version.Minor}
 	m, err := discover.Load(context.Background(), dopts)
 	if err != nil {
 		return ExitInput, err
 	}
-	// check runs the rules as the report sees them: config exclusions and
-	// findings in the config file (the baseline comes after, so -v can
-	// tell what each hid).
+	// dashboard-linter's .lint files beside the dashboards keep working.
+	lintExcl, lintLevels, err := config.LintFileExclusions(m)
+	if err != nil {
+		return ExitUsage, err
+	}
+	for _, l := range lintLevels {
+		if _, set := opts.Levels[l.Rule]; !set {
+			opts.Levels[l.Rule] = l.Severity
+		}
+	}
+	// check runs the rules as the report sees them: config and .lint
+	// exclusions and findings in the config file (the baseline comes
+	// after, so -v can tell what each hid).
 	check := func(m *model.Model) *rules.Result {
+		opts.Exclusions = nil
 		if cfg != nil {
 			opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
 		}
+		opts.Exclusions = append(opts.Exclusions, exemptEnabled(lintExcl, fl.all("enable"))...)
 		res := redactResult(m, rules.Run(m, all.Rules(), opts))
 		if cfg != nil {
 			res.Findings = configFindings(res.Findings, m, dopts, cfg)
@@ -245,6 +259,7 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 		c.describeResult(res, hiddenByInline, failLevel)
 	}
 	run := c.reportRun(m, res)
+	describeFixes(m, res.Findings, format, outputs)
 	if cfg != nil {
 		if _, ok := run.Files[cfg.Display]; !ok {
 			if src, err := safefile.Read(cfg.Path, safefile.Options{}); err == nil {

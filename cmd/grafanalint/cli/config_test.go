@@ -34,8 +34,8 @@ const (
 	// unresolved export placeholder.
 	badDash = `{"__inputs": [{"name": "DS_PROM", "label": "Prometheus", "type": "datasource", "pluginId": "prometheus"}],
  "uid": "a", "title": "A", "schemaVersion": 39, "panels": [
-  {"id": 1, "type": "timeseries", "datasource": {"type": "prometheus", "uid": "nope"}},
-  {"id": 2, "type": "timeseries", "datasource": {"type": "prometheus", "uid": "${DS_PROM}"}}
+  {"id": 1, "type": "timeseries", "datasource": {"type": "prometheus", "uid": "nope"}, "targets": [{"refId": "A"}]},
+  {"id": 2, "type": "timeseries", "datasource": {"type": "prometheus", "uid": "${DS_PROM}"}, "targets": [{"refId": "A"}]}
 ]}
 `
 )
@@ -308,7 +308,7 @@ func TestBaseline(t *testing.T) {
 	}
 
 	// A new finding shows.
-	writeFile(t, filepath.Join(dir, "grafana/dashboards/new.json"), `{"uid": "new", "title": "New", "panels": [{"id": 1, "type": "stat", "datasource": {"uid": "nope"}}]}`)
+	writeFile(t, filepath.Join(dir, "grafana/dashboards/new.json"), `{"uid": "new", "title": "New", "panels": [{"id": 1, "type": "stat", "datasource": {"uid": "nope"}, "targets": [{"refId": "A"}]}]}`)
 	check("new finding", []string{"grafana/dashboards/new.json datasource/unknown-uid"}, "1 recorded finding no longer found")
 
 	// Pruning drops exactly the stale entry.
@@ -357,7 +357,7 @@ func TestBaselineFromConfig(t *testing.T) {
 			t.Errorf("from %s: exit %d\nstdout %s\nstderr %s", tc.wd, r.code, r.stdout, r.stderr)
 		}
 	}
-	writeFile(t, filepath.Join(dir, "grafana/boards/new.json"), `{"uid": "new", "title": "New", "panels": [{"id": 1, "type": "stat", "datasource": {"uid": "nope"}}]}`)
+	writeFile(t, filepath.Join(dir, "grafana/boards/new.json"), `{"uid": "new", "title": "New", "panels": [{"id": 1, "type": "stat", "datasource": {"uid": "nope"}, "targets": [{"refId": "A"}]}]}`)
 	r := runCLI(t, parent, "", "--format", "oneline", "--config", "proj/.grafanalint.yaml", "proj")
 	if diff := cmp.Diff([]string{"proj/grafana/boards/new.json datasource/unknown-uid"}, rulesOf(r.stdout)); diff != "" {
 		t.Errorf("new finding (-want +got):\n%s\nstderr %s", diff, r.stderr)

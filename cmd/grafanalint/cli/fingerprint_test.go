@@ -90,7 +90,7 @@ func TestFingerprintStability(t *testing.T) {
 		text string
 	}{
 		{"panels moved", "grafana/boards/svc.json", fpPanels([]int{4, 3, 1, 2}, "")},
-		{"panel inserted first", "grafana/boards/svc.json", fpPanels([]int{1, 2, 3, 4}, `{"id": 9, "type": "stat", "title": "New", "datasource": {"type": "prometheus", "uid": "prom"}}`)},
+		{"panel inserted first", "grafana/boards/svc.json", fpPanels([]int{1, 2, 3, 4}, `{"id": 9, "type": "stat", "title": "New", "datasource": {"type": "prometheus", "uid": "prom"}, "targets": [{"refId": "A", "expr": "up"}]}`)},
 		{"reformatted", "grafana/boards/svc.json", reformatted},
 		{"dashboard retitled", "grafana/boards/svc.json", strings.Replace(fpPanels([]int{1, 2, 3, 4}, ""), `"title": "Service"`, `"title": "Service (v2)"`, 1)},
 		// A second prometheus datasource changes the fix the unknown-uid

@@ -121,6 +121,18 @@ func (c *Command) fix(fx *fixing, m *model.Model, res *rules.Result) (written bo
 	return true, nil
 }
 
+// describeFixes resolves the fixes of the findings for the formats that
+// carry them (json, sarif), when one of them is written.
+func describeFixes(m *model.Model, findings []rules.Finding, format string, outputs []output) {
+	carries := format == "json" || format == "sarif"
+	for _, o := range outputs {
+		carries = carries || o.format == "json" || o.format == "sarif"
+	}
+	if carries {
+		fixer.Describe(m, findings, fixer.Options{})
+	}
+}
+
 // fixSummary says how many findings the plan fixes, per rule, in which
 // files: "fixed 3 findings (datasource/name-as-uid 2, ini/inline-comment
 // 1) in 2 files".

@@ -15,7 +15,7 @@ import (
 func TestExplicitFilesReportCauses(t *testing.T) {
 	dash := func(uid, ref string) string {
 		return fmt.Sprintf(`{"uid": %q, "title": %q, "schemaVersion": 39, "panels": [
-  {"id": 1, "type": "timeseries", "datasource": {"type": "prometheus", "uid": %q}}
+  {"id": 1, "type": "timeseries", "datasource": {"type": "prometheus", "uid": %q}, "targets": [{"refId": "A", "expr": "up"}]}
 ]}
 `, uid, uid, ref)
 	}

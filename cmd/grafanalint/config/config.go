@@ -51,6 +51,9 @@ type Config struct {
 	// /etc/nginx/proxy_params the deployed nginx-common ships, "current"
 	// or "legacy"; "" when unset (current).
 	NginxProxyParams string
+	// Preset is the rule preset named by preset ("dashboard-linter"); its
+	// levels are the first entries of Rules.
+	Preset string
 }
 
 // Stack is one entry of stacks.

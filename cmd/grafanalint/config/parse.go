@@ -21,7 +21,7 @@ import (
 // The keys the loader knows, by section. docs/config.schema.json lists the
 // same ones (a test keeps them in step).
 var (
-	topKeys     = []string{"grafana_version", "fail_level", "rules", "exclude", "stacks", "max_file_size", "nginx_prefix", "baseline", "nginx_proxy_params"}
+	topKeys     = []string{"grafana_version", "fail_level", "rules", "exclude", "stacks", "max_file_size", "nginx_prefix", "baseline", "nginx_proxy_params", "preset"}
 	stackKeys   = []string{"name", "paths", "env", "env_file", "compose_service"}
 	excludeKeys = []string{"rules", "paths", "entities", "reason"}
 )
@@ -137,6 +137,8 @@ func (p *parser) parse(src []byte) {
 					p.errorf(v, "invalid nginx_proxy_params %q: use \"current\" (Debian/Ubuntu nginx-common since the 2026 security updates: Host $host) or \"legacy\" (earlier packages: Host $http_host)", s)
 				}
 			}
+		case "preset":
+			p.preset(v)
 		}
 	})
 }

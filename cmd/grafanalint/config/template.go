@@ -26,6 +26,11 @@ grafana_version: "{{version}}"
 # warning or info. (--fail-level overrides it.)
 fail_level: error
 
+# A rule preset: "dashboard-linter" turns on the equivalents of
+# grafana/dashboard-linter's rules, its mixin conventions at warning; the
+# rules below override it. (.lint files beside dashboards are read too.)
+# preset: dashboard-linter
+
 # Severity per rule id or per category: error, warning, info or off.
 # (--enable, --disable and --severity override these.)
 rules: {}

@@ -3,14 +3,18 @@ package fixer
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
+	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules/fix"
+	"github.com/grafanalint/grafanalint/rules/proxy/realnginx"
 )
 
 // TestCorpusFix runs --fix on a copy of every bundle of the real corpus
@@ -20,8 +24,11 @@ import (
 // edit (a replaced line for each replaced one, plus the lines they
 // insert); that every changed file still parses and the lint of the fixed
 // copy has no finding the original did not have and none of the fixed
-// ones; and that fixing again changes nothing. With -v it logs the figures:
-// files changed and edits per rule.
+// ones; that fixing again changes nothing; and that nginx (-t, on each
+// configuration that reads a fixed nginx file, rendered for a loopback
+// run) accepts every fixed configuration whose original it accepts. With
+// -v it logs the figures: files changed, edits per rule, configurations
+// nginx checked.
 func TestCorpusFix(t *testing.T) {
 	root := corpustest.Dir(t, "real")
 	bundles, err := os.ReadDir(root)
@@ -29,6 +36,12 @@ func TestCorpusFix(t *testing.T) {
 		t.Fatal(err)
 	}
 	perRule, editsPerRule := map[string]int{}, map[string]int{}
+	bin, err := realnginx.Binary()
+	if err != nil && os.Getenv("CI") == "true" {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	nginxChecked := 0
 	var changedFiles []string
 	for _, b := range bundles {
 		if !b.IsDir() {
@@ -79,8 +92,52 @@ func TestCorpusFix(t *testing.T) {
 			if p2 := New(m2, after, Options{}); len(p2.Files) > 0 {
 				t.Errorf("fixing again changes %s", p2.Files[0].Path)
 			}
+			nginxFiles := map[string]bool{}
+			for _, f := range p.Files {
+				if f.Kind == model.KindNginx {
+					nginxFiles[f.Path] = true
+				}
+			}
+			if len(nginxFiles) == 0 {
+				return
+			}
+			if bin == "" {
+				t.Logf("nginx is not installed: the fixed nginx files are not run through nginx -t")
+				return
+			}
+			// Each configuration that reads a fixed file, rendered for a
+			// loopback run: nginx must accept the fixed one whenever it
+			// accepts the original, and refuse it for no new reason.
+			drop := map[string]bool{}
+			was := renderedCheck(t, bin, m, nginxFiles, drop)
+			for range 10 {
+				more := moduleDirectives(was)
+				if len(more) == 0 {
+					break
+				}
+				for _, d := range more {
+					drop[d] = true
+				}
+				was = renderedCheck(t, bin, m, nginxFiles, drop)
+			}
+			now := renderedCheck(t, bin, m2, nginxFiles, drop)
+			for cfg, err := range now {
+				mu.Lock()
+				nginxChecked++
+				mu.Unlock()
+				switch before := was[cfg]; {
+				case err == nil:
+				case before == nil:
+					t.Errorf("%s: nginx accepts the original but refuses the fixed configuration: %v", cfg, err)
+				case withoutPlace(err) != withoutPlace(before):
+					t.Errorf("%s: nginx refuses the fixed configuration for a new reason: %v (the original: %v)", cfg, err, before)
+				default:
+					t.Logf("%s: nginx refuses the rendered configuration before and after the fix: %v", cfg, err)
+				}
+			}
 		})
 	}
+	t.Logf("corpus: %d nginx configurations that read a fixed file checked with nginx -t", nginxChecked)
 	sort.Strings(changedFiles)
 	var rulesLine []string
 	for id, n := range perRule {
@@ -128,4 +185,17 @@ func checkOnlyIntended(t *testing.T, rel string, old, now []byte, edits []fix.Ed
 	if added != removed+inserted {
 		t.Errorf("%s: %d lines added for %d replaced and %d inserted", rel, added, removed, inserted)
 	}
+}
+
+// emergRE picks nginx's message out of its output, without the process
+// id, the time and the place (a fix that adds lines moves the place).
+var emergRE = regexp.MustCompile(`\[emerg\] \d+#\d+: (.*?)(?: in \S+:\d+)?\n`)
+
+// withoutPlace is nginx's message without the file and line, the time and
+// the process.
+func withoutPlace(err error) string {
+	if m := emergRE.FindStringSubmatch(err.Error() + "\n"); m != nil {
+		return m[1]
+	}
+	return err.Error()
 }

@@ -62,7 +62,10 @@ func (f *File) lines(src []byte, secret [][2]int, extra map[int]bool) []line {
 			l.text = string(src[off:])
 		}
 		for _, s := range secret {
-			if s[0] < next && off <= s[1] {
+			// A span that starts where the line's text ends (lines
+			// inserted after it begin with its line break) leaves the
+			// line as it was.
+			if s[0] < off+len(l.text) && off <= s[1] {
 				l.secret = true
 			}
 		}

@@ -245,7 +245,9 @@ func runGolden(t *testing.T, dir, id string, nofix bool) {
 
 // TestDocFixed applies the fix of every rule that has one to its
 // documented Bad example: the files Doc.Fixed lists must come out exactly
-// so, the others unchanged, and the rule must be silent afterwards.
+// so, the others unchanged, and the rule must be silent afterwards in the
+// files it fixed (a Bad example may show a case without a fix beside
+// one).
 // Rules without a fix document none.
 func TestDocFixed(t *testing.T) {
 	for _, r := range all.Rules() {
@@ -285,8 +287,8 @@ func TestDocFixed(t *testing.T) {
 			}
 			_, after := lint(t, tmp)
 			for _, f := range after {
-				if f.Rule == r.ID {
-					t.Errorf("%s still fires after the fix: %s: %s", r.ID, f.Pos, f.Message)
+				if f.Rule == r.ID && want[f.Pos.File] != nil {
+					t.Errorf("%s still fires in a fixed file: %s: %s", r.ID, f.Pos, f.Message)
 				}
 			}
 			checkNoNew(t, before, after)

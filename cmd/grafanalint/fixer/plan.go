@@ -69,6 +69,10 @@ type File struct {
 	New    []byte
 	// Edits counts the edits applied to it.
 	Edits int
+	// spans are the edits applied, in the order of the file, and text
+	// the file's positions (for Describe).
+	spans []taken
+	text  *text
 	// secret holds the byte ranges of Old and New that are credentials
 	// (edits of secret fixes), never printed.
 	secretOld, secretNew [][2]int
@@ -325,7 +329,7 @@ func (st *state) apply() *File {
 		}
 		return a.seq - b.seq
 	})
-	out := &File{Path: st.f.Path, Target: st.target, Kind: st.f.Kind, Old: st.src, Edits: len(spans)}
+	out := &File{Path: st.f.Path, Target: st.target, Kind: st.f.Kind, Old: st.src, Edits: len(spans), spans: spans, text: st.text}
 	var b []byte
 	last := 0
 	for _, s := range spans {

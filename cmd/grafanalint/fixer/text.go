@@ -151,6 +151,38 @@ func (t *text) indent(p model.Pos) (string, error) {
 	return string(b), nil
 }
 
+// indentation is what the lines an edit brings start with: outer for
+// ordinary lines, inner for the lines Edit.Nested marks with a tab.
+type indentation struct {
+	outer, inner string
+	nested       bool
+}
+
+// indents returns the indentation of e's new lines.
+func (t *text) indents(e fix.Edit) (indentation, error) {
+	outer, err := t.indent(e.Indent)
+	if err != nil {
+		return indentation{}, err
+	}
+	ind := indentation{outer: outer, inner: outer + outer, nested: e.Nested}
+	if e.Nested && e.Nest.IsValid() {
+		if ind.inner, err = t.indent(e.Nest); err != nil {
+			return indentation{}, err
+		}
+	}
+	return ind, nil
+}
+
+// of returns line l indented: a nested line (a leading tab, when the edit
+// marks them) with the inner indentation and without its tab, another
+// with the outer one.
+func (ind indentation) of(l string) string {
+	if ind.nested && strings.HasPrefix(l, "\t") {
+		return ind.inner + l[1:]
+	}
+	return ind.outer + l
+}
+
 // span is an edit resolved to bytes: src[start:end] becomes text.
 type span struct {
 	start, end int
@@ -187,18 +219,25 @@ func (t *text) resolve(e fix.Edit) (span, error) {
 		if strings.Contains(s, "\n") {
 			// Line breaks the replacement brings (a block that replaces a
 			// "}"): the file's, each followed by the indentation.
-			ind, err := t.indent(e.Indent)
+			ind, err := t.indents(e)
 			if err != nil {
 				return span{}, err
 			}
-			s = strings.ReplaceAll(s, "\n", t.lineBreak(e.Start.Line)+ind)
+			lines := splitLines(s)
+			var b strings.Builder
+			b.WriteString(lines[0])
+			for _, l := range lines[1:] {
+				b.WriteString(t.lineBreak(e.Start.Line))
+				b.WriteString(ind.of(l))
+			}
+			s = b.String()
 		}
 		return span{start, end, s}, nil
 	case fix.InsertLinesAfter, fix.InsertLinesBefore:
 		if e.Start.Line < 1 || e.Start.Line > len(t.starts) {
 			return span{}, fmt.Errorf("line %d is outside the file", e.Start.Line)
 		}
-		ind, err := t.indent(e.Indent)
+		ind, err := t.indents(e)
 		if err != nil {
 			return span{}, err
 		}
@@ -209,8 +248,7 @@ func (t *text) resolve(e fix.Edit) (span, error) {
 				b = append(b, br...)
 			}
 			if l != "" {
-				b = append(b, ind...)
-				b = append(b, l...)
+				b = append(b, ind.of(l)...)
 			}
 			if e.Op == fix.InsertLinesBefore {
 				b = append(b, br...)

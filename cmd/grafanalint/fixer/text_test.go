@@ -133,6 +133,20 @@ func TestInsertLines(t *testing.T) {
 			want: "http { server {} \r\n\tmap $a $b {}\r\n}\r\n",
 		},
 		{
+			name: "nested lines take the indentation of Nest",
+			src:  "http {\n  include x;\n  server {\n      listen 80;\n  }\n}\n",
+			kind: model.KindNginx,
+			edit: fix.Edit{Op: fix.InsertLinesBefore, Start: model.Pos{Line: 3, Col: 3}, New: "map $a $b {\n\tdefault x;\n}\n", Indent: model.Pos{Line: 3, Col: 3}, Nested: true, Nest: model.Pos{Line: 4, Col: 7}},
+			want: "http {\n  include x;\n  map $a $b {\n      default x;\n  }\n\n  server {\n      listen 80;\n  }\n}\n",
+		},
+		{
+			name: "nested lines without Nest take Indent's indentation twice",
+			src:  "http {\r\n\tinclude x;\r\n}\r\n",
+			kind: model.KindNginx,
+			edit: fix.Edit{Op: fix.InsertLinesAfter, Start: model.Pos{Line: 2, Col: 2}, New: "\nmap $a $b {\n\tdefault x;\n}", Indent: model.Pos{Line: 2, Col: 2}, Nested: true},
+			want: "http {\r\n\tinclude x;\r\n\r\n\tmap $a $b {\r\n\t\tdefault x;\r\n\t}\r\n}\r\n",
+		},
+		{
 			name: "before the first line, after a byte order mark",
 			src:  "\ufeffdatasources: []\n",
 			kind: model.KindDatasources,

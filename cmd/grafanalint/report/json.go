@@ -34,6 +34,9 @@ type jsonFinding struct {
 	// Entity names what the finding is about ("dashboard:<uid>", …); it is
 	// what config exclusions match. Left out when empty.
 	Entity string `json:"entity,omitempty"`
+	// Fix is the certain fix --fix would apply, when there is one
+	// (fixes.go). Left out otherwise.
+	Fix *jsonFix `json:"fix,omitempty"`
 }
 
 type jsonRelated struct {
@@ -77,6 +80,7 @@ func writeJSON(w io.Writer, run *Run, _ Options) error {
 			Column:   f.Pos.Col,
 			Related:  make([]jsonRelated, 0, len(f.Related)),
 			Entity:   f.Entity,
+			Fix:      jsonFixOf(f),
 		}
 		if hasEnd(f) {
 			jf.EndLine, jf.EndColumn = f.End.Line, f.End.Col

@@ -82,6 +82,9 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations"`
 	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	// Fixes are the finding's certain fix, when the command resolved it
+	// (fixes.go).
+	Fixes []sarifFix `json:"fixes,omitempty"`
 }
 
 type sarifLocation struct {
@@ -136,6 +139,7 @@ func writeSARIF(w io.Writer, run *Run, _ Options) error {
 			Message:             sarifMessage{Text: f.Message},
 			Locations:           []sarifLocation{},
 			PartialFingerprints: map[string]string{fingerprintKey: fps[i].sarif()},
+			Fixes:               sarifFixes(f),
 		}
 		if f.Pos.File != "" {
 			r.Locations = append(r.Locations, sarifLocation{PhysicalLocation: sarifPhysical(f.Pos.File, f.Pos.Line, f.Pos.Col, f)})

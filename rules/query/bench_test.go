@@ -1,0 +1,75 @@
+package query
+
+import (
+	"context"
+	"testing"
+
+	"github.com/grafanalint/grafanalint/parsers/corpustest"
+	"github.com/grafanalint/grafanalint/parsers/discover"
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
+)
+
+// loadPerfSeed loads the perf-seed dashboards once.
+func loadPerfSeed(b *testing.B) *model.Model {
+	b.Helper()
+	dir := corpustest.Dir(b, "perf-seed")
+	m, err := discover.Load(context.Background(), discover.Options{Paths: []string{dir}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkParsePromQL measures interpolating and parsing every
+// Prometheus query of the perf-seed dashboards (about 1300).
+func BenchmarkParsePromQL(b *testing.B) {
+	m := loadPerfSeed(b)
+	type job struct {
+		d    *model.Dashboard
+		expr string
+	}
+	var jobs []job
+	for _, s := range m.Stacks {
+		ix := NewIndex(s)
+		for _, d := range s.AllDashboards() {
+			for _, t := range targets(d, ix) {
+				if t.typ == TypePrometheus {
+					jobs = append(jobs, job{d, t.query.Expr.V})
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(len(jobs)), "queries/op")
+	for b.Loop() {
+		for _, j := range jobs {
+			check(j.expr, j.d, promQL, parsePromQL)
+		}
+	}
+}
+
+// BenchmarkParseLogQL measures the LogQL validator on a typical query.
+func BenchmarkParseLogQL(b *testing.B) {
+	q := `sum by (level) (count_over_time({job=~"$job", namespace="prod"} |= "error" | json | duration > 5s | line_format "{{.msg}}" [$__auto]))`
+	for b.Loop() {
+		check(q, nil, logQL, parseLogQL)
+	}
+}
+
+// BenchmarkQueryRules measures the query rules that are on by default
+// over the perf-seed model (type resolution, interpolation, parsing),
+// without the verdict cache: every query is parsed on every run.
+func BenchmarkQueryRules(b *testing.B) {
+	cacheVerdicts = false
+	defer func() { cacheVerdicts = true }()
+	m := loadPerfSeed(b)
+	var on []*rules.Rule
+	for _, r := range Rules() {
+		if r.Severity != rules.Off {
+			on = append(on, r)
+		}
+	}
+	for b.Loop() {
+		rules.Run(m, on, rules.Options{})
+	}
+}

@@ -1,0 +1,449 @@
+package query
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/grafanalint/grafanalint/parsers/interpolate"
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// lang is the query language a text is expanded for.
+type lang int
+
+const (
+	promQL lang = iota
+	logQL
+)
+
+// slot is the syntactic place a reference sits in, read from the text
+// around it; it decides what the reference is replaced by.
+type slot int
+
+const (
+	slotExpr     slot = iota // an operand: metric name, number, sub-expression
+	slotString               // inside a quoted string
+	slotDuration             // inside [...] or after offset
+	slotLabel                // a label name (grouping, before a matcher operator)
+	slotMatchers             // a matcher-list position inside {...}
+	slotWord                 // glued to an identifier (node_$x, ${p}_total)
+)
+
+// durationMacros are Grafana's built-in variables that hold a duration
+// (Prometheus: grafana/grafana pkg/promlib/models/query.go
+// interpolateVariables; Loki: pkg/tsdb/loki interpolateVariables, which
+// also has $__auto; interval variables' auto value $__auto_interval_<name>).
+var durationMacros = map[string]bool{
+	"__interval": true, "__rate_interval": true, "__range": true, "__auto": true,
+}
+
+// numberMacros hold a number (milliseconds, seconds, timestamps).
+var numberMacros = map[string]bool{
+	"__interval_ms": true, "__rate_interval_ms": true, "__range_s": true, "__range_ms": true,
+	"__from": true, "__to": true,
+}
+
+// rateIntervalValue stands for $__rate_interval: a duration no query
+// writes by hand, so rules can tell it from a fixed range.
+const rateIntervalValue = "4242s"
+
+// expansion is one way of replacing the references of a text.
+type expansion struct {
+	src   string
+	refs  []interpolate.Ref
+	slots []slot
+	// cands[i] are the values reference i may take (candidates); choice[i]
+	// indexes them.
+	cands  [][]string
+	choice []int
+	d      *model.Dashboard
+	lang   lang
+}
+
+// newExpansion finds the references of s and their slots.
+func newExpansion(s string, d *model.Dashboard, l lang) *expansion {
+	refs := interpolate.Find(s)
+	e := &expansion{src: s, refs: refs, slots: slotsOf(s, refs, l), choice: make([]int, len(refs)), d: d, lang: l}
+	e.cands = make([][]string, len(refs))
+	for i := range refs {
+		e.cands[i] = e.candidates(i)
+	}
+	return e
+}
+
+// variable returns the dashboard variable a reference names, or nil.
+func (e *expansion) variable(r interpolate.Ref) *model.Variable {
+	if e.d == nil {
+		return nil
+	}
+	for _, v := range e.d.Variables {
+		if v.Name.V == r.Name {
+			return v
+		}
+	}
+	return nil
+}
+
+// candidates returns the values reference i may be replaced by, the most
+// likely first. Built-in macros and constant and interval variables have
+// one value; other variables get a value that fits their slot, or, as an
+// operand, each kind of operand in turn.
+func (e *expansion) candidates(i int) []string {
+	r := e.refs[i]
+	s := e.src
+	name := r.Name
+	switch {
+	case name == "__rate_interval":
+		return []string{rateIntervalValue}
+	case durationMacros[name] || strings.HasPrefix(name, "__auto_interval"):
+		return []string{"1m"}
+	case numberMacros[name]:
+		if strings.HasPrefix(r.Format, "date") && r.Format != "date:ms" && r.Format != "date:seconds" {
+			return []string{format(r, "2024-01-01T00:00:00.000Z", nil)}
+		}
+		return []string{"60000"}
+	case strings.HasPrefix(name, "__"):
+		return []string{format(r, "x", nil)}
+	}
+	v := e.variable(r)
+	if v != nil {
+		switch v.Type {
+		case "constant":
+			if v.Query.V != "" && !strings.ContainsAny(v.Query.V, "$[") {
+				return []string{format(r, v.Query.V, v)}
+			}
+		case "interval":
+			return []string{"1m"}
+		}
+	}
+	switch e.slots[i] {
+	case slotString:
+		if f := format(r, "x", v); f != "x" && strings.ContainsAny(f, `"'`) {
+			return []string{f}
+		}
+		// Inside a string any value parses; the reference is kept as
+		// written so that rules read matcher values as the user wrote them.
+		return []string{s[r.Start:r.End]}
+	case slotLabel, slotWord:
+		return []string{format(r, "x", v)}
+	case slotDuration:
+		return []string{"1m"}
+	case slotMatchers:
+		return []string{`x="x"`}
+	}
+	if r.Format != "" {
+		return []string{format(r, "x", v)}
+	}
+	if e.lang == logQL {
+		return []string{"x", "1", `|= "x"`}
+	}
+	return []string{"x", "1"}
+}
+
+// format applies a variable format to a single value the way Grafana's
+// formatRegistry does (public/app/features/templating/formatRegistry.ts);
+// without a format, Prometheus and Loki escape backslashes and quotes of a
+// single-value variable and regex-escape a multi-value one.
+func format(r interpolate.Ref, val string, v *model.Variable) string {
+	f, _, _ := strings.Cut(r.Format, ":")
+	switch f {
+	case "doublequote":
+		return `"` + strings.ReplaceAll(val, `"`, `\"`) + `"`
+	case "singlequote":
+		return `'` + strings.ReplaceAll(val, `'`, `\'`) + `'`
+	case "sqlstring":
+		return `'` + strings.ReplaceAll(val, `'`, `''`) + `'`
+	case "json":
+		return `"` + strings.ReplaceAll(strings.ReplaceAll(val, `\`, `\\`), `"`, `\"`) + `"`
+	case "queryparam":
+		return "var-" + r.Name + "=" + val
+	case "regex":
+		return regexEscape(val)
+	case "":
+		if v != nil && (v.Multi || v.IncludeAll) {
+			return regexEscape(val)
+		}
+		return strings.ReplaceAll(strings.ReplaceAll(val, `\`, `\\`), `'`, `\\'`)
+	}
+	return val
+}
+
+// regexEscape is kbn.regexEscape: a backslash before each regex
+// metacharacter.
+func regexEscape(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune(`[\^$.|?*+(){}`+"]", c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// expand returns the text with the current choice of values.
+func (e *expansion) expand(s string) *interpolate.Result {
+	return interpolate.Replace(s, e.refs, func(i int) (string, bool) {
+		c := e.cands[i]
+		return c[min(e.choice[i], len(c)-1)], true
+	})
+}
+
+// retry moves to the next value of the reference an error at out offsets
+// [errStart, errEnd) of res most likely comes from: the last reference
+// with untried values that starts before errEnd. It reports false when no
+// reference has values left.
+func (e *expansion) retry(res *interpolate.Result, errEnd int) bool {
+	last := res.RefAt(max(errEnd, 0))
+	for i := last; i >= 0; i-- {
+		if e.choice[i]+1 < len(e.cands[i]) {
+			e.choice[i]++
+			for j := i + 1; j < len(e.choice); j++ {
+				e.choice[j] = 0
+			}
+			return true
+		}
+	}
+	for i := last + 1; i < len(e.refs); i++ {
+		if e.choice[i]+1 < len(e.cands[i]) {
+			e.choice[i]++
+			return true
+		}
+	}
+	return false
+}
+
+// parseError is a parser's complaint about an interpolated text: byte
+// offsets into it and the message.
+type parseError struct {
+	start, end int
+	msg        string
+}
+
+// maxAttempts bounds the values tried for the references of one query.
+const maxAttempts = 16
+
+// parsed is an expansion that parsed: the parser's result and the
+// offset map of the text it read.
+type parsed struct {
+	ast any
+	res *interpolate.Result
+}
+
+// parseFunc parses an interpolated text.
+type parseFunc func(string) (any, *parseError)
+
+// parses counts the texts handed to a query parser, so tests can show that
+// nothing is parsed when no query rule runs.
+var parses atomic.Int64
+
+// verdicts remembers, for each interpolated text a validity rule parsed,
+// whether it parsed and why not: fleets repeat dashboards (the same mixin
+// in every environment), and a repeated query is parsed once per process.
+// It holds at most maxVerdicts texts, so memory stays bounded.
+var (
+	verdicts     sync.Map // "<kind>\x00<text>" → *parseError (okVerdict when it parsed)
+	verdictCount atomic.Int64
+	okVerdict    = &parseError{}
+)
+
+const maxVerdicts = 1 << 17
+
+// ResetVerdicts empties the verdict cache, so that a benchmark of whole
+// runs measures what one process pays.
+func ResetVerdicts() {
+	verdicts.Clear()
+	verdictCount.Store(0)
+}
+
+// cacheVerdicts is false in benchmarks that measure parsing itself.
+var cacheVerdicts = true
+
+// cached wraps a parse function of a validity rule (one that needs no AST)
+// with the verdict cache; kind names the parse function.
+func cached(kind string, parse parseFunc) parseFunc {
+	return func(s string) (any, *parseError) {
+		if !cacheVerdicts {
+			return parse(s)
+		}
+		key := kind + "\x00" + s
+		if v, ok := verdicts.Load(key); ok {
+			if v == okVerdict {
+				return nil, nil
+			}
+			return nil, v.(*parseError)
+		}
+		_, perr := parse(s)
+		if verdictCount.Load() < maxVerdicts {
+			v := perr
+			if v == nil {
+				v = okVerdict
+			}
+			if _, loaded := verdicts.LoadOrStore(key, v); !loaded {
+				verdictCount.Add(1)
+			}
+		}
+		return nil, perr
+	}
+}
+
+// check expands s, parses it with parse, and retries other values for
+// references while it fails. It returns what parsed, or else the first
+// attempt's error with its offset mapped to s.
+func check(s string, d *model.Dashboard, l lang, parse parseFunc) (ok *parsed, err *parseError, srcOff int) {
+	e := newExpansion(s, d, l)
+	var first *parseError
+	var firstRes *interpolate.Result
+	for range maxAttempts {
+		res := e.expand(s)
+		parses.Add(1)
+		ast, perr := parse(res.Text)
+		if perr == nil {
+			return &parsed{ast: ast, res: res}, nil, 0
+		}
+		if first == nil {
+			first, firstRes = perr, res
+		}
+		if len(e.refs) == 0 || !e.retry(res, perr.end) {
+			break
+		}
+	}
+	return nil, first, firstRes.SourceOffset(first.start)
+}
+
+// slotsOf reads the slot of each reference from the text around it:
+// quotes (", ' and ` strings, with backslash escapes except in backticks),
+// [...] ranges, {...} selectors, the parentheses after by, without, on,
+// ignoring, group_left and group_right, and the word before and after.
+func slotsOf(s string, refs []interpolate.Ref, l lang) []slot {
+	out := make([]slot, len(refs))
+	if len(refs) == 0 {
+		return out
+	}
+	var stack []frame
+	ri := 0
+	var quote byte
+	prevWord := ""
+	for i := 0; i < len(s) && ri < len(refs); {
+		if i == refs[ri].Start {
+			var top frame
+			if len(stack) > 0 {
+				top = stack[len(stack)-1]
+			}
+			out[ri] = slotAt(s, refs[ri], quote, top, prevWord, l)
+			i = refs[ri].End
+			ri++
+			continue
+		}
+		c := s[i]
+		if quote != 0 {
+			switch {
+			case c == '\\' && quote != '`':
+				i += 2
+				continue
+			case c == quote:
+				quote = 0
+			}
+			i++
+			continue
+		}
+		switch c {
+		case '"', '\'', '`':
+			quote = c
+		case '#':
+			if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
+				i += j
+				continue
+			}
+			i = len(s)
+			continue
+		case '(':
+			stack = append(stack, frame{open: '(', labels: isGroupingWord(prevWord)})
+		case '[':
+			stack = append(stack, frame{open: '['})
+		case '{':
+			stack = append(stack, frame{open: '{'})
+		case ')', ']', '}':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+		if isWordByte(c) {
+			j := i
+			for j < len(s) && isWordByte(s[j]) && (ri >= len(refs) || j != refs[ri].Start) {
+				j++
+			}
+			prevWord = strings.ToLower(s[i:j])
+			i = j
+			continue
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			prevWord = ""
+		}
+		i++
+	}
+	return out
+}
+
+// frame is an open bracket: its character and, for "(", whether it holds
+// grouping labels (by, without, on, ignoring, group_left, group_right).
+type frame struct {
+	open   byte
+	labels bool
+}
+
+// slotAt decides the slot of reference r.
+func slotAt(s string, r interpolate.Ref, quote byte, c frame, prevWord string, l lang) slot {
+	if quote != 0 {
+		return slotString
+	}
+	if (r.Start > 0 && isIdentByte(s[r.Start-1])) || (r.End < len(s) && isIdentByte(s[r.End])) {
+		return slotWord
+	}
+	if prevWord == "offset" {
+		return slotDuration
+	}
+	switch c.open {
+	case '[':
+		return slotDuration
+	case '(':
+		if c.labels {
+			return slotLabel
+		}
+	case '{':
+		next := strings.TrimLeft(s[r.End:], " \t\r\n")
+		if strings.HasPrefix(next, "=") || strings.HasPrefix(next, "!") {
+			return slotLabel
+		}
+		prev := strings.TrimRight(s[:r.Start], " \t\r\n")
+		if strings.HasSuffix(prev, "{") || strings.HasSuffix(prev, ",") {
+			return slotMatchers
+		}
+	}
+	if l == logQL {
+		// A label of a pipeline label filter or format: "| $label > 10".
+		next := strings.TrimLeft(s[r.End:], " \t\r\n")
+		for _, op := range []string{"==", "!=", ">=", "<=", "=~", "!~", "=", ">", "<"} {
+			if strings.HasPrefix(next, op) {
+				return slotLabel
+			}
+		}
+	}
+	return slotExpr
+}
+
+func isGroupingWord(w string) bool {
+	switch w {
+	case "by", "without", "on", "ignoring", "group_left", "group_right":
+		return true
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// isIdentByte reports whether c continues a metric or label name.
+func isIdentByte(c byte) bool { return isWordByte(c) }

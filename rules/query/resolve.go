@@ -1,0 +1,220 @@
+package query
+
+import (
+	"strings"
+
+	"github.com/grafanalint/grafanalint/parsers/interpolate"
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// Index is the read-only view of a stack the query checks need: which
+// plugin type each provisioned datasource (by UID and by name) and the
+// default datasource of each organisation have, and which organisation
+// each dashboard lives in. It is built once per stack; checks of single
+// dashboards only read it.
+type Index struct {
+	orgs     map[int]*orgTypes
+	dashOrg  map[*model.Dashboard]int
+	provided bool
+}
+
+// orgTypes is the type lookup of one organisation.
+type orgTypes struct {
+	byUID, byName map[string]string
+	// def is the default datasource's type ("" when unknown).
+	def string
+}
+
+// NewIndex builds the index of st. Datasources are replayed as Grafana
+// reads the provisioning files: a later entry with the same org and name
+// wins.
+func NewIndex(st *model.Stack) *Index {
+	ix := &Index{orgs: map[int]*orgTypes{}, dashOrg: map[*model.Dashboard]int{}, provided: st.HasDatasources}
+	org := func(n int) *orgTypes {
+		if n <= 0 {
+			n = 1
+		}
+		o := ix.orgs[n]
+		if o == nil {
+			o = &orgTypes{byUID: map[string]string{}, byName: map[string]string{}}
+			ix.orgs[n] = o
+		}
+		return o
+	}
+	types := map[int]map[string]bool{}
+	for _, ds := range st.Datasources() {
+		o := org(ds.OrgID)
+		if !ds.UIDDynamic && ds.UID.V != "" {
+			o.byUID[ds.UID.V] = ds.Type.V
+		}
+		if !ds.NameDynamic {
+			o.byName[ds.Name.V] = ds.Type.V
+		}
+		if ds.IsDefault {
+			o.def = ds.Type.V
+		}
+		n := max(ds.OrgID, 1)
+		if types[n] == nil {
+			types[n] = map[string]bool{}
+		}
+		types[n][ds.Type.V] = true
+	}
+	for n, o := range ix.orgs {
+		if o.def == "" && len(types[n]) == 1 {
+			// No datasource is marked default: Grafana falls back to one
+			// of them; when they all share a type, that is its type.
+			for t := range types[n] {
+				o.def = t
+			}
+		}
+	}
+	for _, d := range st.Dashboards {
+		if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
+			ix.dashOrg[d] = p.OrgID
+		}
+	}
+	return ix
+}
+
+func (ix *Index) org(d *model.Dashboard) *orgTypes {
+	if ix == nil {
+		return nil
+	}
+	n := ix.dashOrg[d]
+	if n <= 0 {
+		n = 1
+	}
+	return ix.orgs[n]
+}
+
+// Plugin types of the query languages checked.
+const (
+	TypePrometheus = "prometheus"
+	TypeLoki       = "loki"
+)
+
+// builtinDatasource reports whether a UID or name is one of Grafana's
+// built-in datasources, which run no PromQL or LogQL.
+func builtinDatasource(v string) bool {
+	switch v {
+	case "-- Mixed --", "-- Dashboard --", "-- Grafana --", "grafana", "__expr__", "-100", "Expression":
+		return true
+	}
+	return false
+}
+
+// refType resolves the plugin type of a datasource reference in dashboard
+// d, as the datasource rules resolve references (GRAFANA.md §3): the type
+// of the stack's datasource with the object's UID, else the object's type
+// when written (except the built-ins' "datasource" type);
+// a dashboard datasource variable's plugin type; a UID, then a name,
+// looked up among the stack's datasources; null, absent or "default" is
+// the organisation's default datasource. mixed reports "-- Mixed --"
+// (each query then names its own). "" means unknown.
+func refType(ix *Index, d *model.Dashboard, r *model.DatasourceRef) (typ string, mixed bool) {
+	if r == nil || r.Shape == model.RefNull {
+		return defaultType(ix, d), false
+	}
+	var v string
+	switch r.Shape {
+	case model.RefString:
+		v = r.Name.V
+	case model.RefObject:
+		v = r.UID.V
+		if v == "-- Mixed --" {
+			return "", true
+		}
+		if builtinDatasource(v) {
+			return "", false
+		}
+		// Grafana resolves the UID and ignores the written type: a
+		// datasource of the stack with that UID decides.
+		if v != "" && !strings.ContainsAny(v, "$[") {
+			if o := ix.org(d); o != nil {
+				if t, ok := o.byUID[v]; ok {
+					return t, false
+				}
+			}
+		}
+		if t := r.Type.V; t != "" && t != "datasource" {
+			if strings.Contains(t, "$") {
+				return variableType(d, t), false
+			}
+			return t, false
+		}
+	}
+	switch {
+	case v == "-- Mixed --":
+		return "", true
+	case builtinDatasource(v):
+		return "", false
+	case v == "" || v == "default":
+		return defaultType(ix, d), false
+	case strings.ContainsAny(v, "$["):
+		return variableType(d, v), false
+	}
+	o := ix.org(d)
+	if o == nil {
+		return "", false
+	}
+	if t, ok := o.byUID[v]; ok {
+		return t, false
+	}
+	return o.byName[v], false
+}
+
+// defaultType is the type of the default datasource of d's organisation.
+func defaultType(ix *Index, d *model.Dashboard) string {
+	if o := ix.org(d); o != nil {
+		return o.def
+	}
+	return ""
+}
+
+// variableType returns the plugin type of the datasource variable a
+// reference such as "$datasource" or "${ds}" names ("" when it names no
+// datasource variable of d).
+func variableType(d *model.Dashboard, v string) string {
+	refs := interpolate.Find(v)
+	if len(refs) != 1 || refs[0].Start != 0 || refs[0].End != len(v) {
+		return ""
+	}
+	for _, vr := range d.Variables {
+		if vr.Name.V == refs[0].Name && vr.Type == "datasource" {
+			return vr.Query.V
+		}
+	}
+	// An export placeholder (${DS_PROMETHEUS}) names an __inputs entry
+	// with the plugin it stands for.
+	for _, in := range d.Inputs {
+		if in.Name.V == refs[0].Name && in.Type == "datasource" {
+			return in.PluginID
+		}
+	}
+	return ""
+}
+
+// TargetType resolves the plugin type of query q of panel p: the query's
+// own datasource when it names one (always, under a -- Mixed -- panel),
+// else the panel's.
+func TargetType(ix *Index, d *model.Dashboard, p *model.Panel, q *model.Query) string {
+	panelType, mixed := refType(ix, d, p.Datasource)
+	own := q.Datasource
+	if own != nil && own.Shape != model.RefNull {
+		t, _ := refType(ix, d, own)
+		return t
+	}
+	if mixed {
+		return ""
+	}
+	if p.Datasource == nil && own == nil {
+		return defaultType(ix, d)
+	}
+	return panelType
+}
+
+// VariableType resolves the plugin type of a query variable's datasource.
+func VariableType(ix *Index, d *model.Dashboard, v *model.Variable) string {
+	t, _ := refType(ix, d, v.Datasource)
+	return t
+}
