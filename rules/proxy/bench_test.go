@@ -173,6 +173,20 @@ var pathological = []struct {
 		b.WriteString("}\n")
 		return map[string]string{"nginx/nginx.conf": b.String()}
 	}},
+	// n Grafana servers included from sites-enabled/, no map for the
+	// Connection header: half leave it out, half use $connection_upgrade
+	// undefined; each finding's fix adds the map to the http block.
+	{"missing-map", []int{1000, 2000, 4000, 8000}, func(n int) map[string]string {
+		files := map[string]string{"nginx/nginx.conf": "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n"}
+		for i := 0; i < n; i++ {
+			conn := ""
+			if i%2 == 1 {
+				conn = "        proxy_set_header Connection $connection_upgrade;\n"
+			}
+			files[fmt.Sprintf("nginx/sites-enabled/g%05d", i)] = fmt.Sprintf("server {\n    listen 80;\n    server_name g%05d.example.com;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n%s        proxy_set_header Host $host;\n        proxy_pass http://grafana:3000;\n    }\n}\n", i, conn)
+		}
+		return files
+	}},
 	// A chain of n files, each including the next, the last holding the
 	// Grafana server.
 	{"include-chain", []int{250, 500, 1000, 2000}, func(n int) map[string]string {

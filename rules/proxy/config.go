@@ -205,7 +205,7 @@ func checkUndefined(c *rules.Context) {
 			if !sc.in(u.Directive) || envsubstPlaceholder(u.Var) || definedElsewhere(a, fc, u.Var.V) {
 				continue
 			}
-			f := rules.Finding{Pos: u.Var.Pos, End: u.Var.End, Entity: entityOf(fc, u.Directive), Key: "$" + strings.ToLower(u.Var.V), Fix: undefinedFix(c, fc, u)}
+			f := rules.Finding{Pos: u.Var.Pos, End: u.Var.End, Entity: entityOf(fc, u.Directive), Key: "$" + strings.ToLower(u.Var.V), Fix: undefinedFix(c, a, fc, u)}
 			fix := "define it with map or set, or correct its name"
 			if strings.EqualFold(u.Var.V, "connection_upgrade") {
 				fix = "add map $http_upgrade $connection_upgrade { default upgrade; '' close; } to the http block"

@@ -35,9 +35,10 @@ type Analysis struct {
 	// publishes them on, when publishedKnown (see nginxPublished).
 	published      map[int][]int
 	publishedKnown bool
-	// index and tables are built on first use (index.go).
-	index  *stackIndex
-	tables map[*model.Map]*MapTable
+	// index, tables and derived are built on first use (index.go).
+	index   *stackIndex
+	tables  map[*model.Map]*MapTable
+	derived map[any]any
 }
 
 // Published returns the listen-port to host-ports map of the compose

@@ -38,6 +38,10 @@ type stackIndex struct {
 	// upstreams are the upstream blocks by lower-case name, the first of
 	// each name in configuration and file order.
 	upstreams map[string][]fromConfig[*model.Upstream]
+	// written holds the locations directly in the servers of every
+	// configuration (model.Server.Locations), by the position of their
+	// "location" word, in configuration, server and file order.
+	written map[model.Pos][]fromConfig[*model.Location]
 }
 
 type fromConfig[T any] struct {
@@ -53,8 +57,16 @@ func (a *Analysis) stackIndex() *stackIndex {
 		maps: map[string][]fromConfig[*model.Map]{}, mapsBySource: map[string][]fromConfig[*model.Map]{},
 		sets: map[string][]fromConfig[string]{}, defined: map[string][]int{},
 		upstreams: map[string][]fromConfig[*model.Upstream]{},
+		written:   map[model.Pos][]fromConfig[*model.Location]{},
 	}
 	for i, c := range a.Configs {
+		for _, srv := range c.Config.Servers {
+			for _, l := range srv.Locations {
+				if l.Directive != nil {
+					x.written[l.Directive.Name.Pos] = append(x.written[l.Directive.Name.Pos], fromConfig[*model.Location]{i, l})
+				}
+			}
+		}
 		for _, m := range c.Config.Maps {
 			x.maps[VarName(m.Variable.V)] = append(x.maps[VarName(m.Variable.V)], fromConfig[*model.Map]{i, m})
 			x.mapsBySource[VarName(m.Source.V)] = append(x.mapsBySource[VarName(m.Source.V)], fromConfig[*model.Map]{i, m})
@@ -138,6 +150,29 @@ func (a *Analysis) DefinedOutside(c *Config, name string) bool {
 		}
 	}
 	return false
+}
+
+// DefinedAnywhere reports whether a configuration of the stack defines
+// variable name, or nginx provides it and the stack has a configuration
+// (nginxsem.Defined on each configuration).
+func (a *Analysis) DefinedAnywhere(name string) bool {
+	if len(a.Configs) > 0 && nginxsem.IsBuiltin(name) {
+		return true
+	}
+	return len(a.stackIndex().defined[VarName(name)]) > 0
+}
+
+// WrittenAt calls fn, in configuration, server and file order, for each
+// location directly in a server of the stack's configurations (not nested
+// in another location) whose "location" word is at pos: the same text
+// read by several servers (a snippet of locations they include), or
+// once. fn returns false to stop.
+func (a *Analysis) WrittenAt(pos model.Pos, fn func(c *Config, loc *model.Location) bool) {
+	for _, e := range a.stackIndex().written[pos] {
+		if !fn(a.Configs[e.config], e.v) {
+			return
+		}
+	}
 }
 
 // UpstreamBlock returns the upstream block called name (any case) that
@@ -320,6 +355,23 @@ func (t *MapTable) Lookup(src string) (string, bool) {
 		}
 	}
 	return t.def, true
+}
+
+// Derived returns the value named key, made by build the first time it is
+// asked for in this analysis: what a rule derives from the configurations
+// for a finding and would otherwise work out again for each (the edit
+// that adds a map to an http block). Keys are compared with ==; use a
+// value of an unexported type. The value must not change once built.
+func (a *Analysis) Derived(key any, build func() any) any {
+	if v, ok := a.derived[key]; ok {
+		return v
+	}
+	if a.derived == nil {
+		a.derived = map[any]any{}
+	}
+	v := build()
+	a.derived[key] = v
+	return v
 }
 
 // MapTable returns the table of m, built once per analysis.
