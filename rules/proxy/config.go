@@ -313,7 +313,12 @@ func similarVariable(a *fronting.Analysis, fc *fronting.Config, name string) (st
 		if best[i].dist != best[j].dist {
 			return best[i].dist < best[j].dist
 		}
-		return best[i].name < best[j].name
+		if best[i].name != best[j].name {
+			return best[i].name < best[j].name
+		}
+		// One name defined in several configs: the first place in file
+		// order, so that every run reports the same one.
+		return best[i].pos.Less(best[j].pos)
 	})
 	return best[0].name, best[0].pos, true
 }
