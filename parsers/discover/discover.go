@@ -153,6 +153,11 @@ type Options struct {
 	Stacks []StackSpec
 	// Concurrency bounds the parsing goroutines; default GOMAXPROCS.
 	Concurrency int
+	// GrafanaVersion (major, minor) is the Grafana version the user chose
+	// (--grafana-version, grafana_version); zero when none. Each stack's
+	// effective settings take that version's defaults, else those of the
+	// version its image tag names, else the newest (grafanaini.EffectiveAt).
+	GrafanaVersion [2]int
 }
 
 // StackSpec is a stack declared in the config file.

@@ -1024,7 +1024,11 @@ func (b *builder) finish() {
 	env = append(env, b.specEnv...)
 	env = append(env, l.opts.Env...)
 	st.EnvFiles = b.envFiles
-	st.Settings = grafanaini.Effective(iniFile, gfOnly(env))
+	ver := l.opts.GrafanaVersion
+	if ver == ([2]int{}) && st.GrafanaVersion != nil {
+		ver, _ = grafanaini.ParseRelease(st.GrafanaVersion.Version)
+	}
+	st.Settings = grafanaini.EffectiveAt(iniFile, gfOnly(env), ver)
 	for p := range b.nginx {
 		if e := l.entries[p]; e != nil && e.nginx != nil {
 			st.Nginx = append(st.Nginx, e.nginx)

@@ -6,10 +6,12 @@ import (
 	"sync"
 )
 
-// The table in defaults_table.go is generated from a local copy of
-// grafana/grafana's conf/defaults.ini (not kept in this repository); see
-// internal/gendefaults for how to fetch it.
-//go:generate go run ./internal/gendefaults -in /tmp/grafana-defaults.ini -commit 194ad5183bd0dcd1872b5a6f3e4a78e8af99b39e -out defaults_table.go
+// The tables in defaults_table.go (the newest copy) and
+// defaults_versions_table.go (every copy, keyed by Grafana version) are
+// generated from copies of Grafana's conf/defaults.ini listed in
+// internal/gendefaults/sources.txt (not kept in this repository); see
+// internal/gendefaults for how to fetch them.
+//go:generate go run ./internal/gendefaults -dir /tmp/grafana-defaults
 
 // defaultSection is one section of Grafana's defaults.ini.
 type defaultSection struct {

@@ -10,8 +10,12 @@
 //     where each value came from.
 //   - ParseEnvFile reads KEY=VALUE env files (Compose .env / env_file).
 //   - Default, KnownSection, KnownKeys, Sections and OpenSection answer
-//     questions about Grafana's defaults.ini, embedded as a generated table
-//     (defaults_table.go; see internal/gendefaults).
+//     questions about Grafana's defaults.ini (the newest copy), embedded as
+//     a generated table (defaults_table.go; see internal/gendefaults);
+//     KeyAt, SectionAt, DefaultAt and EffectiveAt answer them for a Grafana
+//     version, from copies of defaults.ini per release line
+//     (defaults_versions_table.go, sources in
+//     internal/gendefaults/sources.txt).
 //
 // The behaviour follows grafana/grafana pkg/setting/setting.go and
 // expanders.go, and gopkg.in/ini.v1 v1.67; the tests replay Grafana's

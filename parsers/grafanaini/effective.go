@@ -43,6 +43,12 @@ import (
 // may be nil (defaults and environment only). env may hold any variables;
 // Settings.Env keeps the GF_* ones.
 func Effective(file *model.IniFile, env []model.EnvVar) *model.Settings {
+	return effectiveWith(file, env, defaultsTable)
+}
+
+// effectiveWith is Effective over the given defaults table (EffectiveAt picks
+// one per Grafana version).
+func effectiveWith(file *model.IniFile, env []model.EnvVar, table []defaultSection) *model.Settings {
 	out := &model.Settings{File: file, Sections: map[string]map[string]*model.Setting{}}
 	var order []sectionKey // every setting, in Grafana's iteration order
 
@@ -59,7 +65,7 @@ func Effective(file *model.IniFile, env []model.EnvVar) *model.Settings {
 	}
 
 	// 1. defaults.ini.
-	for _, s := range defaultsTable {
+	for _, s := range table {
 		if out.Sections[s.Name] == nil {
 			out.Sections[s.Name] = map[string]*model.Setting{}
 		}

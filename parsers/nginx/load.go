@@ -55,9 +55,18 @@ const (
 	ProxyParamsLegacy = "legacy"
 )
 
-// maxDirectives bounds the directives of one tree after include
-// expansion (a file included many times over by a chain of globs).
-const maxDirectives = 100_000
+// The directives of one tree after include expansion are bounded, as
+// the expansion of YAML aliases is (parsers/yamlbound): a chain of files
+// that each include the next one twice, or globs that match each other,
+// expand a few lines to billions of directives. The bound is
+// baseDirectives plus perWrittenDirective for each directive (or include)
+// as written in the files read: any reasonable reuse of snippets fits
+// (a snippet included by every one of ten thousand vhosts), the work and
+// memory stay proportional to the input, and a large tree is read whole.
+const (
+	baseDirectives      = 100_000
+	perWrittenDirective = 20
+)
 
 // Load reads the nginx config whose main file is main, resolving its
 // includes as nginx does, and returns the tree with positions and its
@@ -118,7 +127,7 @@ func Load(main string, opts Options) (*model.NginxConfig, []model.Problem) {
 		l.problem(model.ProblemInput, model.Pos{File: cfg.Path}, model.Pos{}, err.Error())
 		return cfg, l.problems
 	}
-	l.stack = append(l.stack, l.mainAbs)
+	l.push(l.mainAbs)
 	cfg.Directives = l.expand(t.nodes, l.mainAbs, nil, nil)
 	buildViews(cfg)
 	return cfg, l.problems
@@ -135,14 +144,24 @@ type loader struct {
 	readErrs map[string]error
 	// probed holds files read to learn whether they exist, not parsed yet.
 	probed map[string][]byte
-	stack  []string
-	count  int
+	// stack holds the files being expanded, outermost first (each at most
+	// once: an include of a file on it is a cycle); onStack maps each to
+	// its index, so that a long chain of includes is checked for cycles
+	// in constant time per include.
+	stack   []string
+	onStack map[string]int
+	// count is the number of directives expanded so far, limit the bound
+	// (see baseDirectives).
+	count, limit int
 	// truncated is set once the expansion limit was reached.
 	truncated bool
 	problems  []model.Problem
 	seen      map[string]bool
 	// realRoot is Root with its symbolic links resolved.
 	realRoot []string
+	// canon and display cache canonical and Options.Display by absolute
+	// path: a snippet included by every vhost is resolved once.
+	canon, display map[string]string
 }
 
 func newLoader(main string, opts Options) *loader {
@@ -153,7 +172,7 @@ func newLoader(main string, opts Options) *loader {
 		}
 	}
 	abs = filepath.Clean(abs)
-	l := &loader{opts: opts, mainAbs: abs, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
+	l := &loader{opts: opts, mainAbs: abs, limit: baseDirectives, onStack: map[string]int{}, canon: map[string]string{}, display: map[string]string{}, trees: map[string]*fileTree{}, readErrs: map[string]error{}, probed: map[string][]byte{}, seen: map[string]bool{}}
 	l.root = filepath.Dir(abs)
 	if opts.Root != "" {
 		l.root = filepath.Clean(opts.Root)
@@ -246,6 +265,7 @@ func (l *loader) read(abs string) (*fileTree, error) {
 	l.cfg.Files = append(l.cfg.Files, file)
 	t := parseFile(string(data))
 	l.trees[abs] = t
+	l.limit += perWrittenDirective * countNodes(t.nodes)
 	if bytes.HasPrefix(data, []byte("\ufeff")) {
 		l.problem(model.ProblemSyntax, model.Pos{File: file, Line: 1, Col: 1}, model.Pos{File: file, Line: 1, Col: 1},
 			"the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save it without BOM")
@@ -268,6 +288,15 @@ func (l *loader) read(abs string) (*fileTree, error) {
 // users edit). A link out of Root, or a path that does not resolve on
 // disk (an in-memory ReadFile), is kept: reading it reports why.
 func (l *loader) canonical(abs string) string {
+	if c, ok := l.canon[abs]; ok {
+		return c
+	}
+	c := l.resolveLink(abs)
+	l.canon[abs] = c
+	return c
+}
+
+func (l *loader) resolveLink(abs string) string {
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return abs
@@ -335,10 +364,20 @@ func (l *loader) str(file string, w word) model.Str {
 // includes. parent is the enclosing block directive, inc the include
 // that brought this file in.
 func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive) []*model.Directive {
-	file := l.opts.Display(abs)
-	out := make([]*model.Directive, 0, len(nodes))
+	return l.expandInto(make([]*model.Directive, 0, len(nodes)), nodes, abs, parent, inc)
+}
+
+// expandInto is expand appending to out: the directives of an included
+// file go straight into the block that holds the include, so a chain of
+// includes is not copied once per link.
+func (l *loader) expandInto(out []*model.Directive, nodes []*node, abs string, parent, inc *model.Directive) []*model.Directive {
+	file, ok := l.display[abs]
+	if !ok {
+		file = l.opts.Display(abs)
+		l.display[abs] = file
+	}
 	for _, n := range nodes {
-		if l.count >= maxDirectives {
+		if l.count >= l.limit {
 			l.tooLarge(l.mpos(file, n.name.pos), model.Pos{})
 			return out
 		}
@@ -360,37 +399,44 @@ func (l *loader) expand(nodes []*node, abs string, parent, inc *model.Directive)
 			d.Open = l.mpos(file, n.open)
 			d.Block = l.expand(n.block, abs, d, inc)
 		case n.name.val == "include" && len(n.args) == 1:
-			out = append(out, l.include(d, n.args[0], file, parent)...)
+			out = l.include(out, d, n.args[0], file, parent)
 		}
 	}
 	return out
 }
 
-// include resolves one include directive and returns the directives of
-// the files it matches.
-func (l *loader) include(d *model.Directive, arg word, file string, parent *model.Directive) []*model.Directive {
+// include resolves one include directive and appends the directives of
+// the files it matches to out.
+func (l *loader) include(out []*model.Directive, d *model.Directive, arg word, file string, parent *model.Directive) []*model.Directive {
 	argPos, argEnd := l.mpos(file, arg.pos), l.mpos(file, arg.end)
 	matches, isGlob, tried := l.resolveInclude(arg.val)
 	if len(matches) == 0 {
 		if pf := packagedFor(arg.val, l.opts.ProxyParams); pf != nil && !isGlob {
-			return l.splicePackaged(pf, d, argPos, argEnd, parent)
+			return append(out, l.splicePackaged(pf, d, argPos, argEnd, parent)...)
 		}
 		if !isGlob && !proxyNeutral[filepath.Base(arg.val)] {
 			l.problem(model.ProblemIncludeNotFound, argPos, argEnd, notFoundMessage(arg.val, tried, l.opts.Display))
 		}
-		return nil
+		return out
 	}
-	var out []*model.Directive
 	for _, m := range matches {
-		if l.count >= maxDirectives {
+		if l.count >= l.limit {
 			l.tooLarge(argPos, argEnd)
 			return out
 		}
 		l.count++
 		m = l.canonical(m)
-		if i := indexOf(l.stack, m); i >= 0 {
-			chain := make([]string, 0, len(l.stack)-i+1)
-			for _, s := range l.stack[i:] {
+		if at, ok := l.onStack[m]; ok {
+			cycle := l.stack[at:]
+			var chain []string
+			if len(cycle) > maxChainShown {
+				for _, s := range cycle[:maxChainShown/2] {
+					chain = append(chain, l.opts.Display(s))
+				}
+				chain = append(chain, fmt.Sprintf("(%d more files)", len(cycle)-maxChainShown))
+				cycle = cycle[len(cycle)-maxChainShown/2:]
+			}
+			for _, s := range cycle {
 				chain = append(chain, l.opts.Display(s))
 			}
 			chain = append(chain, l.opts.Display(m))
@@ -410,9 +456,9 @@ func (l *loader) include(d *model.Directive, arg word, file string, parent *mode
 			l.problem(model.ProblemInput, argPos, argEnd, err.Error())
 			continue
 		}
-		l.stack = append(l.stack, m)
-		out = append(out, l.expand(t.nodes, m, parent, d)...)
-		l.stack = l.stack[:len(l.stack)-1]
+		l.push(m)
+		out = l.expandInto(out, t.nodes, m, parent, d)
+		l.pop()
 	}
 	return out
 }
@@ -476,7 +522,7 @@ func packagedFor(pattern, variant string) *packagedFile {
 func (l *loader) splicePackaged(pf *packagedFile, inc *model.Directive, pos, end model.Pos, parent *model.Directive) []*model.Directive {
 	out := make([]*model.Directive, 0, len(pf.directives))
 	for _, words := range pf.directives {
-		if l.count >= maxDirectives {
+		if l.count >= l.limit {
 			l.tooLarge(pos, end)
 			return out
 		}
@@ -491,6 +537,22 @@ func (l *loader) splicePackaged(pf *packagedFile, inc *model.Directive, pos, end
 	return out
 }
 
+// maxChainShown is the number of files of an include cycle a message
+// names; the middle of a longer cycle is elided, so that the messages of
+// a long chain of files that each include the first stay short.
+const maxChainShown = 16
+
+func (l *loader) push(abs string) {
+	l.onStack[abs] = len(l.stack)
+	l.stack = append(l.stack, abs)
+}
+
+func (l *loader) pop() {
+	abs := l.stack[len(l.stack)-1]
+	l.stack = l.stack[:len(l.stack)-1]
+	delete(l.onStack, abs)
+}
+
 // tooLarge reports, once, that the expansion limit was reached.
 func (l *loader) tooLarge(pos, end model.Pos) {
 	if l.truncated {
@@ -498,16 +560,17 @@ func (l *loader) tooLarge(pos, end model.Pos) {
 	}
 	l.truncated = true
 	l.problem(model.ProblemInput, pos, end,
-		fmt.Sprintf("more than %d directives and includes after include expansion; the rest of the tree is not read", maxDirectives))
+		fmt.Sprintf("more than %d directives and includes after include expansion (%d plus %d for each one written in the files read); the rest of the tree is not read", l.limit, baseDirectives, perWrittenDirective))
 }
 
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
+// countNodes counts the directives of a file as written, block contents
+// included.
+func countNodes(ns []*node) int {
+	n := len(ns)
+	for _, c := range ns {
+		n += countNodes(c.block)
 	}
-	return -1
+	return n
 }
 
 // packaged are files that nginx packages, certbot or distributions ship

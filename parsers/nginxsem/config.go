@@ -7,12 +7,19 @@ import (
 )
 
 // Config answers questions about one configuration; it indexes upstream
-// blocks and variables once.
+// blocks and variables once, and each large block and level of locations
+// the first time a question needs it (index.go). It is not safe for
+// concurrent use.
 type Config struct {
 	cfg       *model.NginxConfig
 	upstreams map[string]*model.Upstream
 	vars      *Variables
 	top       *model.Directive // a fragment's top level, as an http block
+	blocks    map[*model.Directive]*blockIndex
+	levels    map[any]*levelIndex
+	tops      map[*model.Server][]*model.Location
+	namedLocs map[*model.Server]map[string]*model.Location
+	mapCands  map[string][]candidate
 }
 
 // New returns a Config for cfg.

@@ -188,13 +188,25 @@ func (c *Config) values(loc *model.Location, name string) []candidate {
 			}
 		}
 	}
-	addSets(children(loc.Directive))
+	addSets(c.rewriteDirectives(loc.Directive))
 	if len(out) == 0 && loc.Server != nil {
-		addSets(children(loc.Server.Directive))
+		addSets(c.rewriteDirectives(loc.Server.Directive))
 	}
 	if len(out) > 0 {
 		return out
 	}
+	return c.mapValues(key)
+}
+
+// mapValues returns the literal values of the map blocks that define
+// variable key, computed once per variable (a map of thousands of entries
+// is read once, not once per location that proxies through it). The
+// result must not be modified.
+func (c *Config) mapValues(key string) []candidate {
+	if out, ok := c.mapCands[key]; ok {
+		return out
+	}
+	var out []candidate
 	for _, defs := range c.Variables().Definitions()[key] {
 		if defs.Kind != DefMap {
 			continue
@@ -207,6 +219,10 @@ func (c *Config) values(loc *model.Location, name string) []candidate {
 			}
 		}
 	}
+	if c.mapCands == nil {
+		c.mapCands = map[string][]candidate{}
+	}
+	c.mapCands[key] = out
 	return out
 }
 

@@ -188,17 +188,10 @@ func Effective(loc *model.Location, name string) *Value {
 // Effective is the package-level Effective with the top level of a
 // fragment as the http level.
 func (c *Config) Effective(loc *model.Location, name string) *Value {
-	v := EffectiveAt(c.Levels(loc), name)
+	v := c.effectiveAt(c.Levels(loc), name)
 	if loc != nil {
-		for _, d := range children(loc.Directive) {
-			if d.Name.V != "if" {
-				continue
-			}
-			for _, c := range d.Block {
-				if sameGroup(c.Name.V, name) {
-					v.Conditional = append(v.Conditional, c)
-				}
-			}
+		for _, d := range c.named(loc.Directive, "if") {
+			v.Conditional = append(v.Conditional, c.group(d, name)...)
 		}
 	}
 	return v
@@ -213,26 +206,31 @@ func EffectiveServer(srv *model.Server, name string) *Value {
 // EffectiveServer is the package-level EffectiveServer with the top level
 // of a fragment as the http level.
 func (c *Config) EffectiveServer(srv *model.Server, name string) *Value {
-	return EffectiveAt(c.ServerLevels(srv), name)
+	return c.effectiveAt(c.ServerLevels(srv), name)
 }
 
 // EffectiveAt applies inheritance over levels given innermost first (see
 // Levels).
 func EffectiveAt(levels []Level, name string) *Value {
+	return (*Config)(nil).effectiveAt(levels, name)
+}
+
+// effectiveAt is EffectiveAt with the blocks' directives looked up through
+// c's index: its cost grows with the number of levels and of the
+// directives it returns, not with the size of the blocks.
+func (c *Config) effectiveAt(levels []Level, name string) *Value {
 	v := &Value{Name: name, Inheritance: InheritanceOf(name)}
 	switch v.Inheritance {
 	case InheritNone:
 		if len(levels) > 0 {
-			for _, d := range children(levels[0].Block) {
-				if d.Name.V == name {
-					v.Directives = append(v.Directives, d)
-					v.Levels = append(v.Levels, levels[0])
-				}
+			for _, d := range c.named(levels[0].Block, name) {
+				v.Directives = append(v.Directives, d)
+				v.Levels = append(v.Levels, levels[0])
 			}
 		}
 	case InheritScalar:
 		for i, l := range levels {
-			ds := directivesNamed(l.Block, name)
+			ds := c.named(l.Block, name)
 			if len(ds) == 0 {
 				continue
 			}
@@ -241,27 +239,39 @@ func EffectiveAt(levels []Level, name string) *Value {
 				v.Levels = append(v.Levels, l)
 			}
 			for _, outer := range levels[i+1:] {
-				v.Overridden = append(v.Overridden, directivesNamed(outer.Block, name)...)
+				v.Overridden = append(v.Overridden, c.named(outer.Block, name)...)
 			}
 			break
 		}
 	case InheritArray:
-		effectiveArray(v, levels, name)
+		c.effectiveArray(v, levels, name)
 	}
 	return v
 }
 
-func effectiveArray(v *Value, levels []Level, name string) {
+func (c *Config) effectiveArray(v *Value, levels []Level, name string) {
 	control := inheritControl[name]
+	// modes[i] is the innermost "*_inherit" directive at levels[i:] (the
+	// scalar value of the control directive at level i), found in one
+	// pass from the outermost level in.
+	var modes []*model.Directive
+	if control != "" {
+		modes = make([]*model.Directive, len(levels))
+		var outer *model.Directive
+		for i := len(levels) - 1; i >= 0; i-- {
+			if ds := c.named(levels[i].Block, control); len(ds) > 0 {
+				outer = ds[len(ds)-1]
+			}
+			modes[i] = outer
+		}
+	}
 	for i, l := range levels {
-		ds := groupDirectives(l.Block, name)
+		ds := c.group(l.Block, name)
 		mode := "on"
 		var modeDirective *model.Directive
-		if control != "" {
-			if m := EffectiveAt(levels[i:], control); m.Set() {
-				modeDirective = m.Last()
-				mode = strings.ToLower(argV(modeDirective, 0))
-			}
+		if modes != nil && modes[i] != nil {
+			modeDirective = modes[i]
+			mode = strings.ToLower(argV(modeDirective, 0))
 		}
 		var stop *model.Directive
 		if len(ds) > 0 {
@@ -283,7 +293,7 @@ func effectiveArray(v *Value, levels []Level, name string) {
 		// inherit off), starting with this one.
 		because, becauseLevel := stop, l
 		for _, outer := range levels[i+1:] {
-			ods := groupDirectives(outer.Block, name)
+			ods := c.group(outer.Block, name)
 			for _, d := range ods {
 				v.Dropped = append(v.Dropped, Dropped{Directive: d, Level: outer, Because: because, BecauseLevel: becauseLevel})
 			}

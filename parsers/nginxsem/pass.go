@@ -254,8 +254,8 @@ func (c *Config) Upstream(loc *model.Location, requestURI string) (*Pass, error)
 	}
 	// Server-level set values (the server rewrite phase runs first).
 	if loc.Server != nil {
-		for _, d := range children(loc.Server.Directive) {
-			if d.Name.V == "set" && len(d.Args) >= 2 {
+		for _, d := range c.named(loc.Server.Directive, "set") {
+			if len(d.Args) >= 2 {
 				v, unk := evalValue(d.Args[1], st)
 				st.vars[normalizeVarName(d.Args[0].V)] = varValue{v: v, known: unk == nil, from: d}
 			}
@@ -313,7 +313,7 @@ func (c *Config) mergeSlashes(srv *model.Server) bool {
 // process runs loc's rewrite phase and content handler for st.
 func (c *Config) process(loc *model.Location, st *request, requestURI string) *Pass {
 	p := &Pass{Location: loc, RequestURI: requestURI}
-	res := runRewritePhase(children(loc.Directive), st, false)
+	res := runRewritePhase(c.rewriteDirectives(loc.Directive), st, false)
 	p.Rewrites = res.rewrites
 	p.Notes = append(p.Notes, res.notes...)
 	p.Problems = append(p.Problems, res.problems...)
@@ -551,7 +551,7 @@ func (c *Config) Follow(srv *model.Server, requestURI string) (*Route, error) {
 		return nil, err
 	}
 	r := &Route{Server: srv, RequestURI: requestURI}
-	res := runRewritePhase(children(srv.Directive), st, true)
+	res := runRewritePhase(c.rewriteDirectives(srv.Directive), st, true)
 	r.ServerRewrites = res.rewrites
 	r.Notes = append(r.Notes, res.notes...)
 	r.Problems = append(r.Problems, res.problems...)
@@ -570,7 +570,7 @@ func (c *Config) Follow(srv *model.Server, requestURI string) (*Route, error) {
 			r.Return = &Return{Code: 500}
 			return r, nil
 		}
-		m := selectPath(srv, st.uri, st.args)
+		m := c.selectPath(srv, st.uri, st.args)
 		r.Matches = append(r.Matches, m)
 		r.Unevaluated = append(r.Unevaluated, m.Unevaluated...)
 		if m.Redirect != nil {
@@ -607,7 +607,7 @@ func (c *Config) Follow(srv *model.Server, requestURI string) (*Route, error) {
 		for hops := 0; p.Named != "" && p.Return == nil && p.Unknown == ""; hops++ {
 			// ngx_http_named_location: the URI stays, the named
 			// location's rewrite phase and handler run.
-			named := namedLocation(srv, p.Named)
+			named := c.namedLocation(srv, p.Named)
 			if named == nil || hops > maxURIChanges {
 				msg := fmt.Sprintf("named location %q does not exist in this server: nginx answers 500", p.Named)
 				if named != nil {
@@ -721,15 +721,33 @@ func (c *Config) tryFiles(d *model.Directive, st *request, p *Pass) bool {
 	return true
 }
 
-// namedLocation returns the named location of srv called name ("@x").
-func namedLocation(srv *model.Server, name string) *model.Location {
+// namedLocation returns the named location of srv called name ("@x"),
+// the first when several are.
+func (c *Config) namedLocation(srv *model.Server, name string) *model.Location {
 	if srv == nil {
 		return nil
 	}
-	for _, l := range srv.Locations {
-		if l.Parent == nil && isNamed(l) && l.Path.V == name {
-			return l
+	top := c.topLocations(srv)
+	if c == nil || len(top) <= smallBlock {
+		for _, l := range top {
+			if isNamed(l) && l.Path.V == name {
+				return l
+			}
 		}
+		return nil
 	}
-	return nil
+	byName, ok := c.namedLocs[srv]
+	if !ok {
+		byName = map[string]*model.Location{}
+		for _, l := range top {
+			if _, dup := byName[l.Path.V]; !dup && isNamed(l) {
+				byName[l.Path.V] = l
+			}
+		}
+		if c.namedLocs == nil {
+			c.namedLocs = map[*model.Server]map[string]*model.Location{}
+		}
+		c.namedLocs[srv] = byName
+	}
+	return byName[name]
 }

@@ -3,6 +3,7 @@ package nginxsem
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -150,19 +151,17 @@ func Select(srv *model.Server, uri string) (*Match, error) {
 	if err != nil {
 		return nil, err
 	}
-	return selectPath(srv, path, args), nil
+	return (*Config)(nil).selectPath(srv, path, args), nil
 }
 
-func selectPath(srv *model.Server, path, args string) *Match {
+func (c *Config) selectPath(srv *model.Server, path, args string) *Match {
 	m := &Match{Server: srv, URI: path, Args: args}
-	var top []*model.Location
-	for _, l := range srv.Locations {
-		if l.Parent == nil {
-			top = append(top, l)
-		}
+	rev, _ := c.findLocation(m, nil, c.topLocations(srv), path, path+"/")
+	// findLocation gives the chain innermost first.
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
 	}
-	chain, _ := findLocation(m, nil, top, path)
-	m.Chain = chain
+	m.Chain = rev
 	return m
 }
 
@@ -176,32 +175,32 @@ const (
 )
 
 // findLocation mirrors ngx_http_core_find_location for the locations of
-// one level (within is their enclosing location, nil at server level).
-func findLocation(m *Match, within *model.Location, locs []*model.Location, uri string) ([]*model.Location, findResult) {
+// one level (within is their enclosing location, nil at server level);
+// uriSlash is uri+"/". It returns the chain of locations chosen from this
+// level in, innermost first (so that each level adds itself in constant
+// time). A level of many locations is searched through its index
+// (levelIndex): map lookups for the URI and its prefixes, then only the
+// regexes that can match it, in order.
+func (c *Config) findLocation(m *Match, within *model.Location, locs []*model.Location, uri, uriSlash string) ([]*model.Location, findResult) {
 	var exact, redirect, longest *model.Location
 	prefixEqual := false
-	for _, l := range locs {
-		switch {
-		case l.Modifier == "=" && !isNamed(l):
-			if l.Path.V == uri && exact == nil {
-				exact = l
-			} else if l.Path.V == uri+"/" && autoRedirects(l) && redirect == nil {
-				redirect = l
-			}
-		case isPrefix(l):
-			p := l.Path.V
-			switch {
-			case p == uri+"/" && autoRedirects(l):
-				if redirect == nil {
-					redirect = l
-				}
-			case len(p) <= len(uri) && strings.HasPrefix(uri, p):
-				prefixEqual = prefixEqual || p == uri
-				if longest == nil || len(p) > len(longest.Path.V) {
-					longest = l
-				}
+	var key any = within
+	if within == nil {
+		key = m.Server
+	}
+	x := c.levelIndex(key, locs)
+	if x != nil {
+		exact = x.exact[uri]
+		redirect = x.redirect[uriSlash]
+		_, prefixEqual = x.prefix[uri]
+		for n := min(len(uri), x.maxPrefix); n >= 0; n-- {
+			if l, ok := x.prefix[uri[:n]]; ok {
+				longest = l
+				break
 			}
 		}
+	} else {
+		exact, redirect, longest, prefixEqual = scanLevel(locs, uri, uriSlash)
 	}
 	if exact != nil {
 		m.Steps = append(m.Steps, Step{Within: within, Location: exact, Reason: ReasonExact})
@@ -226,8 +225,9 @@ func findLocation(m *Match, within *model.Location, locs []*model.Location, uri 
 			reason = ReasonNoRegex
 		}
 		m.Steps = append(m.Steps, Step{Within: within, Location: longest, Reason: reason})
-		sub, subRC := findLocation(m, longest, longest.Nested, uri)
-		chain = append([]*model.Location{longest}, sub...)
+		var subRC findResult
+		chain, subRC = c.findLocation(m, longest, longest.Nested, uri, uriSlash)
+		chain = append(chain, longest)
 		if subRC == findOK || subRC == findDone {
 			return chain, subRC
 		}
@@ -236,30 +236,88 @@ func findLocation(m *Match, within *model.Location, locs []*model.Location, uri 
 	if noregex {
 		return chain, rc
 	}
-	for _, l := range locs {
-		if !isRegex(l) || isNamed(l) {
-			continue
-		}
-		v, c, err := regexMatch(l.Path.V, l.Modifier == "~*", uri)
-		if v == verdictUnknown {
-			m.Unevaluated = append(m.Unevaluated, Unevaluated{Pattern: l.Path, Directive: l.Directive, Reason: err.Error()})
-			continue
+	// try evaluates one regex location (re is its compiled pattern when
+	// known); it reports whether it wins.
+	try := func(l *model.Location, re *regexp.Regexp) ([]*model.Location, bool) {
+		var v verdict
+		var caps *Captures
+		if re != nil {
+			v = verdictNoMatch
+			if caps = matchRegex(re, uri); caps != nil {
+				v = verdictMatch
+			}
+		} else {
+			var err error
+			v, caps, err = regexMatch(l.Path.V, l.Modifier == "~*", uri)
+			if v == verdictUnknown {
+				m.Unevaluated = append(m.Unevaluated, Unevaluated{Pattern: l.Path, Directive: l.Directive, Reason: err.Error()})
+				return nil, false
+			}
 		}
 		if v == verdictNoMatch {
-			continue
+			return nil, false
 		}
 		// The regex wins: drop the steps recorded for the prefix path.
 		m.Steps = append(m.Steps[:stepsBefore], Step{Within: within, Location: l, Reason: ReasonRegex, Prefix: longest})
-		m.Captures = c
-		sub, _ := findLocation(m, l, l.Nested, uri)
-		if m.Redirect != nil && len(sub) > 0 && sub[len(sub)-1] == m.Redirect {
+		m.Captures = caps
+		sub, _ := c.findLocation(m, l, l.Nested, uri, uriSlash)
+		if m.Redirect != nil && len(sub) > 0 && sub[0] == m.Redirect {
 			// Inside a regex location nginx ignores the redirect result
 			// and keeps the configuration it found.
 			m.Redirect = nil
 		}
-		return append([]*model.Location{l}, sub...), findOK
+		return append(sub, l), true
+	}
+	if x != nil {
+		for _, i := range x.regexCandidates(uri) {
+			e := x.regexes[i]
+			if won, ok := try(e.loc, e.re); ok {
+				return won, findOK
+			}
+		}
+		return chain, rc
+	}
+	for _, l := range locs {
+		if !isRegex(l) || isNamed(l) {
+			continue
+		}
+		if won, ok := try(l, nil); ok {
+			return won, findOK
+		}
 	}
 	return chain, rc
+}
+
+// scanLevel finds, among the locations of one level, the first "="
+// location equal to uri, the first location that auto-redirects uri to
+// uriSlash (uri+"/"), and the longest prefix location that uri starts
+// with (the first of equal ones), and whether a prefix location equals
+// uri.
+func scanLevel(locs []*model.Location, uri, uriSlash string) (exact, redirect, longest *model.Location, prefixEqual bool) {
+	for _, l := range locs {
+		switch {
+		case l.Modifier == "=" && !isNamed(l):
+			if l.Path.V == uri && exact == nil {
+				exact = l
+			} else if l.Path.V == uriSlash && autoRedirects(l) && redirect == nil {
+				redirect = l
+			}
+		case isPrefix(l):
+			p := l.Path.V
+			switch {
+			case p == uriSlash && autoRedirects(l):
+				if redirect == nil {
+					redirect = l
+				}
+			case len(p) <= len(uri) && strings.HasPrefix(uri, p):
+				prefixEqual = prefixEqual || p == uri
+				if longest == nil || len(p) > len(longest.Path.V) {
+					longest = l
+				}
+			}
+		}
+	}
+	return exact, redirect, longest, prefixEqual
 }
 
 // autoRedirects reports whether l sets the auto_redirect flag: its name

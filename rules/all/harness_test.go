@@ -56,6 +56,11 @@ func lintTree(t *testing.T, dir string, cfg caseConfig) []rules.Finding {
 			t.Fatal(err)
 		}
 		ropts.Version = v
+		// As the CLI: the stack's settings take that version's defaults.
+		opts.GrafanaVersion = [2]int{v.Major, v.Minor}
+		if m, err = discover.Load(context.Background(), opts); err != nil {
+			t.Fatalf("load %s: %v", dir, err)
+		}
 	}
 	return rules.Run(m, Rules(), ropts).Findings
 }

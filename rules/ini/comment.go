@@ -180,7 +180,7 @@ func checkEmptyValue(c *rules.Context) {
 		if st == nil || st.Value == "" || st.Source.Kind != model.SourceDefault {
 			return
 		}
-		def, ok := grafanaini.Default(k.Section, k.Name.V)
+		def, ok := grafanaini.DefaultAt(k.Section, k.Name.V, grafanaVersion(c.Version))
 		if !ok || def == "" {
 			return
 		}

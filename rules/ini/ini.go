@@ -10,8 +10,10 @@
 // environment variable is reported at the variable's definition. Values
 // that hold ${VAR}, $__env{} or $__file{} references are known only at
 // deploy time and are never judged. Keys, defaults and behaviour follow
-// grafana/grafana conf/defaults.ini (embedded in parsers/grafanaini, with
-// the version-dependent keys of grafanaini.KeyChangeFor) and pkg/setting.
+// grafana/grafana conf/defaults.ini of the target version (copies of it per
+// release line are embedded in parsers/grafanaini: KeyAt, EffectiveAt;
+// grafanaini.KeyChangeFor adds the changes the copies cannot pin) and
+// pkg/setting.
 package ini
 
 import (

@@ -1,6 +1,7 @@
 package ini
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -56,25 +57,77 @@ func knownKey(section, key string) bool {
 	return slices.Contains(codeKeys[section], key) || slices.Contains(grafanaini.EnvReadKeys()[section], key)
 }
 
-// knownKeyIn is knownKey for Grafana version v: a key added after v or
-// removed before it is unknown there, a key removed after v known. The
-// change is returned when one applies.
-func knownKeyIn(v rules.Version, section, key string) (bool, *grafanaini.KeyChange) {
-	known := knownKey(section, key)
-	c, ok := grafanaini.KeyChangeFor(section, key)
-	if !ok {
-		return known, nil
+// knownKeyIn is knownKey for Grafana version v: whether v has section.key,
+// and when it does not but another version does, what changed (for the
+// message: "exists from Grafana 13.0 (...)", "Grafana 12.0 removed ...").
+//
+// The versions come from the copies of conf/defaults.ini the table is built
+// from (grafanaini.KeyAt); where the copies around v disagree and none is
+// of v, the key counts as known. grafanaini.KeyChangeFor pins, from
+// Grafana's code and pull requests, the few changes the copies cannot: it
+// wins over the table.
+func knownKeyIn(v rules.Version, section, key string) (bool, string) {
+	if slices.Contains(codeKeys[section], key) || slices.Contains(grafanaini.EnvReadKeys()[section], key) {
+		return true, ""
 	}
-	if c.Since != [2]int{} && !v.AtLeast(c.Since[0], c.Since[1]) {
-		return false, &c
-	}
-	if c.Until != [2]int{} {
-		if v.AtLeast(c.Until[0], c.Until[1]) {
-			return false, &c
+	if c, ok := grafanaini.KeyChangeFor(section, key); ok {
+		switch {
+		case c.Since != [2]int{} && !v.AtLeast(c.Since[0], c.Since[1]):
+			return false, c.Note
+		case c.Until != [2]int{} && v.AtLeast(c.Until[0], c.Until[1]):
+			return false, c.Note
 		}
-		return true, &c
+		return true, ""
 	}
-	return known, nil
+	f := grafanaini.KeyAt(section, key, grafanaVersion(v))
+	if f.Presence != grafanaini.Absent {
+		return true, ""
+	}
+	switch {
+	case f.Added != nil:
+		return false, addedNote(f.Added)
+	case f.Removed != nil:
+		return false, removedNote(f.Removed)
+	}
+	return false, ""
+}
+
+// knownSectionIn is knownSection for Grafana version v, with what changed
+// when another version has the section.
+func knownSectionIn(v rules.Version, section string) (bool, string) {
+	if _, ok := codeKeys[section]; ok {
+		return true, ""
+	}
+	f := grafanaini.SectionAt(section, grafanaVersion(v))
+	switch {
+	case f.Presence != grafanaini.Absent:
+		return true, ""
+	case f.Added != nil:
+		return false, addedNote(f.Added)
+	case f.Removed != nil:
+		return false, removedNote(f.Removed)
+	}
+	return false, ""
+}
+
+// grafanaVersion is v as grafanaini takes it.
+func grafanaVersion(v rules.Version) [2]int { return [2]int{v.Major, v.Minor} }
+
+// addedNote says from which version it exists, after the copies of
+// defaults.ini that show it.
+func addedNote(ch *grafanaini.Change) string {
+	if ch.Exact {
+		return fmt.Sprintf("it exists from Grafana %s (it is in the conf/defaults.ini of %s, not of %s)", ch.After.Version, ch.After.Describe(), ch.Before.Describe())
+	}
+	return fmt.Sprintf("it exists only in newer Grafana: it first appears in the conf/defaults.ini of %s, and %s does not have it", ch.After.Describe(), ch.Before.Describe())
+}
+
+// removedNote says which version dropped it.
+func removedNote(ch *grafanaini.Change) string {
+	if ch.Exact {
+		return fmt.Sprintf("Grafana %s removed it (it is in the conf/defaults.ini of %s, not of %s)", ch.After.Version, ch.Before.Describe(), ch.After.Describe())
+	}
+	return fmt.Sprintf("it was removed after Grafana %s: the conf/defaults.ini of %s has it, that of %s does not", ch.Before.Version, ch.Before.Describe(), ch.After.Describe())
 }
 
 // keysOf returns the keys Grafana knows in section: defaults.ini's, then

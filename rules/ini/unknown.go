@@ -18,20 +18,24 @@ var UnknownKey = &rules.Rule{
 	Doc: rules.Doc{
 		What: "Reports a key of grafana.ini that its section does not have, a section Grafana does not have " +
 			"(once, at its header, when it holds keys), and a `GF_<SECTION>_<KEY>` environment variable of a " +
-			"known section that matches no key. Known sections and keys are those of Grafana's " +
-			"`conf/defaults.ini` as of grafana/grafana commit 194ad5183bd0dcd1872b5a6f3e4a78e8af99b39e (13.0 " +
-			"development), plus the keys Grafana reads in code without listing them there (for example `[security] " +
+			"known section that matches no key, in the Grafana version the stack targets (`--grafana-version`, " +
+			"`grafana_version`, the Grafana image tag, else the current release). Known sections and keys are " +
+			"those of Grafana's `conf/defaults.ini` in that version — " + copiesText() + " — plus the keys " +
+			"Grafana reads in code without listing them there (for example `[security] " +
 			"csrf_trusted_origins`, `csrf_additional_headers` and `csrf_skip_check_if_login_cookie_not_present`, " +
-			"which `pkg/middleware/csrf/csrf.go` reads), adjusted to the target Grafana version for the keys " +
-			"added or removed since 10.0 that the rule knows (`[server] serve_on_socket` from 13.0, `[users] " +
-			"editors_can_admin` and `[security] angular_support_enabled` until 11.x). Open-ended sections are not checked: `[feature_toggles]`, " +
+			"which `pkg/middleware/csrf/csrf.go` reads). A key the target's copy lacks but another copy has is " +
+			"reported with the version it exists from, or after which it was removed; where the copies around " +
+			"the target disagree and none is of it (for example 11.2 to 12.3, between the 11.1.1 and 12.4.0 " +
+			"copies), the key is not reported. Three changes the copies cannot pin come from Grafana's pull " +
+			"requests: `[server] serve_on_socket` from 13.0 (grafana/grafana#118627), `[users] " +
+			"editors_can_admin` (#101607) and `[security] angular_support_enabled` (#111305) until 11.x. " +
+			"Open-ended sections are not checked: `[feature_toggles]`, " +
 			"`[server.custom_response_headers]`, `[smtp.static_headers]`, `[metrics.environment_info]`, " +
 			"`[plugin.<id>]`, `[unified_storage.*]`, and `[auth.<provider>]` sections defaults.ini does not " +
 			"list (Enterprise and newer providers). The message suggests the nearest key of the section, or " +
 			"the section the key belongs to (`http_port` belongs in `[server]`), and names folklore settings " +
 			"that never existed: `datasource_uid`, `[live] enabled`. A key a section lacks but a parent " +
-			"section has (`[auth.github] login_cookie_name`) is reported with what it really changes. " +
-			"Keys that existed in older Grafana versions are reported too: today's Grafana ignores them.",
+			"section has (`[auth.github] login_cookie_name`) is reported with what it really changes.",
 		Why: "Grafana reads settings by name and never complains about names it does not read " +
 			"(`pkg/setting/setting.go`): a misspelt key, a key in the wrong section or a setting copied from " +
 			"an old blog post does nothing, silently (Grafana's documentation, \"Configure Grafana\", lists the " +
@@ -50,6 +54,17 @@ var UnknownKey = &rules.Rule{
 	Check: checkUnknown,
 }
 
+// copiesText lists the copies of defaults.ini the known keys come from,
+// for the rule's documentation.
+func copiesText() string {
+	var parts []string
+	for _, c := range grafanaini.Copies() {
+		parts = append(parts, fmt.Sprintf("%s: %s, `%s`", c.Version, c.Describe(), c.Source))
+	}
+	return "one copy per release line, read from public repositories at a commit whose package.json gives the version (" +
+		strings.Join(parts, "; ") + "; a version without its own copy takes the nearest copy below it, an older one the oldest)"
+}
+
 func checkUnknown(c *rules.Context) {
 	s := c.Stack.Settings
 	if s == nil {
@@ -65,12 +80,14 @@ func checkUnknown(c *rules.Context) {
 			c.Report(f)
 			return
 		}
+		secKnown, secNote := knownSectionIn(c.Version, section)
+		keyKnown, keyNote := knownKeyIn(c.Version, section, key)
 		if k.Value.V != "" && (knownSection(section) || !grafanaini.OpenSection(section)) {
 			// go-ini's GetKey falls back to parent sections: a key the
 			// section lacks but a parent has changes the parent's. (Not
 			// checked in auth.* sections only Enterprise lists: their keys
 			// are unknown here.)
-			if !knownKey(section, key) {
+			if !keyKnown && !grafanaini.KnownAnywhere(section, key) {
 				if p := parentKey(section, key, has); p != "" {
 					f.Message = fmt.Sprintf("%s has no key %q, but its parent section [%s] has: go-ini resolves the key there, so this line changes %s for all of Grafana; move it under [%s] if that is meant, otherwise delete it",
 						sectionName(section), key, p, name(p, key), p)
@@ -80,14 +97,8 @@ func checkUnknown(c *rules.Context) {
 			}
 		}
 		switch {
-		case knownSection(section):
-			known, change := knownKeyIn(c.Version, section, key)
-			if known || grafanaini.OpenSection(section) {
-				return
-			}
-			if change != nil {
-				f.Message = fmt.Sprintf("%s has no key %q in Grafana %s: the line is ignored; %s", sectionName(section), key, c.Version, change.Note)
-				c.Report(f)
+		case secKnown:
+			if keyKnown || grafanaini.OpenSection(section) {
 				return
 			}
 			if section == "alerting" {
@@ -95,6 +106,11 @@ func checkUnknown(c *rules.Context) {
 					return // legacy alerting keys: not in today's defaults, valid then
 				}
 				f.Message = fmt.Sprintf("[alerting] has no key %q since Grafana 11 removed legacy alerting: the line is ignored; configure Grafana Alerting in [unified_alerting] and delete it", key)
+				c.Report(f)
+				return
+			}
+			if keyNote != "" {
+				f.Message = fmt.Sprintf("%s has no key %q in Grafana %s: the line is ignored; %s", sectionName(section), key, c.Version, keyNote)
 				c.Report(f)
 				return
 			}
@@ -115,7 +131,9 @@ func checkUnknown(c *rules.Context) {
 				f.Pos, f.End = k.Name.Pos, k.Name.End
 			}
 			n := countKeys(s.File, section)
-			if r, ok := removedSections[section]; ok {
+			if secNote != "" {
+				f.Message = fmt.Sprintf("Grafana %s has no section [%s]: the %s under it %s ignored; %s", c.Version, section, plural(n, "key"), isAre(n), secNote)
+			} else if r, ok := removedSections[section]; ok {
 				f.Message = fmt.Sprintf("Grafana has no section [%s] (%s): the %s under it %s ignored; %s", section, r.when, plural(n, "key"), isAre(n), r.instead)
 			} else {
 				f.Message = fmt.Sprintf("Grafana has no section [%s]: the %s under it %s ignored%s", section, plural(n, "key"), isAre(n), sectionHint(section))

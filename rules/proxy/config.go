@@ -195,6 +195,7 @@ func (sc scope) in(d *model.Directive) bool {
 
 func checkUndefined(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
+	similar := similarVariables{}
 	for _, fc := range a.Configs {
 		if len(fc.Servers) == 0 {
 			continue
@@ -204,12 +205,12 @@ func checkUndefined(c *rules.Context) {
 			if !sc.in(u.Directive) || envsubstPlaceholder(u.Var) || definedElsewhere(a, fc, u.Var.V) {
 				continue
 			}
-			f := rules.Finding{Pos: u.Var.Pos, End: u.Var.End, Entity: entityOf(fc, u.Directive), Key: "$" + strings.ToLower(u.Var.V), Fix: undefinedFix(c, fc, u)}
+			f := rules.Finding{Pos: u.Var.Pos, End: u.Var.End, Entity: entityOf(fc, u.Directive), Key: "$" + strings.ToLower(u.Var.V), Fix: undefinedFix(c, a, fc, u)}
 			fix := "define it with map or set, or correct its name"
 			if strings.EqualFold(u.Var.V, "connection_upgrade") {
 				fix = "add map $http_upgrade $connection_upgrade { default upgrade; '' close; } to the http block"
 			}
-			if name, pos, ok := similarVariable(a, fc, u.Var.V); ok {
+			if name, pos, ok := similar.find(a, fc, u.Var.V); ok {
 				fix = fmt.Sprintf("did you mean $%s? %s", name, fix)
 				f.Related = append(f.Related, related(pos, "$%s is defined here", name))
 				f.Fix = nil // a typo to correct, or a variable to define: a judgement
@@ -247,15 +248,39 @@ func definedElsewhere(a *fronting.Analysis, fc *fronting.Config, name string) bo
 	if !fc.Config.Fragment {
 		return false
 	}
-	for _, o := range a.Configs {
-		if o == fc {
-			continue
-		}
-		if where, builtin := nginxsem.Defined(o.Config, name); builtin || len(where) > 0 {
-			return true
-		}
+	return a.DefinedOutside(fc, name)
+}
+
+// similarVariables remembers similarVariable's answers: the names a
+// configuration sees are the same for every reference, and a misspelt
+// name is usually repeated (copied from vhost to vhost).
+type similarVariables map[similarKey]similarAnswer
+
+// similarKey is a variable name (VarName form) and the configuration whose
+// definitions are searched, nil for a fragment (which searches every
+// configuration of the stack).
+type similarKey struct {
+	cfg  *fronting.Config
+	name string
+}
+
+type similarAnswer struct {
+	name string
+	pos  model.Pos
+	ok   bool
+}
+
+func (m similarVariables) find(a *fronting.Analysis, fc *fronting.Config, name string) (string, model.Pos, bool) {
+	k := similarKey{fc, strings.ToLower(name)}
+	if fc.Config.Fragment {
+		k.cfg = nil
 	}
-	return false
+	ans, ok := m[k]
+	if !ok {
+		ans.name, ans.pos, ans.ok = similarVariable(a, fc, name)
+		m[k] = ans
+	}
+	return ans.name, ans.pos, ans.ok
 }
 
 // similarVariable finds a defined variable whose name is one or two edits
@@ -288,7 +313,12 @@ func similarVariable(a *fronting.Analysis, fc *fronting.Config, name string) (st
 		if best[i].dist != best[j].dist {
 			return best[i].dist < best[j].dist
 		}
-		return best[i].name < best[j].name
+		if best[i].name != best[j].name {
+			return best[i].name < best[j].name
+		}
+		// One name defined in several configs: the first place in file
+		// order, so that every run reports the same one.
+		return best[i].pos.Less(best[j].pos)
 	})
 	return best[0].name, best[0].pos, true
 }
@@ -319,10 +349,8 @@ func entityOf(fc *fronting.Config, d *model.Directive) string {
 		if p.Name.V != "server" || p.Block == nil {
 			continue
 		}
-		for _, s := range fc.Servers {
-			if s.Server.Directive == p {
-				return s.Entity()
-			}
+		if s := fc.ServerOf(p); s != nil {
+			return s.Entity()
 		}
 	}
 	return "nginx:_"
@@ -387,20 +415,6 @@ func checkDuplicates(c *rules.Context) {
 func checkUpstreamPort(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
 	for _, fc := range a.Configs {
-		ups := map[string]*model.Upstream{}
-		cfgs := []*fronting.Config{fc}
-		if fc.Config.Fragment {
-			cfgs = a.Configs
-		}
-		for _, o := range cfgs {
-			walk(o.Config.Directives, func(d *model.Directive) {
-				if d.Name.V == "upstream" && len(d.Args) > 0 && d.Block != nil {
-					if _, ok := ups[strings.ToLower(d.Args[0].V)]; !ok {
-						ups[strings.ToLower(d.Args[0].V)] = &model.Upstream{Directive: d, Name: d.Args[0]}
-					}
-				}
-			})
-		}
 		for _, s := range fc.Servers {
 			walk(s.Server.Directive.Block, func(d *model.Directive) {
 				if d.Name.V != "proxy_pass" || len(d.Args) == 0 || strings.Contains(d.Args[0].V, "$") {
@@ -410,7 +424,7 @@ func checkUpstreamPort(c *rules.Context) {
 				if !ok || port == "" {
 					return
 				}
-				up := ups[strings.ToLower(host)]
+				up := a.UpstreamBlock(fc, host)
 				if up == nil {
 					return
 				}

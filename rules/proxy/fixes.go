@@ -80,16 +80,15 @@ type liveLines struct {
 // configurations is written at the same place as loc: a snippet of
 // locations that several servers include.
 func sharedText(a *fronting.Analysis, loc *model.Location) bool {
-	for _, fc := range a.Configs {
-		for _, srv := range fc.Config.Servers {
-			for _, other := range srv.Locations {
-				if other != loc && other.Directive != nil && loc.Directive != nil && other.Directive.Name.Pos == loc.Directive.Name.Pos {
-					return true
-				}
-			}
-		}
+	if loc.Directive == nil {
+		return false
 	}
-	return false
+	shared := false
+	a.WrittenAt(loc.Directive.Name.Pos, func(_ *fronting.Config, other *model.Location) bool {
+		shared = other != loc
+		return !shared
+	})
+	return shared
 }
 
 // liveRepair works out where lines go in the Live location of l; ok is
@@ -125,21 +124,21 @@ func locationRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, 
 	// locations): every location written there must need the same lines.
 	// A snippet included by servers of other configurations may need
 	// another Connection value there: no fix.
-	for _, fc := range a.Configs {
-		for _, srv := range fc.Config.Servers {
-			for _, other := range srv.Locations {
-				if other == loc || other.Directive == nil || other.Directive.Name.Pos != loc.Directive.Name.Pos {
-					continue
-				}
-				if fc != s.Config {
-					return nil, false
-				}
-				rep, _, _, ok := repeated(fc.Sem, other)
-				if !ok || rep != r.repeat {
-					return nil, false
-				}
-			}
+	same := true
+	a.WrittenAt(loc.Directive.Name.Pos, func(fc *fronting.Config, other *model.Location) bool {
+		if other == loc {
+			return true
 		}
+		if fc != s.Config {
+			same = false
+			return false
+		}
+		rep, _, _, ok := repeated(fc.Sem, other)
+		same = ok && rep == r.repeat
+		return same
+	})
+	if !same {
+		return nil, false
 	}
 	return r, true
 }
@@ -474,7 +473,7 @@ func connectionValue(c *rules.Context, a *fronting.Analysis, s *fronting.Server)
 		return "upgrade", nil, ""
 	}
 	http := enclosingHTTP(s.Server.Directive)
-	e, ok := mapEditIn(c, cfg, http, "$connection_upgrade")
+	e, ok := mapEdit(c, a, cfg, http, "$connection_upgrade")
 	if !ok {
 		return "upgrade", nil, ""
 	}
@@ -484,12 +483,7 @@ func connectionValue(c *rules.Context, a *fronting.Analysis, s *fronting.Server)
 // nameTaken reports whether a configuration of the stack defines the
 // variable (a map from another source, a set, a geo …).
 func nameTaken(a *fronting.Analysis, name string) bool {
-	for _, fc := range a.Configs {
-		if where, builtin := nginxsem.Defined(fc.Config, name); builtin || len(where) > 0 {
-			return true
-		}
-	}
-	return false
+	return a.DefinedAnywhere(name)
 }
 
 // enclosingHTTP returns the http block around d, nil when there is none.
@@ -508,6 +502,29 @@ func enclosingHTTP(d *model.Directive) *model.Directive {
 // line before what follows.
 func connectionMapText(variable string) string {
 	return "map $http_upgrade " + variable + " {\n\tdefault upgrade;\n\t''      close;\n}\n"
+}
+
+// mapEditKey and mapEditAnswer remember mapEditIn per analysis.
+type mapEditKey struct {
+	cfg      *model.NginxConfig
+	http     *model.Directive
+	variable string
+}
+
+type mapEditAnswer struct {
+	e  fix.Edit
+	ok bool
+}
+
+// mapEdit is mapEditIn worked out once per http block and variable: it
+// reads the whole http block, which holds every server of a tree of
+// vhosts, and each finding without the map asks for it.
+func mapEdit(c *rules.Context, a *fronting.Analysis, cfg *model.NginxConfig, http *model.Directive, variable string) (fix.Edit, bool) {
+	ans := a.Derived(mapEditKey{cfg, http, variable}, func() any {
+		e, ok := mapEditIn(c, cfg, http, variable)
+		return mapEditAnswer{e, ok}
+	}).(mapEditAnswer)
+	return ans.e, ans.ok
 }
 
 // mapEditIn returns the edit that adds the map defining variable to the
@@ -577,13 +594,13 @@ func nestedIn(own []*model.Directive) model.Pos {
 // undefinedFix defines $connection_upgrade for a use nginx would reject:
 // the canonical map in the http block, or, in a file without an http
 // block in view, the literal "upgrade" for a Connection header.
-func undefinedFix(c *rules.Context, fc *fronting.Config, u nginxsem.Use) *fix.Fix {
+func undefinedFix(c *rules.Context, a *fronting.Analysis, fc *fronting.Config, u nginxsem.Use) *fix.Fix {
 	if !strings.EqualFold(u.Var.V, "connection_upgrade") || fc.Config.Partial {
 		return nil
 	}
 	if !fc.Config.Fragment {
 		http := enclosingHTTP(u.Directive)
-		e, ok := mapEditIn(c, fc.Config, http, "$"+u.Var.V)
+		e, ok := mapEdit(c, a, fc.Config, http, "$"+u.Var.V)
 		if !ok {
 			return nil
 		}

@@ -308,27 +308,7 @@ func missingRelated(s *fronting.Server, l *fronting.Live, lh *liveHeader, name s
 // locationsSetting returns the server's locations that write a
 // proxy_set_header for name themselves, in file order.
 func locationsSetting(s *fronting.Server, name string) []*model.Location {
-	var out []*model.Location
-	var visit func(ls []*model.Location)
-	visit = func(ls []*model.Location) {
-		for _, l := range ls {
-			for _, d := range l.Directive.Block {
-				if d.Name.V == "proxy_set_header" && len(d.Args) > 0 && strings.EqualFold(d.Args[0].V, name) {
-					out = append(out, l)
-					break
-				}
-			}
-			visit(l.Nested)
-		}
-	}
-	var top []*model.Location
-	for _, l := range s.Server.Locations {
-		if l.Parent == nil {
-			top = append(top, l)
-		}
-	}
-	visit(top)
-	return out
+	return s.LocationsSetting(name)
 }
 
 func argText(d *model.Directive, i int) string {
@@ -453,15 +433,9 @@ func checkConnection(c *rules.Context) {
 // connectionMap returns a map of the stack's configs that turns
 // $http_upgrade into "upgrade" for WebSocket requests, nil if none.
 func connectionMap(a *fronting.Analysis, s *fronting.Server) *model.Map {
-	e := newEvaluator(a, s.Config, wsRequest)
-	for _, cfg := range e.cfgs {
-		for _, m := range cfg.Maps {
-			if varName(m.Source.V) != "http_upgrade" {
-				continue
-			}
-			if v, ok := mapLookup(m, "websocket"); ok && hasToken(v, "upgrade") {
-				return m
-			}
+	for _, m := range a.MapsFrom(s.Config, "http_upgrade") {
+		if v, ok := a.MapTable(m).Lookup("websocket"); ok && hasToken(v, "upgrade") {
+			return m
 		}
 	}
 	return nil

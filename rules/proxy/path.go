@@ -275,12 +275,10 @@ func pageRoute(a *fronting.Analysis, s *fronting.Server) *fronting.Live {
 			return nil
 		}
 		loc := r.Location()
-		for i := range s.Proxies {
-			if s.Proxies[i].Location == loc {
-				p := &fronting.Live{Path: path, Route: r, Location: loc, Proxy: &s.Proxies[i], Verdict: fronting.Reaches, UpstreamKnown: true}
-				p.Upstream, _, _ = strings.Cut(r.Pass.UpstreamURI, "?")
-				return p
-			}
+		if gp := s.ProxyAt(loc); gp != nil {
+			p := &fronting.Live{Path: path, Route: r, Location: loc, Proxy: gp, Verdict: fronting.Reaches, UpstreamKnown: true}
+			p.Upstream, _, _ = strings.Cut(r.Pass.UpstreamURI, "?")
+			return p
 		}
 		return nil
 	}

@@ -15,8 +15,12 @@ import (
 type evaluator struct {
 	// cfgs are searched for map and set definitions: the configuration
 	// first, then (for a conf.d fragment, whose nginx.conf may sit beside
-	// it) the stack's other configurations.
+	// it) the stack's other configurations. With a and c set, the
+	// analysis' indexes of them are used instead (the same definitions in
+	// the same order).
 	cfgs []*model.NginxConfig
+	a    *fronting.Analysis
+	c    *fronting.Config
 	// request holds the built-in variables known for the request, by
 	// lower-case name without "$".
 	request map[string]string
@@ -33,15 +37,47 @@ var wsRequest = map[string]string{
 }
 
 func newEvaluator(a *fronting.Analysis, c *fronting.Config, request map[string]string) *evaluator {
-	e := &evaluator{cfgs: []*model.NginxConfig{c.Config}, request: request}
-	if c.Config.Fragment {
-		for _, o := range a.Configs {
-			if o != c {
-				e.cfgs = append(e.cfgs, o.Config)
+	return &evaluator{a: a, c: c, request: request}
+}
+
+// maps returns the map blocks defining variable name, in search order.
+func (e *evaluator) maps(name string) []*model.Map {
+	if e.a != nil {
+		return e.a.MapsDefining(e.c, name)
+	}
+	var out []*model.Map
+	for _, cfg := range e.cfgs {
+		for _, m := range cfg.Maps {
+			if varName(m.Variable.V) == name {
+				out = append(out, m)
 			}
 		}
 	}
-	return e
+	return out
+}
+
+// sets returns the values "set" gives variable name, in search order.
+func (e *evaluator) sets(name string) []string {
+	if e.a != nil {
+		return e.a.SetValues(e.c, name)
+	}
+	var out []string
+	for _, cfg := range e.cfgs {
+		walk(cfg.Directives, func(d *model.Directive) {
+			if d.Name.V == "set" && len(d.Args) > 1 && varName(d.Args[0].V) == name {
+				out = append(out, d.Args[1].V)
+			}
+		})
+	}
+	return out
+}
+
+// lookup is mapLookup through the analysis' table of m when there is one.
+func (e *evaluator) lookup(m *model.Map, src string) (string, bool) {
+	if e.a != nil {
+		return e.a.MapTable(m).Lookup(src)
+	}
+	return mapLookup(m, src)
 }
 
 // maxValues bounds the combinations eval explores.
@@ -86,32 +122,18 @@ func (e *evaluator) variable(name string, depth int) ([]string, bool) {
 		return []string{v}, true
 	}
 	var out []string
-	found := false
-	for _, cfg := range e.cfgs {
-		for _, m := range cfg.Maps {
-			if varName(m.Variable.V) != name {
-				continue
-			}
-			found = true
+	if ms := e.maps(name); len(ms) > 0 {
+		for _, m := range ms {
 			vals, ok := e.evalMap(m, depth)
 			if !ok {
 				return nil, false
 			}
 			out = append(out, vals...)
 		}
-	}
-	if found {
 		return out, true
 	}
-	for _, cfg := range e.cfgs {
-		walk(cfg.Directives, func(d *model.Directive) {
-			if d.Name.V == "set" && len(d.Args) > 1 && varName(d.Args[0].V) == name {
-				found = true
-				out = append(out, d.Args[1].V)
-			}
-		})
-	}
-	if !found {
+	out = e.sets(name)
+	if len(out) == 0 {
 		return nil, false
 	}
 	var res []string
@@ -134,7 +156,7 @@ func (e *evaluator) evalMap(m *model.Map, depth int) ([]string, bool) {
 	e.via = append(e.via, m)
 	var out []string
 	for _, src := range srcs {
-		val, ok := mapLookup(m, src)
+		val, ok := e.lookup(m, src)
 		if !ok {
 			return nil, false
 		}
@@ -225,11 +247,7 @@ func isWordByte(c byte) bool {
 }
 
 // varName normalises "$x", "${x}" or "x" to "x" in lower case.
-func varName(s string) string {
-	s = strings.TrimPrefix(s, "$")
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}")
-	return strings.ToLower(s)
-}
+func varName(s string) string { return fronting.VarName(s) }
 
 // walk visits every directive of ds, depth first.
 func walk(ds []*model.Directive, fn func(*model.Directive)) {

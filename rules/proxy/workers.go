@@ -56,19 +56,26 @@ func checkWorkers(c *rules.Context) {
 	}
 	need := 2 * g.MaxConnections
 	seen := map[*model.NginxConfig]bool{}
+	// A fragment is judged by the stack's first nginx.conf with an events
+	// block, looked for once.
+	var fragmentMain *model.NginxConfig
+	lookedUp := false
 	for _, fc := range a.Configs {
 		if len(fc.Servers) == 0 {
 			continue
 		}
 		main := fc.Config
 		if main.Fragment {
-			main = nil
-			for _, o := range a.Configs {
-				if !o.Config.Fragment && hasEvents(o.Config) {
-					main = o.Config
-					break
+			if !lookedUp {
+				lookedUp = true
+				for _, o := range a.Configs {
+					if !o.Config.Fragment && hasEvents(o.Config) {
+						fragmentMain = o.Config
+						break
+					}
 				}
 			}
+			main = fragmentMain
 			if main == nil {
 				continue
 			}

@@ -167,6 +167,8 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
+	// Effective settings take the chosen version's defaults.ini.
+	dopts.GrafanaVersion = [2]int{opts.Version.Major, opts.Version.Minor}
 	m, err := discover.Load(context.Background(), dopts)
 	if err != nil {
 		return ExitInput, err

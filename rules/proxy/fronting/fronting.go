@@ -35,6 +35,10 @@ type Analysis struct {
 	// publishes them on, when publishedKnown (see nginxPublished).
 	published      map[int][]int
 	publishedKnown bool
+	// index, tables and derived are built on first use (index.go).
+	index   *stackIndex
+	tables  map[*model.Map]*MapTable
+	derived map[any]any
 }
 
 // Published returns the listen-port to host-ports map of the compose
@@ -57,6 +61,12 @@ type Config struct {
 	Sem    *nginxsem.Config
 	// Servers are its servers that front Grafana.
 	Servers []*Server
+	// pos is its position in Analysis.Configs; byBlock and incomplete
+	// are built on first use (index.go, Incomplete).
+	pos        int
+	byBlock    map[*model.Directive]*Server
+	incomplete map[incompleteKey]bool
+	depths     map[*model.Directive]int
 }
 
 // Server is a server block that proxies to Grafana.
@@ -83,6 +93,9 @@ type Server struct {
 	// location that proxies to Grafana adds the Live path it would carry
 	// (its own prefix + "/api/live/ws"), with Live.Assumed saying so.
 	Lives []*Live
+	// proxyAt and setting are built on first use (index.go).
+	proxyAt map[*model.Location]int
+	setting map[string][]*model.Location
 }
 
 // Verdict says where nginx sends the Live WebSocket handshake.
@@ -167,7 +180,7 @@ func Analyze(s *model.Stack) *Analysis {
 	a.Hints = hints(s, a.Grafana)
 	a.published, a.publishedKnown = nginxPublished(s)
 	for _, cfg := range s.Nginx {
-		c := &Config{Config: cfg, Sem: nginxsem.New(cfg)}
+		c := &Config{Config: cfg, Sem: nginxsem.New(cfg), pos: len(a.Configs)}
 		a.Configs = append(a.Configs, c)
 		for _, srv := range cfg.Servers {
 			ps := c.Sem.GrafanaProxies(srv, a.Hints)
@@ -468,11 +481,7 @@ func (a *Analysis) follow(fs *Server, sub string) *Live {
 		l.Verdict, l.Deny = Blocked, d
 		return l
 	}
-	for i := range fs.Proxies {
-		if fs.Proxies[i].Location == l.Location {
-			l.Proxy = &fs.Proxies[i]
-		}
-	}
+	l.Proxy = fs.ProxyAt(l.Location)
 	if l.Proxy == nil || r.Pass.Handler != "proxy" {
 		if r.Pass.Handler == "proxy" && r.Pass.Target != nil && !r.Pass.Target.Known {
 			return l // a proxy_pass through variables nothing resolves
@@ -535,19 +544,38 @@ func (c *Config) Incomplete(loc *model.Location, srv *model.Server) bool {
 		if l.Block == nil {
 			continue
 		}
-		for i, d := range l.Block.Block {
-			if d.Name.V != "include" || len(d.Args) == 0 {
-				continue
+		key := incompleteKey{l.Block, l.Kind == nginxsem.LevelHTTP}
+		v, ok := c.incomplete[key]
+		if !ok {
+			v = c.incompleteBlock(l.Block, key.http)
+			if c.incomplete == nil {
+				c.incomplete = map[incompleteKey]bool{}
 			}
-			if i+1 < len(l.Block.Block) && includedBy(l.Block.Block[i+1], d) {
-				continue
-			}
-			name := d.Args[0].V
-			if harmlessInclude(name) || (l.Kind == nginxsem.LevelHTTP && strings.ContainsAny(name, "*?[")) {
-				continue
-			}
+			c.incomplete[key] = v
+		}
+		if v {
 			return true
 		}
+	}
+	return false
+}
+
+// incompleteBlock reports whether an include directly in block matched
+// no file and may hold proxy settings (see Incomplete); http is set for
+// the http level, where globs include other sites.
+func (c *Config) incompleteBlock(block *model.Directive, http bool) bool {
+	for i, d := range block.Block {
+		if d.Name.V != "include" || len(d.Args) == 0 {
+			continue
+		}
+		if i+1 < len(block.Block) && c.includedBy(block.Block[i+1], d) {
+			continue
+		}
+		name := d.Args[0].V
+		if harmlessInclude(name) || (http && strings.ContainsAny(name, "*?[")) {
+			continue
+		}
+		return true
 	}
 	return false
 }
@@ -568,14 +596,47 @@ func harmlessInclude(p string) bool {
 	return false
 }
 
-// includedBy reports whether d comes from the file include inc read.
-func includedBy(d, inc *model.Directive) bool {
-	for p := d.IncludedBy; p != nil; p = p.IncludedBy {
-		if p == inc {
-			return true
-		}
+// includedBy reports whether d comes from the file include inc read (or
+// from a file included from there, at any depth). Only the links of d's
+// IncludedBy chain deeper than inc can be inc, so the walk stops there:
+// a directive that does not come from inc costs nothing however deep the
+// chain of includes above it.
+func (c *Config) includedBy(d, inc *model.Directive) bool {
+	p := d.IncludedBy
+	for dp, ip := c.includeDepth(p), c.includeDepth(inc); p != nil && dp > ip; dp-- {
+		p = p.IncludedBy
 	}
-	return false
+	return p == inc
+}
+
+// includeDepth is the length of d's IncludedBy chain plus one (0 for
+// nil), remembered for every include on the way.
+func (c *Config) includeDepth(d *model.Directive) int {
+	if d == nil {
+		return 0
+	}
+	if n, ok := c.depths[d]; ok {
+		return n
+	}
+	if c.depths == nil {
+		c.depths = map[*model.Directive]int{}
+	}
+	// Walk up to the first known link (iteratively: chains of includes
+	// may be thousands long), then number the links on the way back.
+	var path []*model.Directive
+	n := 0
+	for p := d; p != nil; p = p.IncludedBy {
+		if k, ok := c.depths[p]; ok {
+			n = k
+			break
+		}
+		path = append(path, p)
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		n++
+		c.depths[path[i]] = n
+	}
+	return c.depths[d]
 }
 
 // Entity names a server block for findings: "nginx:<first server_name>",

@@ -229,3 +229,34 @@ func TestLocationSubPath(t *testing.T) {
 		}
 	}
 }
+
+// TestIncludedBy checks includedBy against a walk of the whole chain, on
+// a chain of includes 5,000 deep with a sibling at every level.
+func TestIncludedBy(t *testing.T) {
+	var incs, siblings []*model.Directive
+	var parent *model.Directive
+	for i := 0; i < 5000; i++ {
+		inc := &model.Directive{Name: model.Str{V: "include"}, IncludedBy: parent}
+		incs = append(incs, inc)
+		siblings = append(siblings, &model.Directive{Name: model.Str{V: "gzip"}, IncludedBy: parent})
+		parent = inc
+	}
+	walked := func(d, inc *model.Directive) bool {
+		for p := d.IncludedBy; p != nil; p = p.IncludedBy {
+			if p == inc {
+				return true
+			}
+		}
+		return false
+	}
+	c := &Config{}
+	for _, i := range []int{0, 1, 2, 999, 4998, 4999} {
+		for _, j := range []int{0, 1, 2, 1000, 4998, 4999} {
+			for _, d := range []*model.Directive{incs[j], siblings[j]} {
+				if got, want := c.includedBy(d, incs[i]), walked(d, incs[i]); got != want {
+					t.Errorf("includedBy(level %d, include %d) = %v, want %v", j, i, got, want)
+				}
+			}
+		}
+	}
+}
