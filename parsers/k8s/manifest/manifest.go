@@ -37,6 +37,10 @@ type File struct {
 	// the file) and objects of a known kind whose shape is wrong.
 	Problems []model.Problem
 
+	// Directive is set when the text outside large block scalars (where
+	// YAML comments, and so inline ignores, can be) mentions grafanalint.
+	Directive bool
+
 	blocks map[*yaml.Node]*srcmap.Text // large block scalars, decoded
 }
 
@@ -146,6 +150,7 @@ func ParseVia(path string, data []byte, via *srcmap.Text) *File {
 func parse(path string, data []byte, src *srcmap.Source) *File {
 	f := &File{Path: path, Src: src}
 	scan, blank := blankBlocks(data)
+	f.Directive = bytes.Contains(scan, []byte("grafanalint"))
 	dec := yaml.NewDecoder(bytes.NewReader(scan))
 	for i := 0; ; i++ {
 		var doc yaml.Node
