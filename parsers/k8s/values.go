@@ -94,11 +94,14 @@ func (a *assembler) valuesRef(f *File, o *manifest.Object, ref manifest.ValuesRe
 			}
 			v = vv
 		case e.Disk != "":
+			if a.disk.Bytes(e.Disk) == nil {
+				return nil, "", fmt.Sprintf("values from %s (spec.valuesFrom) are read from %s, which is not in the repository: the linted values may be overridden at deploy time", describe(obj), e.Disk)
+			}
 			v = a.diskValues(e.Disk)
 			display = e.Disk
 		}
 		if v == nil {
-			return nil, "", fmt.Sprintf("values from %s (spec.valuesFrom) could not be read", describe(obj))
+			return nil, "", fmt.Sprintf("values from %s (spec.valuesFrom) hold no values mapping: Flux fails the release", describe(obj))
 		}
 		a.consume(display)
 		return manifest.Wrap(v, ref.TargetPath), obj.file, ""
