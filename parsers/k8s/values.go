@@ -101,7 +101,7 @@ func (a *assembler) valuesRef(f *File, o *manifest.Object, ref manifest.ValuesRe
 			display = e.Disk
 		}
 		if v == nil {
-			return nil, "", fmt.Sprintf("values from %s (spec.valuesFrom) hold no values mapping: Flux fails the release", describe(obj))
+			return nil, "", fmt.Sprintf("values from %s (spec.valuesFrom) hold no values mapping, so they are not read", describe(obj))
 		}
 		a.consume(display)
 		return manifest.Wrap(v, ref.TargetPath), obj.file, ""
