@@ -58,7 +58,7 @@ func (l *loader) classifyK8s(e *entry, src []byte) bool {
 	e.kind = kind
 	mf := &model.File{Path: e.disp, Abs: e.abs, Kind: kind, Reported: e.reported, Problems: append([]model.Problem{}, f.Problems...)}
 	mf.Source = l.sourceOf(e)
-	if f.File.Directive { // no directive without it, and none inside a block scalar
+	if f.Directive { // no directive without it, and none inside a block scalar
 		igs, iprobs := suppress.Scan(e.disp, src, kind)
 		mf.Ignores = igs
 		mf.Problems = append(mf.Problems, iprobs...)

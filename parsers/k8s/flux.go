@@ -53,7 +53,7 @@ func (a *assembler) fluxSubstitute() {
 	}
 	vars := map[*fluxRef]*fluxVars{}
 	for i, f := range a.files {
-		if len(f.File.Objects) == 0 || f.File.Src.Derived() {
+		if len(f.File.Objects) == 0 || f.Src.Derived() {
 			continue
 		}
 		var fr *fluxRef
@@ -163,7 +163,7 @@ func (a *assembler) rawObject(kind, name, ns, file string) []rawEntry {
 
 // substituteFile returns the text of f as Flux applies it, mapped to f.
 func substituteFile(f *File, vars *fluxVars) (*srcmap.Text, bool) {
-	src := f.File.Src
+	src := f.Src
 	data := src.Data()
 	// The objects' spans, each from the start of its first line to the
 	// next one's; disabled ones and dashboards are left as written.

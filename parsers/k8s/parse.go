@@ -142,7 +142,7 @@ func parseFile(path string, src []byte, mf *manifest.File) *File {
 	if len(f.Installs) > 0 || len(f.Workloads) > 0 || len(f.Datasources) > 0 || len(f.Dashboards) > 0 || len(f.Handoffs) > 0 {
 		f.Relevant = true
 	}
-	if !f.Relevant && len(f.File.Problems) > 0 && (IsValuesName(path) || bytes.Contains(src, []byte("kind: HelmRelease"))) && Candidate(src) {
+	if !f.Relevant && len(f.Problems) > 0 && (IsValuesName(path) || bytes.Contains(src, []byte("kind: HelmRelease"))) && Candidate(src) {
 		// A broken values file or HelmRelease cannot tell whether it
 		// configures Grafana, but it mentions Grafana's keys: Helm or
 		// Flux refuses it, and so must the linter.

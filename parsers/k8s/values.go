@@ -199,7 +199,7 @@ func (a *assembler) rerender(f *File, o *manifest.Object, layers []*manifest.Val
 	for _, vo := range out.Virtual {
 		out.entries(vo)
 	}
-	var installs []*install.Install
+	installs := make([]*install.Install, 0, len(f.Installs)+len(out.Installs))
 	for _, in := range f.Installs {
 		if in.Object != o {
 			installs = append(installs, in)
@@ -212,21 +212,24 @@ func (a *assembler) rerender(f *File, o *manifest.Object, layers []*manifest.Val
 			}
 		}
 	}
-	f.Installs = append(installs, out.Installs...)
-	var virtual []*manifest.Object
+	installs = append(installs, out.Installs...)
+	f.Installs = installs
+	virtual := make([]*manifest.Object, 0, len(f.Virtual)+len(out.Virtual))
 	for _, vo := range f.Virtual {
 		if vo.Owner != o {
 			virtual = append(virtual, vo)
 		}
 	}
-	f.Virtual = append(virtual, out.Virtual...)
-	var handoffs []Handoff
+	virtual = append(virtual, out.Virtual...)
+	f.Virtual = virtual
+	handoffs := make([]Handoff, 0, len(f.Handoffs)+len(out.Handoffs))
 	for _, h := range f.Handoffs {
 		if h.Owner != o {
 			handoffs = append(handoffs, h)
 		}
 	}
-	f.Handoffs = append(handoffs, out.Handoffs...)
+	handoffs = append(handoffs, out.Handoffs...)
+	f.Handoffs = handoffs
 	// The index: the objects the chart created before go.
 	var kept []*objRef
 	for _, ref := range a.objs {

@@ -162,7 +162,7 @@ func Render(opts Options, vs ...*manifest.Values) *Result {
 	}
 	if w.truthy("operator", "dashboardsConfigMapRefEnabled") && (enabled || w.truthy("forceDeployDashboards")) && w.truthy("defaultDashboardsEnabled") {
 		res.OperatorDashboards = map[string]string{}
-		if ml, _ := w.node("operator", "matchLabels"); ml != nil && ml.Kind == yaml.MappingNode {
+		if ml := w.node("operator", "matchLabels"); ml != nil && ml.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(ml.Content); i += 2 {
 				res.OperatorDashboards[ml.Content[i].Value] = ml.Content[i+1].Value
 			}
@@ -220,12 +220,12 @@ type lookup struct {
 func newLookup(layers []*manifest.Values) lookup { return lookup{layers: layers} }
 
 // node returns the user's node at path (of the last layer that sets it),
-// else the default's (values nil).
-func (l lookup) node(keys ...string) (*yaml.Node, *manifest.Values) {
-	if n, v := l.userNode(keys...); n != nil {
-		return n, v
+// else the default's.
+func (l lookup) node(keys ...string) *yaml.Node {
+	if n, _ := l.userNode(keys...); n != nil {
+		return n
 	}
-	return manifest.Path(defaultsNode, keys...), nil
+	return manifest.Path(defaultsNode, keys...)
 }
 
 // userNode returns the user's node at path and its values, nil when it is
@@ -243,12 +243,11 @@ func (l lookup) userNode(keys ...string) (*yaml.Node, *manifest.Values) {
 }
 
 func (l lookup) truthy(keys ...string) bool {
-	n, _ := l.node(keys...)
-	return manifest.Truthy(n)
+	return manifest.Truthy(l.node(keys...))
 }
 
 func (l lookup) str(keys ...string) string {
-	n, _ := l.node(keys...)
+	n := l.node(keys...)
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return ""
 	}
