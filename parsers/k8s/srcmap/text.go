@@ -94,13 +94,8 @@ func (t *Text) load() {
 		if !ok {
 			d = Point("", lz.src, lz.start, lz.start)
 		}
-		lz.decoded = d
+		t.s, t.segs, t.lines = d.s, d.segs, d.lines // Raw keeps to the hint or its own scan
 	})
-	d := lz.decoded
-	t.s, t.segs, t.lines = d.s, d.segs, d.lines
-	if t.raw == nil {
-		t.raw = d.raw
-	}
 }
 
 // String returns the derived text.
