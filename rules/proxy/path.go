@@ -196,6 +196,9 @@ func checkLivePath(c *rules.Context) {
 			l.What(), l.Upstream, how, served, fix)
 		if ks := c.Kube(f.Pos); ks != nil {
 			f.Message = kubeLiveRewritten(ks, l.What(), l.Upstream, served, want)
+			if p := c.Kube(anchor(s, l)); p != nil && p.Kind == model.KubeIngressPath {
+				f.Related = []rules.Related{related(anchor(s, l), "path %q %s serves the Live path %q", p.Name, p.Where(), l.Path)}
+			}
 		}
 		c.Report(f)
 	})
