@@ -45,7 +45,6 @@ type lazyBlock struct {
 	n       *yaml.Node
 	start   int // offset of the block indicator
 	raw     *rawBlock
-	decoded *Text
 }
 
 // Lines locates the content of a block scalar in its source: bytes
