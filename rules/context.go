@@ -77,3 +77,25 @@ func (c *Context) Report(f Finding) {
 func (c *Context) Reportf(pos model.Pos, format string, args ...any) {
 	c.Report(Finding{Pos: pos, Message: fmt.Sprintf(format, args...)})
 }
+
+// Kube returns what is written at p in the Kubernetes sources of the
+// stack — an Ingress annotation or path, a Helm value, a
+// GrafanaDashboard's model — so that a finding on what a deploying tool
+// renders from it can speak of what the user edits; nil when p is in none
+// (always for stacks of other origins, whose messages stay as they are).
+func (c *Context) Kube(p model.Pos) *model.KubeSource {
+	if c.Stack == nil {
+		return nil
+	}
+	return c.Stack.Kubernetes.Source(p)
+}
+
+// KubeFile names a file the stack reads from a Kubernetes manifest or Helm
+// values as the user knows it (`key "a.json" of ConfigMap "team-a"`), ""
+// when path is no such file.
+func (c *Context) KubeFile(path string) string {
+	if c.Stack == nil || c.Stack.Kubernetes == nil {
+		return ""
+	}
+	return c.Stack.Kubernetes.Files[path]
+}

@@ -111,7 +111,7 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 			out = keep(out, nil)
 		} else {
 			for _, s := range m.Stacks {
-				if missing := missingPart(s, r.Needs); missing != "" {
+				if missing := missingPart(s, r.Needs); missing != "" && (r.Stands[missing] == nil || !r.Stands[missing](s)) {
 					reason := fmt.Sprintf("no %s in stack %q", missing, s.Name)
 					if note := s.PartNotes[string(missing)]; note != "" {
 						reason += ": " + note

@@ -110,6 +110,10 @@ type Rule struct {
 	// Needs lists the stack parts the check cannot run without; when a
 	// stack lacks one the check is skipped for it and the summary says so.
 	Needs []Part
+	// Stands, for a part of Needs, says when a stack that lacks it can be
+	// checked all the same (an Ingress naming Grafana's public host stands
+	// for the nginx in front of it).
+	Stands map[Part]func(*model.Stack) bool
 	// Global rules run once over the whole model with a nil Context.Stack
 	// (parse/syntax, per-file checks); others run once per stack.
 	Global bool

@@ -22,8 +22,35 @@ const k8sGroup = "dashboard.grafana.app/"
 // dashboard (Grafana loads nothing from it). Content after the top-level
 // value is ignored, as Grafana's provisioning reader ignores it.
 func Parse(path string, src []byte) (*model.Dashboard, []model.Problem) {
+	return parse(path, src, newLineIndex(path, src))
+}
+
+// Embedded says where the text of a dashboard is written inside another
+// file (a Kubernetes manifest's block scalar, whose indentation is JSON
+// white space): positions are reported in File, the text's first line
+// being line Line of it; Starts are the offsets of the text's line starts
+// (the first 0), which the reader of that file found already.
+type Embedded struct {
+	File   string
+	Line   int
+	Starts []int
+}
+
+// ParseEmbedded is Parse for a dashboard whose text is written inside
+// another file: the model names path, every position is in at.File.
+func ParseEmbedded(path string, src []byte, at Embedded) (*model.Dashboard, []model.Problem) {
+	var li *lineIndex
+	if s := at.Starts; len(s) > 0 && s[0] == 0 && s[len(s)-1] <= len(src) {
+		li = indexOf(at.File, src, s)
+	} else {
+		li = newLineIndex(at.File, src)
+	}
+	li.base = max(at.Line, 1) - 1
+	return parse(path, src, li)
+}
+
+func parse(path string, src []byte, lines *lineIndex) (*model.Dashboard, []model.Problem) {
 	d := &model.Dashboard{File: path}
-	lines := newLineIndex(path, src)
 	if bytes.HasPrefix(src, utf8BOM) {
 		return d, []model.Problem{{
 			Kind:    model.ProblemSyntax,

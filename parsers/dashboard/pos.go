@@ -16,6 +16,7 @@ type lineIndex struct {
 	src    []byte
 	file   string
 	starts []int // byte offset of each line's first byte
+	base   int   // lines before src in file (an embedded text)
 
 	// cache of the last lookup
 	line    int // 0-based index into starts
@@ -35,6 +36,11 @@ func newLineIndex(file string, src []byte) *lineIndex {
 		i += j + 1
 		starts = append(starts, i)
 	}
+	return indexOf(file, src, starts)
+}
+
+// indexOf returns the index of src whose line starts are starts.
+func indexOf(file string, src []byte, starts []int) *lineIndex {
 	li := &lineIndex{src: src, file: file, starts: starts}
 	li.setLine(0)
 	return li
@@ -69,5 +75,5 @@ func (li *lineIndex) pos(off int) model.Pos {
 	}
 	li.col += utf8.RuneCount(li.src[li.off:off])
 	li.off = off
-	return model.Pos{File: li.file, Line: li.line + 1, Col: li.col}
+	return model.Pos{File: li.file, Line: li.base + li.line + 1, Col: li.col}
 }

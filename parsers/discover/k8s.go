@@ -1,7 +1,6 @@
 package discover
 
 import (
-	"bytes"
 	"path"
 	"slices"
 	"sort"
@@ -38,19 +37,19 @@ func isTemplateYAML(name string) bool {
 // Grafana's. Terraform template directives (%{ … }) are masked first,
 // keeping every position.
 func (l *loader) classifyK8s(e *entry, src []byte) bool {
-	if !k8s.Candidate(src) {
+	if !k8s.Candidate(src) && !k8s.IsValuesName(e.disp) {
 		return false
 	}
 	if isTemplateYAML(e.disp) {
 		src = []byte(subst.MaskTerraform(string(src)))
 	}
 	f := k8s.ParseFile(e.disp, src)
-	if !f.Relevant && !f.Support {
+	if !f.Relevant && !f.Support && !f.Overlay {
 		return false
 	}
 	e.k8s = f
 	kind := model.KindKubernetes
-	if len(f.File.Objects) == 0 && len(f.Values) > 0 {
+	if len(f.File.Objects) == 0 && (len(f.Values) > 0 || k8s.IsValuesName(e.disp)) {
 		kind = model.KindHelmValues
 	}
 	// As setKind, but inline ignores are looked for only when the text
@@ -59,7 +58,7 @@ func (l *loader) classifyK8s(e *entry, src []byte) bool {
 	e.kind = kind
 	mf := &model.File{Path: e.disp, Abs: e.abs, Kind: kind, Reported: e.reported, Problems: append([]model.Problem{}, f.Problems...)}
 	mf.Source = l.sourceOf(e)
-	if bytes.Contains(e.src, []byte("grafanalint")) { // no directive without it
+	if f.Directive { // no directive without it, and none inside a block scalar
 		igs, iprobs := suppress.Scan(e.disp, src, kind)
 		mf.Ignores = igs
 		mf.Problems = append(mf.Problems, iprobs...)
@@ -92,6 +91,21 @@ func (d k8sDisk) Bytes(p string) []byte {
 	return nil
 }
 
+// Find returns the display paths of the repository files whose path ends
+// with rel, component by component (a path relative to the root of the
+// Git repository, where the linted tree may be a part of it or hold it).
+func (d k8sDisk) Find(rel string) []string {
+	rel = strings.TrimPrefix(path.Clean("/"+rel), "/")
+	var out []string
+	for disp := range d.l.entries {
+		if disp == rel || strings.HasSuffix(disp, "/"+rel) {
+			out = append(out, disp)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // kubernetesStacks builds the stacks of the Kubernetes files.
 func (l *loader) kubernetesStacks() {
 	var files []*k8s.File
@@ -116,6 +130,11 @@ func (l *loader) kubernetesStacks() {
 	}
 	for _, e := range l.sortedEntries() {
 		if e.k8s == nil || used[e.disp] || e.k8s.Relevant {
+			continue
+		}
+		if e.k8s.Overlay {
+			// A values file no Grafana values were merged with.
+			e.k8s, e.kind, e.file = nil, "", nil
 			continue
 		}
 		var best *k8s.Stack

@@ -3,7 +3,6 @@ package k8s
 import (
 	"fmt"
 
-	"github.com/grafanalint/grafanalint/parsers/k8s/helmchart"
 	"path"
 	"sort"
 	"strings"
@@ -24,6 +23,9 @@ type Disk interface {
 	// Bytes returns the content of the repository file at display path p
 	// (nil when it is not in the tree).
 	Bytes(p string) []byte
+	// Find returns the display paths of the repository files whose path
+	// ends with rel (a path from the root of the Git repository).
+	Find(rel string) []string
 }
 
 // Stack is one Grafana of a Kubernetes source, read as Grafana reads it.
@@ -102,16 +104,33 @@ type assembler struct {
 	ingress  []*manifest.Object
 	flux     []*fluxRef
 	stacks   []*Stack
-	// entryFiles are the embedded files already owned by an object.
-	nsOfDir map[string]string
+	nsOfDir  map[string]string
+	// sidecarInstalls are the files' Installs with sidecars (withSidecars).
+	sidecarInstalls []*install.Install
+	// reserved are objects a chart creates for one Install only (those of
+	// a values overlay, beside the same chart's objects for another
+	// environment).
+	reserved map[*manifest.Object]*install.Install
 }
 
 // Assemble builds the stacks of the files' Grafanas.
 func Assemble(files []*File, disk Disk) []*Stack {
-	a := &assembler{files: files, disk: disk, byName: map[string][]*objRef{}, nsOfDir: map[string]string{}}
+	a := &assembler{files: files, disk: disk, byName: map[string][]*objRef{}, nsOfDir: map[string]string{}, reserved: map[*manifest.Object]*install.Install{}}
+	a.fluxSubstitute()
+	a.overlays()
 	a.index()
+	a.releaseValues()
 	var installs []*install.Install
 	for _, f := range files {
+		if f.consumed {
+			var kept []*install.Install
+			for _, in := range f.Installs {
+				if in.Object != nil {
+					kept = append(kept, in)
+				}
+			}
+			f.Installs = kept
+		}
 		for _, in := range f.Installs {
 			if in.Namespace == "" && in.Object != nil {
 				in.Namespace = a.namespace(f, in.Object)
@@ -125,7 +144,6 @@ func Assemble(files []*File, disk Disk) []*Stack {
 			installs = append(installs, a.workload(f, w)...)
 		}
 	}
-	installs = overlays(installs)
 	for _, in := range installs {
 		a.stacks = append(a.stacks, a.build(in))
 	}
@@ -135,53 +153,49 @@ func Assemble(files []*File, disk Disk) []*Stack {
 	return a.stacks
 }
 
-// overlays merges grafana chart values files of one directory as Helm's
-// repeated -f merges them: each values-<env>.yaml (or values.<env>.yaml)
-// over values.yaml is an installation of its own, named after both; with
-// such overlays, values.yaml alone is not one.
-func overlays(installs []*install.Install) []*install.Install {
-	isValuesFile := func(in *install.Install) bool {
-		return in.Origin == install.OriginValues && in.Chart == "grafana" && in.Object == nil && in.Values != nil &&
-			len(in.Files) == 1 && in.Values.Node != nil && in.Values.Src.Path == in.Files[0] && !strings.HasSuffix(in.Name, "grafana/")
-	}
-	base := map[string]*install.Install{}
-	for _, in := range installs {
-		if isValuesFile(in) {
-			if b := path.Base(in.Files[0]); b == "values.yaml" || b == "values.yml" {
-				base[path.Dir(in.Files[0])] = in
+// overlays merges values files of one directory as Helm's repeated -f
+// merges them: each values-<env>.yaml (or values.<env>.yaml) over the
+// values.yaml of the grafana chart, kube-prometheus-stack or an umbrella
+// chart is an installation of its own, named after both, which the overlay
+// file holds; with such overlays, values.yaml alone is not one. An overlay
+// may configure nothing of Grafana's by itself (values-prod.yaml setting
+// only the ingress hosts).
+func (a *assembler) overlays() {
+	base := map[string]*File{}
+	kinds := map[*File]valuesKind{}
+	for _, f := range a.files {
+		if b := path.Base(f.Path); (b == "values.yaml" || b == "values.yml") && len(f.File.Objects) == 0 && len(f.Values) > 0 {
+			if k := valuesKindOf(f.Path, f.Values[0]); k != valuesNone {
+				base[path.Dir(f.Path)], kinds[f] = f, k
 			}
 		}
 	}
-	merged := map[*install.Install]bool{}
-	var out []*install.Install
-	for _, in := range installs {
-		b := base[path.Dir(in.Files[0])]
-		name := path.Base(in.Files[0])
-		if !isValuesFile(in) || b == nil || b == in || !strings.HasPrefix(name, "values-") && !strings.HasPrefix(name, "values.") {
+	merged := map[*File]bool{}
+	for _, f := range a.files {
+		b := base[path.Dir(f.Path)]
+		name := path.Base(f.Path)
+		if b == nil || b == f || len(f.File.Objects) > 0 || len(f.Values) == 0 || !strings.HasPrefix(name, "values-") && !strings.HasPrefix(name, "values.") {
 			continue
 		}
-		dir := path.Dir(in.Files[0])
-		m := helmchart.Render(helmchart.Options{Origin: install.OriginValues, Name: dir + " (" + path.Base(b.Files[0]) + " + " + name + ")",
-			Files: []string{b.Files[0], in.Files[0]}, Virtual: in.Files[0] + "#", Chart: "grafana", ChartDir: chartDirOf(b)}, b.Values, in.Values)
-		out = append(out, m)
-		merged[b], merged[in] = true, true
-	}
-	var kept []*install.Install
-	for _, in := range installs {
-		if !merged[in] {
-			kept = append(kept, in)
+		dir := path.Dir(f.Path)
+		out := &File{File: f.File, Entries: f.Entries}
+		out.renderValues(kinds[b], dir+" ("+path.Base(b.Path)+" + "+name+")", []string{b.Path, f.Path}, f.Path+"#", valuesChartDir(b.Path),
+			[]*manifest.Values{b.Values[0], f.Values[0]})
+		for _, o := range out.Virtual {
+			out.entries(o)
 		}
+		f.Installs, f.Virtual, f.Handoffs = out.Installs, out.Virtual, out.Handoffs
+		f.Relevant, f.Overlay = true, false
+		if len(out.Installs) > 0 {
+			for _, o := range out.Virtual {
+				a.reserved[o] = out.Installs[0]
+			}
+		}
+		merged[b] = true
 	}
-	return append(kept, out...)
-}
-
-// chartDirOf is the chart directory of a values install ("" when the
-// values are not a chart's own).
-func chartDirOf(in *install.Install) string {
-	if path.Base(in.Files[0]) == "values.yaml" {
-		return path.Dir(in.Files[0])
+	for b := range merged {
+		b.Installs, b.Virtual, b.Handoffs = nil, nil, nil
 	}
-	return ""
 }
 
 // index collects the objects of every file.
@@ -198,52 +212,60 @@ func (a *assembler) index() {
 	}
 	for _, f := range a.files {
 		for _, o := range f.Objects() {
-			switch {
-			case o.Data != nil || o.Kind.V == "ConfigMap" || o.Kind.V == "Secret":
-				ref := &objRef{kind: o.Kind.V, name: o.Name.V, namespace: a.namespace(f, o), labels: plain(o.Labels), annotations: plain(o.Annotations),
-					pos: o.Kind.Pos, nameStr: o.Name, labelStr: o.Labels, file: f.Path, obj: o}
-				for _, e := range o.Data {
-					if ef := f.Entries[e]; ef != nil {
-						ref.entries = append(ref.entries, ef)
-					}
-				}
-				a.add(ref)
-			case o.Service != nil:
-				a.services = append(a.services, o)
-			case o.Ingress != nil:
-				a.ingress = append(a.ingress, o)
-			case o.Kustomization != nil:
-				for _, g := range o.Kustomization.Generators {
-					ref := &objRef{kind: g.Kind, name: g.Name.V, namespace: g.Namespace, labels: plain(g.Labels), annotations: plain(g.Annotations), pos: g.Name.Pos,
-						nameStr: g.Name, labelStr: g.Labels, file: f.Path}
-					if ref.namespace == "" {
-						ref.namespace = a.nsOfDir[path.Dir(f.Path)]
-					}
-					for _, e := range g.Entries {
-						ef := f.Entries[e]
-						if ef == nil {
-							ef = &install.File{Name: e.Key.V, Virtual: e.FromFile, Disk: e.FromFile, Pos: e.Key.Pos, Owner: g.Kind + " generator \"" + g.Name.V + "\""}
-							f.Entries[e] = ef
-						}
-						ref.entries = append(ref.entries, ef)
-					}
-					a.add(ref)
-				}
-			}
+			a.addObject(f, o)
 		}
 	}
-	// Flux post-build substitution covers the objects below its path.
-	for _, o := range a.objs {
-		if v, _ := o.labels[substituteKey]; v == "disabled" {
-			continue
+}
+
+// substitution records the Flux Kustomization whose post-build
+// substitution applies to o.
+func (a *assembler) substitution(o *objRef) {
+	if v := o.labels[substituteKey]; v == "disabled" {
+		return
+	}
+	if v := o.annotations[substituteKey]; v == "disabled" {
+		return
+	}
+	for _, fr := range a.flux {
+		if fr.obj.Flux.PostBuild && covers(fr.dir, path.Dir(o.file)) {
+			o.substituted = fr
 		}
-		if v, _ := o.annotations[substituteKey]; v == "disabled" {
-			continue
-		}
-		for _, fr := range a.flux {
-			if fr.obj.Flux.PostBuild && covers(fr.dir, path.Dir(o.file)) {
-				o.substituted = fr
+	}
+}
+
+// addObject indexes an object of file f: a ConfigMap or Secret (written,
+// created by a chart or generated by kustomize), a Service or an Ingress.
+func (a *assembler) addObject(f *File, o *manifest.Object) {
+	switch {
+	case o.Data != nil || o.Kind.V == "ConfigMap" || o.Kind.V == "Secret":
+		ref := &objRef{kind: o.Kind.V, name: o.Name.V, namespace: a.namespace(f, o), labels: plain(o.Labels), annotations: plain(o.Annotations),
+			pos: o.Kind.Pos, nameStr: o.Name, labelStr: o.Labels, file: f.Path, obj: o}
+		for _, e := range o.Data {
+			if ef := f.Entries[e]; ef != nil {
+				ref.entries = append(ref.entries, ef)
 			}
+		}
+		a.add(ref)
+	case o.Service != nil:
+		a.services = append(a.services, o)
+	case o.Ingress != nil:
+		a.ingress = append(a.ingress, o)
+	case o.Kustomization != nil:
+		for _, g := range o.Kustomization.Generators {
+			ref := &objRef{kind: g.Kind, name: g.Name.V, namespace: g.Namespace, labels: plain(g.Labels), annotations: plain(g.Annotations), pos: g.Name.Pos,
+				nameStr: g.Name, labelStr: g.Labels, file: f.Path}
+			if ref.namespace == "" {
+				ref.namespace = a.nsOfDir[path.Dir(f.Path)]
+			}
+			for _, e := range g.Entries {
+				ef := f.Entries[e]
+				if ef == nil {
+					ef = &install.File{Name: e.Key.V, Virtual: e.FromFile, Disk: e.FromFile, Pos: e.Key.Pos, Owner: g.Kind + " generator \"" + g.Name.V + "\""}
+					f.Entries[e] = ef
+				}
+				ref.entries = append(ref.entries, ef)
+			}
+			a.add(ref)
 		}
 	}
 }
@@ -261,6 +283,7 @@ func covers(fluxDir, dir string) bool {
 }
 
 func (a *assembler) add(ref *objRef) {
+	a.substitution(ref) // Flux post-build substitution covers the objects below its path
 	a.objs = append(a.objs, ref)
 	k := ref.kind + "/" + ref.name
 	a.byName[k] = append(a.byName[k], ref)
@@ -319,12 +342,25 @@ func (a *assembler) find(kind, name, ns, file string) *objRef {
 
 // commonPrefix returns the number of leading path components a and b share.
 func commonPrefix(a, b string) int {
-	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
 	n := 0
-	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+	for {
+		ia, ib := strings.IndexByte(a, '/'), strings.IndexByte(b, '/')
+		ca, cb := a, b
+		if ia >= 0 {
+			ca = a[:ia]
+		}
+		if ib >= 0 {
+			cb = b[:ib]
+		}
+		if ca != cb {
+			return n
+		}
 		n++
+		if ia < 0 || ib < 0 {
+			return n
+		}
+		a, b = a[ia+1:], b[ib+1:]
 	}
-	return n
 }
 
 // names makes stack names unique: environment overlays often declare the
@@ -396,6 +432,16 @@ func (a *assembler) operator() {
 					s.Kube.Downloads = append(s.Kube.Downloads, model.KubeDownload{Provider: "grafana-operator", Name: d.Object.Name.V, Source: model.Str{V: ef.Unknown, Pos: ef.Pos}, Loaded: true})
 					continue
 				}
+				s.describe(ef)
+				ks := model.KubeSource{Kind: model.KubeOperatorDashboard, Name: "spec.json", Object: "GrafanaDashboard \"" + d.Object.Name.V + "\""}
+				if d.ConfigMap != "" {
+					ks.Name = "spec.configMapRef"
+				}
+				ks.Pos, ks.End = ef.Text.Span()
+				for _, in := range d.Inputs {
+					ks.Inputs = append(ks.Inputs, in.Name)
+				}
+				s.Kube.Written = append(s.Kube.Written, ks)
 				p := ef.As(model.KindDashboard)
 				if p == nil || p.Dash == nil {
 					continue

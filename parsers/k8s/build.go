@@ -70,7 +70,8 @@ func (a *assembler) build(in *install.Install) *Stack {
 		}
 	}
 	s.Kube = &model.Kube{Origin: string(in.Origin), Chart: in.Chart, ChartVersion: in.ChartVersion, Namespace: in.Namespace,
-		Image: in.Image, Version: in.Version, Sources: in.Files, Skipped: in.Skipped}
+		Image: in.Image, Version: in.Version, Sources: in.Files, Skipped: in.Skipped,
+		Written: append([]model.KubeSource{}, in.Written...), Files: map[string]string{}}
 	for _, n := range in.Notes {
 		s.Kube.Notes = append(s.Kube.Notes, note(n))
 	}
@@ -93,7 +94,24 @@ func (a *assembler) build(in *install.Install) *Stack {
 	a.env(s, in)
 	a.read(s, v)
 	a.ingresses(s)
+	for _, cf := range v.files {
+		s.describe(cf.f)
+	}
 	return s
+}
+
+// describe names a file the stack reads from a manifest or values as the
+// user knows it, for messages: `key "a.json" of ConfigMap "team-a"`,
+// "values datasources.ds.yaml".
+func (s *Stack) describe(f *install.File) {
+	if f == nil || f.Virtual == "" || f.Disk != "" || f.Owner == "" {
+		return
+	}
+	if strings.HasPrefix(f.Owner, "values ") {
+		s.Kube.Files[f.Virtual] = f.Owner
+		return
+	}
+	s.Kube.Files[f.Virtual] = fmt.Sprintf("key %q of %s", f.Name, f.Owner)
 }
 
 func note(n install.Note) model.KubeNote {
@@ -218,6 +236,9 @@ func (a *assembler) selectedBy(s *Stack, sc *install.Sidecar) []*objRef {
 		if !sidecarMatches(sc, o) {
 			continue
 		}
+		if in := a.reserved[o.obj]; in != nil && in != s.Install {
+			continue
+		}
 		if !a.watches(s, sc, o) {
 			continue
 		}
@@ -267,22 +288,36 @@ func (a *assembler) watches(s *Stack, sc *install.Sidecar, o *objRef) bool {
 	}
 	// Nearest Grafana with a matching sidecar wins ties of unknown
 	// namespaces.
-	mine := commonPrefix(path.Dir(o.file), path.Dir(s.Install.Files[0]))
-	for _, f := range a.files {
-		for _, other := range f.Installs {
-			if other == s.Install {
-				continue
-			}
-			for _, osc := range other.Sidecars {
-				if osc.Kind == sc.Kind && sidecarMatches(osc, o) && commonPrefix(path.Dir(o.file), path.Dir(other.Files[0])) > mine {
-					if o.namespace == "" || other.Namespace == "" || other.Namespace == o.namespace {
-						return false
-					}
+	dir := path.Dir(o.file)
+	mine := commonPrefix(dir, path.Dir(s.Install.Files[0]))
+	for _, other := range a.withSidecars() {
+		if other == s.Install {
+			continue
+		}
+		for _, osc := range other.Sidecars {
+			if osc.Kind == sc.Kind && sidecarMatches(osc, o) && commonPrefix(dir, path.Dir(other.Files[0])) > mine {
+				if o.namespace == "" || other.Namespace == "" || other.Namespace == o.namespace {
+					return false
 				}
 			}
 		}
 	}
 	return true
+}
+
+// withSidecars returns the Installs of the files that have sidecars.
+func (a *assembler) withSidecars() []*install.Install {
+	if a.sidecarInstalls == nil {
+		a.sidecarInstalls = []*install.Install{}
+		for _, f := range a.files {
+			for _, in := range f.Installs {
+				if len(in.Sidecars) > 0 {
+					a.sidecarInstalls = append(a.sidecarInstalls, in)
+				}
+			}
+		}
+	}
+	return a.sidecarInstalls
 }
 
 // env resolves variables read from Secret and ConfigMap keys, and envFrom,
@@ -298,7 +333,7 @@ func (a *assembler) env(s *Stack, in *install.Install) {
 			if ref := a.find(e.FromKind, e.FromName, in.Namespace, file); ref != nil {
 				for _, ent := range ref.entries {
 					if ent.Name == e.FromKey && ent.Text != nil {
-						ev.Value = strings.TrimSuffix(ent.Text.S, "\n")
+						ev.Value = strings.TrimSuffix(ent.Text.String(), "\n")
 						ev.ValuePos = ent.Text.At(0)
 						a.use(s, ref)
 					}
@@ -317,7 +352,7 @@ func (a *assembler) env(s *Stack, in *install.Install) {
 			if ent.Text == nil {
 				continue
 			}
-			s.Env = append(s.Env, model.EnvVar{Name: ef.Prefix + ent.Name, Value: strings.TrimSuffix(ent.Text.S, "\n"), Pos: ent.Pos, ValuePos: ent.Text.At(0)})
+			s.Env = append(s.Env, model.EnvVar{Name: ef.Prefix + ent.Name, Value: strings.TrimSuffix(ent.Text.String(), "\n"), Pos: ent.Pos, ValuePos: ent.Text.At(0)})
 		}
 	}
 }

@@ -2,6 +2,7 @@ package k8s
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -46,6 +47,7 @@ func (a *assembler) ingresses(s *Stack) {
 	services := in.Services
 	for i, ii := range all {
 		ctrl := ingressnginx.Controller(ii)
+		s.Kube.Written = append(s.Kube.Written, ingressSources(ii, ctrl)...)
 		ki := model.KubeIngress{Name: ii.Name, Controller: ctrl, Pos: ii.Pos, TLS: len(ii.Ingress.TLS) > 0}
 		for _, r := range ii.Ingress.Rules {
 			if r.Host.V != "" {
@@ -90,6 +92,45 @@ func (a *assembler) ingresses(s *Stack) {
 			s.PartNotes["nginx config"] = "no Ingress routes to this Grafana"
 		}
 	}
+}
+
+// ingressSources says what the annotations, paths and hosts of an ingress
+// are, for findings on the configuration its controller generates.
+func ingressSources(ii *install.Ingress, ctrl string) []model.KubeSource {
+	obj := ii.Name
+	if ii.Object == nil {
+		obj = "the grafana chart's ingress values"
+		if ii.Ingress.HTTPRoute {
+			obj = "the grafana chart's route values"
+		}
+	}
+	var out []model.KubeSource
+	add := func(kind, name string, v model.Str) {
+		if v.Pos.IsValid() {
+			out = append(out, model.KubeSource{Pos: v.Pos, End: v.End, Kind: kind, Name: name, Object: obj, Controller: ctrl, Value: v.V})
+		}
+	}
+	for k, v := range ii.Annotations {
+		if t := ii.AnnotationText[k]; t != nil {
+			if start, end := t.Span(); start == v.Pos && end.IsValid() {
+				v.End = end
+			}
+		}
+		add(model.KubeAnnotation, k, v)
+	}
+	for _, r := range ii.Ingress.Rules {
+		add(model.KubeIngressHost, r.Host.V, r.Host)
+		for _, p := range r.Paths {
+			add(model.KubeIngressPath, p.Path.V, p.Path)
+		}
+	}
+	for _, t := range ii.Ingress.TLS {
+		for _, h := range t.Hosts {
+			add(model.KubeIngressTLSHost, h.V, h)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos.Less(out[j].Pos) })
+	return out
 }
 
 // annotationText maps each annotation to its text in the manifest.

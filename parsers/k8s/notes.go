@@ -146,7 +146,7 @@ func (a *assembler) fluxNote(o *objRef) {
 		if target == nil {
 			return
 		}
-		for _, r := range subst.EnvRefs(t.S, false) {
+		for _, r := range subst.EnvRefs(t.String(), false) {
 			val := "an empty string (the variable is not defined)"
 			if v, ok := fr.obj.Flux.Substitute[r.Name]; ok {
 				val = fmt.Sprintf("%q", v.V)
@@ -155,7 +155,7 @@ func (a *assembler) fluxNote(o *objRef) {
 			} else if r.HasDefault {
 				val = fmt.Sprintf("its default %q", r.Default)
 			}
-			ref := t.S[r.Start:r.End]
+			ref := t.String()[r.Start:r.End]
 			target.Kube.Notes = append(target.Kube.Notes, model.KubeNote{
 				Kind: "flux-substitution", Pos: t.At(r.Start), End: t.AtEnd(r.End), Key: o.id() + "#" + ref,
 				Message: fmt.Sprintf("Flux's post-build substitution (Kustomization %q) replaces %s in this dashboard with %s before Grafana sees it; label or annotate %s with kustomize.toolkit.fluxcd.io/substitute: disabled, or write $%s to keep it", fr.obj.Name.V, ref, val, describe(o), ref),

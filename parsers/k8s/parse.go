@@ -59,6 +59,14 @@ type File struct {
 	// or post-build substitution).
 	Relevant bool
 	Support  bool
+	// Overlay is set for a values file that configures nothing of
+	// Grafana's by itself but may be merged over a Grafana values file of
+	// its directory (values-prod.yaml setting only ingress hosts).
+	Overlay bool
+
+	// consumed is set when a release reads the file's values (Flux
+	// valuesFrom, Argo CD valueFiles): it is no installation of its own.
+	consumed bool
 }
 
 // Handoff is kube-prometheus-stack handing its default dashboards to
@@ -67,6 +75,9 @@ type Handoff struct {
 	Labels    map[string]string
 	Namespace string
 	Pos       model.Pos
+	// Owner is the release object whose chart does it (nil for a values
+	// file).
+	Owner *manifest.Object
 }
 
 // Objects returns the file's objects and the virtual ones.
@@ -112,7 +123,11 @@ func IsManifest(src []byte) bool {
 
 // ParseFile reads one YAML file. Positions carry path.
 func ParseFile(path string, src []byte) *File {
-	f := &File{File: manifest.Parse(path, src), Entries: map[*manifest.Entry]*install.File{}}
+	return parseFile(path, src, manifest.Parse(path, src))
+}
+
+func parseFile(path string, src []byte, mf *manifest.File) *File {
+	f := &File{File: mf, Entries: map[*manifest.Entry]*install.File{}}
 	for _, o := range f.File.Objects {
 		f.object(o)
 	}
@@ -127,7 +142,30 @@ func ParseFile(path string, src []byte) *File {
 	if len(f.Installs) > 0 || len(f.Workloads) > 0 || len(f.Datasources) > 0 || len(f.Dashboards) > 0 || len(f.Handoffs) > 0 {
 		f.Relevant = true
 	}
+	if !f.Relevant && len(f.Problems) > 0 && (IsValuesName(path) || bytes.Contains(src, []byte("kind: HelmRelease"))) && Candidate(src) {
+		// A broken values file or HelmRelease cannot tell whether it
+		// configures Grafana, but it mentions Grafana's keys: Helm or
+		// Flux refuses it, and so must the linter.
+		f.Relevant = true
+	}
+	if !f.Relevant && len(f.File.Objects) == 0 && len(f.Values) > 0 && IsValuesName(path) {
+		// Maybe an overlay of another values file (values-prod.yaml over
+		// values.yaml): Assemble merges it when its base is Grafana's.
+		f.Overlay = true
+	}
 	return f
+}
+
+// IsValuesName reports whether a file name is that of Helm values:
+// values.yaml, values-<env>.yaml, values.<env>.yaml, <name>-values.yaml.
+func IsValuesName(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	ext := path.Ext(b)
+	if ext != ".yaml" && ext != ".yml" {
+		return false
+	}
+	b = strings.TrimSuffix(b, ext)
+	return b == "values" || strings.HasPrefix(b, "values-") || strings.HasPrefix(b, "values.") || strings.HasSuffix(b, "-values") || strings.HasSuffix(b, "_values")
 }
 
 func (f *File) object(o *manifest.Object) {
@@ -274,8 +312,20 @@ func IsGrafanaImage(img string) bool {
 	return false
 }
 
-// release reads a Flux HelmRelease or an Argo CD Application.
+// release reads a Flux HelmRelease or an Argo CD Application with its
+// inline values.
 func (f *File) release(o *manifest.Object) {
+	var layers []*manifest.Values
+	if o.Release.Values != nil {
+		layers = append(layers, o.Release.Values)
+	}
+	f.renderRelease(o, layers, valuesFrom(o))
+}
+
+// renderRelease renders a release's chart with values layers (merged in
+// order, later ones winning, as Helm merges its -f files); skipped says
+// what values could not be read.
+func (f *File) renderRelease(o *manifest.Object, layers []*manifest.Values, skipped []string) {
 	r := o.Release
 	chart := path.Base(r.Chart.V)
 	name := r.Name
@@ -287,47 +337,67 @@ func (f *File) release(o *manifest.Object) {
 		origin = install.OriginArgoCD
 	}
 	virtual := f.Path + "#" + o.Kind.V + "/" + o.Name.V + "/"
-	if r.Values != nil {
-		f.extraObjects(r.Values, virtual, o)
+	if len(layers) > 0 {
+		// Lists replace: the extraObjects of the last values setting them.
+		for i := len(layers) - 1; i >= 0; i-- {
+			if manifest.Get(layers[i].Node, "extraObjects") != nil {
+				f.extraObjects(layers[i], virtual, o)
+				break
+			}
+		}
+	}
+	if len(layers) == 0 {
+		layers = []*manifest.Values{{Node: &yaml.Node{Kind: yaml.MappingNode, Line: o.Node.Line, Column: o.Node.Column}, Src: f.Src}}
 	}
 	switch {
 	case chart == "grafana" || strings.HasSuffix(chart, "/grafana"):
-		vals := r.Values
-		if vals == nil {
-			vals = &manifest.Values{Node: &yaml.Node{Kind: yaml.MappingNode, Line: o.Node.Line, Column: o.Node.Column}, Src: f.Src}
-		}
 		in := helmchart.Render(helmchart.Options{Release: r.Name, Namespace: r.Namespace, Origin: origin, Name: name,
-			Files: []string{f.Path}, Virtual: virtual, Chart: "grafana", ChartVersion: r.Version.V}, vals)
+			Files: []string{f.Path}, Virtual: virtual, Chart: "grafana", ChartVersion: r.Version.V}, layers...)
 		in.Pos, in.Object = o.Kind.Pos, o
-		in.Skipped = append(in.Skipped, valuesFrom(o)...)
+		in.Skipped = append(in.Skipped, skipped...)
 		f.Installs = append(f.Installs, in)
 		f.Relevant = true
 	case strings.Contains(chart, kps.Chart) || strings.Contains(r.ChartRef, kps.Chart):
-		vals := r.Values
-		if vals == nil {
-			vals = &manifest.Values{Node: &yaml.Node{Kind: yaml.MappingNode, Line: o.Node.Line, Column: o.Node.Column}, Src: f.Src}
+		f.kps(o, kps.Options{Release: r.Name, Namespace: r.Namespace, Origin: origin, Name: name, Files: []string{f.Path}, Virtual: virtual, Version: r.Version.V}, skipped, layers...)
+	default:
+		var subs []*manifest.Values
+		var gk *yaml.Node
+		for _, l := range layers {
+			if sub := grafanaSubtree(l); sub != nil {
+				subs = append(subs, sub)
+				gk, _ = manifest.GetKey(l.Node, "grafana")
+			}
 		}
-		f.kps(vals, o, kps.Options{Release: r.Name, Namespace: r.Namespace, Origin: origin, Name: name, Files: []string{f.Path}, Virtual: virtual, Version: r.Version.V})
-	case r.Values != nil && grafanaSubtree(r.Values) != nil:
-		sub := grafanaSubtree(r.Values)
-		gk, _ := manifest.GetKey(r.Values.Node, "grafana")
-		if !manifest.Truthy(manifest.Get(sub.Node, "enabled")) && manifest.Get(sub.Node, "enabled") != nil {
+		if len(subs) == 0 {
+			return
+		}
+		if en := lastSet(subs, "enabled"); en != nil && !manifest.Truthy(en) {
 			return
 		}
 		in := helmchart.Render(helmchart.Options{Release: r.Name, Namespace: r.Namespace, Origin: origin, Name: name,
-			Files: []string{f.Path}, Virtual: virtual + "grafana/", Chart: chart, ChartVersion: r.Version.V, Anchor: gk}, sub)
+			Files: []string{f.Path}, Virtual: virtual + "grafana/", Chart: chart, ChartVersion: r.Version.V, Anchor: gk}, subs...)
 		in.Object = o
-		in.Skipped = append(in.Skipped, valuesFrom(o)...)
+		in.Skipped = append(in.Skipped, skipped...)
 		f.Installs = append(f.Installs, in)
 		f.Relevant = true
 	}
 }
 
-func (f *File) kps(v *manifest.Values, o *manifest.Object, opts kps.Options) {
-	res := kps.Render(v, opts)
+// lastSet returns the value of key in the last values that set it.
+func lastSet(vs []*manifest.Values, key string) *yaml.Node {
+	for i := len(vs) - 1; i >= 0; i-- {
+		if n := manifest.Get(vs[i].Node, key); n != nil {
+			return n
+		}
+	}
+	return nil
+}
+
+func (f *File) kps(o *manifest.Object, opts kps.Options, skipped []string, vs ...*manifest.Values) {
+	res := kps.Render(opts, vs...)
 	if res.Grafana != nil {
 		res.Grafana.Object = o
-		res.Grafana.Skipped = append(res.Grafana.Skipped, valuesFrom(o)...)
+		res.Grafana.Skipped = append(res.Grafana.Skipped, skipped...)
 		f.Installs = append(f.Installs, res.Grafana)
 	}
 	for _, vo := range res.Objects {
@@ -335,7 +405,7 @@ func (f *File) kps(v *manifest.Values, o *manifest.Object, opts kps.Options) {
 	}
 	f.Virtual = append(f.Virtual, res.Objects...)
 	if res.OperatorDashboards != nil {
-		f.Handoffs = append(f.Handoffs, Handoff{Labels: res.OperatorDashboards, Namespace: opts.Namespace, Pos: res.OperatorPos})
+		f.Handoffs = append(f.Handoffs, Handoff{Labels: res.OperatorDashboards, Namespace: opts.Namespace, Pos: res.OperatorPos, Owner: o})
 	}
 	f.Relevant = true
 }
@@ -373,7 +443,7 @@ func (f *File) extraObjects(v *manifest.Values, virtual string, owner *manifest.
 			// tpl: placeholders are unknown.
 			for _, e := range o.Data {
 				if e.Text != nil {
-					e.Text = e.Text.WithString(subst.MaskHelm(e.Text.S))
+					e.Text = e.Text.WithString(subst.MaskHelm(e.Text.String()))
 				}
 			}
 			f.Virtual = append(f.Virtual, o)
@@ -448,10 +518,27 @@ var kpsMarkers = []string{"prometheusOperator", "kubeStateMetrics", "kube-state-
 
 // values reads a values document.
 func (f *File) values(v *manifest.Values) {
-	name := f.Path
-	if d := path.Dir(f.Path); d != "." {
-		name = d + " (" + path.Base(f.Path) + ")"
+	if kind := valuesKindOf(f.Path, v); kind != valuesNone {
+		name := f.Path
+		if d := path.Dir(f.Path); d != "." {
+			name = d + " (" + path.Base(f.Path) + ")"
+		}
+		f.renderValues(kind, name, []string{f.Path}, f.Path+"#", valuesChartDir(f.Path), []*manifest.Values{v})
 	}
+}
+
+// valuesKind is the chart a values document is for.
+type valuesKind int
+
+const (
+	valuesNone valuesKind = iota
+	valuesGrafana
+	valuesKPS
+	valuesUmbrella // a grafana: subtree of another chart's values
+)
+
+// valuesKindOf tells which chart values are for.
+func valuesKindOf(p string, v *manifest.Values) valuesKind {
 	kpsLike := false
 	for _, k := range kpsMarkers {
 		if manifest.Get(v.Node, k) != nil {
@@ -459,31 +546,56 @@ func (f *File) values(v *manifest.Values) {
 		}
 	}
 	if kpsLike && (manifest.Get(v.Node, "grafana") != nil || manifest.Get(v.Node, "prometheus") != nil) {
-		f.kps(v, nil, kps.Options{Origin: install.OriginValues, Name: name, Files: []string{f.Path}, Virtual: f.Path + "#"})
-		return
+		return valuesKPS
 	}
 	// A file named for Grafana ("grafana/values.yaml",
 	// "grafana-values.yaml") needs one sign only.
-	named := strings.Contains(strings.ToLower(f.Path), "grafana")
+	named := strings.Contains(strings.ToLower(p), "grafana")
 	if grafanaValues(v.Node) || named && grafanaScore(v.Node) >= 1 {
-		dir := ""
-		if chartDir(f.Path) {
-			dir = path.Dir(f.Path)
-		}
-		in := helmchart.Render(helmchart.Options{Origin: install.OriginValues, Name: name, Files: []string{f.Path}, Virtual: f.Path + "#", Chart: "grafana", ChartDir: dir}, v)
-		f.Installs = append(f.Installs, in)
-		f.Relevant = true
-		return
+		return valuesGrafana
 	}
 	if sub := grafanaSubtree(v); sub != nil {
-		gk, _ := manifest.GetKey(v.Node, "grafana")
 		if en := manifest.Get(sub.Node, "enabled"); en != nil && !manifest.Truthy(en) {
-			return
+			return valuesNone
 		}
-		in := helmchart.Render(helmchart.Options{Origin: install.OriginValues, Name: name, Files: []string{f.Path}, Virtual: f.Path + "#grafana/", Chart: "grafana", Anchor: gk}, sub)
+		return valuesUmbrella
+	}
+	return valuesNone
+}
+
+// renderValues renders values files of one chart (later ones override
+// earlier ones) as an installation named after them.
+func (f *File) renderValues(kind valuesKind, display string, files []string, virtual, chartDir string, vs []*manifest.Values) {
+	switch kind {
+	case valuesKPS:
+		f.kps(nil, kps.Options{Origin: install.OriginValues, Name: display, Files: files, Virtual: virtual}, nil, vs...)
+	case valuesGrafana:
+		in := helmchart.Render(helmchart.Options{Origin: install.OriginValues, Name: display, Files: files, Virtual: virtual, Chart: "grafana", ChartDir: chartDir}, vs...)
+		f.Installs = append(f.Installs, in)
+		f.Relevant = true
+	case valuesUmbrella:
+		var subs []*manifest.Values
+		var gk *yaml.Node
+		for _, v := range vs {
+			if sub := grafanaSubtree(v); sub != nil {
+				subs = append(subs, sub)
+				gk, _ = manifest.GetKey(v.Node, "grafana")
+			}
+		}
+		in := helmchart.Render(helmchart.Options{Origin: install.OriginValues, Name: display, Files: files, Virtual: virtual + "grafana/", Chart: "grafana", Anchor: gk}, subs...)
 		f.Installs = append(f.Installs, in)
 		f.Relevant = true
 	}
+}
+
+// valuesChartDir is the chart directory of a values file: the directory
+// of a chart's own values.yaml (the assembly step confirms the
+// Chart.yaml).
+func valuesChartDir(p string) string {
+	if chartDir(p) {
+		return path.Dir(p)
+	}
+	return ""
 }
 
 // chartDir reports whether a values file sits in a chart's directory

@@ -43,6 +43,12 @@ type Kube struct {
 	Notes []KubeNote `json:"notes,omitempty"`
 	// Skipped says what could not be read, and why.
 	Skipped []string `json:"skipped,omitempty"`
+	// Written say what the spans of its Kubernetes files are, for
+	// messages (Source); Files name the files it reads from manifests and
+	// values (by display path) as the user knows them: `key "a.json" of
+	// ConfigMap "team-a"`.
+	Written []KubeSource      `json:"-"`
+	Files   map[string]string `json:"-"`
 }
 
 // KubeSidecar is a k8s-sidecar container.
@@ -102,4 +108,88 @@ type KubeNote struct {
 type KubeRelated struct {
 	Pos     Pos    `json:"pos"`
 	Message string `json:"message"`
+}
+
+// Kinds of KubeSource.
+const (
+	// KubeAnnotation is the value of an Ingress annotation (Name).
+	KubeAnnotation = "annotation"
+	// KubeIngressPath is an Ingress path: the location the controller
+	// generates for it, with the lines its template writes there.
+	KubeIngressPath = "ingress-path"
+	// KubeIngressHost is a host of an Ingress rule (or HTTPRoute
+	// hostname); KubeIngressTLSHost a host of its tls section.
+	KubeIngressHost    = "ingress-host"
+	KubeIngressTLSHost = "ingress-tls-host"
+	// KubeValue is a Helm value (Name is its key path) the chart turns
+	// into something Grafana reads (Env: the variable it sets).
+	KubeValue = "value"
+	// KubeOperatorDashboard is the model of a GrafanaDashboard.
+	KubeOperatorDashboard = "operator-dashboard"
+	// KubeChartDatasource is a datasource a chart provisions by itself
+	// (kube-prometheus-stack's default Prometheus); Name is the value
+	// that controls it.
+	KubeChartDatasource = "chart-datasource"
+)
+
+// KubeSource says what a span of a Kubernetes file is in the terms of the
+// object the user edits there — an Ingress annotation or path, a Helm
+// value, a GrafanaDashboard's model — so that a finding the rules make on
+// what the deploying tool renders from it (an nginx location, a
+// grafana.ini line, an environment variable) can speak of that object.
+type KubeSource struct {
+	Pos  Pos    `json:"pos"`
+	End  Pos    `json:"end,omitzero"`
+	Kind string `json:"kind"`
+	// Name is the annotation, the values key path ("adminPassword",
+	// "grafana.ini.live.max_connections") or the spec field.
+	Name string `json:"name,omitempty"`
+	// Object names what holds it: `Ingress "grafana"`, "the ingress of
+	// the grafana chart's values", `GrafanaDashboard "node"`.
+	Object string `json:"object,omitempty"`
+	// Controller is the ingress controller, for ingress kinds.
+	Controller string `json:"controller,omitempty"`
+	// Value is the value as written (empty for secrets).
+	Value string `json:"value,omitempty"`
+	// Env is the variable a chart value becomes in Grafana's container.
+	Env string `json:"env,omitempty"`
+	// Rendered is the text the deploying tool writes for Value when it
+	// differs (Helm prints the number 1000000 as "1e+06").
+	Rendered string `json:"rendered,omitempty"`
+	// Inputs, for a GrafanaDashboard, are the input names its
+	// spec.datasources maps.
+	Inputs []string `json:"inputs,omitempty"`
+}
+
+// Source returns what is written at p, the innermost source whose span
+// holds p (a source without End holds its start only); nil when p is in
+// none, or k is nil.
+func (k *Kube) Source(p Pos) *KubeSource {
+	if k == nil || !p.IsValid() {
+		return nil
+	}
+	var best *KubeSource
+	for i := range k.Written {
+		s := &k.Written[i]
+		if s.Pos.File != p.File {
+			continue
+		}
+		in := s.Pos == p
+		if !in && s.End.IsValid() {
+			in = !p.Less(s.Pos) && p.Less(s.End)
+		}
+		if in && (best == nil || best.Pos.Less(s.Pos)) {
+			best = s
+		}
+	}
+	return best
+}
+
+// Where places the source for messages: `of Ingress "grafana"`, "in the
+// grafana chart's ingress values".
+func (s *KubeSource) Where() string {
+	if len(s.Object) > 4 && s.Object[:4] == "the " {
+		return "in " + s.Object
+	}
+	return "of " + s.Object
 }

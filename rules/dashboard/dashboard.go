@@ -177,6 +177,8 @@ func checkUnresolvedInput(c *rules.Context) {
 			if strings.HasPrefix(p.V, "VAR_") {
 				msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs), so queries receive the text %q; write the value itself or add a constant variable named %q",
 					placeholder, placeholder, p.V)
+			} else if ks := c.Kube(p.Pos); ks != nil && ks.Kind == model.KubeOperatorDashboard {
+				msg = operatorInput(c.Stack, d, ks, p.V, in, &rel)
 			} else {
 				msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs): the panel shows \"Datasource %s was not found\"; %s",
 					placeholder, placeholder, fixFor(c.Stack, d, p.V, in, &rel))
@@ -217,13 +219,19 @@ func fixFor(st *model.Stack, d *model.Dashboard, name string, in *model.Input, r
 // of the input's plugin type (the only one, else the default one, else one
 // whose name matches the input's), or named like the placeholder.
 func candidate(st *model.Stack, d *model.Dashboard, name string, in *model.Input) *model.Datasource {
+	return candidateOf(st, d, name, in, false)
+}
+
+// candidateOf is candidate; dynamic admits datasources whose UID is known
+// only once created (where the name is what counts).
+func candidateOf(st *model.Stack, d *model.Dashboard, name string, in *model.Input, dynamic bool) *model.Datasource {
 	org := 1
 	if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
 		org = p.OrgID
 	}
 	var all []*model.Datasource
 	for _, ds := range st.Datasources() {
-		if (ds.OrgID == org || ds.OrgID == 0) && !ds.UIDDynamic {
+		if (ds.OrgID == org || ds.OrgID == 0) && (dynamic || !ds.UIDDynamic) {
 			all = append(all, ds)
 		}
 	}
@@ -433,9 +441,13 @@ func checkDuplicateUID(c *rules.Context) {
 		if !pos.IsValid() {
 			pos = model.Pos{File: prev.File, Line: 1, Col: 1}
 		}
+		other := prev.File
+		if kf := c.KubeFile(prev.File); kf != "" {
+			other = kf + " (" + pos.File + ")"
+		}
 		c.Report(rules.Finding{
 			Message: fmt.Sprintf("dashboard UID %q is also the UID of %s%s: Grafana logs \"the same UID is used more than once\", stores only one of them and stops the providers involved from writing to the database; give each dashboard its own uid",
-				uid, prev.File, by),
+				uid, other, by),
 			Pos:     d.UID.Pos,
 			End:     d.UID.End,
 			Related: []rules.Related{{Pos: pos, Message: fmt.Sprintf("dashboard %q first uses UID %q", prev.Title.V, uid)}},

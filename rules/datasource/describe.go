@@ -73,6 +73,16 @@ func orgPhrase(org int) string {
 // base returns the file name of a display path.
 func base(p string) string { return path.Base(p) }
 
+// fileName names a datasource file in a message: its base name, or for
+// one read from a Kubernetes manifest or Helm values, what the user wrote
+// (`key "ds.yaml" of ConfigMap "grafana"`, "values datasources.ds.yaml").
+func fileName(c *rules.Context, p string) string {
+	if kf := c.KubeFile(p); kf != "" {
+		return kf
+	}
+	return base(p)
+}
+
 // describeDS names a datasource with its UID and type.
 func describeDS(ds *model.Datasource) string {
 	if ds.UIDDynamic && ds.UID.V == "" {

@@ -190,8 +190,8 @@ func checkDuplicateName(c *rules.Context) {
 			return
 		}
 		where := "earlier in this file"
-		if byName.File != ds.File {
-			where = "in " + base(byName.File)
+		if byName.File != ds.File || c.KubeFile(byName.File) != "" {
+			where = "in " + fileName(c, byName.File)
 		}
 		var extra string
 		switch {
@@ -231,8 +231,8 @@ func checkMultipleDefaults(c *rules.Context) {
 			who = "its own earlier entry"
 		}
 		where := "earlier in this file"
-		if prev.File != ds.File {
-			where = "in " + base(prev.File)
+		if prev.File != ds.File || c.KubeFile(prev.File) != "" {
+			where = "in " + fileName(c, prev.File)
 		}
 		pos := ds.IsDefaultPos
 		if !pos.IsValid() {
@@ -242,9 +242,15 @@ func checkMultipleDefaults(c *rules.Context) {
 		if !prevPos.IsValid() {
 			prevPos = prev.Pos
 		}
+		keep := "keep isDefault: true on one entry per org"
+		if ks := c.Kube(prevPos); ks != nil && ks.Kind == model.KubeChartDatasource {
+			// kube-prometheus-stack templates/grafana/configmaps-datasources.yaml
+			// writes isDefault: {{ .Values.grafana.sidecar.datasources.isDefaultDatasource }}.
+			keep = fmt.Sprintf("keep isDefault: true on one entry per org: set %s: false so that %s's %q is not the default, or drop isDefault here", ks.Name, ks.Object, ks.Value)
+		}
 		c.Report(rules.Finding{
-			Message: fmt.Sprintf("datasource %q is marked isDefault: true, like %s %s (org %d): Grafana counts the entries of all files, refuses the whole datasource provisioning with \"Only one datasource per organization can be marked as default\" and provisions none of them; keep isDefault: true on one entry per org",
-				ds.Name.V, who, where, ds.OrgID),
+			Message: fmt.Sprintf("datasource %q is marked isDefault: true, like %s %s (org %d): Grafana counts the entries of all files, refuses the whole datasource provisioning with \"Only one datasource per organization can be marked as default\" and provisions none of them; %s",
+				ds.Name.V, who, where, ds.OrgID, keep),
 			Pos:     pos,
 			Related: []rules.Related{{Pos: prevPos, Message: fmt.Sprintf("datasource %q is marked default here", prev.Name.V)}},
 			Entity:  dsEntity(ds),

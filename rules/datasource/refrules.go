@@ -298,7 +298,7 @@ func checkDerivedUID(c *rules.Context) {
 		}
 		c.Report(rules.Finding{
 			Message: fmt.Sprintf("%s uses the UID %q that Grafana derives from the name of datasource %q, which has no uid in %s (%s in this file): they work only while the datasource keeps that name; renamed, it is inserted under a new UID, and although the old datasource stays in an existing Grafana until deleted, fresh installs and other environments no longer have %q and these references break; pin `uid: %s` in the provisioning entry",
-				who, k.ds.UID.V, k.ds.Name.V, base(k.ds.File), refs, k.ds.UID.V, k.ds.UID.V),
+				who, k.ds.UID.V, k.ds.Name.V, fileName(c, k.ds.File), refs, k.ds.UID.V, k.ds.UID.V),
 			Pos:     f.pos.Pos,
 			End:     f.pos.End,
 			Related: []rules.Related{{Pos: dsPos(k.ds), Message: fmt.Sprintf("datasource %q is provisioned without uid here", k.ds.Name.V)}},

@@ -406,6 +406,12 @@ func checkIgnored(c *rules.Context) {
 		if !ok {
 			return
 		}
+		if ks := c.Kube(p.pos); ks != nil && ks.Rendered != "" && ks.Rendered == st.Value {
+			// The grafana chart prints grafana.ini values with %v after
+			// Helm read them as JSON: a number is a float64
+			// (helm/helm#12195).
+			fix = fmt.Sprintf("Helm renders %s: %s as %s (it reads numbers as floats); quote it in the values (\"%s\") so that the chart writes it as written", ks.Name, ks.Value, ks.Rendered, ks.Value)
+		}
 		c.Report(rules.Finding{
 			Pos: p.pos, End: p.end, Entity: entity(st.Section, st.Key), Key: id,
 			Message: fmt.Sprintf("%s %s; %s", p.show(st.Value), problem, fix),

@@ -403,6 +403,9 @@ func checkDuplicates(c *rules.Context) {
 				}
 				f.Message = fmt.Sprintf("proxy_set_header %s is set twice in %s (first at %s: %s): nginx sends both %s headers to Grafana%s; keep one",
 					dup.Name, b.name, lineRef(dup.First.Pos(), pos), directiveText(dup.First), dup.Name, why)
+				if ks := c.Kube(pos); ks != nil {
+					f.Message, f.Related = kubeDuplicateHeader(ks, c.Kube(dup.First.Pos()), dup.Name, directiveText(dup.First), why, dup.First.Pos())
+				}
 				c.Report(f)
 			}
 		}

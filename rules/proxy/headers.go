@@ -493,9 +493,12 @@ func checkReadTimeout(c *rules.Context) {
 		if lvl, _ := v.Level(); lvl.Location != loc {
 			rel = append(rel, related(anchor(s, l), "the Live path %q is served by %s, which inherits this timeout", l.Path, locName(loc)))
 		}
-		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0),
-			Message: fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket %s, served by %s: nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
-				argText(d, 0), l.Quoted(), locName(loc))})
+		msg := fmt.Sprintf("proxy_read_timeout %s applies to the Live WebSocket %s, served by %s: nginx closes the connection when Grafana sends nothing for that long, shorter than Grafana Live's ping interval (about 25s), so idle Live connections drop and reconnect; remove it (default 60s) or raise it to at least 30s",
+			argText(d, 0), l.Quoted(), locName(loc))
+		if ks := c.Kube(pos); ks != nil {
+			msg = kubeReadTimeout(ks, argText(d, 0), l.Quoted())
+		}
+		c.Report(rules.Finding{Pos: pos, End: end, Related: rel, Entity: s.Entity(), Key: "value:" + argText(d, 0), Message: msg})
 	})
 }
 

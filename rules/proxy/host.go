@@ -333,6 +333,12 @@ func checkHost(c *rules.Context) {
 				if strings.HasPrefix(f.Key, "csrf:") {
 					f.Fix = hostFixFor(c, a, s, hc, bs)
 				}
+				if ks := c.Kube(f.Pos); ks != nil {
+					f.Fix = nil // the configuration is the controller's
+					if ks.Kind == model.KubeAnnotation && ks.Name == annUpstreamVhost {
+						f.Message = kubeUpstreamVhost(ks)
+					}
+				}
 				c.Report(f)
 			}
 		}

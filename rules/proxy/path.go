@@ -194,6 +194,12 @@ func checkLivePath(c *rules.Context) {
 		}
 		f.Message = fmt.Sprintf("nginx sends %s to Grafana as %q (%s): %s and answers 404; %s",
 			l.What(), l.Upstream, how, served, fix)
+		if ks := c.Kube(f.Pos); ks != nil {
+			f.Message = kubeLiveRewritten(ks, l.What(), l.Upstream, served, want)
+			if p := c.Kube(anchor(s, l)); p != nil && p.Kind == model.KubeIngressPath {
+				f.Related = []rules.Related{related(anchor(s, l), "path %q %s serves the Live path %q", p.Name, p.Where(), l.Path)}
+			}
+		}
 		c.Report(f)
 	})
 }
@@ -249,7 +255,7 @@ func checkSubpath(c *rules.Context) {
 			continue
 		}
 		if !g.ServeFromSubPath && l.Upstream == g.LivePath() {
-			f := keptFinding(a, s, l, l.Path)
+			f := keptFinding(c, a, s, l, l.Path)
 			f.Key = "sub-path-kept:" + l.Path
 			c.Report(f)
 		}
@@ -303,9 +309,12 @@ func pageFinding(c *rules.Context, a *fronting.Analysis, s *fronting.Server, pag
 		}
 		f.Message = fmt.Sprintf("%s strips the sub-path %q: Grafana receives the page %q as %q, and with serve_from_sub_path = true Grafana (10 and later) redirects every page request without the sub-path back to root_url %q, an endless redirect loop%s; set serve_from_sub_path = false, or pass the sub-path on with proxy_pass %s; (no URI part)",
 			locName(page.Location), g.SubPath, page.Path, page.Upstream, g.RootURL, live, withoutURI(targetRaw(page.Route.Pass)))
+		if ks := c.Kube(f.Pos); ks != nil {
+			f.Message = kubeStrips(ks, c.Kube(page.Location.Path.Pos), g.SubPath, page.Path, page.Upstream, g.RootURL)
+		}
 		return f, true
 	case !g.ServeFromSubPath && kept:
-		f := keptFinding(a, s, page, page.Path)
+		f := keptFinding(c, a, s, page, page.Path)
 		f.Key = "pages-sub-path-kept:" + page.Path
 		if s.Live.Verdict == fronting.Reaches && s.Live.Location == page.Location {
 			f.Key = "sub-path-kept:" + s.Live.Path
@@ -317,7 +326,7 @@ func pageFinding(c *rules.Context, a *fronting.Analysis, s *fronting.Server, pag
 
 // keptFinding reports nginx passing the sub-path on to a Grafana that
 // serves from "/" (serve_from_sub_path = false).
-func keptFinding(a *fronting.Analysis, s *fronting.Server, l *fronting.Live, path string) rules.Finding {
+func keptFinding(c *rules.Context, a *fronting.Analysis, s *fronting.Server, l *fronting.Live, path string) rules.Finding {
 	g := a.Grafana
 	f := rules.Finding{Entity: s.Entity()}
 	f.Pos, f.End = passPos(l)
@@ -328,6 +337,13 @@ func keptFinding(a *fronting.Analysis, s *fronting.Server, l *fronting.Live, pat
 	}
 	f.Message = fmt.Sprintf("nginx passes the sub-path %q on (%s), but serve_from_sub_path is false, so Grafana serves from \"/\" and answers 404 to the Live WebSocket and every page; set serve_from_sub_path = true, or strip the sub-path with proxy_pass %s/; in %s",
 		g.SubPath, sent, withoutURI(targetRaw(l.Route.Pass)), locName(l.Location))
+	if ks := c.Kube(f.Pos); ks != nil {
+		f.Message = kubeKept(ks, g.SubPath, path, l.Upstream)
+	} else if ks := c.Kube(l.Location.Path.Pos); ks != nil && ks.Kind == model.KubeIngressPath {
+		// ingress-nginx writes the proxy_pass; the user wrote the path.
+		f.Pos, f.End = l.Location.Path.Pos, l.Location.Path.End
+		f.Message = kubeKept(ks, g.SubPath, path, l.Upstream)
+	}
 	return f
 }
 
@@ -445,5 +461,8 @@ func reportNotRouted(c *rules.Context, a *fronting.Analysis, s *fronting.Server)
 	}
 	f.Message = fmt.Sprintf("no location routes the Live path %q to Grafana: %s, while Grafana is proxied under %s and root_url %s, so the Live WebSocket never reaches Grafana; %s",
 		l.Path, what, locName(gp.Location), sub, fix)
+	if ks := c.Kube(gp.Location.Path.Pos); ks != nil && ks.Kind == model.KubeIngressPath {
+		f.Message = kubeNotRouted(ks, l.Path, r.Pass == nil, sub, g.SubPath)
+	}
 	c.Report(f)
 }

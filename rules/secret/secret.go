@@ -235,6 +235,9 @@ func checkEnv(c *rules.Context) {
 			}
 		}
 		pos, end := envValueSpan(c.Model, ev)
+		if ks := c.Kube(ev.ValuePos); ks != nil && ks.Kind == model.KubeValue && ks.Env == ev.Name {
+			msg = chartValueMessage(ks, section, key, ev.Value == "admin")
+		}
 		if v, dpos, dend, ok := composeDefault(c.Model, ev); ok {
 			// The value is a default of compose interpolation: the
 			// password written in the file is the one Grafana runs with
@@ -245,6 +248,21 @@ func checkEnv(c *rules.Context) {
 		}
 		c.Report(rules.Finding{Pos: pos, End: end, Entity: "env:" + ev.Name, Key: "env:" + ev.Name, Message: msg})
 	}
+}
+
+// chartValueMessage says it for a Helm value the chart hands to Grafana
+// as a variable: adminPassword goes to the chart's Secret and from there
+// to GF_SECURITY_ADMIN_PASSWORD (grafana chart templates/secret.yaml and
+// _pod.tpl); admin.existingSecret names a Secret to read it from instead.
+func chartValueMessage(ks *model.KubeSource, section, key string, isDefault bool) string {
+	where := fmt.Sprintf("in %s (%s)", path.Base(ks.Pos.File), ks.Object)
+	existing := strings.TrimSuffix(ks.Name, "adminPassword") + "admin.existingSecret"
+	if isDefault {
+		return fmt.Sprintf("%s sets Grafana's default admin password in plain text %s, which the chart passes as %s: anyone can log in as admin until it is changed; remove it (the chart then generates a random password) or keep the password in a Secret and name it with %s",
+			ks.Name, where, ks.Env, existing)
+	}
+	return fmt.Sprintf("%s is written in plain text %s: the chart passes it to Grafana as %s (%s), so anyone who can read the repository can read the credential; keep it in a Secret out of the repository or encrypted (SOPS, sealed-secrets) and name that Secret with %s",
+		ks.Name, where, ks.Env, sectionKey(section, key), existing)
 }
 
 // envValueSpan locates a compose variable's value: from where it starts

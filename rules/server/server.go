@@ -34,7 +34,11 @@ var RootURLMismatch = &rules.Rule{
 			"or whose name is a template placeholder (`[your domain]`, `{{ domain }}`, `${DOMAIN}`), answers any " +
 			"host on its own ports: it does not switch the check off for the others. Not reported: a root_url " +
 			"left at Grafana's default, a root_url whose host is a placeholder, and https in root_url in front " +
-			"of an nginx on plain port 80 (TLS ends in front of nginx).",
+			"of an nginx on plain port 80 (TLS ends in front of nginx). On Kubernetes an Ingress served by ingress-nginx is " +
+			"checked as the nginx configuration the controller generates; one served by another controller (Traefik, an AWS " +
+			"load balancer, a Gateway API route, …) still names Grafana's public hosts: root_url's host must be one of them, " +
+			"and for a host of its `tls` section the scheme must be https on port 443 (the Ingress API's tls hosts are those " +
+			"the controller terminates TLS for: kubernetes.io/docs/concepts/services-networking/ingress/#tls).",
 		Why: "Grafana builds absolute URLs from root_url — links in alert notifications and e-mails, OAuth " +
 			"redirect URIs, the frontend's appUrl (grafana/grafana `pkg/setting/setting.go` " +
 			"`parseAppURLAndSubURL`, v12.0.0) — and Live's WebSocket origin check falls back to root_url's " +
@@ -54,8 +58,9 @@ var RootURLMismatch = &rules.Rule{
 		Fix: "Set root_url to the URL users open, with the sub-path nginx serves Grafana under: " +
 			"`root_url = https://grafana.example.com/`.",
 	},
-	Needs: []rules.Part{rules.PartNginx},
-	Check: checkRootURL,
+	Needs:  []rules.Part{rules.PartNginx},
+	Stands: map[rules.Part]func(*model.Stack) bool{rules.PartNginx: ingressHosts},
+	Check:  checkRootURL,
 }
 
 // publicOrigin is an origin a Grafana-fronting server answers browsers
@@ -161,7 +166,11 @@ func hostMatches(o publicOrigin, host string) bool {
 func checkRootURL(c *rules.Context) {
 	a := fronting.Analyze(c.Stack)
 	g := a.Grafana
-	if !g.Explicit || !g.OriginKnown || len(a.Servers) == 0 {
+	if !g.Explicit || !g.OriginKnown {
+		return
+	}
+	if len(a.Servers) == 0 {
+		checkIngressOrigin(c, a)
 		return
 	}
 	origins := publicOrigins(a)
@@ -185,13 +194,19 @@ func checkRootURL(c *rules.Context) {
 		// Set on the command line: report where nginx names the origin.
 		f.Pos = origins[0].HostPos
 	}
+	// An Ingress served by ingress-nginx is checked as the nginx the
+	// controller generates: its user edits the Ingress.
+	who, origin := "nginx", "the public origin nginx serves Grafana on"
+	if ks := c.Kube(origins[0].HostPos); ks != nil {
+		who, origin = ks.Controller, "the public origin of "+ks.Object
+	}
 	list := make([]string, 0, len(origins))
 	seen := map[string]bool{}
 	for _, o := range origins {
 		if !seen[o.String()] {
 			seen[o.String()] = true
 			list = append(list, o.String())
-			what := "nginx serves Grafana on " + o.String() + " here"
+			what := who + " serves Grafana on " + o.String() + " here"
 			if o.anyHost {
 				what = "this server has no server_name to compare, and serves Grafana on any host of " + strings.TrimSuffix(o.String(), "*")
 			}
@@ -199,16 +214,16 @@ func checkRootURL(c *rules.Context) {
 		}
 	}
 	best := origins[0]
-	why := fmt.Sprintf("its host %q is not a name nginx serves Grafana on", g.Host)
+	why := fmt.Sprintf("its host %q is not a name %s serves Grafana on", g.Host, who)
 	if len(same) > 0 {
 		best = same[0]
 		switch {
 		case g.Scheme != best.Scheme:
-			why = fmt.Sprintf("it says %s where nginx serves Grafana over %s", g.Scheme, best.Scheme)
+			why = fmt.Sprintf("it says %s where %s serves Grafana over %s", g.Scheme, who, best.Scheme)
 		case g.Port == g.HTTPPort:
-			why = fmt.Sprintf("its port %d is Grafana's own http_port, behind nginx", g.Port)
+			why = fmt.Sprintf("its port %d is Grafana's own http_port, behind %s", g.Port, who)
 		default:
-			why = fmt.Sprintf("its port %d is not the port nginx serves Grafana on (%d)%s", g.Port, best.Port, portSource(a, best.Origin))
+			why = fmt.Sprintf("its port %d is not the port %s serves Grafana on (%d)%s", g.Port, who, best.Port, portSource(a, best.Origin))
 		}
 	}
 	// Suggest a named origin when there is one; the host of a catch-all
@@ -234,8 +249,8 @@ func checkRootURL(c *rules.Context) {
 		host = g.Host
 	}
 	want := (nginxsem.Origin{Scheme: suggest.Scheme, Host: host, Port: suggest.Port}).String() + g.SubPath + "/"
-	f.Message = fmt.Sprintf("root_url %q does not match the public origin nginx serves Grafana on (%s): %s; Grafana builds absolute links (alert notifications, OAuth redirects) from root_url and Live's origin check falls back to it; set root_url = %s",
-		g.RootURL, strings.Join(list, ", "), why, want)
+	f.Message = fmt.Sprintf("root_url %q does not match %s (%s): %s; Grafana builds absolute links (alert notifications, OAuth redirects) from root_url and Live's origin check falls back to it; set root_url = %s",
+		g.RootURL, origin, strings.Join(list, ", "), why, want)
 	c.Report(f)
 }
 

@@ -33,6 +33,7 @@ func (r *renderer) env() {
 		key := r.w.path("admin", "userKey").str()
 		if adminSecret == "" {
 			r.addEnv("GF_SECURITY_ADMIN_USER", r.w.get("adminUser").strOf(r.anchorPos()), r.w.get("adminUser"))
+			r.written("adminUser", r.w.get("adminUser"), "GF_SECURITY_ADMIN_USER", false)
 		} else {
 			r.addFrom("GF_SECURITY_ADMIN_USER", secretName, key)
 		}
@@ -45,6 +46,7 @@ func (r *renderer) env() {
 			r.addFrom("GF_SECURITY_ADMIN_PASSWORD", secretName, key)
 		case pw.set() && pw.truthy():
 			r.addEnv("GF_SECURITY_ADMIN_PASSWORD", pw.strOf(r.anchorPos()), pw)
+			r.written("adminPassword", pw, "GF_SECURITY_ADMIN_PASSWORD", true)
 		default:
 			// The chart generates a random password (grafana.password).
 			r.addFrom("GF_SECURITY_ADMIN_PASSWORD", secretName, key)
@@ -118,6 +120,38 @@ func (r *renderer) addEnv(name string, value model.Str, w view) {
 	}
 	e.Pos = value.Pos
 	r.in.Env = append(r.in.Env, e)
+}
+
+// written records what a value the user wrote (a chart default is not)
+// becomes, for messages about it: the variable env the chart sets from it.
+func (r *renderer) written(key string, w view, env string, secret bool) {
+	n, v := w.top()
+	if n == nil || v == nil || n.Kind != yaml.ScalarNode {
+		return
+	}
+	s := manifest.ScalarStr(v.Src, v.Via, n)
+	ks := model.KubeSource{Pos: s.Pos, End: s.End, Kind: model.KubeValue, Name: r.keyPath(key), Object: r.valuesName(), Env: env, Value: s.V}
+	if secret {
+		ks.Value = ""
+	}
+	r.in.Written = append(r.in.Written, ks)
+}
+
+// keyPath is a values key as the user writes it: below the grafana: key
+// of an umbrella chart's values ("grafana.adminPassword").
+func (r *renderer) keyPath(key string) string {
+	if r.opts.Anchor != nil && r.opts.Anchor.Kind == yaml.ScalarNode && r.opts.Anchor.Value != "" {
+		return r.opts.Anchor.Value + "." + key
+	}
+	return key
+}
+
+// valuesName names the values for messages.
+func (r *renderer) valuesName() string {
+	if r.opts.Chart != "" && r.opts.Chart != "grafana" {
+		return "the " + r.opts.Chart + " values"
+	}
+	return "the grafana chart's values"
 }
 
 // addFrom adds a variable read from a Secret key.

@@ -22,7 +22,7 @@ func block(w view, tpl bool) *srcmap.Text {
 	}
 	t := srcmap.Block(v.Src, n)
 	if tpl {
-		t = t.WithString(subst.MaskHelm(t.S))
+		t = t.WithString(subst.MaskHelm(t.String()))
 	}
 	return t
 }

@@ -212,9 +212,9 @@ func format(n *yaml.Node) string {
 func (r *renderer) ini() {
 	gi := r.w.get("grafana.ini")
 	var b srcmap.Builder
-	line := func(key string, kv view) {
+	line := func(section, key string, kv view) {
 		kn, kvs := kv.keyNode(key)
-		if n, v := kv.get(key).top(); v == nil && n != nil && (key != "domain" && n.Value == "" || key == "domain" && r.domainDefault().S == "''") {
+		if n, v := kv.get(key).top(); v == nil && n != nil && (key != "domain" && n.Value == "" || key == "domain" && r.domainDefault().String() == "''") {
 			// A chart default that renders empty ("domain = ''" without
 			// an ingress): Grafana ignores empty values, so the line
 			// changes nothing; it is not shown as written by the user.
@@ -234,10 +234,20 @@ func (r *renderer) ini() {
 			} else {
 				t = val.text(r.anchor)
 			}
-			b.Append(t.WithString(subst.MaskHelm(t.S)))
+			b.Append(t.WithString(subst.MaskHelm(t.String())))
 		case n.Kind == yaml.ScalarNode:
 			r.anchorText(&b, " = ", kn, kvs)
 			r.pointAt(&b, format(n), n, v)
+			if v != nil && format(n) != n.Value {
+				// Helm prints what it read as JSON: 1000000 becomes 1e+06.
+				name := "grafana.ini." + key
+				if section != "" {
+					name = "grafana.ini." + section + "." + key
+				}
+				st := manifest.ScalarStr(v.Src, v.Via, n)
+				r.in.Written = append(r.in.Written, model.KubeSource{Pos: st.Pos, End: st.End, Kind: model.KubeValue, Name: r.keyPath(name),
+					Object: r.valuesName(), Value: n.Value, Rendered: format(n)})
+			}
 		case n.Kind == yaml.SequenceNode:
 			r.anchorText(&b, " = ", kn, kvs)
 			r.pointAt(&b, toJSON(n), n, v)
@@ -250,7 +260,7 @@ func (r *renderer) ini() {
 	keys := gi.keys()
 	for _, k := range keys {
 		if !gi.get(k).isMap() {
-			line(k, gi)
+			line("", k, gi)
 		}
 	}
 	for _, k := range keys {
@@ -263,7 +273,7 @@ func (r *renderer) ini() {
 		r.keyText(&b, k, kn, kvs)
 		r.anchorText(&b, "]\n", kn, kvs)
 		for _, sk := range sec.keys() {
-			line(sk, sec)
+			line(k, sk, sec)
 		}
 	}
 	f := &install.File{Name: "grafana.ini", Virtual: r.opts.Virtual + "grafana.ini", Text: b.Text(), Owner: "values grafana.ini", Pos: gi.pos(r.anchorPos())}

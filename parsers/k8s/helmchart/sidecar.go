@@ -122,7 +122,7 @@ func (r *renderer) ingress() {
 			v.V = subst.MaskHelm(v.V)
 			annotations[k] = v
 			if t := an.get(k).text(r.anchor); t != nil {
-				texts[k] = t.WithString(subst.MaskHelm(t.S))
+				texts[k] = t.WithString(subst.MaskHelm(t.String()))
 			}
 		}
 		if !in.Class.IsSet() {

@@ -225,9 +225,14 @@ func (g *gen) location(in *install.Ingress, p model.Str, pathType string, regex 
 		g.span(quote(path), p)
 	}
 	g.text(" {\n", pos)
-	g.text("    proxy_set_header Host $best_http_host;\n", pos)
+	// The template writes upstream-vhost instead of $best_http_host
+	// ("By default use vhost as Host to upstream, but allow overrides").
 	if uv := in.Annotations[annUpstreamV]; uv.V != "" {
-		g.text("    proxy_set_header Host "+quote(uv.V)+";\n", uv.Pos)
+		g.text("    proxy_set_header Host ", uv.Pos)
+		g.span(quote(uv.V), uv)
+		g.text(";\n", uv.Pos)
+	} else {
+		g.text("    proxy_set_header Host $best_http_host;\n", pos)
 	}
 	g.text("    proxy_set_header Upgrade $http_upgrade;\n", pos)
 	g.text("    proxy_set_header Connection $connection_upgrade;\n", pos)

@@ -95,8 +95,13 @@ func (f *File) sniff() model.Kind {
 		}
 		return ""
 	}
-	src := []byte(f.Text.S)
 	ext := strings.ToLower(path.Ext(f.Name))
+	// A block scalar is sniffed in its raw lines: for JSON, indentation
+	// is white space.
+	if raw, ok := f.Text.Raw(); ok && dashboard.Sniff(raw.Data) {
+		return model.KindDashboard
+	}
+	src := []byte(f.Text.String())
 	switch {
 	case dashboard.Sniff(src):
 		return model.KindDashboard
@@ -134,7 +139,12 @@ func (f *File) As(kind model.Kind) *Parsed {
 // Parse reads text as a file of the given kind shown as virtual, and maps
 // every position to the file the text is written in.
 func Parse(kind model.Kind, virtual string, t *srcmap.Text) *Parsed {
-	src := []byte(t.S)
+	if kind == model.KindDashboard {
+		if p := parseRawDashboard(virtual, t); p != nil {
+			return p
+		}
+	}
+	src := []byte(t.String())
 	p := &Parsed{Kind: kind}
 	switch kind {
 	case model.KindIni:
@@ -146,12 +156,14 @@ func Parse(kind model.Kind, virtual string, t *srcmap.Text) *Parsed {
 	case model.KindDashboard:
 		p.Dash, p.Problems = dashboard.Parse(virtual, src)
 	case model.KindNginx:
-		abs := "/grafanalint-embedded/" + strings.NewReplacer("#", "/", " ", "_").Replace(virtual)
+		// A path of its own under a root no file has (".." of a display
+		// path outside the working directory kept as a name).
+		abs := path.Join("/grafanalint-embedded", strings.NewReplacer("#", "/", " ", "_", "..", "__").Replace(virtual))
 		p.Nginx, p.Problems = nginx.Load(abs, nginx.Options{
 			Root:    "/grafanalint-embedded",
 			Display: func(a string) string { return virtual },
 			ReadFile: func(a string) ([]byte, error) {
-				if a == abs {
+				if path.Clean(a) == abs {
 					return src, nil
 				}
 				return nil, errNotInManifest
@@ -175,6 +187,25 @@ func Parse(kind model.Kind, virtual string, t *srcmap.Text) *Parsed {
 		}
 	}
 	return p
+}
+
+// parseRawDashboard reads a dashboard written as a block scalar from the
+// block's lines as they are in the manifest: for JSON the indentation and
+// line breaks between tokens are white space, and a value cannot span
+// lines, so the dashboard is the same and its positions are the
+// manifest's, a number of lines down. It is nil when t is not a block
+// scalar, or when the raw lines do not parse (a folded block may join a
+// string's lines; the problems are then those of the decoded text).
+func parseRawDashboard(virtual string, t *srcmap.Text) *Parsed {
+	raw, ok := t.Raw()
+	if !ok {
+		return nil
+	}
+	d, probs := dashboard.ParseEmbedded(virtual, raw.Data, dashboard.Embedded{File: raw.Path, Line: raw.Line, Starts: raw.Starts})
+	if len(probs) > 0 {
+		return nil
+	}
+	return &Parsed{Kind: model.KindDashboard, Dash: d}
 }
 
 type notInManifest struct{}

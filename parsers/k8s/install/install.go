@@ -87,6 +87,9 @@ type Install struct {
 	// Notes are facts about the source the rules report on (kube-
 	// prometheus-stack's default datasource, leaked secrets, …).
 	Notes []Note
+	// Written say what spans of the source are for Grafana (a value the
+	// chart turns into an environment variable), for messages.
+	Written []model.KubeSource
 }
 
 // EnvVar is a variable of the Grafana container. A value read from a

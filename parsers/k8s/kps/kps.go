@@ -101,22 +101,40 @@ type Result struct {
 	OperatorPos        model.Pos
 }
 
-// Render reads kube-prometheus-stack values.
-func Render(v *manifest.Values, opts Options) *Result {
+// Render reads kube-prometheus-stack values; later documents override
+// earlier ones, as Helm's repeated -f files (or Flux's valuesFrom) do.
+func Render(opts Options, vs ...*manifest.Values) *Result {
 	res := &Result{}
-	gk, g := manifest.GetKey(v.Node, "grafana")
-	var sub *manifest.Values
-	if g != nil && g.Kind == yaml.MappingNode {
-		sub = &manifest.Values{Node: g, Src: v.Src, Via: v.Via, Doc: v.Doc}
-	} else {
-		// No grafana: key: the defaults alone.
-		sub = &manifest.Values{Node: &yaml.Node{Kind: yaml.MappingNode, Line: v.Node.Line, Column: v.Node.Column}, Src: v.Src, Via: v.Via, Doc: v.Doc}
+	var layers []*manifest.Values
+	var anchor *yaml.Node
+	var top *manifest.Values
+	for _, v := range vs {
+		if v == nil || v.Node == nil {
+			continue
+		}
+		top = v
+		gk, g := manifest.GetKey(v.Node, "grafana")
+		if g != nil && g.Kind == yaml.MappingNode {
+			layers = append(layers, &manifest.Values{Node: g, Src: v.Src, Via: v.Via, Doc: v.Doc})
+			anchor = gk
+		}
 	}
-	anchor := gk
+	if top == nil {
+		return res
+	}
+	av := top // the values the anchor is in
 	if anchor == nil {
-		anchor = v.Node
+		// No grafana: key: the defaults alone, shown at the document.
+		anchor = top.Node
+		layers = []*manifest.Values{{Node: &yaml.Node{Kind: yaml.MappingNode, Line: top.Node.Line, Column: top.Node.Column}, Src: top.Src, Via: top.Via, Doc: top.Doc}}
+	} else {
+		for _, l := range layers {
+			if k, _ := manifest.GetKey(nodeOf(vs, l), "grafana"); k == anchor {
+				av = valuesOf(vs, l)
+			}
+		}
 	}
-	w := newLookup(sub)
+	w := newLookup(layers)
 	enabled := w.truthy("enabled")
 	release := opts.Release
 	if release == "" {
@@ -127,11 +145,20 @@ func Render(v *manifest.Values, opts Options) *Result {
 			Release: release, Namespace: opts.Namespace, Origin: opts.Origin, Name: opts.Name, Files: opts.Files,
 			Virtual: opts.Virtual + "grafana/", Chart: Chart, ChartVersion: opts.Version,
 			Defaults: []*yaml.Node{defaultsNode}, Extra: extraKeys, Anchor: anchor,
-		}, sub)
+		}, layers...)
 	}
 	major := majorVersion(opts.Version)
 	if (enabled && w.truthy("sidecar", "datasources", "enabled")) || w.truthy("forceDeployDatasources") {
-		res.Objects = append(res.Objects, datasourceConfigMap(w, v, anchor, release, opts, major))
+		res.Objects = append(res.Objects, datasourceConfigMap(w, av, anchor, release, opts, major))
+		if res.Grafana != nil && w.truthy("sidecar", "datasources", "defaultDatasourceEnabled") && w.truthy("sidecar", "datasources", "isDefaultDatasource") {
+			// Where the default Prometheus datasource's isDefault is shown.
+			pos := av.Pos(anchor)
+			if n, v := w.userNode("sidecar", "datasources", "isDefaultDatasource"); n != nil {
+				pos = v.Pos(n)
+			}
+			res.Grafana.Written = append(res.Grafana.Written, model.KubeSource{Pos: pos, Kind: model.KubeChartDatasource,
+				Name: "grafana.sidecar.datasources.isDefaultDatasource", Object: Chart, Value: w.str("sidecar", "datasources", "name")})
+		}
 	}
 	if w.truthy("operator", "dashboardsConfigMapRefEnabled") && (enabled || w.truthy("forceDeployDashboards")) && w.truthy("defaultDashboardsEnabled") {
 		res.OperatorDashboards = map[string]string{}
@@ -140,9 +167,27 @@ func Render(v *manifest.Values, opts Options) *Result {
 				res.OperatorDashboards[ml.Content[i].Value] = ml.Content[i+1].Value
 			}
 		}
-		res.OperatorPos = v.Pos(anchor)
+		res.OperatorPos = av.Pos(anchor)
 	}
 	return res
+}
+
+// nodeOf and valuesOf find the values document a grafana: subtree layer
+// comes from.
+func nodeOf(vs []*manifest.Values, l *manifest.Values) *yaml.Node {
+	if v := valuesOf(vs, l); v != nil {
+		return v.Node
+	}
+	return nil
+}
+
+func valuesOf(vs []*manifest.Values, l *manifest.Values) *manifest.Values {
+	for _, v := range vs {
+		if v != nil && v.Node != nil && manifest.Get(v.Node, "grafana") == l.Node {
+			return v
+		}
+	}
+	return nil
 }
 
 // extraKeys are keys of the grafana: subtree kube-prometheus-stack reads.
@@ -166,27 +211,40 @@ func majorVersion(v string) int {
 	return n
 }
 
-// lookup reads the grafana: subtree over kube-prometheus-stack's defaults.
+// lookup reads the grafana: subtree of layered values over
+// kube-prometheus-stack's defaults.
 type lookup struct {
-	user *manifest.Values
+	layers []*manifest.Values
 }
 
-func newLookup(v *manifest.Values) lookup { return lookup{user: v} }
+func newLookup(layers []*manifest.Values) lookup { return lookup{layers: layers} }
 
-// node returns the user's node at path, else the default's.
+// node returns the user's node at path (of the last layer that sets it),
+// else the default's.
 func (l lookup) node(keys ...string) *yaml.Node {
-	if n := manifest.Path(l.user.Node, keys...); n != nil {
+	if n, _ := l.userNode(keys...); n != nil {
 		return n
 	}
 	return manifest.Path(defaultsNode, keys...)
 }
 
-// userNode returns the user's node at path, nil when it is a default.
-func (l lookup) userNode(keys ...string) *yaml.Node {
-	return manifest.Path(l.user.Node, keys...)
+// userNode returns the user's node at path and its values, nil when it is
+// a default. A null deletes the key (Helm's coalescing).
+func (l lookup) userNode(keys ...string) (*yaml.Node, *manifest.Values) {
+	for i := len(l.layers) - 1; i >= 0; i-- {
+		if n := manifest.Path(l.layers[i].Node, keys...); n != nil {
+			if n.Tag == "!!null" {
+				return nil, nil
+			}
+			return n, l.layers[i]
+		}
+	}
+	return nil, nil
 }
 
-func (l lookup) truthy(keys ...string) bool { return manifest.Truthy(l.node(keys...)) }
+func (l lookup) truthy(keys ...string) bool {
+	return manifest.Truthy(l.node(keys...))
+}
 
 func (l lookup) str(keys ...string) string {
 	n := l.node(keys...)
@@ -202,33 +260,31 @@ func (l lookup) str(keys ...string) string {
 // datasource sidecar copies into Grafana's provisioning.
 func datasourceConfigMap(w lookup, v *manifest.Values, anchor *yaml.Node, release string, opts Options, major int) *manifest.Object {
 	src := v.Src
-	at := func(keys ...string) (int, int) {
-		n := w.userNode(keys...)
-		if n == nil {
-			n = anchor
-		}
-		off := src.Offset(n.Line, n.Column)
-		return off, off
-	}
 	var b srcmap.Builder
+	// gen writes template text shown at the value of keys when the user
+	// wrote it, else at the anchor.
 	gen := func(s string, keys ...string) {
-		off, end := at(keys...)
-		b.Point(s, src, off, end)
+		n, nv := w.userNode(keys...)
+		if len(keys) == 0 || n == nil {
+			n, nv = anchor, v
+		}
+		off := nv.Src.Offset(n.Line, n.Column)
+		b.Point(s, nv.Src, off, off)
 	}
 	value := func(def string, keys ...string) {
-		n := w.userNode(keys...)
+		n, nv := w.userNode(keys...)
 		if n == nil || n.Kind != yaml.ScalarNode {
-			gen(def)
+			gen(def, keys...) // a default shows at the anchor
 			return
 		}
-		t := srcmap.Scalar(src, n)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+		t := srcmap.Scalar(nv.Src, n)
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
 	gen("apiVersion: 1\n")
-	if dd := w.userNode("deleteDatasources"); dd != nil && dd.Kind == yaml.SequenceNode && len(dd.Content) > 0 {
+	if dd, dv := w.userNode("deleteDatasources"); dd != nil && dd.Kind == yaml.SequenceNode && len(dd.Content) > 0 {
 		gen("deleteDatasources:\n", "deleteDatasources")
-		t := srcmap.Block(src, dd)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+		t := srcmap.Block(dv.Src, dd)
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
 	if w.truthy("prune") {
 		gen("prune: true\n", "prune")
@@ -261,13 +317,13 @@ func datasourceConfigMap(w lookup, v *manifest.Values, anchor *yaml.Node, releas
 		value("alertmanager", "sidecar", "datasources", "alertmanager", "uid")
 		gen(fmt.Sprintf("\n  url: http://%s-alertmanager.%s:9093/\n  access: proxy\n  jsonData:\n    handleGrafanaManagedAlerts: false\n    implementation: prometheus\n", fullname, ns), "sidecar", "datasources", "alertmanager")
 	}
-	if ad := w.userNode("additionalDataSources"); ad != nil && ad.Kind == yaml.SequenceNode && len(ad.Content) > 0 {
-		t := srcmap.Block(src, ad)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+	if ad, av := w.userNode("additionalDataSources"); ad != nil && ad.Kind == yaml.SequenceNode && len(ad.Content) > 0 {
+		t := srcmap.Block(av.Src, ad)
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
-	if as := w.userNode("additionalDataSourcesString"); as != nil && as.Kind == yaml.ScalarNode && as.Value != "" {
-		t := srcmap.Scalar(src, as)
-		b.Append(t.WithString(subst.MaskHelm(t.S)))
+	if as, av := w.userNode("additionalDataSourcesString"); as != nil && as.Kind == yaml.ScalarNode && as.Value != "" {
+		t := srcmap.Scalar(av.Src, as)
+		b.Append(t.WithString(subst.MaskHelm(t.String())))
 	}
 	text := b.Text()
 	label := w.str("sidecar", "datasources", "label")

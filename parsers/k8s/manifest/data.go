@@ -62,7 +62,7 @@ func (f *File) data(o *Object) []*Entry {
 			}
 			e.Encoded = true
 			start, end := raw.Span()
-			dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v.Value), ""))
+			dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(raw.String()), ""))
 			if err != nil {
 				p := model.Problem{Kind: model.ProblemSyntax, Pos: start, End: end,
 					Message: "the value of key \"" + k.Value + "\" is not valid base64: the API server rejects the " + o.Kind.V + "; use stringData for plain text"}

@@ -3,6 +3,8 @@ package manifest
 import (
 	"bytes"
 	"regexp"
+	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -27,7 +29,7 @@ var blockHeader = regexp.MustCompile(`^( *)(?:- +)*(?:[^#\s][^#]*?:\s+|- *)?[|>]
 // blanked holds the lines whose block scalar content was left out, by
 // the 1-based line of the header, and where lines were removed.
 type blanked struct {
-	headers map[int]bool
+	headers map[int]srcmap.Lines // content lines of each header
 	shifts  []shift
 }
 
@@ -48,6 +50,9 @@ func blankBlocks(src []byte) ([]byte, *blanked) {
 	copied := 0  // src[:copied] is in out
 	line := 0    // source line of the current line
 	removed := 0 // lines left out so far
+	// buf collects line starts (see below); total is the number of lines.
+	var buf []int
+	total := -1
 	for off := 0; off < len(src); {
 		end := lineEnd(src, off)
 		line++
@@ -62,12 +67,27 @@ func blankBlocks(src []byte) ([]byte, *blanked) {
 		// (only the first indent+1 bytes of a line need a look).
 		j, size, lines := next, 0, 0
 		first := -1 // offset of the first non-blank content line
+		var raw srcmap.Lines
+		// The line starts from the first non-blank content line on, which
+		// the reader of the raw lines needs (a scratch list, kept for big
+		// blocks only).
+		if buf == nil {
+			if total < 0 {
+				total = bytes.Count(src, []byte{'\n'})
+			}
+			buf = make([]int, 0, total-line+2) // the lines left: none grows it
+		}
+		starts := buf[:0]
 		for j < len(src) {
 			e := lineEnd(src, j)
 			c := src[j:e]
 			if len(c) > indent && allSpaces(c[:indent+1]) {
-				if first < 0 && !isSpace(c) {
+				if first >= 0 {
+					starts = append(starts, j-first)
+				} else if !isSpace(c) {
 					first = j
+					raw = srcmap.Lines{Start: j, Line: line + lines + 1}
+					starts = append(starts, 0)
 				}
 				size += len(c)
 				lines++
@@ -77,18 +97,44 @@ func blankBlocks(src []byte) ([]byte, *blanked) {
 			if !isSpace(c) {
 				break
 			}
+			if first >= 0 {
+				starts = append(starts, j-first)
+			}
 			lines++
 			j = e + 1
 		}
 		if size < bigBlock || first < 0 {
+			buf = starts[:0]
 			off = next
 			continue
 		}
-		if b == nil {
-			out = make([]byte, 0, len(src)/4)
-			b = &blanked{headers: map[int]bool{}}
+		// The content ends with its last non-blank line.
+		last := min(j, len(src))
+		for last > raw.Start {
+			if src[last-1] == '\n' {
+				last--
+				continue
+			}
+			ls := lineStart(src, last)
+			if !isSpace(src[ls:last]) {
+				break
+			}
+			last = ls
 		}
-		b.headers[line] = true
+		raw.End = last
+		for len(starts) > 0 && starts[len(starts)-1] > last-raw.Start {
+			starts = starts[:len(starts)-1]
+		}
+		if 2*len(starts) < cap(starts) { // more follows the block
+			raw.Starts, buf = slices.Clone(starts), starts[:0]
+		} else {
+			raw.Starts, buf = starts, nil
+		}
+		if b == nil {
+			out = make([]byte, 0, next-copied+256)
+			b = &blanked{headers: map[int]srcmap.Lines{}}
+		}
+		b.headers[line] = raw
 		out = append(out, src[copied:min(next, len(src))]...)
 		c := src[first:lineEnd(src, first)]
 		out = append(out, c[:leadingSpaces(c)+1]...)
@@ -130,6 +176,11 @@ func (b *blanked) removedBefore(l int) int {
 		}
 	}
 	return r
+}
+
+// lineStart returns the offset of the start of the line holding off.
+func lineStart(b []byte, off int) int {
+	return bytes.LastIndexByte(b[:off], '\n') + 1
 }
 
 func lineEnd(b []byte, off int) int {
@@ -189,15 +240,53 @@ func stripComment(b []byte) []byte {
 	return b
 }
 
+// lazyData leaves the blanked block scalars of the data of the ConfigMaps
+// and Secrets of a document undecoded: the values are read only through
+// f.scalar, which gives their texts decoded on first use (srcmap.LazyBlock),
+// so that a dashboard read from the raw lines is never copied.
+func (f *File) lazyData(root *yaml.Node, b *blanked) {
+	if b == nil {
+		return
+	}
+	objs := []*yaml.Node{root}
+	if k := Get(root, "kind"); k != nil && strings.HasSuffix(k.Value, "List") {
+		if items := Get(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			objs = items.Content
+		}
+	}
+	for _, o := range objs {
+		k, api := Get(o, "kind"), Get(o, "apiVersion")
+		if k == nil || api == nil || api.Value != "v1" || k.Value != "ConfigMap" && k.Value != "Secret" {
+			continue
+		}
+		for _, field := range []string{"data", "stringData", "binaryData"} {
+			m := Get(o, field)
+			if m == nil || m.Kind != yaml.MappingNode {
+				continue
+			}
+			for i := 1; i < len(m.Content); i += 2 {
+				v := m.Content[i]
+				if v.Kind == yaml.ScalarNode && v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && b.headers[v.Line].Line > 0 {
+					f.blocks[v] = srcmap.LazyBlock(f.Src, v, b.headers[v.Line])
+				}
+			}
+		}
+	}
+}
+
 // restoreBlocks sets the value of every blanked block scalar of the tree
-// from the original text, keeping the decoded texts in cache.
+// from the original text, keeping the decoded texts in cache; those
+// already in cache (lazyData) are left as they are.
 func restoreBlocks(src *srcmap.Source, n *yaml.Node, b *blanked, cache map[*yaml.Node]*srcmap.Text) {
 	if n == nil || b == nil {
 		return
 	}
-	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && b.headers[n.Line] {
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && b.headers[n.Line].Line > 0 {
+		if cache[n] != nil {
+			return
+		}
 		if t, ok := srcmap.DecodeBlock(src, n); ok {
-			n.Value = t.S
+			n.Value = t.String()
 			if cache != nil {
 				cache[n] = t
 			}

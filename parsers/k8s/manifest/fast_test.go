@@ -38,10 +38,10 @@ func trunc(s string) string {
 // when fast is set.
 func docs(t *testing.T, name string, data []byte, fast bool) []*yaml.Node {
 	scan, blank := data, (*blanked)(nil)
+	src := srcmap.NewSource(name, data)
 	if fast {
 		scan, blank = blankBlocks(data)
 	}
-	src := srcmap.NewSource(name, data)
 	dec := yaml.NewDecoder(bytes.NewReader(scan))
 	var out []*yaml.Node
 	for {

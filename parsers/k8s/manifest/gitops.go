@@ -26,8 +26,31 @@ type Release struct {
 	// Values are the inline values (HelmRelease spec.values, Argo CD
 	// helm.valuesObject or the helm.values string); nil when none.
 	Values *Values
-	// ValuesFrom are external values sources (names only).
+	// ValuesFrom are external values sources ("Kind/name"), Refs the same
+	// with how to read them.
 	ValuesFrom []string
+	Refs       []ValuesRef
+	// ValueFiles are an Argo CD source's helm.valueFiles, as written
+	// ("$values/grafana/values.yaml", "values-prod.yaml"); Sources maps
+	// each ref of spec.sources to its repository path ("" for the root),
+	// ChartPath is the path of a chart kept in a Git source.
+	ValueFiles []model.Str
+	Sources    map[string]GitSource
+	ChartPath  string
+}
+
+// ValuesRef is a Flux HelmRelease spec.valuesFrom entry: the values are
+// the key ValuesKey (default "values.yaml") of a ConfigMap or Secret,
+// merged at TargetPath when set.
+type ValuesRef struct {
+	Kind, Name, ValuesKey, TargetPath string
+	Optional                          bool
+	Pos                               model.Pos
+}
+
+// GitSource is an Argo CD source referenced by "$<ref>/…" value files.
+type GitSource struct {
+	RepoURL, Path string
 }
 
 // helmRelease reads a Flux HelmRelease.
@@ -54,6 +77,12 @@ func (f *File) helmRelease(o *Object) *Release {
 	if vf := Get(spec, "valuesFrom"); vf != nil && vf.Kind == yaml.SequenceNode {
 		for _, e := range vf.Content {
 			r.ValuesFrom = append(r.ValuesFrom, val(Get(e, "kind"))+"/"+val(Get(e, "name")))
+			ref := ValuesRef{Kind: val(Get(e, "kind")), Name: val(Get(e, "name")), ValuesKey: val(Get(e, "valuesKey")), TargetPath: val(Get(e, "targetPath")), Pos: f.Pos(e)}
+			if ref.ValuesKey == "" {
+				ref.ValuesKey = "values.yaml"
+			}
+			ref.Optional, _ = Bool(Get(e, "optional"))
+			r.Refs = append(r.Refs, ref)
 		}
 	}
 	return r
@@ -90,7 +119,23 @@ func (f *File) argoApplication(o *Object) *Release {
 		} else if vs := Get(helm, "values"); vs != nil && vs.Kind == yaml.ScalarNode {
 			r.Values = f.embeddedValues(vs, o)
 		}
+		if vfs := Get(helm, "valueFiles"); vfs != nil && vfs.Kind == yaml.SequenceNode {
+			for _, v := range vfs.Content {
+				r.ValueFiles = append(r.ValueFiles, f.Str(v))
+			}
+		}
+		if Get(s, "chart") == nil {
+			r.ChartPath = val(Get(s, "path"))
+		}
 		break
+	}
+	for _, s := range sources[1:] {
+		if ref := val(Get(s, "ref")); ref != "" {
+			if r.Sources == nil {
+				r.Sources = map[string]GitSource{}
+			}
+			r.Sources[ref] = GitSource{RepoURL: val(Get(s, "repoURL")), Path: val(Get(s, "path"))}
+		}
 	}
 	return r
 }
@@ -98,18 +143,62 @@ func (f *File) argoApplication(o *Object) *Release {
 // embeddedValues parses a values string (Argo CD helm.values) as YAML whose
 // positions map back to the manifest.
 func (f *File) embeddedValues(n *yaml.Node, o *Object) *Values {
-	t := srcmap.Scalar(f.Src, n)
-	src := srcmap.NewSource(f.Path+"#"+o.Kind.V+"/"+o.Name.V+"/helm.values", []byte(t.S))
+	v, p := TextValues(f.Path+"#"+o.Kind.V+"/"+o.Name.V+"/helm.values", srcmap.Scalar(f.Src, n))
+	if p != nil {
+		f.Problems = append(f.Problems, *p)
+	}
+	if v != nil {
+		v.Doc = o.Doc
+	}
+	return v
+}
+
+// TextValues parses t, a values file kept as text (Argo CD helm.values, a
+// ConfigMap key a Flux valuesFrom reads), as a values document whose
+// positions map through t to where it is written; display names it. It is
+// nil when the text holds no mapping, with a problem when it is not YAML.
+func TextValues(display string, t *srcmap.Text) (*Values, *model.Problem) {
+	src := srcmap.NewSource(display, []byte(t.String()))
 	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(t.S), &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	if err := yaml.Unmarshal([]byte(t.String()), &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		if err != nil {
 			p := syntaxProblem(src.Path, err)
 			p.Pos = t.Pos(p.Pos)
-			f.Problems = append(f.Problems, p)
+			return nil, &p
 		}
-		return nil
+		return nil, nil
 	}
-	return &Values{Node: doc.Content[0], Src: src, Via: t, Doc: o.Doc}
+	return &Values{Node: doc.Content[0], Src: src, Via: t}, nil
+}
+
+// Wrap returns values v placed at a dotted path of keys
+// ("grafana.ingress"; "grafana\\.ini.server" for a key with a dot, as
+// Helm's --set reads it, which Flux's valuesFrom targetPath follows).
+func Wrap(v *Values, dotted string) *Values {
+	if dotted == "" {
+		return v
+	}
+	var keys []string
+	var cur strings.Builder
+	for i := 0; i < len(dotted); i++ {
+		switch c := dotted[i]; {
+		case c == '\\' && i+1 < len(dotted):
+			i++
+			cur.WriteByte(dotted[i])
+		case c == '.':
+			keys = append(keys, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	keys = append(keys, cur.String())
+	n := v.Node
+	for i := len(keys) - 1; i >= 0; i-- {
+		k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: keys[i], Line: v.Node.Line, Column: v.Node.Column}
+		n = &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{k, n}, Line: v.Node.Line, Column: v.Node.Column}
+	}
+	return &Values{Node: n, Src: v.Src, Via: v.Via, Doc: v.Doc}
 }
 
 // Kustomization is a kustomize kustomization.yaml: its namespace, resources
@@ -131,6 +220,9 @@ type Generator struct {
 	Annotations map[string]model.Str
 	// Entries are the keys: files (content in FromFile) and literals.
 	Entries []*Entry
+	// Envs is set when keys also come from env files (envs:), which are
+	// not read.
+	Envs bool
 }
 
 func (f *File) kustomization(o *Object) *Kustomization {
@@ -168,16 +260,19 @@ func (f *File) kustomization(o *Object) *Kustomization {
 					gen.Entries = append(gen.Entries, &Entry{Key: model.Str{V: key, Pos: s.Pos, End: s.End}, FromFile: path.Join(dir, file)})
 				}
 			}
+			if envs := Get(g, "envs"); envs != nil && envs.Kind == yaml.SequenceNode && len(envs.Content) > 0 {
+				gen.Envs = true
+			}
 			if lits := Get(g, "literals"); lits != nil && lits.Kind == yaml.SequenceNode {
 				for _, l := range lits.Content {
 					t := srcmap.Scalar(f.Src, l)
-					k, _, ok := strings.Cut(t.S, "=")
+					k, _, ok := strings.Cut(t.String(), "=")
 					if !ok {
 						continue
 					}
 					s := f.Str(l)
 					e := &Entry{Key: model.Str{V: k, Pos: s.Pos}}
-					e.Text = t.Slice(len(k)+1, len(t.S))
+					e.Text = t.Slice(len(k)+1, len(t.String()))
 					gen.Entries = append(gen.Entries, e)
 				}
 			}
@@ -211,8 +306,13 @@ type FluxKustomization struct {
 	// SubstituteFrom names the ConfigMaps and Secrets it also reads.
 	Substitute     map[string]model.Str
 	SubstituteFrom []string
+	// SubstituteRefs are the substituteFrom entries.
+	SubstituteRefs []ValuesRef
 	// PostBuild is set when spec.postBuild substitutes anything.
 	PostBuild bool
+	// Namespace is the Kustomization's own namespace, where its
+	// substituteFrom objects are.
+	Namespace string
 }
 
 func (f *File) fluxKustomization(o *Object) *FluxKustomization {
@@ -223,8 +323,12 @@ func (f *File) fluxKustomization(o *Object) *FluxKustomization {
 	if sf := Get(pb, "substituteFrom"); sf != nil && sf.Kind == yaml.SequenceNode {
 		for _, e := range sf.Content {
 			k.SubstituteFrom = append(k.SubstituteFrom, val(Get(e, "kind"))+"/"+val(Get(e, "name")))
+			ref := ValuesRef{Kind: val(Get(e, "kind")), Name: val(Get(e, "name")), Pos: f.Pos(e)}
+			ref.Optional, _ = Bool(Get(e, "optional"))
+			k.SubstituteRefs = append(k.SubstituteRefs, ref)
 		}
 	}
+	k.Namespace = o.Namespace.V
 	k.PostBuild = len(k.Substitute) > 0 || len(k.SubstituteFrom) > 0
 	return k
 }

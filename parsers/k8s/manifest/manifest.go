@@ -21,6 +21,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/k8s/srcmap"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/provisioning"
 )
 
 // File is what one YAML file holds.
@@ -35,6 +36,10 @@ type File struct {
 	// Problems are syntax errors (a document that does not parse ends
 	// the file) and objects of a known kind whose shape is wrong.
 	Problems []model.Problem
+
+	// Directive is set when the text outside large block scalars (where
+	// YAML comments, and so inline ignores, can be) mentions grafanalint.
+	Directive bool
 
 	blocks map[*yaml.Node]*srcmap.Text // large block scalars, decoded
 }
@@ -132,8 +137,20 @@ func nodePos(src *srcmap.Source, via *srcmap.Text, n *yaml.Node) model.Pos {
 
 // Parse reads a YAML file.
 func Parse(path string, data []byte) *File {
-	f := &File{Path: path, Src: srcmap.NewSource(path, data)}
+	return parse(path, data, srcmap.NewSource(path, data))
+}
+
+// ParseVia reads text derived from the file at path (data, via's text:
+// the file after Flux's post-build substitution); positions are the
+// file's.
+func ParseVia(path string, data []byte, via *srcmap.Text) *File {
+	return parse(path, data, srcmap.NewSourceVia(path, data, via))
+}
+
+func parse(path string, data []byte, src *srcmap.Source) *File {
+	f := &File{Path: path, Src: src}
 	scan, blank := blankBlocks(data)
+	f.Directive = bytes.Contains(scan, []byte("grafanalint"))
 	dec := yaml.NewDecoder(bytes.NewReader(scan))
 	for i := 0; ; i++ {
 		var doc yaml.Node
@@ -142,7 +159,7 @@ func Parse(path string, data []byte) *File {
 			break
 		}
 		if err != nil {
-			f.Problems = append(f.Problems, syntaxProblem(path, err))
+			f.Problems = append(f.Problems, f.syntaxError(data, blank, err))
 			break
 		}
 		if len(doc.Content) == 0 {
@@ -156,6 +173,7 @@ func Parse(path string, data []byte) *File {
 			f.blocks = map[*yaml.Node]*srcmap.Text{}
 		}
 		blank.fixLines(&doc)
+		f.lazyData(root, blank)
 		restoreBlocks(f.Src, root, blank, f.blocks)
 		f.document(root, i)
 	}
@@ -171,6 +189,33 @@ func decode(dec *yaml.Decoder, doc *yaml.Node) (err error) {
 		}
 	}()
 	return dec.Decode(doc)
+}
+
+// syntaxError positions a YAML error of the file as the provisioning
+// parser does (the line of the offending token, where yaml.v3 names the
+// construct around it), reading the text as written: the error came from
+// the text with large block scalars left out.
+func (f *File) syntaxError(data []byte, blank *blanked, err error) model.Problem {
+	if blank != nil {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var doc yaml.Node
+			e := decode(dec, &doc)
+			if e == nil {
+				continue
+			}
+			if !errors.Is(e, io.EOF) {
+				err = e
+			}
+			break
+		}
+	}
+	p := provisioning.YAMLSyntaxProblem(f.Path, data, err)
+	if f.Src.Derived() {
+		p.Pos = f.Src.Pos(f.Src.Offset(p.Pos.Line, p.Pos.Col))
+		p.End = model.Pos{}
+	}
+	return p
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
@@ -297,7 +342,7 @@ func ScalarStr(src *srcmap.Source, via *srcmap.Text, n *yaml.Node) model.Str {
 		return model.Str{}
 	}
 	t := srcmap.Scalar(src, n)
-	s := model.Str{V: n.Value, Pos: t.At(0), End: t.AtEnd(len(t.S))}
+	s := model.Str{V: n.Value, Pos: t.At(0), End: t.AtEnd(len(t.String()))}
 	if n.Value == "" {
 		s.End = model.Pos{}
 	}

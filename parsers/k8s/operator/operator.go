@@ -142,7 +142,7 @@ func ReadDatasource(o *manifest.Object) *Datasource {
 	off := src.Offset(dsn.Line, dsn.Column)
 	b.Point("apiVersion: 1\ndatasources:\n- ", src, off, off)
 	blk := srcmap.Block(src, dsn)
-	lines := strings.SplitAfter(blk.S, "\n")
+	lines := strings.SplitAfter(blk.String(), "\n")
 	at := 0
 	for i, l := range lines {
 		if l == "" {
@@ -242,15 +242,15 @@ func (d *Dashboard) Substitute(t *srcmap.Text) *srcmap.Text { return d.substitut
 func (d *Dashboard) substitute(t *srcmap.Text) *srcmap.Text {
 	for _, in := range d.Inputs {
 		needle := "${" + in.Name + "}"
-		if !strings.Contains(t.S, needle) {
+		if !strings.Contains(t.String(), needle) {
 			continue
 		}
 		var b srcmap.Builder
 		at := 0
 		for {
-			i := strings.Index(t.S[at:], needle)
+			i := strings.Index(t.String()[at:], needle)
 			if i < 0 {
-				b.Append(t.Slice(at, len(t.S)))
+				b.Append(t.Slice(at, len(t.String())))
 				break
 			}
 			i += at

@@ -12,14 +12,15 @@ import (
 // that re-serializes the subtree (Helm's toYaml) produces, up to
 // formatting, with every character mapped to where it is written.
 func Block(src *Source, n *yaml.Node) *Text {
+	lines := src.all()
 	d := src.data
 	start := src.Offset(n.Line, n.Column)
 	indent := n.Column - 1
 	endLine := lastLine(src, n)
 	// Closing brackets, comments and blank lines indented inside the node
 	// after its last value still belong to it.
-	for l := endLine; l < len(src.lines); l++ {
-		ls := src.lines[l]
+	for l := endLine; l < len(lines); l++ {
+		ls := lines[l]
 		le := src.LineEnd(ls)
 		t := string(d[ls:le])
 		trimmed := strings.TrimSpace(t)
@@ -35,8 +36,8 @@ func Block(src *Source, n *yaml.Node) *Text {
 	}
 	var b Builder
 	first := true
-	for line := n.Line; line <= endLine && line <= len(src.lines); line++ {
-		ls := src.lines[line-1]
+	for line := n.Line; line <= endLine && line <= len(lines); line++ {
+		ls := lines[line-1]
 		le := src.LineEnd(ls)
 		from := ls
 		if first {
@@ -86,11 +87,11 @@ func lastLine(src *Source, n *yaml.Node) int {
 // WithString returns a copy of t whose text is s, a text of the same
 // length (placeholders masked in place); t itself when the lengths differ.
 func (t *Text) WithString(s string) *Text {
-	if len(s) != len(t.S) {
+	t.load()
+	if len(s) != len(t.s) || s == t.s {
 		return t
 	}
-	c := *t
-	c.S = s
+	c := &Text{s: s, segs: t.segs}
 	c.index()
-	return &c
+	return c
 }

@@ -43,8 +43,8 @@ func TestCorpusScalarsMapExactly(t *testing.T) {
 			walkScalars(&doc, func(s *yaml.Node) {
 				n++
 				txt := Scalar(src, s)
-				if txt.S != s.Value {
-					t.Errorf("%s:%d: decoded %q", p, s.Line, txt.S)
+				if txt.String() != s.Value {
+					t.Errorf("%s:%d: decoded %q", p, s.Line, txt.String())
 				}
 				if len(s.Value) > 1 && !txt.Exact() && !strings.Contains(s.Value, "\\") && s.Style&yaml.DoubleQuotedStyle == 0 {
 					t.Errorf("%s:%d:%d: %v scalar not mapped exactly", p, s.Line, s.Column, s.Style)

@@ -6,19 +6,25 @@ import "github.com/grafanalint/grafanalint/parsers/model"
 // are the bulk of what Kubernetes manifests embed. TestRemapDashboardCovers
 // keeps it in step with model.Dashboard's fields.
 func (t *Text) RemapDashboard(d *model.Dashboard, file string) {
+	walkDashboard(d, func(p *model.Pos, isEnd bool) {
+		switch {
+		case p.File != file:
+		case isEnd:
+			*p = t.End(*p)
+		default:
+			*p = t.Pos(*p)
+		}
+	})
+}
+
+// walkDashboard calls fn for every position of d; isEnd tells the end of
+// a span.
+func walkDashboard(d *model.Dashboard, fn func(p *model.Pos, isEnd bool)) {
 	if d == nil {
 		return
 	}
-	pos := func(p *model.Pos) {
-		if p.File == file {
-			*p = t.Pos(*p)
-		}
-	}
-	end := func(p *model.Pos) {
-		if p.File == file {
-			*p = t.End(*p)
-		}
-	}
+	pos := func(p *model.Pos) { fn(p, false) }
+	end := func(p *model.Pos) { fn(p, true) }
 	str := func(s *model.Str) {
 		pos(&s.Pos)
 		end(&s.End)

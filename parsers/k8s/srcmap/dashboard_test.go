@@ -125,8 +125,8 @@ func TestRemapDashboardMatchesRemap(t *testing.T) {
 		doc := "data:\n  d.json: |\n    " + strings.ReplaceAll(strings.TrimRight(string(data), "\n"), "\n", "\n    ") + "\n"
 		src := NewSource("cm.yaml", []byte(doc))
 		txt := Verbatim(src, 0, len(doc)) // any mapping will do: compare the walks
-		a, _ := dashboard.Parse("v", []byte(txt.S))
-		b, _ := dashboard.Parse("v", []byte(txt.S))
+		a, _ := dashboard.Parse("v", []byte(txt.String()))
+		b, _ := dashboard.Parse("v", []byte(txt.String()))
 		txt.Remap(a, "v")
 		txt.RemapDashboard(b, "v")
 		if d := cmp.Diff(a, b); d != "" {

@@ -9,8 +9,8 @@ import (
 
 // Remap rewrites, in everything reachable from v (a pointer, or a slice of
 // pointers or problems), every model.Pos whose File is file: positions a
-// parser reported in t.S become positions in t's source. A Pos held in a
-// field named End is read as the end of a span. Pointer cycles (nginx
+// parser reported in t's text become positions in t's source. A Pos held
+// in a field named End is read as the end of a span. Pointer cycles (nginx
 // parents) are followed once.
 func (t *Text) Remap(v any, file string) {
 	t.Walk(v, file, func(p *model.Pos, end bool) {

@@ -34,25 +34,49 @@ func Scalar(src *Source, n *yaml.Node) *Text {
 	default:
 		t, ok = plain(src, start, n.Value)
 	}
-	if ok && t.S == n.Value {
+	if ok && t.s == n.Value {
 		return t
 	}
 	return Point(n.Value, src, start, start)
 }
 
-// blockScalar decodes a literal or folded block scalar whose indicator is
-// at off.
-func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
+// block is the layout of a block scalar: its content lines are source
+// line indexes first to first+count-1, the last non-blank one at
+// first+lastContent (-1: none), indented by indent.
+type block struct {
+	folded                    bool
+	chomp                     byte
+	first, count, lastContent int
+	indent                    int
+	empty                     bool // the header ends the file
+}
+
+// rawBlock returns where b's content lines are written (nil when none is
+// non-blank).
+func (b block) rawBlock(src *Source) *rawBlock {
+	if b.empty || b.lastContent < 0 || src.via != nil {
+		return nil
+	}
+	lines := src.all()
+	start := lines[b.first]
+	end := src.LineEnd(lines[b.first+b.lastContent])
+	return &rawBlock{src: src, start: start, end: end, line: b.first + 1}
+}
+
+// scanBlock finds the content lines of the literal or folded block scalar
+// whose indicator is at off.
+func scanBlock(src *Source, off int, n *yaml.Node) (block, bool) {
+	lines := src.all()
 	d := src.data
 	if off >= len(d) || (d[off] != '|' && d[off] != '>') {
-		return nil, false
+		return block{}, false
 	}
-	folded := d[off] == '>'
-	chomp, explicit := byte(0), 0
+	b := block{folded: d[off] == '>'}
+	explicit := 0
 	i := off + 1
 	for i < len(d) && (d[i] == '+' || d[i] == '-' || (d[i] >= '1' && d[i] <= '9')) {
 		if d[i] == '+' || d[i] == '-' {
-			chomp = d[i]
+			b.chomp = d[i]
 		} else {
 			explicit = int(d[i] - '0')
 		}
@@ -61,7 +85,8 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 	// The rest of the header line: blanks and a comment.
 	i = src.LineEnd(i)
 	if i >= len(d) {
-		return &Text{}, true
+		b.empty = true
+		return b, true
 	}
 	i++ // first content line
 	parent := 0
@@ -75,31 +100,15 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 		}
 	}
 	// Content lines run until a non-blank line indented less than the
-	// content. A first pass finds them, so that the text and its pieces
-	// are allocated once.
-	type line struct {
-		off, end int // content after the indentation; end excludes "\n"
-		blank    bool
-		indent   int
-		nl       int // offset of the "\n" (or len(d))
-	}
+	// content.
 	indent := -1
 	if explicit > 0 {
 		indent = parent + explicit
 	}
-	// Lines by index: line li runs from src.lines[li] to the next start.
-	lineAt := func(li int) (start, end int) {
-		start = src.lines[li]
-		end = len(d)
-		if li+1 < len(src.lines) {
-			end = src.lines[li+1] - 1
-		}
-		return start, end
-	}
-	firstLine := sort.SearchInts(src.lines, i)
+	firstLine := sort.SearchInts(lines, i)
 	count, lastContent := 0, -1
-	for li := firstLine; li < len(src.lines); li++ {
-		p, e := lineAt(li)
+	for li := firstLine; li < len(lines); li++ {
+		p, e := src.lineAt(li)
 		if p >= len(d) {
 			break
 		}
@@ -127,9 +136,52 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 		}
 		count++
 	}
-	if !folded {
-		return literalBlock(src, firstLine, count, lastContent, max(indent, 0), chomp), true
+	b.first, b.count, b.lastContent, b.indent = firstLine, count, lastContent, max(indent, 0)
+	return b, true
+}
+
+// lineAt returns where line index li starts and ends (its "\n" excluded).
+func (s *Source) lineAt(li int) (start, end int) {
+	lines := s.all()
+	start = lines[li]
+	end = len(s.data)
+	if li+1 < len(lines) {
+		end = lines[li+1] - 1
 	}
+	return start, end
+}
+
+// blockScalar decodes a literal or folded block scalar whose indicator is
+// at off.
+func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
+	bl, ok := scanBlock(src, off, n)
+	if !ok {
+		return nil, false
+	}
+	if bl.empty {
+		return &Text{}, true
+	}
+	var t *Text
+	if !bl.folded {
+		t = literalBlock(src, bl.first, bl.count, bl.lastContent, bl.indent, bl.chomp)
+	} else {
+		t = foldedBlock(src, bl)
+	}
+	t.raw = bl.rawBlock(src)
+	return t, true
+}
+
+// foldedBlock decodes the folded block scalar bl.
+func foldedBlock(src *Source, bl block) *Text {
+	d := src.data
+	type line struct {
+		off, end int // content after the indentation; end excludes "\n"
+		blank    bool
+		indent   int
+		nl       int // offset of the "\n" (or len(d))
+	}
+	firstLine, count, indent, chomp := bl.first, bl.count, bl.indent, bl.chomp
+	lineAt := src.lineAt
 	lines := make([]line, 0, count)
 	for li := firstLine; li < firstLine+count; li++ {
 		p, e := lineAt(li)
@@ -138,9 +190,9 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 			sp++
 		}
 		blank := sp == e-p || isBlank(d[p+sp:e])
-		ln := line{off: p + min(sp, max(indent, 0)), end: e, blank: blank, indent: sp, nl: e}
+		ln := line{off: p + min(sp, indent), end: e, blank: blank, indent: sp, nl: e}
 		if blank {
-			ln.off = min(p+max(indent, 0), e)
+			ln.off = min(p+indent, e)
 		}
 		lines = append(lines, ln)
 	}
@@ -156,7 +208,7 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 				b.Linear("\n", src, l.nl)
 			}
 		}
-		return b.Text(), true
+		return b.Text()
 	}
 	brk := func(l line) { // the line break after line l
 		if l.nl < len(d) {
@@ -211,13 +263,14 @@ func blockScalar(src *Source, off int, n *yaml.Node) (*Text, bool) {
 	default:
 		brk(lines[last])
 	}
-	return b.Text(), true
+	return b.Text()
 }
 
 // literalBlock decodes the count lines of a literal block scalar from
 // source line index first on, content indented by indent, the last
 // non-blank one at lastContent (-1: none), as one piece of text.
 func literalBlock(src *Source, first, count, lastContent, indent int, chomp byte) *Text {
+	srcLines := src.all()
 	d := src.data
 	keep := lastContent + 1 // lines up to the last content line
 	if chomp == '+' {
@@ -225,9 +278,9 @@ func literalBlock(src *Source, first, count, lastContent, indent int, chomp byte
 	}
 	size := 0
 	if keep > 0 {
-		size = src.lines[first+keep-1] - src.lines[first] + 256
-		if first+keep < len(src.lines) {
-			size = src.lines[first+keep] - src.lines[first]
+		size = srcLines[first+keep-1] - srcLines[first] + 256
+		if first+keep < len(srcLines) {
+			size = srcLines[first+keep] - srcLines[first]
 		}
 	}
 	var sb strings.Builder
@@ -235,10 +288,10 @@ func literalBlock(src *Source, first, count, lastContent, indent int, chomp byte
 	starts := make([]int, 0, keep+1)
 	for k := 0; k < keep; k++ {
 		li := first + k
-		p := src.lines[li]
+		p := srcLines[li]
 		e := len(d)
-		if li+1 < len(src.lines) {
-			e = src.lines[li+1] - 1
+		if li+1 < len(srcLines) {
+			e = srcLines[li+1] - 1
 		}
 		if e > p && d[e-1] == '\r' {
 			e--
@@ -263,10 +316,10 @@ func literalBlock(src *Source, first, count, lastContent, indent int, chomp byte
 	}
 	segs := []seg{{at: 0, n: len(text), src: src, lines: starts, line: first + 1, indent: indent}}
 	if len(text) == 0 {
-		segs[0] = seg{src: src, off: src.lines[min(first, len(src.lines)-1)], point: true}
+		segs[0] = seg{src: src, off: srcLines[min(first, len(srcLines)-1)], point: true}
 		segs[0].end = segs[0].off
 	}
-	return &Text{S: text, segs: segs, lines: lines}
+	return &Text{s: text, segs: segs, lines: lines}
 }
 
 func spaces(b []byte) bool {

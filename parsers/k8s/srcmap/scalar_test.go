@@ -58,8 +58,8 @@ func TestScalarDecodesLikeYAML(t *testing.T) {
 		v := findV(&root)
 		src := NewSource("m.yaml", []byte(doc))
 		txt := Scalar(src, v)
-		if txt.S != v.Value {
-			t.Errorf("%q: decoded %q, want %q", doc, txt.S, v.Value)
+		if txt.String() != v.Value {
+			t.Errorf("%q: decoded %q, want %q", doc, txt.String(), v.Value)
 			continue
 		}
 		if len(txt.segs) == 1 && txt.segs[0].point && len(v.Value) > 1 {
@@ -73,8 +73,8 @@ func TestScalarDecodesLikeYAML(t *testing.T) {
 			}
 			for i := sg.at; i < sg.at+sg.n; i++ {
 				o := sg.srcOff(i)
-				if o >= len(src.data) || src.data[o] != txt.S[i] && src.data[o] != '\n' {
-					t.Errorf("%q: byte %d (%q) maps to offset %d", doc, i, txt.S[i], o)
+				if o >= len(src.data) || src.data[o] != txt.String()[i] && src.data[o] != '\n' {
+					t.Errorf("%q: byte %d (%q) maps to offset %d", doc, i, txt.String()[i], o)
 					break
 				}
 			}
@@ -107,8 +107,8 @@ func TestQuotedPositions(t *testing.T) {
 	}
 	v := root.Content[0].Content[1]
 	txt := Scalar(NewSource("q.yaml", []byte(doc)), v)
-	if txt.S != `{"uid": "x"}` {
-		t.Fatalf("decoded %q", txt.S)
+	if txt.String() != `{"uid": "x"}` {
+		t.Fatalf("decoded %q", txt.String())
 	}
 	// The x (column 10 of the JSON) is column 17 of the manifest line.
 	if got, want := txt.Pos(model.Pos{Line: 1, Col: 10}), (model.Pos{File: "q.yaml", Line: 1, Col: 17}); got != want {
@@ -158,8 +158,8 @@ func TestBuilderMixesSources(t *testing.T) {
 	b.Linear("example.org", a, 18)
 	b.Point("\n", a, 29, 29)
 	txt := b.Text()
-	if txt.S != "[server]\ndomain = example.org\n" {
-		t.Fatalf("text %q", txt.S)
+	if txt.String() != "[server]\ndomain = example.org\n" {
+		t.Fatalf("text %q", txt.String())
 	}
 	got := []model.Pos{txt.Pos(model.Pos{Line: 1, Col: 2}), txt.Pos(model.Pos{Line: 2, Col: 1}), txt.Pos(model.Pos{Line: 2, Col: 10}), txt.End(model.Pos{Line: 2, Col: 21})}
 	want := []model.Pos{{File: "a.yaml", Line: 1, Col: 1}, {File: "a.yaml", Line: 2, Col: 3}, {File: "a.yaml", Line: 2, Col: 11}, {File: "a.yaml", Line: 2, Col: 22}}
@@ -178,8 +178,8 @@ func TestBlockExtractsSubtree(t *testing.T) {
 	src := NewSource("values.yaml", []byte(doc))
 	txt := Block(src, n)
 	want := "apiVersion: 1\n# a comment\ndatasources:\n- name: P\n  url: |\n    x\n"
-	if txt.S != want {
-		t.Fatalf("block %q, want %q", txt.S, want)
+	if txt.String() != want {
+		t.Fatalf("block %q, want %q", txt.String(), want)
 	}
 	// "P" is line 4, column 9 of the block; line 6, column 13 of values.yaml.
 	if got, want := txt.Pos(model.Pos{Line: 4, Col: 9}), (model.Pos{File: "values.yaml", Line: 6, Col: 13}); got != want {
