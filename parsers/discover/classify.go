@@ -159,7 +159,32 @@ func (l *loader) pool(ctx context.Context, n int, fn func(i int)) {
 
 // classify reads e, finds its kind and parses it.
 func (l *loader) classify(e *entry) {
-	src := l.readSource(e)
+	var src []byte
+	if l.narrow && e.cands == cJSON && !e.explicit && !e.stdin {
+		// Only explicit files are linted: a dashboard is told by its
+		// first bytes, and parsed only if its stack is kept (narrow.go).
+		head, complete, err := l.readHead(e)
+		if err == nil && safefile.TextProblem(head) == "" {
+			if dashboard.Sniff(head) {
+				l.deferDashboard(e)
+				return
+			}
+			if complete {
+				src = head
+			}
+		}
+		if src == nil {
+			if src = l.readSource(e); src == nil {
+				return
+			}
+			if dashboard.Sniff(src) {
+				l.deferDashboard(e)
+				return
+			}
+		}
+	} else {
+		src = l.readSource(e)
+	}
 	if src == nil {
 		return
 	}
@@ -240,6 +265,7 @@ func (l *loader) classifyYAML(e *entry, src []byte) bool {
 func (l *loader) parseAs(e *entry, kind model.Kind) {
 	var probs []model.Problem
 	e.ini, e.ds, e.prov, e.dash, e.comp, e.env = nil, nil, nil, nil, nil, nil
+	e.deferred = false
 	switch kind {
 	case model.KindIni:
 		e.ini, probs = grafanaini.Parse(e.disp, e.src)
@@ -287,6 +313,7 @@ func (l *loader) force(e *entry, kind model.Kind) bool {
 		e.src = src
 	}
 	if kind == model.KindNginx {
+		e.dash, e.deferred = nil, false
 		l.setKind(e, kind, nil)
 		return true
 	}

@@ -17,8 +17,10 @@
 // file given explicitly (as pre-commit passes them) is linted in the
 // context of its project: the nearest ancestor holding .git or
 // .grafanalint.yaml (else the file's directory) is loaded too, but only the
-// given files are Reported. "-" reads Options.Stdin as the file named
-// Options.StdinFilename.
+// given files are Reported, and only the stacks holding one of them are
+// kept: the other stacks' dashboards are told apart by their first bytes
+// and never parsed (see narrow.go; Options.FullContext keeps them all).
+// "-" reads Options.Stdin as the file named Options.StdinFilename.
 //
 // # Kinds
 //
@@ -153,6 +155,11 @@ type Options struct {
 	Stacks []StackSpec
 	// Concurrency bounds the parsing goroutines; default GOMAXPROCS.
 	Concurrency int
+	// FullContext keeps every stack of the project when only explicit
+	// files are linted. By default those runs keep only the stacks that
+	// hold one of the files, and parse no other stack's dashboards: the
+	// findings are the same (tests compare the two).
+	FullContext bool
 	// GrafanaVersion (major, minor) is the Grafana version the user chose
 	// (--grafana-version, grafana_version); zero when none. Each stack's
 	// effective settings take that version's defaults, else those of the
@@ -215,6 +222,7 @@ func Load(ctx context.Context, opts Options) (*model.Model, error) {
 	if err := l.walkAll(ctx); err != nil {
 		return nil, err
 	}
+	l.narrow = len(l.reportDirs) == 0 && !opts.FullContext
 	if err := l.parseAll(ctx); err != nil {
 		return nil, err
 	}
@@ -223,5 +231,10 @@ func Load(ctx context.Context, opts Options) (*model.Model, error) {
 		return nil, err
 	}
 	l.assemble()
+	if l.narrow {
+		if err := l.keepExplicitStacks(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return l.model(), nil
 }

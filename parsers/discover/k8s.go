@@ -78,6 +78,7 @@ func (d k8sDisk) Dashboard(p string) (*model.Dashboard, bool) {
 	if e.kind != model.KindDashboard && !d.l.force(e, model.KindDashboard) {
 		return nil, true
 	}
+	d.l.parseDeferred(e)
 	return e.dash, true
 }
 

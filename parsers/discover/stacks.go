@@ -1024,11 +1024,6 @@ func (b *builder) finish() {
 	env = append(env, b.specEnv...)
 	env = append(env, l.opts.Env...)
 	st.EnvFiles = b.envFiles
-	ver := l.opts.GrafanaVersion
-	if ver == ([2]int{}) && st.GrafanaVersion != nil {
-		ver, _ = grafanaini.ParseRelease(st.GrafanaVersion.Version)
-	}
-	st.Settings = grafanaini.EffectiveAt(iniFile, gfOnly(env), ver)
 	for p := range b.nginx {
 		if e := l.entries[p]; e != nil && e.nginx != nil {
 			st.Nginx = append(st.Nginx, e.nginx)
@@ -1053,6 +1048,14 @@ func (b *builder) finish() {
 		st.Files = append(st.Files, f)
 	}
 	sort.Strings(st.Files)
+	if l.narrow && !l.holdsReported(st) {
+		return // dropped by keepExplicitStacks: its settings are never read
+	}
+	ver := l.opts.GrafanaVersion
+	if ver == ([2]int{}) && st.GrafanaVersion != nil {
+		ver, _ = grafanaini.ParseRelease(st.GrafanaVersion.Version)
+	}
+	st.Settings = grafanaini.EffectiveAt(iniFile, gfOnly(env), ver)
 }
 
 // cliEnv reads an --env-file (parsed once per Load).

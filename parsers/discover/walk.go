@@ -38,6 +38,10 @@ type entry struct {
 	kind      model.Kind
 	file      *model.File
 	bad       bool // input problem: not parsed
+	// deferred is true for a dashboard told by its first bytes and not
+	// parsed yet: dash is an empty Dashboard that parseDeferred fills in
+	// (narrow.go).
+	deferred bool
 
 	ini   *model.IniFile
 	ds    *model.DatasourceFile
@@ -81,6 +85,12 @@ type loader struct {
 	dirLinks  map[string]dirLink
 	k8sFiles  []*k8s.File
 	k8sStacks []*k8s.Stack
+	// narrow is true when only explicit files are linted: the stacks
+	// that hold none of them are dropped, and their dashboards are not
+	// parsed (narrow.go).
+	narrow bool
+	// realDirs caches the real path of directories (narrow.go).
+	realDirs map[string]string
 }
 
 func newLoader(opts Options) *loader {
@@ -92,6 +102,7 @@ func newLoader(opts Options) *loader {
 		tree:      newTree(opts.WorkDir),
 		fileLinks: map[string]string{},
 		dirLinks:  map[string]dirLink{},
+		realDirs:  map[string]string{},
 	}
 }
 

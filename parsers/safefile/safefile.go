@@ -352,3 +352,48 @@ func readLimited(path string, r io.Reader, hint, max int64) ([]byte, error) {
 	}
 	return buf, nil
 }
+
+// ReadHead is Read for the first n bytes of the file: the same symbolic
+// link policy and type and size checks, then at most n bytes. complete is
+// true when head is the whole file.
+func ReadHead(path string, o Options, n int) (head []byte, complete bool, err error) {
+	real, _, err := resolve(path, o)
+	if err != nil {
+		return nil, false, err
+	}
+	return ReadHeadReal(real, o, n)
+}
+
+// ReadHeadReal is ReadHead for a path whose directory is known to be a
+// real path (no symbolic link in it; filepath.EvalSymlinks of the
+// directory, cached by the caller): the file itself must not be a
+// symbolic link, and must be inside o.Within.
+func ReadHeadReal(real string, o Options, n int) (head []byte, complete bool, err error) {
+	if len(o.Within) > 0 && !insideAny(real, o.Within) {
+		return nil, false, &Error{Path: real, Reason: OutsideTree, Target: filepath.ToSlash(real)}
+	}
+	f, err := openNoFollow(real)
+	if err != nil {
+		return nil, false, &Error{Path: real, Reason: Unreadable, Err: err}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, false, &Error{Path: real, Reason: Unreadable, Err: err}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, false, &Error{Path: real, Reason: NotRegular, What: describe(fi.Mode())}
+	}
+	if fi.Size() > o.max() {
+		return nil, false, &Error{Path: real, Reason: TooLarge, Size: fi.Size(), Limit: o.max()}
+	}
+	buf := make([]byte, n+1)
+	got, err := io.ReadFull(f, buf)
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return buf[:got], true, nil
+	case err != nil:
+		return nil, false, &Error{Path: real, Reason: Unreadable, Err: err}
+	}
+	return buf[:n], false, nil
+}

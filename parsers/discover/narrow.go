@@ -1,0 +1,115 @@
+package discover
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/grafanalint/grafanalint/parsers/dashboard"
+	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/parsers/safefile"
+)
+
+// Narrowed loading. When only explicit files are linted (pre-commit passes
+// the files of a commit), the project around them is loaded as context, but
+// only the stacks that hold one of them are kept: a finding is reported
+// only when it concerns a reported file, and a rule checks a stack with
+// that stack's files alone, so the findings of the other stacks would all
+// be dropped. Their dashboards, the bulk of a repository, are never parsed:
+// while walking, a *.json file is told to be a dashboard by its first
+// bytes (dashboard.Sniff decides on a prefix exactly as on the whole file
+// when it says yes), and stands in its stack as an empty Dashboard until
+// the stacks are known; parseDeferred then fills in those of the kept
+// stacks. Where a stack goes depends on a dashboard's path and on whether
+// it is one, never on its content, so stacks are assembled as they would be
+// from parsed dashboards.
+
+// headLen is how much of a *.json file is read to tell a dashboard (the
+// whole file is read when its start does not tell); it is at least what
+// safefile.TextProblem looks at, so that the text checks decide on it as
+// on the whole file.
+const headLen = 8 << 10
+
+// readHead reads the first headLen bytes of e through safefile, resolving
+// each directory's symbolic links once rather than once per file.
+func (l *loader) readHead(e *entry) ([]byte, bool, error) {
+	dir := filepath.Dir(e.abs)
+	l.mu.Lock()
+	real, ok := l.realDirs[dir]
+	l.mu.Unlock()
+	if !ok {
+		r, err := filepath.EvalSymlinks(dir)
+		if err == nil && !filepath.IsAbs(r) {
+			r, err = filepath.Abs(r)
+		}
+		if err != nil {
+			return safefile.ReadHead(e.abs, l.readOptions(e), headLen)
+		}
+		real = r
+		l.mu.Lock()
+		l.realDirs[dir] = real
+		l.mu.Unlock()
+	}
+	return safefile.ReadHeadReal(filepath.Join(real, filepath.Base(e.abs)), l.readOptions(e), headLen)
+}
+
+// deferDashboard makes e a dashboard to parse later.
+func (l *loader) deferDashboard(e *entry) {
+	l.setKind(e, model.KindDashboard, nil)
+	e.dash = &model.Dashboard{File: e.disp}
+	e.deferred = true
+}
+
+// parseDeferred reads and parses e if it is a deferred dashboard, into the
+// Dashboard its stacks already hold.
+func (l *loader) parseDeferred(e *entry) {
+	if !e.deferred {
+		return
+	}
+	e.deferred = false
+	src := l.readSource(e)
+	if src == nil {
+		// Changed since it was first read: the input problem is
+		// reported (readSource set e.file); nothing is left to check.
+		return
+	}
+	d, probs := dashboard.Parse(e.disp, src)
+	*e.dash = *d
+	e.file.Problems = append(e.file.Problems, probs...)
+}
+
+// holdsReported reports whether one of st's files is reported.
+func (l *loader) holdsReported(st *model.Stack) bool {
+	for _, f := range st.Files {
+		if e := l.entries[f]; e != nil && e.reported {
+			return true
+		}
+	}
+	return false
+}
+
+// keepExplicitStacks drops the stacks that hold no reported file and
+// parses the deferred dashboards of those that are kept.
+func (l *loader) keepExplicitStacks(ctx context.Context) error {
+	kept := l.stacks[:0]
+	for _, b := range l.stacks {
+		if l.holdsReported(b.st) {
+			kept = append(kept, b)
+		}
+	}
+	clear(l.stacks[len(kept):])
+	l.stacks = kept
+	want := map[*model.Dashboard]bool{}
+	for _, b := range l.stacks {
+		for _, d := range b.st.AllDashboards() {
+			want[d] = true
+		}
+	}
+	var todo []*entry
+	for _, e := range l.sortedEntries() {
+		if e.deferred && want[e.dash] {
+			todo = append(todo, e)
+		}
+	}
+	l.pool(ctx, len(todo), func(i int) { l.parseDeferred(todo[i]) })
+	return ctx.Err()
+}
