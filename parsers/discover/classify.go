@@ -305,6 +305,9 @@ func (l *loader) force(e *entry, kind model.Kind) bool {
 	if e.bad {
 		return false
 	}
+	if e.kind == model.KindCompose {
+		l.composeForced++
+	}
 	if e.src == nil {
 		src := l.readSource(e)
 		if src == nil {

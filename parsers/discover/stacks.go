@@ -72,16 +72,12 @@ func (l *loader) newBuilder(origin model.StackOrigin, root *walkRoot) *builder {
 }
 
 // claimed reports whether any stack holds display path p.
-func (l *loader) claimed(p string) bool {
-	for _, b := range l.stacks {
-		if b.files[p] {
-			return true
-		}
-	}
-	return false
-}
+func (l *loader) claimed(p string) bool { return l.claimedFiles[p] }
 
-func (b *builder) claim(p string) { b.files[p] = true }
+func (b *builder) claim(p string) {
+	b.files[p] = true
+	b.l.claimedFiles[p] = true
+}
 
 // composeProject is the merged compose model of one way to run a
 // directory's compose files.
@@ -182,29 +178,10 @@ func (l *loader) assemble() {
 	// Roots a compose stack reads from in part: the rest of them is
 	// not loaded.
 	roots := l.layoutRoots()
+	readers := l.loadedIndex()
 	var untouched []string
 	for _, r := range roots {
-		var reader *builder
-		for _, b := range l.stacks {
-			for f := range b.loaded {
-				if under(f, r) && b.st.Origin == model.OriginCompose {
-					reader = b
-				}
-			}
-			if reader != nil {
-				break
-			}
-		}
-		touched := reader != nil
-		if !touched {
-			for _, b := range l.stacks {
-				for f := range b.loaded {
-					if under(f, r) {
-						touched = true
-					}
-				}
-			}
-		}
+		reader, touched := readers.at(r)
 		if reader != nil {
 			for _, f := range l.provFilesIn(r) {
 				if !l.claimed(f.disp) {
@@ -217,17 +194,31 @@ func (l *loader) assemble() {
 		}
 	}
 	// (c) layout stacks
+	anchors := l.anchorIndex(untouched)
 	for _, r := range untouched {
 		b := l.newBuilder(model.OriginLayout, l.rootOfDisp(r))
 		b.st.ProvisioningDir = r
 		b.v.ms = []vmount{{target: b.provPath, host: r, bind: true}}
 		b.heuristics = true
-		b.dirs = []string{l.layoutDir(r, untouched)}
+		b.dirs = []string{l.layoutDir(r, anchors)}
 		b.st.Name = b.dirs[0]
 	}
+	// Env files: compose kinds and env kinds are settled before assembly
+	// (parseAll forces the env files compose names).
+	named := l.composeEnvFiles()
+	var envs []*entry
+	for _, e := range l.sortedEntries() {
+		if e.kind == model.KindEnv {
+			envs = append(envs, e)
+		}
+	}
+	gen := l.composeForced
 	for _, b := range l.stacks {
 		if b.st.Origin == model.OriginLayout {
-			b.layoutEnv()
+			if gen != l.composeForced { // a compose file was read as another kind
+				named, gen = l.composeEnvFiles(), l.composeForced
+			}
+			b.layoutEnv(named, envs)
 			b.load()
 		}
 	}
@@ -238,6 +229,98 @@ func (l *loader) assemble() {
 	}
 	l.kubernetesFinish() // k8s.go
 	l.nameStacks()
+}
+
+// loadedIndex tells, for a directory, which stacks load files below it
+// (assemble's question for each provisioning root, answered without a
+// scan of every stack's files per root).
+type loadedIndex struct {
+	stacks []*builder
+	// reader is the first compose stack (its index in stacks) loading a
+	// plain file (see plainPath) at or below a plain directory; touched
+	// says whether any stack does.
+	reader  map[string]int
+	touched map[string]bool
+	// others are the loaded files that are not plain paths, by stack.
+	others []loadedFile
+}
+
+type loadedFile struct {
+	stack int
+	file  string
+}
+
+func (l *loader) loadedIndex() *loadedIndex {
+	ix := &loadedIndex{stacks: l.stacks, reader: map[string]int{}, touched: map[string]bool{}}
+	for i, b := range l.stacks {
+		for f := range b.loaded {
+			if !plainPath(f) {
+				ix.others = append(ix.others, loadedFile{i, f})
+				continue
+			}
+			for _, d := range plainAncestors(f) {
+				ix.touched[d] = true
+				if _, ok := ix.reader[d]; !ok && b.st.Origin == model.OriginCompose {
+					ix.reader[d] = i
+				}
+			}
+		}
+	}
+	return ix
+}
+
+// at returns the first compose stack (in stack order) loading a file
+// under display path r, and whether any stack loads one.
+func (ix *loadedIndex) at(r string) (*builder, bool) {
+	first, touched := len(ix.stacks), false
+	consider := func(i int, f string) {
+		if under(f, r) {
+			touched = true
+			if ix.stacks[i].st.Origin == model.OriginCompose && i < first {
+				first = i
+			}
+		}
+	}
+	if plainPath(r) {
+		touched = ix.touched[r]
+		if i, ok := ix.reader[r]; ok {
+			first = i
+		}
+		for _, o := range ix.others {
+			consider(o.stack, o.file)
+		}
+	} else {
+		for i, b := range ix.stacks {
+			for f := range b.loaded {
+				consider(i, f)
+			}
+		}
+	}
+	if first < len(ix.stacks) {
+		return ix.stacks[first], touched
+	}
+	return nil, touched
+}
+
+// plainPath reports whether display path p is a clean relative path below
+// the working directory ("a/b", not ".", "..", "../a" or "/a"): for such a
+// directory d, under(p, d) holds exactly when d is p or one of the
+// directories plainAncestors lists.
+func plainPath(p string) bool {
+	return p != "" && p != "." && !path.IsAbs(p) && p != ".." && !strings.HasPrefix(p, "../") && path.Clean(p) == p
+}
+
+// plainAncestors returns p and the directories above it, up to and not
+// including ".", when p is a plain path (see plainPath); nil otherwise.
+func plainAncestors(p string) []string {
+	if !plainPath(p) {
+		return nil
+	}
+	var out []string
+	for d := p; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		out = append(out, d)
+	}
+	return out
 }
 
 // rootOfDisp returns the walk root holding display path p.
@@ -292,24 +375,65 @@ func (l *loader) provFilesIn(r string) []*entry {
 	return out
 }
 
-// layoutDir is the highest directory above root r (up to its walk root)
-// that holds no other stack's anchor.
-func (l *loader) layoutDir(r string, roots []string) string {
-	var anchors []string
-	for _, o := range roots {
-		if o != r && !under(o, r) {
-			anchors = append(anchors, o)
-		}
-	}
+// anchorIndex counts, for each directory, the layout roots and the
+// directories of the other stacks (config and compose) at or below it:
+// the anchors layoutDir stops at.
+type anchorIndex struct {
+	roots, others []string
+	// rootsUnder and othersUnder count them by plain directory (see
+	// plainPath); rootsDot and othersDot count those under ".".
+	rootsUnder, othersUnder map[string]int
+	rootsDot, othersDot     int
+}
+
+func (l *loader) anchorIndex(roots []string) *anchorIndex {
+	ix := &anchorIndex{roots: roots, rootsUnder: map[string]int{}, othersUnder: map[string]int{}}
 	for _, b := range l.stacks {
 		if b.st.Origin != model.OriginLayout {
-			anchors = append(anchors, b.dirs...)
+			ix.others = append(ix.others, b.dirs...)
 		}
 	}
+	count := func(list []string, by map[string]int, dot *int) {
+		for _, a := range list {
+			for _, d := range plainAncestors(a) {
+				by[d]++
+			}
+			if under(a, ".") {
+				*dot++
+			}
+		}
+	}
+	count(ix.roots, ix.rootsUnder, &ix.rootsDot)
+	count(ix.others, ix.othersUnder, &ix.othersDot)
+	return ix
+}
+
+// anchored reports whether directory d, above root r, holds an anchor
+// other than r and the roots below r.
+func (ix *anchorIndex) anchored(d, r string) bool {
+	if plainPath(r) {
+		switch {
+		case plainPath(d):
+			return ix.rootsUnder[d]-ix.rootsUnder[r]+ix.othersUnder[d] > 0
+		case d == ".":
+			return ix.rootsDot-ix.rootsUnder[r]+ix.othersDot > 0
+		}
+	}
+	for _, o := range ix.roots {
+		if o != r && !under(o, r) && under(o, d) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(ix.others, func(a string) bool { return under(a, d) })
+}
+
+// layoutDir is the highest directory above root r (up to its walk root)
+// that holds no other stack's anchor.
+func (l *loader) layoutDir(r string, anchors *anchorIndex) string {
 	top := l.rootOfDisp(r).disp
 	best := r
 	for d := path.Dir(r); under(d, top) || d == top; d = path.Dir(d) {
-		if slices.ContainsFunc(anchors, func(a string) bool { return under(a, d) }) {
+		if anchors.anchored(d, r) {
 			break
 		}
 		best = d
@@ -798,10 +922,9 @@ func (b *builder) unload(e *entry, reason string) {
 
 // layoutEnv gives a layout stack the env files of its directory that no
 // compose service names.
-func (b *builder) layoutEnv() {
+func (b *builder) layoutEnv(named map[string]bool, envs []*entry) {
 	l := b.l
-	named := l.composeEnvFiles()
-	for _, e := range l.sortedEntries() {
+	for _, e := range envs {
 		if e.kind == model.KindEnv && !named[e.disp] && b.owns(e.disp) && !l.claimed(e.disp) {
 			b.env = append(b.env, e.env...)
 			b.envFiles = append(b.envFiles, e.disp)
@@ -830,18 +953,62 @@ func (b *builder) owns(p string) bool {
 	return slices.ContainsFunc(b.dirs, func(d string) bool { return under(p, d) })
 }
 
-// deepestOwner returns the stack whose directory holding p is deepest.
-func (l *loader) deepestOwner(p string) *builder {
-	var best *builder
-	bestDepth := -1
-	for _, b := range l.stacks {
+// ownerIndex answers deepestOwner for many paths: the stacks' directories
+// by path, so that a path's owner is found among its own ancestors.
+type ownerIndex struct {
+	stacks []*builder
+	// first is the first stack (its index) owning a plain directory (see
+	// plainPath); others are the directories that are not plain.
+	first  map[string]int
+	others []loadedFile
+}
+
+func (l *loader) ownerIndex() *ownerIndex {
+	ix := &ownerIndex{stacks: slices.Clone(l.stacks), first: map[string]int{}}
+	for i, b := range ix.stacks {
 		for _, d := range b.dirs {
-			if under(p, d) && depth(d) > bestDepth {
-				best, bestDepth = b, depth(d)
+			if !plainPath(d) {
+				ix.others = append(ix.others, loadedFile{i, d})
+			} else if _, ok := ix.first[d]; !ok {
+				ix.first[d] = i
 			}
 		}
 	}
-	return best
+	return ix
+}
+
+// deepestOwner returns the stack whose directory holding p is deepest (the
+// first such stack when several own it), among the stacks indexed.
+func (ix *ownerIndex) deepestOwner(p string) *builder {
+	best, bestDepth := len(ix.stacks), -1
+	pick := func(i int, d string) {
+		if dd := depth(d); dd > bestDepth || dd == bestDepth && i < best {
+			best, bestDepth = i, dd
+		}
+	}
+	for _, o := range ix.others {
+		if under(p, o.file) {
+			pick(o.stack, o.file)
+		}
+	}
+	if plainPath(p) {
+		for _, d := range plainAncestors(p) {
+			if i, ok := ix.first[d]; ok {
+				pick(i, d)
+				break // the deepest plain directory holding p
+			}
+		}
+	} else {
+		for d, i := range ix.first {
+			if under(p, d) {
+				pick(i, d)
+			}
+		}
+	}
+	if best < len(ix.stacks) {
+		return ix.stacks[best]
+	}
+	return nil
 }
 
 // assignLeftovers gives every file no stack claimed to the stack owning
@@ -865,8 +1032,9 @@ func (l *loader) assignLeftovers() {
 		count[b.root]++
 		only[b.root] = b
 	}
+	owners := l.ownerIndex()
 	ownerOf := func(e *entry) *builder {
-		if o := l.deepestOwner(e.disp); o != nil {
+		if o := owners.deepestOwner(e.disp); o != nil {
 			return o
 		}
 		if count[e.root] == 1 {

@@ -91,6 +91,10 @@ type loader struct {
 	narrow bool
 	// realDirs caches the real path of directories (narrow.go).
 	realDirs map[string]string
+	// claimedFiles are the display paths some stack holds.
+	claimedFiles map[string]bool
+	// composeForced counts compose files read again as another kind.
+	composeForced int
 }
 
 func newLoader(opts Options) *loader {
@@ -103,6 +107,8 @@ func newLoader(opts Options) *loader {
 		fileLinks: map[string]string{},
 		dirLinks:  map[string]dirLink{},
 		realDirs:  map[string]string{},
+
+		claimedFiles: map[string]bool{},
 	}
 }
 
