@@ -1,9 +1,11 @@
 package grafanaini
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -46,35 +48,103 @@ func Effective(file *model.IniFile, env []model.EnvVar) *model.Settings {
 	return effectiveWith(file, env, defaultsTable)
 }
 
+// defaultsBase is the defaults layer of one defaults table, built once and
+// shared by every Settings computed over it: the sections' maps and the
+// settings of defaults are read, never written, and a Settings copies a
+// section's map (a setting) only when a later layer changes it. A stack
+// of a fleet then costs what its own ini and environment change, not a
+// copy of defaults.ini.
+type defaultsBase struct {
+	sections map[string]map[string]*model.Setting
+	// order is every default setting in Grafana's iteration order;
+	// envKeys[i] is EnvKey of order[i].
+	order   []sectionKey
+	envKeys []string
+}
+
+// bases holds the defaultsBase of each table, by its first section.
+var bases sync.Map
+
+func baseOf(table []defaultSection) *defaultsBase {
+	if len(table) > 0 {
+		if b, ok := bases.Load(&table[0]); ok {
+			return b.(*defaultsBase)
+		}
+	}
+	b := &defaultsBase{sections: map[string]map[string]*model.Setting{}}
+	for _, s := range table {
+		m := b.sections[s.Name]
+		if m == nil {
+			m = map[string]*model.Setting{}
+			b.sections[s.Name] = m
+		}
+		for _, k := range s.Keys {
+			if _, ok := m[k.Name]; !ok {
+				b.order = append(b.order, sectionKey{s.Name, k.Name})
+			}
+			// Final as they are unless a layer changes them: a value
+			// without "%" expands to itself (step 4).
+			m[k.Name] = &model.Setting{
+				Section: s.Name, Key: k.Name, Value: k.Value,
+				Source:  model.Source{Kind: model.SourceDefault},
+				Dynamic: IsDynamic(k.Value),
+			}
+		}
+	}
+	for _, sk := range b.order {
+		b.envKeys = append(b.envKeys, EnvKey(sk.section, sk.key))
+	}
+	if len(table) > 0 {
+		actual, _ := bases.LoadOrStore(&table[0], b)
+		return actual.(*defaultsBase)
+	}
+	return b
+}
+
 // effectiveWith is Effective over the given defaults table (EffectiveAt picks
 // one per Grafana version).
 func effectiveWith(file *model.IniFile, env []model.EnvVar, table []defaultSection) *model.Settings {
-	out := &model.Settings{File: file, Sections: map[string]map[string]*model.Setting{}}
-	var order []sectionKey // every setting, in Grafana's iteration order
-
-	set := func(sec, key string, st *model.Setting) {
+	base := baseOf(table)
+	out := &model.Settings{File: file, Sections: make(map[string]map[string]*model.Setting, len(base.sections))}
+	// 1. defaults.ini, shared (see defaultsBase).
+	for sec, m := range base.sections {
+		out.Sections[sec] = m
+	}
+	// order is every setting, in Grafana's iteration order: the base's,
+	// copied only when a layer adds a key.
+	order := base.order[:len(base.order):len(base.order)]
+	owned := map[string]bool{}
+	own := func(sec string) map[string]*model.Setting {
 		m := out.Sections[sec]
-		if m == nil {
-			m = map[string]*model.Setting{}
+		if !owned[sec] {
+			m = maps.Clone(m)
+			if m == nil {
+				m = map[string]*model.Setting{}
+			}
 			out.Sections[sec] = m
+			owned[sec] = true
 		}
+		return m
+	}
+	shared := func(st *model.Setting) bool {
+		return st != nil && base.sections[st.Section][st.Key] == st
+	}
+	// mutable returns the setting of sec.key, copied first when shared.
+	mutable := func(sec, key string) *model.Setting {
+		st := out.Sections[sec][key]
+		if shared(st) {
+			c := *st
+			st = &c
+			own(sec)[key] = st
+		}
+		return st
+	}
+	set := func(sec, key string, st *model.Setting) {
+		m := own(sec)
 		if _, ok := m[key]; !ok {
 			order = append(order, sectionKey{sec, key})
 		}
 		m[key] = st
-	}
-
-	// 1. defaults.ini.
-	for _, s := range table {
-		if out.Sections[s.Name] == nil {
-			out.Sections[s.Name] = map[string]*model.Setting{}
-		}
-		for _, k := range s.Keys {
-			set(s.Name, k.Name, &model.Setting{
-				Section: s.Name, Key: k.Name, Value: k.Value,
-				Source: model.Source{Kind: model.SourceDefault},
-			})
-		}
 	}
 
 	// 2. The custom file, merged as go-ini merges it: the last value of a
@@ -105,7 +175,8 @@ func effectiveWith(file *model.IniFile, env []model.EnvVar, table []defaultSecti
 					sk.section = sec
 				}
 			}
-			if st := out.Get(sk.section, sk.key); st != nil {
+			if out.Get(sk.section, sk.key) != nil {
+				st := mutable(sk.section, sk.key)
 				st.Overridden = append(st.Overridden, st.Source)
 				st.Value, st.Source, st.Written = k.Value.V, src, k
 				continue
@@ -124,13 +195,22 @@ func effectiveWith(file *model.IniFile, env []model.EnvVar, table []defaultSecti
 			lastEnv[e.Name] = len(out.Env) - 1
 		}
 	}
-	for _, sk := range order {
-		i, ok := lastEnv[EnvKey(sk.section, sk.key)]
+	for j, sk := range order {
+		if len(lastEnv) == 0 {
+			break
+		}
+		var ek string
+		if j < len(base.envKeys) {
+			ek = base.envKeys[j]
+		} else {
+			ek = EnvKey(sk.section, sk.key)
+		}
+		i, ok := lastEnv[ek]
 		if !ok || out.Env[i].Value == "" {
 			continue
 		}
 		e := &out.Env[i]
-		st := out.Sections[sk.section][sk.key]
+		st := mutable(sk.section, sk.key)
 		st.Overridden = append(st.Overridden, st.Source)
 		pos := e.ValuePos
 		if !pos.IsValid() {
@@ -167,14 +247,23 @@ func effectiveWith(file *model.IniFile, env []model.EnvVar, table []defaultSecti
 		}
 	}
 
-	// 4. %(name)s references, against the values after the overrides.
+	// 4. %(name)s references, against the values after the overrides. A
+	// shared default without "%" is final already (see defaultsBase).
 	x := &expander{settings: out}
 	expanded := make([]expansion, len(order))
 	for i, sk := range order {
-		expanded[i] = x.expand(sk)
+		if st := out.Sections[sk.section][sk.key]; !shared(st) || strings.Contains(st.Value, "%") {
+			expanded[i] = x.expand(sk)
+		}
 	}
 	for i, sk := range order {
 		st := out.Sections[sk.section][sk.key]
+		if shared(st) {
+			if !strings.Contains(st.Value, "%") {
+				continue
+			}
+			st = mutable(sk.section, sk.key)
+		}
 		st.Value = expanded[i].value
 		st.Unresolved = expanded[i].unresolved
 		// 5. Deploy-time references.
