@@ -18,6 +18,8 @@ type reader struct {
 	src   []byte
 	lines *lineIndex
 	err   error
+	// in shares the text of equal strings (nil: none).
+	in *Interner
 }
 
 // decoderOptions mirror what Grafana's encoding/json accepts: duplicate
@@ -191,7 +193,7 @@ func (r *reader) str() (model.Str, bool) {
 	if raw == nil {
 		return model.Str{}, false
 	}
-	return model.Str{V: unquote(raw), Pos: r.lines.pos(start + 1), End: r.lines.pos(end - 1)}, true
+	return model.Str{V: r.unquote(raw), Pos: r.lines.pos(start + 1), End: r.lines.pos(end - 1)}, true
 }
 
 // text reads a string value without its position.
@@ -204,7 +206,7 @@ func (r *reader) text() string {
 	if raw == nil {
 		return ""
 	}
-	return unquote(raw)
+	return r.unquote(raw)
 }
 
 // number reads a number as an int (truncating fractions). A string holding
@@ -235,7 +237,16 @@ func (r *reader) number() (int, bool) {
 }
 
 // pointer is the JSON pointer of the value read last.
-func (r *reader) pointer() string { return string(r.dec.StackPointer()) }
+func (r *reader) pointer() string { return r.in.string(string(r.dec.StackPointer())) }
+
+// unquote is the value of the JSON string raw (with its quotes), interned.
+func (r *reader) unquote(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return r.in.bytes(raw[1 : len(raw)-1])
+	}
+	out, _ := jsontext.AppendUnquote(nil, raw)
+	return r.in.bytes(out)
+}
 
 func unquote(raw []byte) string {
 	if bytes.IndexByte(raw, '\\') < 0 {

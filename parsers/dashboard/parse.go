@@ -22,7 +22,13 @@ const k8sGroup = "dashboard.grafana.app/"
 // dashboard (Grafana loads nothing from it). Content after the top-level
 // value is ignored, as Grafana's provisioning reader ignores it.
 func Parse(path string, src []byte) (*model.Dashboard, []model.Problem) {
-	return parse(path, src, newLineIndex(path, src))
+	return parse(path, src, newLineIndex(path, src), nil)
+}
+
+// ParseInterned is Parse with the strings of the model shared through in
+// with the other dashboards parsed with it.
+func ParseInterned(path string, src []byte, in *Interner) (*model.Dashboard, []model.Problem) {
+	return parse(path, src, newLineIndex(path, src), in)
 }
 
 // Embedded says where the text of a dashboard is written inside another
@@ -46,10 +52,10 @@ func ParseEmbedded(path string, src []byte, at Embedded) (*model.Dashboard, []mo
 		li = newLineIndex(at.File, src)
 	}
 	li.base = max(at.Line, 1) - 1
-	return parse(path, src, li)
+	return parse(path, src, li, nil)
 }
 
-func parse(path string, src []byte, lines *lineIndex) (*model.Dashboard, []model.Problem) {
+func parse(path string, src []byte, lines *lineIndex, in *Interner) (*model.Dashboard, []model.Problem) {
 	d := &model.Dashboard{File: path}
 	if bytes.HasPrefix(src, utf8BOM) {
 		return d, []model.Problem{{
@@ -59,6 +65,7 @@ func parse(path string, src []byte, lines *lineIndex) (*model.Dashboard, []model
 		}}
 	}
 	p := &parser{reader: newReader(src, lines), d: d}
+	p.in = in
 	switch k := p.peek(); k {
 	case '{':
 		p.body(true)

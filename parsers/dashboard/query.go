@@ -222,9 +222,9 @@ func (p *parser) rawText() (model.Text, bool) {
 	if raw == nil {
 		return model.Text{}, false
 	}
-	t := model.Text{Str: model.Str{V: unquote(raw), Pos: p.lines.pos(start + 1), End: p.lines.pos(end - 1)}}
+	t := model.Text{Str: model.Str{V: p.unquote(raw), Pos: p.lines.pos(start + 1), End: p.lines.pos(end - 1)}}
 	if bytes.IndexByte(raw, '\\') >= 0 {
-		t.Raw = string(raw[1 : len(raw)-1])
+		t.Raw = p.in.bytes(raw[1 : len(raw)-1])
 	}
 	return t, true
 }

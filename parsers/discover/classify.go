@@ -274,7 +274,7 @@ func (l *loader) parseAs(e *entry, kind model.Kind) {
 	case model.KindProviders:
 		e.prov, probs = provisioning.ParseProviders(e.disp, e.src)
 	case model.KindDashboard:
-		e.dash, probs = dashboard.Parse(e.disp, e.src)
+		e.dash, probs = dashboard.ParseInterned(e.disp, e.src, l.intern)
 	case model.KindCompose:
 		e.comp, probs = compose.Parse(e.disp, e.src)
 	case model.KindEnv:

@@ -72,7 +72,7 @@ func (l *loader) parseDeferred(e *entry) {
 		// reported (readSource set e.file); nothing is left to check.
 		return
 	}
-	d, probs := dashboard.Parse(e.disp, src)
+	d, probs := dashboard.ParseInterned(e.disp, src, l.intern)
 	*e.dash = *d
 	e.file.Problems = append(e.file.Problems, probs...)
 }

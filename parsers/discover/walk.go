@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/compose"
+	"github.com/grafanalint/grafanalint/parsers/dashboard"
 	"github.com/grafanalint/grafanalint/parsers/k8s"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/safefile"
@@ -95,6 +96,8 @@ type loader struct {
 	claimedFiles map[string]bool
 	// composeForced counts compose files read again as another kind.
 	composeForced int
+	// intern shares equal strings among the dashboards of the run.
+	intern *dashboard.Interner
 }
 
 func newLoader(opts Options) *loader {
@@ -109,6 +112,7 @@ func newLoader(opts Options) *loader {
 		realDirs:  map[string]string{},
 
 		claimedFiles: map[string]bool{},
+		intern:       dashboard.NewInterner(),
 	}
 }
 
