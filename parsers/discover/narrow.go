@@ -29,27 +29,48 @@ import (
 // on the whole file.
 const headLen = 8 << 10
 
-// readHead reads the first headLen bytes of e through safefile, resolving
-// each directory's symbolic links once rather than once per file.
-func (l *loader) readHead(e *entry) ([]byte, bool, error) {
-	dir := filepath.Dir(e.abs)
+// realDir returns the real path of directory dir (cached: the walk
+// records every directory it reads), and whether it is known.
+func (l *loader) realDir(dir string) (string, bool) {
 	l.mu.Lock()
 	real, ok := l.realDirs[dir]
 	l.mu.Unlock()
+	if ok {
+		return real, true
+	}
+	r, err := filepath.EvalSymlinks(dir)
+	if err == nil && !filepath.IsAbs(r) {
+		r, err = filepath.Abs(r)
+	}
+	if err != nil {
+		return "", false
+	}
+	l.mu.Lock()
+	l.realDirs[dir] = r
+	l.mu.Unlock()
+	return r, true
+}
+
+// readHead reads the first headLen bytes of e through safefile, resolving
+// each directory's symbolic links once rather than once per file.
+func (l *loader) readHead(e *entry) ([]byte, bool, error) {
+	real, ok := l.realDir(filepath.Dir(e.abs))
 	if !ok {
-		r, err := filepath.EvalSymlinks(dir)
-		if err == nil && !filepath.IsAbs(r) {
-			r, err = filepath.Abs(r)
-		}
-		if err != nil {
-			return safefile.ReadHead(e.abs, l.readOptions(e), headLen)
-		}
-		real = r
-		l.mu.Lock()
-		l.realDirs[dir] = real
-		l.mu.Unlock()
+		return safefile.ReadHead(e.abs, l.readOptions(e), headLen)
 	}
 	return safefile.ReadHeadReal(filepath.Join(real, filepath.Base(e.abs)), l.readOptions(e), headLen)
+}
+
+// readFile is safefile.Read of e, resolving each directory's symbolic links
+// once: a file that is no symbolic link itself is read at its real path
+// directly; anything else (a link, an error) goes through safefile.Read.
+func (l *loader) readFile(abs string, o safefile.Options) ([]byte, error) {
+	if real, ok := l.realDir(filepath.Dir(abs)); ok {
+		if src, err := safefile.ReadReal(filepath.Join(real, filepath.Base(abs)), o); err == nil {
+			return src, nil
+		}
+	}
+	return safefile.Read(abs, o)
 }
 
 // deferDashboard makes e a dashboard to parse later.

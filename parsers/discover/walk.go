@@ -349,13 +349,16 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	l.mu.Lock()
+	l.realDirs[dir] = ancestors[len(ancestors)-1]
+	l.mu.Unlock()
 	items, err := os.ReadDir(dir)
 	if err != nil {
 		l.addExtra(dir, fmt.Sprintf("cannot read directory: %s", errText(err)))
 		return nil
 	}
 	gi := filepath.Join(dir, ".gitignore")
-	if b, err := safefile.Read(gi, safefile.Options{Max: l.opts.MaxFileSize, Within: l.within}); err == nil {
+	if b, err := l.readGitignore(gi); err == nil {
 		ign = ign.with(parseGitignore(rel, string(b)))
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		l.addExtra(gi, readError(err)+"; its patterns are not applied")
@@ -415,7 +418,9 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 			if skipDirs[name] || ign.ignored(relPath, true) {
 				continue
 			}
-			real := realPath(full)
+			// A directory (not a link) in a directory whose real path
+			// is known: its own real path follows.
+			real := filepath.Join(ancestors[len(ancestors)-1], name)
 			if l.visited[real] {
 				continue
 			}
@@ -436,6 +441,20 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 		l.addEntry(&entry{abs: full, disp: disp, root: r})
 	}
 	return nil
+}
+
+// readGitignore reads a .gitignore of the tree; most directories have
+// none, which the real path of the directory tells without resolving the
+// file's path again.
+func (l *loader) readGitignore(gi string) ([]byte, error) {
+	o := safefile.Options{Max: l.opts.MaxFileSize, Within: l.within}
+	if real, ok := l.realDir(filepath.Dir(gi)); ok {
+		src, err := safefile.ReadReal(filepath.Join(real, filepath.Base(gi)), o)
+		if err == nil || errors.Is(err, fs.ErrNotExist) {
+			return src, err
+		}
+	}
+	return safefile.Read(gi, o)
 }
 
 // treePath returns where real path p is in the tree as walked (below the
@@ -610,7 +629,7 @@ func (l *loader) readSource(e *entry) []byte {
 		}
 		return e.stdinSrc
 	}
-	src, err := safefile.Read(e.abs, l.readOptions(e))
+	src, err := l.readFile(e.abs, l.readOptions(e))
 	if err != nil {
 		if e.known {
 			e.file = l.inputProblem(e, readError(err))

@@ -364,6 +364,30 @@ func ReadHead(path string, o Options, n int) (head []byte, complete bool, err er
 	return ReadHeadReal(real, o, n)
 }
 
+// ReadReal is Read for a path whose directory is known to be a real path
+// (see ReadHeadReal): the file itself must not be a symbolic link, and
+// must be inside o.Within. A caller that gets an error may call Read for
+// the error Read gives (a symbolic link, for instance, is refused here and
+// followed by Read).
+func ReadReal(real string, o Options) ([]byte, error) {
+	if len(o.Within) > 0 && !insideAny(real, o.Within) {
+		return nil, &Error{Path: real, Reason: OutsideTree, Target: filepath.ToSlash(real)}
+	}
+	f, err := openNoFollow(real)
+	if err != nil {
+		return nil, &Error{Path: real, Reason: Unreadable, Err: err}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, &Error{Path: real, Reason: Unreadable, Err: err}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &Error{Path: real, Reason: NotRegular, What: describe(fi.Mode())}
+	}
+	return readLimited(real, f, fi.Size(), o.max())
+}
+
 // ReadHeadReal is ReadHead for a path whose directory is known to be a
 // real path (no symbolic link in it; filepath.EvalSymlinks of the
 // directory, cached by the caller): the file itself must not be a
