@@ -223,6 +223,7 @@ func Load(ctx context.Context, opts Options) (*model.Model, error) {
 		return nil, err
 	}
 	l.narrow = len(l.reportDirs) == 0 && !opts.FullContext
+	deferring := l.narrow
 	if err := l.parseAll(ctx); err != nil {
 		return nil, err
 	}
@@ -231,7 +232,7 @@ func Load(ctx context.Context, opts Options) (*model.Model, error) {
 		return nil, err
 	}
 	l.assemble()
-	if l.narrow {
+	if deferring {
 		if err := l.keepExplicitStacks(ctx); err != nil {
 			return nil, err
 		}

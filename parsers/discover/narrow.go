@@ -98,6 +98,21 @@ func (l *loader) parseDeferred(e *entry) {
 	e.file.Problems = append(e.file.Problems, probs...)
 }
 
+// decideNarrow keeps every stack after all when a reported file of the
+// model belongs to no stack: the findings about such a file may come from
+// any stack.
+func (l *loader) decideNarrow() {
+	if !l.narrow {
+		return
+	}
+	for _, e := range l.sortedEntries() {
+		if e.reported && e.file != nil && !l.claimed(e.disp) {
+			l.narrow = false
+			return
+		}
+	}
+}
+
 // holdsReported reports whether one of st's files is reported.
 func (l *loader) holdsReported(st *model.Stack) bool {
 	for _, f := range st.Files {
@@ -109,25 +124,28 @@ func (l *loader) holdsReported(st *model.Stack) bool {
 }
 
 // keepExplicitStacks drops the stacks that hold no reported file and
-// parses the deferred dashboards of those that are kept.
+// parses the deferred dashboards of those that are kept (every deferred
+// dashboard when decideNarrow kept every stack).
 func (l *loader) keepExplicitStacks(ctx context.Context) error {
-	kept := l.stacks[:0]
-	for _, b := range l.stacks {
-		if l.holdsReported(b.st) {
-			kept = append(kept, b)
-		}
-	}
-	clear(l.stacks[len(kept):])
-	l.stacks = kept
 	want := map[*model.Dashboard]bool{}
-	for _, b := range l.stacks {
-		for _, d := range b.st.AllDashboards() {
-			want[d] = true
+	if l.narrow {
+		kept := l.stacks[:0]
+		for _, b := range l.stacks {
+			if l.holdsReported(b.st) {
+				kept = append(kept, b)
+			}
+		}
+		clear(l.stacks[len(kept):])
+		l.stacks = kept
+		for _, b := range l.stacks {
+			for _, d := range b.st.AllDashboards() {
+				want[d] = true
+			}
 		}
 	}
 	var todo []*entry
 	for _, e := range l.sortedEntries() {
-		if e.deferred && want[e.dash] {
+		if e.deferred && (!l.narrow || want[e.dash]) {
 			todo = append(todo, e)
 		}
 	}

@@ -56,6 +56,9 @@ type builder struct {
 	// source does not exist.
 	opaque        []string
 	missingMounts []*compose.Mount
+	// iniFile and effEnv are what settle layers over the defaults.
+	iniFile *model.IniFile
+	effEnv  []model.EnvVar
 }
 
 func (l *loader) newBuilder(origin model.StackOrigin, root *walkRoot) *builder {
@@ -229,6 +232,12 @@ func (l *loader) assemble() {
 	}
 	l.kubernetesFinish() // k8s.go
 	l.nameStacks()
+	l.decideNarrow()
+	for _, b := range l.stacks {
+		if !l.narrow || l.holdsReported(b.st) {
+			b.settle() // the others are dropped (narrow.go)
+		}
+	}
 }
 
 // loadedIndex tells, for a directory, which stacks load files below it
@@ -1216,14 +1225,17 @@ func (b *builder) finish() {
 		st.Files = append(st.Files, f)
 	}
 	sort.Strings(st.Files)
-	if l.narrow && !l.holdsReported(st) {
-		return // dropped by keepExplicitStacks: its settings are never read
-	}
-	ver := l.opts.GrafanaVersion
+	b.iniFile, b.effEnv = iniFile, env
+}
+
+// settle computes the stack's effective settings (after finish).
+func (b *builder) settle() {
+	st := b.st
+	ver := b.l.opts.GrafanaVersion
 	if ver == ([2]int{}) && st.GrafanaVersion != nil {
 		ver, _ = grafanaini.ParseRelease(st.GrafanaVersion.Version)
 	}
-	st.Settings = grafanaini.EffectiveAt(iniFile, gfOnly(env), ver)
+	st.Settings = grafanaini.EffectiveAt(b.iniFile, gfOnly(b.effEnv), ver)
 }
 
 // cliEnv reads an --env-file (parsed once per Load).

@@ -490,6 +490,12 @@ func (c *Command) discoverOptions(fl *parsedFlags, wd string, cfg *config.Config
 		opts.Paths = []string{"."}
 	}
 	for _, p := range opts.Paths {
+		if cfg != nil && p != "-" && absIn(wd, p) == cfg.Path {
+			// Findings in the config file may come from any stack: a
+			// run naming it loads them all (discover keeps only the
+			// stacks of the named files otherwise).
+			opts.FullContext = true
+		}
 		if p == "-" && opts.StdinFilename == "" {
 			return opts, usagef("reading stdin needs --stdin-filename NAME (the name decides how the file is read)")
 		}
