@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -25,6 +26,10 @@ type Options struct {
 	Levels map[string]Severity
 	// Exclusions hide findings by rule, path and entity.
 	Exclusions []*Exclusion
+	// Timed, when set, is called once per rule that ran with the time its
+	// checks took over every stack (--timing); it may be called from
+	// several goroutines.
+	Timed func(rule string, took time.Duration)
 }
 
 // Exclusion hides the findings of some rules in some places; each carries a
@@ -105,6 +110,7 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 			continue
 		}
 		ran[r.ID] = true
+		began := time.Now()
 		var out []Finding
 		if r.Global {
 			r.Check(NewContext(m, nil, global, r, &out))
@@ -131,6 +137,9 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 			}
 		}
 		raw = append(raw, out...)
+		if opts.Timed != nil {
+			opts.Timed(r.ID, time.Since(began))
+		}
 	}
 	sup := &suppressor{
 		files:      map[string]*model.File{},
