@@ -30,7 +30,7 @@ import "bytes"
 const maxScanDepth = 1000
 
 // scanEvery is the distance between the original's kept states.
-const scanEvery = 4096
+const scanEvery = 1024
 
 // step is what the scanner expects next.
 type step uint8
@@ -192,8 +192,13 @@ func (s *scanState) feed(b []byte) bool {
 				s.step = stError
 			}
 		default:
-			if isBlank(c) {
-				continue
+			// Between tokens: indentation runs are common.
+			for isBlank(c) {
+				i++
+				if i == len(b) {
+					return true
+				}
+				c = b[i]
 			}
 			s.structural(c)
 		}
