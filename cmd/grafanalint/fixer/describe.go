@@ -56,7 +56,12 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 			refs[p]++
 		}
 	}
-	d := &describer{m: m, read: read, refs: refs, files: map[string]*sharedFile{}}
+	d := &describer{m: m, byPath: make(map[string]*model.File, len(m.Files)), read: read, refs: refs, files: map[string]*sharedFile{}}
+	for _, f := range m.Files {
+		if _, ok := d.byPath[f.Path]; !ok {
+			d.byPath[f.Path] = f
+		}
+	}
 	work := make(chan string)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(order)) {
@@ -91,9 +96,11 @@ func editedFiles(fx *fix.Fix) []string {
 // describer holds the files Describe read, each until the last fix that
 // edits it is described.
 type describer struct {
-	m    *model.Model
-	read func(string) ([]byte, error)
-	mu   sync.Mutex
+	m *model.Model
+	// byPath indexes m's files (m.File looks through them all).
+	byPath map[string]*model.File
+	read   func(string) ([]byte, error)
+	mu     sync.Mutex
 	// refs counts the fixes still to describe that edit each file.
 	refs  map[string]int
 	files map[string]*sharedFile
@@ -115,7 +122,11 @@ func (d *describer) load(path string) *loaded {
 	}
 	d.mu.Unlock()
 	sf.once.Do(func() {
-		ld := &loaded{f: d.m.File(path)}
+		f, ok := d.byPath[path]
+		if !ok {
+			f = d.m.File(path)
+		}
+		ld := &loaded{f: f}
 		ld.bad = ld.load(d.read)
 		if ld.bad == "" && ld.f.Kind == model.KindDashboard {
 			ld.scan = newScanIndex(ld.src)
