@@ -31,12 +31,19 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 	if read == nil {
 		read = os.ReadFile
 	}
+	d := &describer{m: m, byPath: make(map[string]*model.File, len(m.Files)), read: read, refs: map[string]int{}, files: map[string]*sharedFile{}}
+	for _, f := range m.Files {
+		if _, ok := d.byPath[f.Path]; !ok {
+			d.byPath[f.Path] = f
+		}
+	}
 	// The fixes to describe, each once (findings may share one), grouped
-	// by the file of their first edit.
+	// by the file of their first edit, or of their first edit of a
+	// dashboard: the large files are held for one group, the small ones
+	// they share (provisioning) until their last fix.
 	seen := map[*fix.Fix]bool{}
 	groups := map[string][]int{}
 	var order []string
-	refs := map[string]int{}
 	for i := range findings {
 		fx := findings[i].Fix
 		if fx == nil || fx.Secret || len(fx.Edits) == 0 || !Matches(opts.Only, findings[i].Rule) {
@@ -47,19 +54,20 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 			continue
 		}
 		seen[fx] = true
-		first := fx.Edits[0].File()
-		if _, ok := groups[first]; !ok {
-			order = append(order, first)
+		files := editedFiles(fx)
+		key := files[0]
+		for _, p := range files {
+			if f := d.byPath[p]; f != nil && f.Kind == model.KindDashboard {
+				key = p
+				break
+			}
 		}
-		groups[first] = append(groups[first], i)
-		for _, p := range editedFiles(fx) {
-			refs[p]++
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
 		}
-	}
-	d := &describer{m: m, byPath: make(map[string]*model.File, len(m.Files)), read: read, refs: refs, files: map[string]*sharedFile{}}
-	for _, f := range m.Files {
-		if _, ok := d.byPath[f.Path]; !ok {
-			d.byPath[f.Path] = f
+		groups[key] = append(groups[key], i)
+		for _, p := range files {
+			d.refs[p]++
 		}
 	}
 	work := make(chan string)

@@ -2,8 +2,10 @@ package fixer
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -34,8 +36,8 @@ func describeAlone(m *model.Model, findings []rules.Finding) [][]fix.Change {
 }
 
 // describedChanges runs Describe on copies of the findings' fixes and
-// returns each finding's changes.
-func describedChanges(m *model.Model, findings []rules.Finding) [][]fix.Change {
+// returns each finding's changes; it fails t when a file is read twice.
+func describedChanges(t *testing.T, m *model.Model, findings []rules.Finding) [][]fix.Change {
 	fs := make([]rules.Finding, len(findings))
 	copies := map[*fix.Fix]*fix.Fix{}
 	for i, f := range findings {
@@ -48,7 +50,19 @@ func describedChanges(m *model.Model, findings []rules.Finding) [][]fix.Change {
 		}
 		fs[i] = f
 	}
-	Describe(m, fs, Options{})
+	var mu sync.Mutex
+	reads := map[string]int{}
+	Describe(m, fs, Options{ReadFile: func(p string) ([]byte, error) {
+		mu.Lock()
+		reads[p]++
+		mu.Unlock()
+		return os.ReadFile(p)
+	}})
+	for p, n := range reads {
+		if n > 1 {
+			t.Errorf("Describe read %s %d times", p, n)
+		}
+	}
 	out := make([][]fix.Change, len(fs))
 	for i, f := range fs {
 		if f.Fix != nil {
@@ -132,7 +146,7 @@ func TestDescribeAsAlone(t *testing.T) {
 		{Rule: "t/shared-again", Pos: pos(d, 13, 29), Fix: shared},
 	}
 	want := describeAlone(m, fs)
-	got := describedChanges(m, fs)
+	got := describedChanges(t, m, fs)
 	applied := 0
 	for i, f := range fs {
 		if diff := cmp.Diff(want[i], got[i]); diff != "" {
@@ -169,7 +183,7 @@ func TestDescribeAsAloneOnFixCases(t *testing.T) {
 		tmp := t.TempDir()
 		writeTree(t, tmp, readTree(t, filepath.Join(dir, "in")))
 		m, findings := lint(t, tmp)
-		want, got := describeAlone(m, findings), describedChanges(m, findings)
+		want, got := describeAlone(m, findings), describedChanges(t, m, findings)
 		for i, f := range findings {
 			if diff := cmp.Diff(want[i], got[i]); diff != "" {
 				t.Errorf("%s: %s %s: (-alone +Describe):\n%s", dir, f.Pos, f.Rule, diff)
