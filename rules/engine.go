@@ -26,9 +26,10 @@ type Options struct {
 	Levels map[string]Severity
 	// Exclusions hide findings by rule, path and entity.
 	Exclusions []*Exclusion
-	// Timed, when set, is called once per rule that ran with the time its
-	// checks took over every stack (--timing); it may be called from
-	// several goroutines.
+	// Timed, when set, is called with the time a rule's checks took
+	// (--timing): once or more per rule that ran (per stack, say), a
+	// rule's time being the sum; it may be called from several
+	// goroutines.
 	Timed func(rule string, took time.Duration)
 }
 

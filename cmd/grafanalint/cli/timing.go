@@ -49,17 +49,27 @@ func (t *timing) add(name string, began time.Time, parts ...phase) {
 	t.phases = append(t.phases, phase{name: name, took: time.Since(began), parts: parts})
 }
 
-// ruleTimer collects the time of each rule (rules.Options.Timed); parts
-// returns them, slowest first.
+// ruleTimer sums the time of each rule (rules.Options.Timed may report a
+// rule once per stack).
 type ruleTimer struct {
 	mu    sync.Mutex
 	rules []phase
+	index map[string]int
 }
 
 func (r *ruleTimer) timed(rule string, took time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.rules = append(r.rules, phase{name: rule, took: took})
+	i, ok := r.index[rule]
+	if !ok {
+		if r.index == nil {
+			r.index = map[string]int{}
+		}
+		i = len(r.rules)
+		r.index[rule] = i
+		r.rules = append(r.rules, phase{name: rule})
+	}
+	r.rules[i].took += took
 }
 
 // parts returns the rules slowest first and, when the engine spent time

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestTiming: --timing prints to stderr, after everything else, a table
@@ -65,5 +68,18 @@ func TestTiming(t *testing.T) {
 	fixed := runCLI(t, repoRoot, "", "--diff", "--timing", "testdata/demo")
 	if !row("  ", "fix").MatchString(fixed.stderr) || !row("  ", "rules (before fixing)").MatchString(fixed.stderr) {
 		t.Errorf("--diff --timing lacks the fix phases:\n%s", fixed.stderr)
+	}
+}
+
+// TestRuleTimerSums: a rule reported once per stack gets the sum, rules
+// come slowest first, and what the engine spent around them is the rest.
+func TestRuleTimerSums(t *testing.T) {
+	var rt ruleTimer
+	rt.timed("a/x", time.Second)
+	rt.timed("b/y", 3*time.Second)
+	rt.timed("a/x", time.Second)
+	want := []phase{{name: "b/y", took: 3 * time.Second}, {name: "a/x", took: 2 * time.Second}, {name: "(engine: scope, suppression)", took: time.Second}}
+	if diff := cmp.Diff(want, rt.parts(6*time.Second), cmp.AllowUnexported(phase{})); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
