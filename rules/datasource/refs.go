@@ -202,7 +202,7 @@ func (r *resolver) links() []linkUse {
 // the provisioned set is then unknown and references are not judged.
 func syntaxBroken(c *rules.Context) bool {
 	for _, f := range c.Stack.DatasourceFiles {
-		if mf := c.Model.File(f.Path); mf != nil {
+		if mf := c.File(f.Path); mf != nil {
 			for _, p := range mf.Problems {
 				if p.Kind == model.ProblemSyntax || p.Kind == model.ProblemInput {
 					return true
