@@ -208,7 +208,7 @@ var AllowedOriginNoScheme = &rules.Rule{
 }
 
 func checkAllowedOrigins(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	s := c.Stack.Settings
 	st := s.Get("live", "allowed_origins")
 	if st == nil || st.Dynamic || strings.TrimSpace(st.Value) == "" {
