@@ -148,18 +148,32 @@ func (p place) show(value string) string {
 	return fmt.Sprintf("%s = %q", p.by, value)
 }
 
-// settings iterates the stack's effective settings in a stable order:
-// sections as Grafana lists them, keys by name.
-func settings(s *model.Settings, fn func(st *model.Setting)) {
-	if s == nil {
-		return
+// settings iterates the checked stack's effective settings in a stable
+// order: sections by name, keys by name. The order is worked out once per
+// stack and shared by the rules that check it.
+func settings(c *rules.Context, fn func(st *model.Setting)) {
+	for _, st := range rules.Shared(c, settingsKey{}, func() []*model.Setting { return ordered(c.Stack.Settings) }) {
+		fn(st)
 	}
+}
+
+// settingsKey keys the stack's ordered settings among the values rules
+// share.
+type settingsKey struct{}
+
+// ordered lists the settings of s, sections by name, keys by name.
+func ordered(s *model.Settings) []*model.Setting {
+	if s == nil {
+		return nil
+	}
+	var out []*model.Setting
 	for _, sec := range sortedKeys(s.Sections) {
 		keys := s.Sections[sec]
 		for _, k := range sortedKeys(keys) {
-			fn(keys[k])
+			out = append(out, keys[k])
 		}
 	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
