@@ -52,6 +52,12 @@ func Find(s string) []Ref {
 	}
 	var out []Ref
 	for i := 0; i < len(s); {
+		// A reference starts with '$' or '['.
+		k := strings.IndexAny(s[i:], "$[")
+		if k < 0 {
+			break
+		}
+		i += k
 		if r, ok := refAt(s, i); ok {
 			out = append(out, r)
 			i = r.End

@@ -63,13 +63,61 @@ type expansion struct {
 
 // newExpansion finds the references of s and their slots.
 func newExpansion(s string, d *model.Dashboard, l lang) *expansion {
-	refs := interpolate.Find(s)
-	e := &expansion{src: s, refs: refs, slots: slotsOf(s, refs, l), choice: make([]int, len(refs)), d: d, lang: l}
+	sh := shapeOf(s, l)
+	refs := sh.refs
+	e := &expansion{src: s, refs: refs, slots: sh.slots, choice: make([]int, len(refs)), d: d, lang: l}
 	e.cands = make([][]string, len(refs))
 	for i := range refs {
 		e.cands[i] = e.candidates(i)
 	}
 	return e
+}
+
+// shape is what a text's expansions have in common whatever the
+// dashboard: its references and the slot of each.
+type shape struct {
+	refs  []interpolate.Ref
+	slots []slot
+}
+
+type shapeKey struct {
+	lang lang
+	text string
+}
+
+// shapes remembers the shape of each text expanded, as verdicts remember
+// parses: fleets repeat their queries, and finding the references and
+// their slots was most of what expanding a query cost. It holds at most
+// maxVerdicts texts; the shapes are shared and never modified.
+var (
+	shapes     sync.Map // shapeKey → *shape
+	shapeCount atomic.Int64
+)
+
+// shapeOf returns the shape of s in language l.
+func shapeOf(s string, l lang) *shape {
+	if !cacheVerdicts {
+		return newShape(s, l)
+	}
+	k := shapeKey{lang: l, text: s}
+	if v, ok := shapes.Load(k); ok {
+		return v.(*shape)
+	}
+	sh := newShape(s, l)
+	if shapeCount.Load() < maxVerdicts {
+		// A copy: the key must not keep the text's file alive.
+		k.text = strings.Clone(s)
+		if v, loaded := shapes.LoadOrStore(k, sh); loaded {
+			return v.(*shape)
+		}
+		shapeCount.Add(1)
+	}
+	return sh
+}
+
+func newShape(s string, l lang) *shape {
+	refs := interpolate.Find(s)
+	return &shape{refs: refs, slots: slotsOf(s, refs, l)}
 }
 
 // variable returns the dashboard variable a reference names, or nil.
@@ -250,11 +298,13 @@ var (
 
 const maxVerdicts = 1 << 17
 
-// ResetVerdicts empties the verdict cache, so that a benchmark of whole
-// runs measures what one process pays.
+// ResetVerdicts empties the verdict and shape caches, so that a benchmark
+// of whole runs measures what one process pays.
 func ResetVerdicts() {
 	verdicts.Clear()
 	verdictCount.Store(0)
+	shapes.Clear()
+	shapeCount.Store(0)
 }
 
 // cacheVerdicts is false in benchmarks that measure parsing itself.
