@@ -148,30 +148,47 @@ func (p place) show(value string) string {
 	return fmt.Sprintf("%s = %q", p.by, value)
 }
 
-// settings iterates the checked stack's effective settings in a stable
-// order: sections by name, keys by name. The order is worked out once per
-// stack and shared by the rules that check it.
-func settings(c *rules.Context, fn func(st *model.Setting)) {
-	for _, st := range rules.Shared(c, settingsKey{}, func() []*model.Setting { return ordered(c.Stack.Settings) }) {
+// placedSettings iterates, in a stable order (sections by name, keys by
+// name), the checked stack's effective settings a finding can point at:
+// those a file or an environment variable sets (placeOf finds no place for
+// a default). The list is made once per stack and shared by the rules that
+// check it: the defaults are most of the settings and need no sorting.
+func placedSettings(c *rules.Context, fn func(st *model.Setting)) {
+	for _, st := range rules.Shared(c, placedKey{}, func() []*model.Setting { return placed(c.Stack.Settings) }) {
 		fn(st)
 	}
 }
 
-// settingsKey keys the stack's ordered settings among the values rules
-// share.
-type settingsKey struct{}
+// placedKey keys the stack's placed settings among the values rules share.
+type placedKey struct{}
 
-// ordered lists the settings of s, sections by name, keys by name.
-func ordered(s *model.Settings) []*model.Setting {
+// placed lists the settings of s set by a file or an environment variable,
+// sections by name, keys by name.
+func placed(s *model.Settings) []*model.Setting {
 	if s == nil {
 		return nil
 	}
-	var out []*model.Setting
-	for _, sec := range sortedKeys(s.Sections) {
-		keys := s.Sections[sec]
-		for _, k := range sortedKeys(keys) {
-			out = append(out, keys[k])
+	type entry struct {
+		sec, key string
+		st       *model.Setting
+	}
+	var es []entry
+	for sec, keys := range s.Sections {
+		for k, st := range keys {
+			if st.Source.Kind == model.SourceFile || st.Source.Kind == model.SourceEnv {
+				es = append(es, entry{sec, k, st})
+			}
 		}
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := strings.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	out := make([]*model.Setting, len(es))
+	for i, e := range es {
+		out[i] = e.st
 	}
 	return out
 }
