@@ -103,8 +103,13 @@ func (r *resolver) uses() []use {
 }
 
 func (r *resolver) resolveAll() []use {
-	var out []use
-	for _, dd := range dashboards(r.st) {
+	dds := dashboards(r.st)
+	n := 0
+	for _, dd := range dds {
+		n += len(dd.d.Refs)
+	}
+	out := make([]use, 0, n)
+	for _, dd := range dds {
 		defined := map[string]bool{}
 		for _, v := range dd.d.Variables {
 			defined[v.Name.V] = true
