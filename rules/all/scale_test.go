@@ -97,3 +97,19 @@ func BenchmarkTinyStacks(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQueryStacks measures the query rules over 8 stacks of the 32
+// perf-seed dashboards (2 stacks of 4 with -short), loaded once, each run
+// as one process: the stacks repeat their queries, as fleets do.
+func BenchmarkQueryStacks(b *testing.B) {
+	stacks, seeds := 8, 0
+	if testing.Short() {
+		stacks, seeds = 2, 4
+	}
+	m := generatedModel(b, stacks, seeds)
+	b.ReportAllocs()
+	for b.Loop() {
+		query.ResetVerdicts()
+		rules.Run(m, query.Rules(), rules.Options{})
+	}
+}

@@ -291,12 +291,15 @@ var parses atomic.Int64
 // in every environment), and a repeated query is parsed once per process.
 // It holds at most maxVerdicts texts, so memory stays bounded.
 var (
-	verdicts     sync.Map // "<kind>\x00<text>" → *parseError (okVerdict when it parsed)
+	verdicts     sync.Map // verdictKey → *parseError (okVerdict when it parsed)
 	verdictCount atomic.Int64
 	okVerdict    = &parseError{}
 )
 
 const maxVerdicts = 1 << 17
+
+// verdictKey names a text parsed by the parse function named kind.
+type verdictKey struct{ kind, text string }
 
 // ResetVerdicts empties the verdict and shape caches, so that a benchmark
 // of whole runs measures what one process pays.
@@ -317,7 +320,7 @@ func cached(kind string, parse parseFunc) parseFunc {
 		if !cacheVerdicts {
 			return parse(s)
 		}
-		key := kind + "\x00" + s
+		key := verdictKey{kind: kind, text: s}
 		if v, ok := verdicts.Load(key); ok {
 			if v == okVerdict {
 				return nil, nil
@@ -330,6 +333,8 @@ func cached(kind string, parse parseFunc) parseFunc {
 			if v == nil {
 				v = okVerdict
 			}
+			// A copy: the key must not keep the text's file alive.
+			key.text = strings.Clone(s)
 			if _, loaded := verdicts.LoadOrStore(key, v); !loaded {
 				verdictCount.Add(1)
 			}

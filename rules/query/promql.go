@@ -116,10 +116,11 @@ var PromQLSyntax = &rules.Rule{
 // checkPromQLTargets reports the Prometheus targets of one dashboard that
 // do not parse.
 func checkPromQLTargets(c reporter, d *model.Dashboard, ix *Index) {
-	if isMetricsQL(d, ix) {
+	ts := targets(d, ix)
+	if callMetricsQL(ts) {
 		return
 	}
-	for _, t := range targets(d, ix) {
+	for _, t := range ts {
 		if t.typ != TypePrometheus || t.query.Hide {
 			continue
 		}
