@@ -85,17 +85,26 @@ type shapeKey struct {
 	text string
 }
 
-// shapes remembers the shape of each text expanded, as verdicts remember
-// parses: fleets repeat their queries, and finding the references and
-// their slots was most of what expanding a query cost. It holds at most
-// maxVerdicts texts; the shapes are shared and never modified.
+// shapes remembers the shape of each text with references expanded, as
+// verdicts remember parses: fleets repeat their queries, and finding the
+// references and their slots was most of what expanding a query cost. It
+// holds at most maxShapes texts; the shapes are shared and never modified.
 var (
 	shapes     sync.Map // shapeKey → *shape
 	shapeCount atomic.Int64
 )
 
+// maxShapes bounds the texts shapes holds (a few MB).
+const maxShapes = 1 << 14
+
+// noRefs is the shape of a text without references.
+var noRefs = &shape{slots: []slot{}}
+
 // shapeOf returns the shape of s in language l.
 func shapeOf(s string, l lang) *shape {
+	if !strings.Contains(s, "$") && !strings.Contains(s, "[[") {
+		return noRefs // every reference starts with "$" or "[["
+	}
 	if !cacheVerdicts {
 		return newShape(s, l)
 	}
@@ -104,7 +113,7 @@ func shapeOf(s string, l lang) *shape {
 		return v.(*shape)
 	}
 	sh := newShape(s, l)
-	if shapeCount.Load() < maxVerdicts {
+	if shapeCount.Load() < maxShapes {
 		// A copy: the key must not keep the text's file alive.
 		k.text = strings.Clone(s)
 		if v, loaded := shapes.LoadOrStore(k, sh); loaded {
