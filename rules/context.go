@@ -89,7 +89,9 @@ type memo struct {
 // a context of NewContext: once per context). Rules share what they derive
 // from the stack alone — the stack's datasource resolution, its proxy
 // analysis — and must not modify it. key is a value of a type the calling
-// package owns (an empty struct type), so packages cannot collide.
+// package owns (an empty struct type), so packages cannot collide. The
+// rules of one stack run one after another, so a shared value that fills
+// caches as it is read need not be safe for concurrent use.
 func Shared[T any](c *Context, key any, build func() T) T {
 	m := c.memo
 	m.mu.Lock()
