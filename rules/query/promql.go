@@ -80,7 +80,11 @@ type target struct {
 // targets returns the queries of d that run (not hidden) with an
 // expression and their resolved plugin type.
 func targets(d *model.Dashboard, ix *Index) []target {
-	var out []target
+	n := 0
+	for _, p := range d.Panels {
+		n += len(p.Queries)
+	}
+	out := make([]target, 0, n)
 	for _, p := range d.Panels {
 		if p.Type.V == "row" {
 			continue
