@@ -388,6 +388,9 @@ func ReadReal(real string, o Options) ([]byte, error) {
 	return readLimited(real, f, fi.Size(), o.max())
 }
 
+// errNotRegular is readHeadRaw's error for a file that is not regular.
+var errNotRegular = errors.New("not a regular file")
+
 // ReadHeadReal is ReadHead for a path whose directory is known to be a
 // real path (no symbolic link in it; filepath.EvalSymlinks of the
 // directory, cached by the caller): the file itself must not be a
@@ -396,28 +399,16 @@ func ReadHeadReal(real string, o Options, n int) (head []byte, complete bool, er
 	if len(o.Within) > 0 && !insideAny(real, o.Within) {
 		return nil, false, &Error{Path: real, Reason: OutsideTree, Target: filepath.ToSlash(real)}
 	}
-	f, err := openNoFollow(real)
-	if err != nil {
-		return nil, false, &Error{Path: real, Reason: Unreadable, Err: err}
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, false, &Error{Path: real, Reason: Unreadable, Err: err}
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, false, &Error{Path: real, Reason: NotRegular, What: describe(fi.Mode())}
-	}
-	if fi.Size() > o.max() {
-		return nil, false, &Error{Path: real, Reason: TooLarge, Size: fi.Size(), Limit: o.max()}
-	}
-	buf := make([]byte, n+1)
-	got, err := io.ReadFull(f, buf)
+	buf, size, err := readHeadRaw(real, n)
 	switch {
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return buf[:got], true, nil
+	case errors.Is(err, errNotRegular):
+		return nil, false, &Error{Path: real, Reason: NotRegular, What: "not a regular file"}
 	case err != nil:
 		return nil, false, &Error{Path: real, Reason: Unreadable, Err: err}
+	case size > o.max():
+		return nil, false, &Error{Path: real, Reason: TooLarge, Size: size, Limit: o.max()}
+	case len(buf) > n:
+		return buf[:n], false, nil
 	}
-	return buf[:n], false, nil
+	return buf, true, nil
 }
