@@ -22,6 +22,15 @@
 // and never parsed (see narrow.go; Options.FullContext keeps them all).
 // "-" reads Options.Stdin as the file named Options.StdinFilename.
 //
+// # Stages
+//
+// Load runs in steps, each over what the one before left in the loader's
+// entries: walk the paths (walk.go); read, classify and parse every file on
+// its own, on a pool of goroutines (classify.go); load the nginx trees and
+// keep the main configs (loadNginx); assemble the stacks, with indexes by
+// directory rather than scans of every stack (stacks.go); for explicit
+// files, keep their stacks and parse those stacks' dashboards (narrow.go).
+//
 // # Kinds
 //
 // A file's kind comes from its name and content: *.ini files with
