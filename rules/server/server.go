@@ -166,7 +166,7 @@ func hostMatches(o publicOrigin, host string) bool {
 }
 
 func checkRootURL(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	g := a.Grafana
 	if !g.Explicit {
 		return
