@@ -18,6 +18,13 @@ type Version struct {
 // at https://github.com/grafana/grafana/releases).
 var CurrentGrafana = Version{Major: 13, Minor: 2}
 
+// OldestGrafana is the oldest Grafana version verdicts are made for:
+// Grafana Live, the provisioning format and the datasource references the
+// rules model all exist from 8.0 on (--grafana-version refuses older
+// ones; a deployment naming one is checked as OldestGrafana, see
+// StackVersion).
+var OldestGrafana = Version{Major: 8, Minor: 0}
+
 // AtLeast reports whether v is major.minor or newer.
 func (v Version) AtLeast(major, minor int) bool {
 	return v.Major > major || (v.Major == major && v.Minor >= minor)

@@ -205,7 +205,8 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 // StackVersion returns the Grafana version rules check stack s with, and
 // where it comes from: an explicit opts.Version wins; else the version the
 // stack's deployment names (model.Stack.GrafanaVersion, from its image
-// tag); else CurrentGrafana.
+// tag), raised to OldestGrafana when older (the from text says so); else
+// CurrentGrafana.
 func StackVersion(s *model.Stack, opts Options) (Version, string) {
 	if opts.Version != (Version{}) {
 		from := opts.VersionFrom
@@ -214,20 +215,52 @@ func StackVersion(s *model.Stack, opts Options) (Version, string) {
 		}
 		return opts.Version, from
 	}
+	v, from, named := deployedVersion(s)
+	if named && !v.AtLeast(OldestGrafana.Major, OldestGrafana.Minor) {
+		return OldestGrafana, from + "; " + belowOldest(v)
+	}
+	return v, from
+}
+
+// deployedVersion is StackVersion without a version given to the run:
+// named is set when the deployment names the version.
+func deployedVersion(s *model.Stack) (v Version, from string, named bool) {
 	if s != nil && s.GrafanaVersion == nil && s.Kubernetes != nil && s.Kubernetes.Version.V != "" {
 		// The image tag a Kubernetes source pins (image.tag of the grafana
 		// chart, a Grafana resource's spec.version, a workload's image).
 		if v, err := ParseVersion(strings.TrimPrefix(s.Kubernetes.Version.V, "v")); err == nil {
-			return v, fmt.Sprintf("the Grafana image tag %s of the Kubernetes deployment", s.Kubernetes.Version.V)
+			return v, fmt.Sprintf("the Grafana image tag %s of the Kubernetes deployment", s.Kubernetes.Version.V), true
 		}
 	}
 	if s != nil && s.GrafanaVersion != nil {
 		if v, err := ParseVersion(s.GrafanaVersion.Version); err == nil && s.GrafanaVersion.Version != "" {
-			return v, s.GrafanaVersion.From
+			return v, s.GrafanaVersion.From, true
 		}
-		return CurrentGrafana, fmt.Sprintf("the current release %s (%s)", CurrentGrafana, s.GrafanaVersion.From)
+		return CurrentGrafana, fmt.Sprintf("the current release %s (%s)", CurrentGrafana, s.GrafanaVersion.From), false
 	}
-	return CurrentGrafana, fmt.Sprintf("the current release %s: nothing names another", CurrentGrafana)
+	return CurrentGrafana, fmt.Sprintf("the current release %s: nothing names another", CurrentGrafana), false
+}
+
+// belowOldest says that a deployment's Grafana v is older than the rules
+// know, and what is checked instead.
+func belowOldest(v Version) string {
+	return fmt.Sprintf("Grafana %s is older than %s, the oldest version grafanalint has verdicts for, so the stack is checked as Grafana %s and findings that depend on the version may not hold for %s",
+		v, OldestGrafana, OldestGrafana, v)
+}
+
+// OlderThanSupported returns, for a stack whose deployment names a Grafana
+// older than OldestGrafana (and no version was given to the run), what
+// the run says about it: where the version comes from and how the stack is
+// checked; "" otherwise.
+func OlderThanSupported(s *model.Stack, opts Options) string {
+	if opts.Version != (Version{}) {
+		return ""
+	}
+	v, from, named := deployedVersion(s)
+	if !named || v.AtLeast(OldestGrafana.Major, OldestGrafana.Minor) {
+		return ""
+	}
+	return from + ": " + belowOldest(v)
 }
 
 // ResolveVersions sets each stack's GrafanaVersion to the version the

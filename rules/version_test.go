@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,5 +53,34 @@ func TestStackVersion(t *testing.T) {
 	ResolveVersions(m, Options{Version: Version{12, 0}, VersionFrom: "--grafana-version"})
 	if g := m.Stacks[0].GrafanaVersion; g.Version != "12.0" || g.From != "--grafana-version (the deployment names 10.4.2: image grafana/grafana:10.4.2)" {
 		t.Errorf("explicit wins: %+v", g)
+	}
+}
+
+// TestStackVersionBelowOldest: a deployment naming a Grafana older than
+// the rules know is checked as OldestGrafana, and the run can say so; a
+// version given to the run wins silently.
+func TestStackVersionBelowOldest(t *testing.T) {
+	old := &model.Stack{Name: "old", GrafanaVersion: &model.GrafanaVersion{Version: "7.0.3", From: "image grafana/grafana:7.0.3"}}
+	kube := &model.Stack{Name: "kube", Kubernetes: &model.Kube{Version: model.Str{V: "v7.5.1"}}}
+	supported := &model.Stack{Name: "new", GrafanaVersion: &model.GrafanaVersion{Version: "8.0.0", From: "image grafana/grafana:8.0.0"}}
+	for _, s := range []*model.Stack{old, kube} {
+		v, from := StackVersion(s, Options{})
+		if v != OldestGrafana {
+			t.Errorf("%s: checked as %s, want %s", s.Name, v, OldestGrafana)
+		}
+		note := OlderThanSupported(s, Options{})
+		if note == "" || !strings.Contains(from, "older than 8.0") || !strings.Contains(note, "checked as Grafana 8.0") {
+			t.Errorf("%s: from %q, note %q: both should say the version is older than 8.0 and checked as 8.0", s.Name, from, note)
+		}
+	}
+	if note := OlderThanSupported(kube, Options{}); !strings.Contains(note, "image tag v7.5.1") || !strings.Contains(note, "Grafana 7.5 is older") {
+		t.Errorf("kube note %q should name the tag and the version", note)
+	}
+	if v, _ := StackVersion(supported, Options{}); v != (Version{8, 0}) || OlderThanSupported(supported, Options{}) != "" {
+		t.Errorf("8.0.0: checked as %s with note %q, want 8.0 and none", v, OlderThanSupported(supported, Options{}))
+	}
+	explicit := Options{Version: Version{12, 0}, VersionFrom: "--grafana-version"}
+	if v, _ := StackVersion(old, explicit); v != (Version{12, 0}) || OlderThanSupported(old, explicit) != "" {
+		t.Errorf("explicit version: checked as %s with note %q, want 12.0 and none", v, OlderThanSupported(old, explicit))
 	}
 }

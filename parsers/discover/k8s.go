@@ -44,7 +44,7 @@ func (l *loader) classifyK8s(e *entry, src []byte) bool {
 		src = []byte(subst.MaskTerraform(string(src)))
 	}
 	f := k8s.ParseFile(e.disp, src)
-	if !f.Relevant && !f.Support && !f.Overlay {
+	if !f.Relevant && !f.Support && !f.Overlay && !f.Referable {
 		return false
 	}
 	e.k8s = f
@@ -133,8 +133,10 @@ func (l *loader) kubernetesStacks() {
 		if e.k8s == nil || used[e.disp] || e.k8s.Relevant {
 			continue
 		}
-		if e.k8s.Overlay {
-			// A values file no Grafana values were merged with.
+		if e.k8s.Overlay || e.k8s.Referable && !e.k8s.Support {
+			// A values file no Grafana values were merged with, or
+			// ConfigMaps and Secrets no Grafana reads (an application's
+			// own, or GF_* variables nothing references): not Grafana's.
 			e.k8s, e.kind, e.file = nil, "", nil
 			continue
 		}

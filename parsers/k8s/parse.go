@@ -59,6 +59,12 @@ type File struct {
 	// or post-build substitution).
 	Relevant bool
 	Support  bool
+	// Referable is set when the file holds ConfigMaps or Secrets (or
+	// kustomize generators of them) none of whose keys is a file Grafana
+	// reads — GF_* variables, an admin password: they are Grafana's only
+	// when a Grafana reads them through envFrom, valueFrom or a volume,
+	// which Assemble decides (a Stack's Files then name the file).
+	Referable bool
 	// Overlay is set for a values file that configures nothing of
 	// Grafana's by itself but may be merged over a Grafana values file of
 	// its directory (values-prod.yaml setting only ingress hosts).
@@ -185,6 +191,8 @@ func (f *File) object(o *manifest.Object) {
 	case o.Data != nil:
 		if f.entries(o) {
 			f.Relevant = true
+		} else {
+			f.Referable = true
 		}
 	case o.Pod != nil:
 		if runsGrafana(o.Pod) {
@@ -213,6 +221,7 @@ func (f *File) object(o *manifest.Object) {
 			f.Support = true
 		}
 		for _, g := range o.Kustomization.Generators {
+			f.Referable = true
 			for _, e := range g.Entries {
 				if e.Text != nil {
 					f.entry(o, g.Name.V, e)

@@ -26,8 +26,15 @@ type ingressHost struct {
 }
 
 // ingressHosts reports whether a stack's Ingresses name Grafana's public
-// hosts (the check then runs without an nginx configuration).
-func ingressHosts(s *model.Stack) bool { return len(hostsOf(s)) > 0 }
+// hosts, or serve it only over https on hosts known at deploy time (the
+// check then runs without an nginx configuration).
+func ingressHosts(s *model.Stack) bool {
+	if len(hostsOf(s)) > 0 {
+		return true
+	}
+	hosts, all := ingressTLSHosts(s)
+	return all && len(hosts) > 0
+}
 
 // hostsOf lists the hosts of a stack's Ingresses that its proxy checks do
 // not render, tls hosts marked.

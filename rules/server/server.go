@@ -33,8 +33,10 @@ var RootURLMismatch = &rules.Rule{
 			"publishes (`listen 8443 ssl` against `https://grafana.example.com/`). A server without server_name, " +
 			"or whose name is a template placeholder (`[your domain]`, `{{ domain }}`, `${DOMAIN}`), answers any " +
 			"host on its own ports: it does not switch the check off for the others. Not reported: a root_url " +
-			"left at Grafana's default, a root_url whose host is a placeholder, and https in root_url in front " +
-			"of an nginx on plain port 80 (TLS ends in front of nginx). On Kubernetes an Ingress served by ingress-nginx is " +
+			"left at Grafana's default, and https in root_url in front of an nginx on plain port 80 (TLS ends in " +
+			"front of nginx). A root_url whose host is a placeholder (`http://monitoring.${hostname}/`, from a " +
+			"Terraform or Helm template) is compared by its scheme only: it is reported when it says http and " +
+			"every origin serving Grafana is https, since no host it becomes can make it right. On Kubernetes an Ingress served by ingress-nginx is " +
 			"checked as the nginx configuration the controller generates; one served by another controller (Traefik, an AWS " +
 			"load balancer, a Gateway API route, …) still names Grafana's public hosts: root_url's host must be one of them, " +
 			"and for a host of its `tls` section the scheme must be https on port 443 (the Ingress API's tls hosts are those " +
@@ -166,7 +168,11 @@ func hostMatches(o publicOrigin, host string) bool {
 func checkRootURL(c *rules.Context) {
 	a := fronting.Of(c)
 	g := a.Grafana
-	if !g.Explicit || !g.OriginKnown {
+	if !g.Explicit {
+		return
+	}
+	if !g.OriginKnown {
+		checkSchemeOnly(c, a)
 		return
 	}
 	if len(a.Servers) == 0 {

@@ -254,6 +254,14 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	verbose := fl.bool("verbose")
 	if verbose {
 		c.describeModel(m)
+		// As --grafana-version refuses a Grafana older than the rules
+		// know, say so when a deployment names one: the run goes on,
+		// checking it as the oldest known (grafanalint model says so too).
+		for _, s := range m.Stacks {
+			if note := rules.OlderThanSupported(s, opts); note != "" {
+				fmt.Fprintf(c.Stderr, "grafanalint: stack %q: %s\n", s.Name, note)
+			}
+		}
 	}
 	if mode == modeModel {
 		rules.ResolveVersions(m, opts)

@@ -8,10 +8,9 @@ import (
 	"github.com/grafanalint/grafanalint/rules"
 )
 
-// OldestGrafana is the oldest Grafana version verdicts are made for:
-// Grafana Live, the provisioning format and the datasource references
-// the rules model all exist from 8.0 on.
-var OldestGrafana = rules.Version{Major: 8, Minor: 0}
+// OldestGrafana is the oldest Grafana version verdicts are made for
+// (rules.OldestGrafana).
+var OldestGrafana = rules.OldestGrafana
 
 // newestMajor is the newest major version accepted: the one checks
 // target by default, and the next (in development).
