@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -45,12 +47,118 @@ type Context struct {
 	Version Version
 	rule    *Rule
 	out     *[]Finding
+	// run holds the indexes of the model every context of a run shares;
+	// memo the values rules of one stack share (Shared).
+	run  *run
+	memo *memo
 }
 
 // NewContext returns a context that appends findings of rule r to out. The
 // engine builds contexts; tests of single rules may use it directly.
 func NewContext(m *model.Model, s *model.Stack, v Version, r *Rule, out *[]Finding) *Context {
-	return &Context{Model: m, Stack: s, Version: v, rule: r, out: out}
+	return newRun(m).context(s, v, r, &memo{}, out)
+}
+
+// run is what the contexts of one run share: indexes of the model built
+// once, on first use, so that a check of one stack never scans every file
+// or every stack of the model.
+type run struct {
+	m *model.Model
+
+	filesOnce sync.Once
+	files     map[string]*model.File
+
+	readersOnce sync.Once
+	readers     map[string]int
+}
+
+func newRun(m *model.Model) *run { return &run{m: m} }
+
+func (r *run) context(s *model.Stack, v Version, rule *Rule, mm *memo, out *[]Finding) *Context {
+	return &Context{Model: r.m, Stack: s, Version: v, rule: rule, out: out, run: r, memo: mm}
+}
+
+// memo holds the values the rules checking one stack share.
+type memo struct {
+	mu   sync.Mutex
+	vals map[any]any
+}
+
+// Shared returns the value build returns for key, built once for the
+// stack c checks and shared by every rule that checks it in this run (for
+// a context of NewContext: once per context). Rules share what they derive
+// from the stack alone — the stack's datasource resolution, its proxy
+// analysis — and must not modify it. key is a value of a type the calling
+// package owns (an empty struct type), so packages cannot collide. The
+// rules of one stack run one after another, so a shared value that fills
+// caches as it is read need not be safe for concurrent use.
+func Shared[T any](c *Context, key any, build func() T) T {
+	m := c.memo
+	m.mu.Lock()
+	v, ok := m.vals[key]
+	m.mu.Unlock()
+	if ok {
+		return v.(T)
+	}
+	built := build()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v, ok := m.vals[key]; ok {
+		return v.(T)
+	}
+	if m.vals == nil {
+		m.vals = map[any]any{}
+	}
+	m.vals[key] = built
+	return built
+}
+
+// File returns the loaded file with display path path, as
+// model.Model.File does, from an index built once per run.
+func (c *Context) File(path string) *model.File {
+	r := c.run
+	r.filesOnce.Do(func() {
+		if r.m == nil {
+			return
+		}
+		r.files = make(map[string]*model.File, len(r.m.Files))
+		for _, f := range r.m.Files {
+			if _, dup := r.files[f.Path]; !dup {
+				r.files[f.Path] = f
+			}
+		}
+	})
+	if f := r.files[path]; f != nil {
+		return f
+	}
+	if i := strings.Index(path, "#"); i > 0 {
+		return c.File(path[:i])
+	}
+	return nil
+}
+
+// StacksReading counts the stacks of the model that read the file path
+// (model.Stack.Files), from an index built once per run. A fix whose right
+// value depends on the stack (the UID a name or placeholder stands for) is
+// certain only for a file one stack reads: another stack that reads it too
+// may resolve the same text to something else.
+func (c *Context) StacksReading(path string) int {
+	r := c.run
+	r.readersOnce.Do(func() {
+		r.readers = map[string]int{}
+		if r.m == nil {
+			return
+		}
+		for _, st := range r.m.Stacks {
+			for i, p := range st.Files {
+				if i > 0 && st.Files[i-1] == p {
+					continue
+				}
+				r.readers[p]++
+			}
+		}
+	})
+	return r.readers[path]
 }
 
 // Rule returns the rule being checked.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -25,6 +26,11 @@ type Options struct {
 	Levels map[string]Severity
 	// Exclusions hide findings by rule, path and entity.
 	Exclusions []*Exclusion
+	// Timed, when set, is called with the time a rule's checks took
+	// (--timing): once or more per rule that ran (per stack, say), a
+	// rule's time being the sum; it may be called from several
+	// goroutines.
+	Timed func(rule string, took time.Duration)
 }
 
 // Exclusion hides the findings of some rules in some places; each carries a
@@ -99,38 +105,68 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		}
 		return kept
 	}
+	// Each stack is checked by every rule in turn, so that what its rules
+	// share (Shared) lives only while the stack is checked; each rule's
+	// findings are still collected in stack order, rule after rule.
+	type active struct {
+		r     *Rule
+		level Severity
+		out   []Finding
+	}
+	var act []*active
 	for _, r := range all {
 		level := levelOf(r, opts.Levels)
 		if level == Off || r.Check == nil {
 			continue
 		}
 		ran[r.ID] = true
-		var out []Finding
-		if r.Global {
-			r.Check(NewContext(m, nil, global, r, &out))
-			out = keep(out, nil)
-		} else {
-			for _, s := range m.Stacks {
-				if missing := missingPart(s, r.Needs); missing != "" && (r.Stands[missing] == nil || !r.Stands[missing](s)) {
-					reason := fmt.Sprintf("no %s in stack %q", missing, s.Name)
-					if note := s.PartNotes[string(missing)]; note != "" {
-						reason += ": " + note
-					}
-					skipped[Skip{Family: r.Category(), Reason: reason}] = true
-					continue
+		act = append(act, &active{r: r, level: level})
+	}
+	rn := newRun(m)
+	for _, s := range m.Stacks {
+		v, _ := StackVersion(s, opts)
+		shared := &memo{}
+		for _, a := range act {
+			r := a.r
+			if r.Global {
+				continue
+			}
+			if missing := missingPart(s, r.Needs); missing != "" && (r.Stands[missing] == nil || !r.Stands[missing](s)) {
+				reason := fmt.Sprintf("no %s in stack %q", missing, s.Name)
+				if note := s.PartNotes[string(missing)]; note != "" {
+					reason += ": " + note
 				}
-				v, _ := StackVersion(s, opts)
-				var stackOut []Finding
-				r.Check(NewContext(m, s, v, r, &stackOut))
-				out = append(out, keep(stackOut, s)...)
+				skipped[Skip{Family: r.Category(), Reason: reason}] = true
+				continue
+			}
+			var stackOut []Finding
+			began := time.Now()
+			r.Check(rn.context(s, v, r, shared, &stackOut))
+			if opts.Timed != nil {
+				opts.Timed(r.ID, time.Since(began))
+			}
+			a.out = append(a.out, keep(stackOut, s)...)
+		}
+		sc.done(s)
+	}
+	for _, a := range act {
+		if a.r.Global {
+			began := time.Now()
+			a.r.Check(rn.context(nil, global, a.r, &memo{}, &a.out))
+			if opts.Timed != nil {
+				opts.Timed(a.r.ID, time.Since(began))
+			}
+			a.out = keep(a.out, nil)
+		}
+	}
+	for _, a := range act {
+		if _, overridden := override(a.r, opts.Levels); overridden {
+			for i := range a.out {
+				a.out[i].Severity = a.level
 			}
 		}
-		if _, overridden := override(r, opts.Levels); overridden {
-			for i := range out {
-				out[i].Severity = level
-			}
-		}
-		raw = append(raw, out...)
+		raw = append(raw, a.out...)
+		a.out = nil
 	}
 	sup := &suppressor{
 		files:      map[string]*model.File{},
@@ -231,12 +267,17 @@ func levelOf(r *Rule, levels map[string]Severity) Severity {
 
 func missingPart(s *model.Stack, needs []Part) Part {
 	for _, p := range needs {
-		has := map[Part]bool{
-			PartIni:         s.HasIni,
-			PartDatasources: s.HasDatasources,
-			PartProviders:   s.HasProviders,
-			PartNginx:       s.HasNginx,
-		}[p]
+		var has bool
+		switch p {
+		case PartIni:
+			has = s.HasIni
+		case PartDatasources:
+			has = s.HasDatasources
+		case PartProviders:
+			has = s.HasProviders
+		case PartNginx:
+			has = s.HasNginx
+		}
 		if !has {
 			return p
 		}

@@ -68,6 +68,9 @@ func (sc *scope) reports(f Finding, s *model.Stack) bool {
 	return false
 }
 
+// done drops the index of stack s once its rules have run.
+func (sc *scope) done(s *model.Stack) { delete(sc.byStack, s) }
+
 func (sc *scope) index(s *model.Stack) *entityIndex {
 	ix := sc.byStack[s]
 	if ix == nil {

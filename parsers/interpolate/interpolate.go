@@ -52,6 +52,12 @@ func Find(s string) []Ref {
 	}
 	var out []Ref
 	for i := 0; i < len(s); {
+		// A reference starts with '$' or '['.
+		k := strings.IndexAny(s[i:], "$[")
+		if k < 0 {
+			break
+		}
+		i += k
 		if r, ok := refAt(s, i); ok {
 			out = append(out, r)
 			i = r.End
@@ -148,6 +154,9 @@ type span struct {
 // Replace returns s with each reference refs[i] replaced by repl(i); a
 // reference for which repl reports false is left as written.
 func Replace(s string, refs []Ref, repl func(i int) (string, bool)) *Result {
+	if len(refs) == 0 {
+		return &Result{Text: s}
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	res := &Result{}

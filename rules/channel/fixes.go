@@ -23,7 +23,7 @@ func parses(c *rules.Context, u *use, id string) bool {
 	if _, err := SyntaxFor(c.Version).Parse(id); err != nil {
 		return false
 	}
-	if fix.StacksReading(c.Model, u.dash.File) > 1 {
+	if c.StacksReading(u.dash.File) > 1 {
 		if _, err := Legacy.Parse(id); err != nil {
 			return false
 		}
@@ -64,7 +64,7 @@ func wirePrefixFix(c *rules.Context, u *use) *fix.Fix {
 	msg := fmt.Sprintf("drop the wire prefix %q: write %q", u.scope+"/", rest)
 	switch u.ch.Source {
 	case model.ChannelMeasurements:
-		pos, end := u.spanPos(c.Model, 0, len(u.scope)+1)
+		pos, end := u.spanPos(c, 0, len(u.scope)+1)
 		e := fix.Edit{Op: fix.Replace, Start: pos, End: end, Old: u.id[:len(u.scope)+1], Encoding: fix.JSONString}
 		if !pos.IsValid() || !end.IsValid() {
 			return nil

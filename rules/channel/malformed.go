@@ -75,10 +75,10 @@ func checkMalformed(c *rules.Context) {
 		if u.err == nil {
 			continue
 		}
-		pos := u.pos(c.Model, u.err.Offset)
+		pos := u.pos(c, u.err.Offset)
 		var end model.Pos
 		if u.err.Kind == ErrBadChar {
-			_, end = u.spanPos(c.Model, u.err.Offset, u.err.Offset+u.err.Size)
+			_, end = u.spanPos(c, u.err.Offset, u.err.Offset+u.err.Size)
 		}
 		f := rules.Finding{
 			Pos:     pos,

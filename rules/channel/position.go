@@ -8,11 +8,17 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
+// files finds loaded files by display path: the model, or a rule's
+// context (which indexes them once per run).
+type files interface {
+	File(path string) *model.File
+}
+
 // strPos returns the position of byte offset off of s.V. Columns count
 // code points; when the value is a JSON string written with escapes
 // ("\u0020", "\/"), the raw text of the file is read so that the column
 // still lands on the character as written.
-func strPos(m *model.Model, s model.Str, off int) model.Pos {
+func strPos(m files, s model.Str, off int) model.Pos {
 	off = min(max(off, 0), len(s.V))
 	if cols, ok := rawColumns(m, s); ok {
 		p := s.Pos
@@ -34,7 +40,7 @@ func strPos(m *model.Model, s model.Str, off int) model.Pos {
 // rawColumns maps every byte offset of s.V (0..len) to the column of the
 // raw JSON text it was decoded from. It reports false when s does not sit
 // in a JSON string of a loaded file, or the raw text needs no mapping.
-func rawColumns(m *model.Model, s model.Str) ([]int, bool) {
+func rawColumns(m files, s model.Str) ([]int, bool) {
 	if m == nil || !s.Pos.IsValid() || s.Pos.Col < 2 {
 		return nil, false
 	}

@@ -75,7 +75,7 @@ func checkUnknownScope(c *rules.Context) {
 		if u.err != nil || !u.knownScope || isScope(u.scope) {
 			continue
 		}
-		pos, end := u.spanPos(c.Model, 0, len(u.scope))
+		pos, end := u.spanPos(c, 0, len(u.scope))
 		msg := fmt.Sprintf("unknown scope %q in %s %q: Grafana serves only the scopes grafana, plugin, ds, stream and watch (case-sensitive) and fails the subscription with \"internal server error\"", u.scope, u.where(), u.shownID())
 		if h := scopeHint(u); h != "" {
 			msg += "; " + h
@@ -195,7 +195,7 @@ func checkUnknownFeature(c *rules.Context) {
 				continue
 			}
 			from := len(u.scope) + 1
-			pos, end := u.spanPos(c.Model, from, from+len(ns))
+			pos, end := u.spanPos(c, from, from+len(ns))
 			var msg string
 			if ns == "watch" {
 				msg = fmt.Sprintf("Grafana feature \"watch\" in %s %q exists only with the feature toggle \"provisioning\", which this stack does not enable: the subscription fails with \"internal server error\"; enable the toggle in [feature_toggles] or use another channel", u.where(), u.shownID())
@@ -210,7 +210,7 @@ func checkUnknownFeature(c *rules.Context) {
 			}
 			c.Report(rules.Finding{Pos: pos, End: end, Message: msg, Entity: u.entity(), Key: u.key()})
 		case u.scope == "watch" && !watch:
-			pos, end := u.spanPos(c.Model, 0, len(u.scope))
+			pos, end := u.spanPos(c, 0, len(u.scope))
 			msg := fmt.Sprintf("scope \"watch\" in %s %q is served only with the feature toggle \"provisioning\", which this stack does not enable: the subscription fails with \"internal server error\"; enable the toggle in [feature_toggles] or use another channel", u.where(), u.shownID())
 			c.Report(rules.Finding{Pos: pos, End: end, Message: msg, Entity: u.entity(), Key: u.key()})
 		}
@@ -289,7 +289,7 @@ func checkUnknownDatasource(c *rules.Context) {
 			continue
 		}
 		from := len(u.scope) + 1
-		pos, end := u.spanPos(c.Model, from, from+len(u.namespace))
+		pos, end := u.spanPos(c, from, from+len(u.namespace))
 		msg := fmt.Sprintf("%s %q names datasource UID %q, which no provisioned datasource has: Grafana looks up ds/ channels by UID only and fails the subscription with \"internal server error\"", u.where(), u.shownID(), u.namespace)
 		f := rules.Finding{Pos: pos, End: end, Entity: u.entity(), Key: u.key(), Involves: []string{"datasource:" + u.namespace}}
 		if ds := lookalike(all, u.namespace); ds != nil {

@@ -67,7 +67,7 @@ func checkTestdataPath(c *rules.Context) {
 		pos := u.ch.Value.Pos
 		end := u.ch.Value.End
 		if !end.IsValid() {
-			_, end = u.spanPos(c.Model, 0, len(u.id))
+			_, end = u.spanPos(c, 0, len(u.id))
 		}
 		var msg string
 		var fx *fix.Fix

@@ -151,7 +151,7 @@ func isJSSpace(r rune) bool {
 }
 
 // pos returns the source position of byte offset off of the channel ID.
-func (u *use) pos(m *model.Model, off int) model.Pos {
+func (u *use) pos(m files, off int) model.Pos {
 	if u.ch.Source == model.ChannelLivePanel && len(u.ch.Parts) == 3 {
 		start := 0
 		for i, p := range u.ch.Parts {
@@ -173,7 +173,7 @@ func (u *use) pos(m *model.Model, off int) model.Pos {
 }
 
 // spanPos returns the positions of the bytes [from, to) of the channel ID.
-func (u *use) spanPos(m *model.Model, from, to int) (model.Pos, model.Pos) {
+func (u *use) spanPos(m files, from, to int) (model.Pos, model.Pos) {
 	return u.pos(m, from), u.pos(m, to)
 }
 

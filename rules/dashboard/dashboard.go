@@ -283,7 +283,7 @@ func inputFix(c *rules.Context, d *model.Dashboard, p model.Str, in *model.Input
 	if in == nil || in.Type != "datasource" || in.PluginID == "" || !strings.HasPrefix(p.V, "DS_") {
 		return nil
 	}
-	if fix.StacksReading(c.Model, d.File) > 1 {
+	if c.StacksReading(d.File) > 1 {
 		return nil // another stack may need another datasource here
 	}
 	placeholder := model.Str{V: "${" + p.V + "}", Pos: p.Pos, End: p.End}
@@ -341,7 +341,7 @@ func onlyOfType(c *rules.Context, d *model.Dashboard, typ string) *model.Datasou
 		if len(f.Issues) > 0 {
 			return nil
 		}
-		if mf := c.Model.File(f.Path); mf != nil {
+		if mf := c.File(f.Path); mf != nil {
 			for _, pr := range mf.Problems {
 				if pr.Kind == model.ProblemSyntax || pr.Kind == model.ProblemInput {
 					return nil

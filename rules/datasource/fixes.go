@@ -36,7 +36,7 @@ func pinFix(st *model.Stack, ds *model.Datasource) (edits []fix.Edit, ok bool) {
 // several stacks read gets no fix: the name may stand for another
 // datasource in another stack.
 func uidRefFix(c *rules.Context, value model.Str, enc fix.Encoding, ds *model.Datasource) *fix.Fix {
-	if ds == nil || ds.UIDDynamic || ds.UID.V == "" || value.V == ds.UID.V || fix.StacksReading(c.Model, value.Pos.File) > 1 {
+	if ds == nil || ds.UIDDynamic || ds.UID.V == "" || value.V == ds.UID.V || c.StacksReading(value.Pos.File) > 1 {
 		return nil
 	}
 	e, ok := fix.ReplaceStr(value, ds.UID.V, enc)

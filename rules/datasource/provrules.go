@@ -263,7 +263,7 @@ func checkDeletedInUse(c *rules.Context) {
 	if syntaxBroken(c) {
 		return
 	}
-	r := newResolver(c.Stack)
+	r := resolverOf(c)
 	uses := r.uses()
 	links := r.links()
 	for _, del := range r.ix.deletions {

@@ -87,7 +87,7 @@ func checkUnknownUID(c *rules.Context) {
 	if syntaxBroken(c) {
 		return
 	}
-	r := newResolver(c.Stack)
+	r := resolverOf(c)
 	for _, u := range r.uses() {
 		if u.legacy {
 			continue
@@ -174,7 +174,7 @@ func checkUnknownName(c *rules.Context) {
 	if syntaxBroken(c) {
 		return
 	}
-	r := newResolver(c.Stack)
+	r := resolverOf(c)
 	for _, u := range r.uses() {
 		if !u.legacy {
 			continue
@@ -195,7 +195,7 @@ func checkNameAsUID(c *rules.Context) {
 	if syntaxBroken(c) {
 		return
 	}
-	r := newResolver(c.Stack)
+	r := resolverOf(c)
 	for _, u := range r.uses() {
 		if u.kind != kindByName {
 			continue
@@ -227,7 +227,7 @@ func checkTypeMismatch(c *rules.Context) {
 	if syntaxBroken(c) {
 		return
 	}
-	r := newResolver(c.Stack)
+	r := resolverOf(c)
 	for _, u := range r.uses() {
 		if u.kind != kindResolved && u.kind != kindByName || u.legacy {
 			continue
@@ -246,7 +246,7 @@ func checkDerivedUID(c *rules.Context) {
 	if syntaxBroken(c) {
 		return
 	}
-	r := newResolver(c.Stack)
+	r := resolverOf(c)
 	type key struct {
 		file string
 		ds   *model.Datasource

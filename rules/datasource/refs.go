@@ -76,14 +76,40 @@ type use struct {
 type resolver struct {
 	st *model.Stack
 	ix *index
+	// resolved and linked hold what uses and links return, once computed.
+	resolved, linked bool
+	refs             []use
+	dsLinks          []linkUse
 }
 
 func newResolver(st *model.Stack) *resolver { return &resolver{st: st, ix: newIndex(st)} }
 
-// uses resolves every reference of the checked dashboards, in file order.
+// resolverKey keys the stack's resolver among the values rules share.
+type resolverKey struct{}
+
+// resolverOf returns the resolver of the checked stack, shared by every
+// datasource rule that checks it: its references are resolved once.
+func resolverOf(c *rules.Context) *resolver {
+	return rules.Shared(c, resolverKey{}, func() *resolver { return newResolver(c.Stack) })
+}
+
+// uses returns every reference of the checked dashboards, resolved, in
+// file order. The slice is shared: callers must not modify it.
 func (r *resolver) uses() []use {
-	var out []use
-	for _, dd := range dashboards(r.st) {
+	if !r.resolved {
+		r.refs, r.resolved = r.resolveAll(), true
+	}
+	return r.refs
+}
+
+func (r *resolver) resolveAll() []use {
+	dds := dashboards(r.st)
+	n := 0
+	for _, dd := range dds {
+		n += len(dd.d.Refs)
+	}
+	out := make([]use, 0, n)
+	for _, dd := range dds {
 		defined := map[string]bool{}
 		for _, v := range dd.d.Variables {
 			defined[v.Name.V] = true
@@ -155,9 +181,17 @@ type linkUse struct {
 	view  *orgView
 }
 
-// links resolves the links of the effective datasources (an entry another
-// one overwrites is not what Grafana holds).
+// links returns the links of the effective datasources (an entry another
+// one overwrites is not what Grafana holds), resolved. The slice is shared:
+// callers must not modify it.
 func (r *resolver) links() []linkUse {
+	if !r.linked {
+		r.dsLinks, r.linked = r.resolveLinks(), true
+	}
+	return r.dsLinks
+}
+
+func (r *resolver) resolveLinks() []linkUse {
 	var out []linkUse
 	seen := map[*model.Datasource]bool{}
 	var owners []*model.Datasource
@@ -202,7 +236,7 @@ func (r *resolver) links() []linkUse {
 // the provisioned set is then unknown and references are not judged.
 func syntaxBroken(c *rules.Context) bool {
 	for _, f := range c.Stack.DatasourceFiles {
-		if mf := c.Model.File(f.Path); mf != nil {
+		if mf := c.File(f.Path); mf != nil {
 			for _, p := range mf.Problems {
 				if p.Kind == model.ProblemSyntax || p.Kind == model.ProblemInput {
 					return true

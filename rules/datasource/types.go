@@ -2,7 +2,6 @@ package datasource
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -55,39 +54,138 @@ var builtinTypes = map[string]bool{
 // falsy value) or "default".
 func isDefaultValue(s string) bool { return s == "" || s == "default" }
 
-// varRef matches dashboard variable references as Grafana's template
-// service does (public/app/features/variables/utils.ts variableRegex):
-// $name, [[name]] or [[name:fmt]], ${name}, ${name.field} and ${name:fmt}.
-var varRef = regexp.MustCompile(`\$(\w+)|\[\[(\w+?)(?::\w+)?\]\]|\$\{(\w+)(?:\.[^:^}]+)?(?::[^}]+)?\}`)
-
-// placeholderRef matches "${...}" with any name, as export placeholders are
-// built from datasource names that may hold characters \w does not.
-var placeholderRef = regexp.MustCompile(`\$\{([^${}"\\]+)\}`)
-
 // variablesIn returns the names of the dashboard variables s refers to, and
 // whether s contains any variable syntax at all.
+//
+// The names are those Grafana's template service finds
+// (public/app/features/variables/utils.ts variableRegex): $name,
+// [[name]] or [[name:fmt]], ${name}, ${name.field} and ${name:fmt}, in
+// order; then the names of "${...}" with any text inside, as export
+// placeholders are built from datasource names that may hold characters a
+// variable name may not ("${DS_MY-PROM}"; of "${name:fmt}" or
+// "${name.field}" the part before the ':' or '.', when it is a word), when
+// not already listed. It is a single-pass scanner: references are resolved
+// for every datasource reference of every dashboard.
 func variablesIn(s string) (names []string, any bool) {
 	if !strings.ContainsAny(s, "$[") {
 		return nil, false
 	}
-	for _, m := range varRef.FindAllStringSubmatch(s, -1) {
-		for _, g := range m[1:] {
-			if g != "" {
-				names = append(names, g)
-				break
-			}
+	for i := 0; i < len(s); {
+		name, end := variableAt(s, i)
+		if end < 0 {
+			i++
+			continue
 		}
+		names = append(names, name)
+		i = end
 	}
-	for _, m := range placeholderRef.FindAllStringSubmatch(s, -1) {
-		n := m[1]
-		if i := strings.IndexAny(n, ":."); i > 0 && isWord(n[:i]) {
-			n = n[:i]
+	for i := 0; i < len(s); {
+		n, end := placeholderAt(s, i)
+		if end < 0 {
+			i++
+			continue
+		}
+		if k := strings.IndexAny(n, ":."); k > 0 && isWord(n[:k]) {
+			n = n[:k]
 		}
 		if !contains(names, n) {
 			names = append(names, n)
 		}
+		i = end
 	}
 	return names, len(names) > 0 || strings.Contains(s, "$")
+}
+
+// variableAt matches a variable reference starting at s[i]: $name,
+// [[name]], [[name:fmt]], ${name}, ${name.field}, ${name:fmt} or
+// ${name.field:fmt}, where a field holds no ':', '^' or '}' and a format
+// no '}'. It returns the name and the end of the reference, or end -1.
+func variableAt(s string, i int) (name string, end int) {
+	switch {
+	case s[i] == '$' && i+1 < len(s) && isWordByte(s[i+1]):
+		j := wordEnd(s, i+1)
+		return s[i+1 : j], j
+	case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+		j := wordEnd(s, i+2)
+		if j == i+2 || j == len(s) {
+			return "", -1
+		}
+		name, k := s[i+2:j], j
+		if s[k] == '.' {
+			f := k + 1
+			for f < len(s) && s[f] != ':' && s[f] != '^' && s[f] != '}' {
+				f++
+			}
+			if f == k+1 || f == len(s) || s[f] == '^' {
+				return "", -1
+			}
+			k = f
+		}
+		if s[k] == ':' {
+			close := strings.IndexByte(s[k+1:], '}')
+			if close <= 0 {
+				return "", -1
+			}
+			k += 1 + close
+		}
+		if s[k] != '}' {
+			return "", -1
+		}
+		return name, k + 1
+	case s[i] == '[' && strings.HasPrefix(s[i:], "[["):
+		j := wordEnd(s, i+2)
+		if j == i+2 {
+			return "", -1
+		}
+		name, k := s[i+2:j], j
+		if k < len(s) && s[k] == ':' {
+			f := wordEnd(s, k+1)
+			if f == k+1 {
+				return "", -1
+			}
+			k = f
+		}
+		if !strings.HasPrefix(s[k:], "]]") {
+			return "", -1
+		}
+		return name, k + 2
+	}
+	return "", -1
+}
+
+// placeholderAt matches "${...}" starting at s[i], with one or more
+// characters other than '$', '{', '}', '"' and a backslash inside: it returns
+// the text inside and the end, or end -1.
+func placeholderAt(s string, i int) (inner string, end int) {
+	if s[i] != '$' || i+1 >= len(s) || s[i+1] != '{' {
+		return "", -1
+	}
+	j := i + 2
+	for j < len(s) && !placeholderStop(s[j]) {
+		j++
+	}
+	if j == i+2 || j == len(s) || s[j] != '}' {
+		return "", -1
+	}
+	return s[i+2 : j], j + 1
+}
+
+// placeholderStop reports whether b cannot stand inside a placeholder.
+func placeholderStop(b byte) bool {
+	return b == '$' || b == '{' || b == '}' || b == '"' || b == '\\'
+}
+
+// wordEnd returns the end of the run of word characters ([0-9A-Za-z_])
+// that starts at s[i].
+func wordEnd(s string, i int) int {
+	for i < len(s) && isWordByte(s[i]) {
+		i++
+	}
+	return i
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 func isWord(s string) bool {

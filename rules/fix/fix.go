@@ -21,7 +21,6 @@
 package fix
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -189,18 +188,4 @@ func PlainYAML(v string) bool {
 		return false
 	}
 	return true
-}
-
-// StacksReading counts the stacks of m that read the file path. A fix
-// whose right value depends on the stack (the UID a name or placeholder
-// stands for) is certain only for a file one stack reads: another stack
-// that reads it too may resolve the same text to something else.
-func StacksReading(m *model.Model, path string) int {
-	n := 0
-	for _, st := range m.Stacks {
-		if _, ok := slices.BinarySearch(st.Files, path); ok {
-			n++
-		}
-	}
-	return n
 }

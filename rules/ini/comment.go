@@ -228,7 +228,7 @@ var UnresolvedReference = &rules.Rule{
 
 func checkUnresolved(c *rules.Context) {
 	s := c.Stack.Settings
-	settings(s, func(st *model.Setting) {
+	placedSettings(c, func(st *model.Setting) {
 		if len(st.Unresolved) == 0 {
 			return
 		}

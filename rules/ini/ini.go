@@ -148,18 +148,49 @@ func (p place) show(value string) string {
 	return fmt.Sprintf("%s = %q", p.by, value)
 }
 
-// settings iterates the stack's effective settings in a stable order:
-// sections as Grafana lists them, keys by name.
-func settings(s *model.Settings, fn func(st *model.Setting)) {
-	if s == nil {
-		return
+// placedSettings iterates, in a stable order (sections by name, keys by
+// name), the checked stack's effective settings a finding can point at:
+// those a file or an environment variable sets (placeOf finds no place for
+// a default). The list is made once per stack and shared by the rules that
+// check it: the defaults are most of the settings and need no sorting.
+func placedSettings(c *rules.Context, fn func(st *model.Setting)) {
+	for _, st := range rules.Shared(c, placedKey{}, func() []*model.Setting { return placed(c.Stack.Settings) }) {
+		fn(st)
 	}
-	for _, sec := range sortedKeys(s.Sections) {
-		keys := s.Sections[sec]
-		for _, k := range sortedKeys(keys) {
-			fn(keys[k])
+}
+
+// placedKey keys the stack's placed settings among the values rules share.
+type placedKey struct{}
+
+// placed lists the settings of s set by a file or an environment variable,
+// sections by name, keys by name.
+func placed(s *model.Settings) []*model.Setting {
+	if s == nil {
+		return nil
+	}
+	type entry struct {
+		sec, key string
+		st       *model.Setting
+	}
+	var es []entry
+	for sec, keys := range s.Sections {
+		for k, st := range keys {
+			if st.Source.Kind == model.SourceFile || st.Source.Kind == model.SourceEnv {
+				es = append(es, entry{sec, k, st})
+			}
 		}
 	}
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := strings.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	out := make([]*model.Setting, len(es))
+	for i, e := range es {
+		out[i] = e.st
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -3,6 +3,7 @@ package ini
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/grafanaini"
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -263,12 +264,22 @@ var envNotSettings = []string{
 // checkUnknownEnv reports GF_* variables of a known section that match no
 // key. Variables whose section is unknown are left alone: the Docker image
 // and plugins read GF_* names of their own.
-func checkUnknownEnv(c *rules.Context, s *model.Settings) {
-	type envSection struct{ section, prefix string }
+// envSection is a section Grafana knows with the prefix of its GF_*
+// variables ("GF_AUTH_GENERIC_OAUTH_").
+type envSection struct{ section, prefix string }
+
+// envSections lists the known sections with their variable prefixes, in
+// allSections order; made once per process (the tables are fixed).
+var envSections = sync.OnceValue(func() []envSection {
 	var secs []envSection
 	for _, sec := range allSections() {
 		secs = append(secs, envSection{sec, strings.TrimSuffix(grafanaini.EnvKey(sec, "x"), "X")})
 	}
+	return secs
+})
+
+func checkUnknownEnv(c *rules.Context, s *model.Settings) {
+	secs := envSections()
 	seen := map[string]bool{}
 	for i := range s.Env {
 		ev := &s.Env[i]

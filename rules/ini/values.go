@@ -372,7 +372,7 @@ var choiceSettings = map[string]choice{
 
 func checkIgnored(c *rules.Context) {
 	s := c.Stack.Settings
-	settings(s, func(st *model.Setting) {
+	placedSettings(c, func(st *model.Setting) {
 		id := st.Section + "." + st.Key
 		if deployTime(st.Value, st.Dynamic) {
 			return

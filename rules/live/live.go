@@ -208,7 +208,7 @@ var AllowedOriginNoScheme = &rules.Rule{
 }
 
 func checkAllowedOrigins(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	s := c.Stack.Settings
 	st := s.Get("live", "allowed_origins")
 	if st == nil || st.Dynamic || strings.TrimSpace(st.Value) == "" {
@@ -272,7 +272,7 @@ func checkAllowedOrigins(c *rules.Context) {
 // stack's nginx may serve it otherwise).
 func schemeFix(c *rules.Context, a *fronting.Analysis, f rules.Finding, entry string) *fix.Fix {
 	scheme, ok := servedScheme(a, entry)
-	if !ok || !f.End.IsValid() || fix.StacksReading(c.Model, f.Pos.File) > 1 {
+	if !ok || !f.End.IsValid() || c.StacksReading(f.Pos.File) > 1 {
 		return nil
 	}
 	e, ok := fix.ReplaceStr(model.Str{V: entry, Pos: f.Pos, End: f.End}, scheme+"://"+entry, fix.Raw)

@@ -194,7 +194,7 @@ func (sc scope) in(d *model.Directive) bool {
 }
 
 func checkUndefined(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	similar := similarVariables{}
 	for _, fc := range a.Configs {
 		if len(fc.Servers) == 0 {
@@ -357,7 +357,7 @@ func entityOf(fc *fronting.Config, d *model.Directive) string {
 }
 
 func checkDuplicates(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	for _, fc := range a.Configs {
 		if len(fc.Servers) == 0 {
 			continue
@@ -413,7 +413,7 @@ func checkDuplicates(c *rules.Context) {
 }
 
 func checkUpstreamPort(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	for _, fc := range a.Configs {
 		for _, s := range fc.Servers {
 			walk(s.Server.Directive.Block, func(d *model.Directive) {

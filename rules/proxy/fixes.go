@@ -149,7 +149,7 @@ func locationRepair(c *rules.Context, a *fronting.Analysis, s *fronting.Server, 
 // envsubst template (*.template, the nginx image's) is plain nginx with
 // ${VAR} placeholders.
 func editable(c *rules.Context, cfg *model.NginxConfig, file string) bool {
-	if fix.StacksReading(c.Model, file) > 1 {
+	if c.StacksReading(file) > 1 {
 		return false
 	}
 	return !cfg.Template || strings.HasSuffix(file, ".template")

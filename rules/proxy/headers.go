@@ -319,7 +319,7 @@ func argText(d *model.Directive, i int) string {
 }
 
 func checkUpgrade(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	for _, s := range a.Servers {
 		if s.Live != nil && s.Live.Verdict == fronting.Blocked {
 			reportBlocked(c, a, s)
@@ -393,7 +393,7 @@ func reportBlocked(c *rules.Context, a *fronting.Analysis, s *fronting.Server) {
 }
 
 func checkConnection(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
 		lh := evalHeader(a, s, l, "Connection", "upgrade")
 		loc := l.Location
@@ -442,7 +442,7 @@ func connectionMap(a *fronting.Analysis, s *fronting.Server) *model.Map {
 }
 
 func checkHTTPVersion(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
 		loc := l.Location
 		v := s.Config.Sem.Effective(loc, "proxy_http_version")
@@ -476,7 +476,7 @@ func checkHTTPVersion(c *rules.Context) {
 const minReadTimeoutMS = 30_000
 
 func checkReadTimeout(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
 		loc := l.Location
 		v := s.Config.Sem.Effective(loc, "proxy_read_timeout")

@@ -300,7 +300,7 @@ type hostCheck struct {
 }
 
 func checkHost(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	g := a.Grafana
 	for _, s := range a.Servers {
 		bs := browsers(a, s)

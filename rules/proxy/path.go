@@ -144,7 +144,7 @@ func expectedPath(g *fronting.Grafana) string {
 }
 
 func checkLivePath(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	g := a.Grafana
 	liveServers(a, func(s *fronting.Server, l *fronting.Live) {
 		if !l.UpstreamKnown {
@@ -235,7 +235,7 @@ func withoutURI(u string) string {
 }
 
 func checkSubpath(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	g := a.Grafana
 	for _, s := range a.Servers {
 		if s.Live.Verdict == fronting.Elsewhere {

@@ -49,7 +49,7 @@ var WorkerConnections = &rules.Rule{
 }
 
 func checkWorkers(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	g := a.Grafana
 	if g.MaxConnections <= 0 || len(a.Servers) == 0 {
 		return

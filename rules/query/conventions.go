@@ -452,10 +452,11 @@ var PanelUnits = &rules.Rule{
 // promTargets calls fn for every Prometheus target of d that parses, with
 // its AST and offset map.
 func promTargets(d *dmodel.Dashboard, ix *Index, fn func(t target, ast parser.Expr, res *parsed)) {
-	if isMetricsQL(d, ix) {
+	ts := targets(d, ix)
+	if callMetricsQL(ts) {
 		return
 	}
-	for _, t := range targets(d, ix) {
+	for _, t := range ts {
 		if t.typ != TypePrometheus || t.query.Hide {
 			continue
 		}

@@ -63,13 +63,70 @@ type expansion struct {
 
 // newExpansion finds the references of s and their slots.
 func newExpansion(s string, d *model.Dashboard, l lang) *expansion {
-	refs := interpolate.Find(s)
-	e := &expansion{src: s, refs: refs, slots: slotsOf(s, refs, l), choice: make([]int, len(refs)), d: d, lang: l}
+	sh := shapeOf(s, l)
+	refs := sh.refs
+	e := &expansion{src: s, refs: refs, slots: sh.slots, choice: make([]int, len(refs)), d: d, lang: l}
 	e.cands = make([][]string, len(refs))
 	for i := range refs {
 		e.cands[i] = e.candidates(i)
 	}
 	return e
+}
+
+// shape is what a text's expansions have in common whatever the
+// dashboard: its references and the slot of each.
+type shape struct {
+	refs  []interpolate.Ref
+	slots []slot
+}
+
+type shapeKey struct {
+	lang lang
+	text string
+}
+
+// shapes remembers the shape of each text with references expanded, as
+// verdicts remember parses: fleets repeat their queries, and finding the
+// references and their slots was most of what expanding a query cost. It
+// holds at most maxShapes texts; the shapes are shared and never modified.
+var (
+	shapes     sync.Map // shapeKey → *shape
+	shapeCount atomic.Int64
+)
+
+// maxShapes bounds the texts shapes holds (a few MB).
+const maxShapes = 1 << 14
+
+// noRefs is the shape of a text without references.
+var noRefs = &shape{slots: []slot{}}
+
+// shapeOf returns the shape of s in language l.
+func shapeOf(s string, l lang) *shape {
+	if !strings.Contains(s, "$") && !strings.Contains(s, "[[") {
+		return noRefs // every reference starts with "$" or "[["
+	}
+	if !cacheVerdicts {
+		return newShape(s, l)
+	}
+	k := shapeKey{lang: l, text: s}
+	if v, ok := shapes.Load(k); ok {
+		return v.(*shape)
+	}
+	sh := newShape(s, l)
+	if shapeCount.Load() < maxShapes {
+		// A copy: the key must not keep the text's file alive.
+		k.text = strings.Clone(s)
+		if v, loaded := shapes.LoadOrStore(k, sh); loaded {
+			return v.(*shape)
+		}
+		shapeCount.Add(1)
+	}
+	return sh
+}
+
+func newShape(s string, l lang) *shape {
+	refs := interpolate.Find(s)
+	return &shape{refs: refs, slots: slotsOf(s, refs, l)}
 }
 
 // variable returns the dashboard variable a reference names, or nil.
@@ -243,18 +300,23 @@ var parses atomic.Int64
 // in every environment), and a repeated query is parsed once per process.
 // It holds at most maxVerdicts texts, so memory stays bounded.
 var (
-	verdicts     sync.Map // "<kind>\x00<text>" → *parseError (okVerdict when it parsed)
+	verdicts     sync.Map // verdictKey → *parseError (okVerdict when it parsed)
 	verdictCount atomic.Int64
 	okVerdict    = &parseError{}
 )
 
 const maxVerdicts = 1 << 17
 
-// ResetVerdicts empties the verdict cache, so that a benchmark of whole
-// runs measures what one process pays.
+// verdictKey names a text parsed by the parse function named kind.
+type verdictKey struct{ kind, text string }
+
+// ResetVerdicts empties the verdict and shape caches, so that a benchmark
+// of whole runs measures what one process pays.
 func ResetVerdicts() {
 	verdicts.Clear()
 	verdictCount.Store(0)
+	shapes.Clear()
+	shapeCount.Store(0)
 }
 
 // cacheVerdicts is false in benchmarks that measure parsing itself.
@@ -267,7 +329,7 @@ func cached(kind string, parse parseFunc) parseFunc {
 		if !cacheVerdicts {
 			return parse(s)
 		}
-		key := kind + "\x00" + s
+		key := verdictKey{kind: kind, text: s}
 		if v, ok := verdicts.Load(key); ok {
 			if v == okVerdict {
 				return nil, nil
@@ -280,6 +342,8 @@ func cached(kind string, parse parseFunc) parseFunc {
 			if v == nil {
 				v = okVerdict
 			}
+			// A copy: the key must not keep the text's file alive.
+			key.text = strings.Clone(s)
 			if _, loaded := verdicts.LoadOrStore(key, v); !loaded {
 				verdictCount.Add(1)
 			}

@@ -67,7 +67,13 @@ func callsMetricsQL(s string) bool {
 // isMetricsQL reports whether d's Prometheus queries are written for
 // VictoriaMetrics: one of them calls a MetricsQL-only function.
 func isMetricsQL(d *model.Dashboard, ix *Index) bool {
-	for _, t := range targets(d, ix) {
+	return callMetricsQL(targets(d, ix))
+}
+
+// callMetricsQL reports whether a Prometheus target of ts calls a
+// MetricsQL-only function.
+func callMetricsQL(ts []target) bool {
+	for _, t := range ts {
 		if t.typ == TypePrometheus && callsMetricsQL(t.query.Expr.V) {
 			return true
 		}

@@ -80,7 +80,11 @@ type target struct {
 // targets returns the queries of d that run (not hidden) with an
 // expression and their resolved plugin type.
 func targets(d *model.Dashboard, ix *Index) []target {
-	var out []target
+	n := 0
+	for _, p := range d.Panels {
+		n += len(p.Queries)
+	}
+	out := make([]target, 0, n)
 	for _, p := range d.Panels {
 		if p.Type.V == "row" {
 			continue
@@ -116,10 +120,11 @@ var PromQLSyntax = &rules.Rule{
 // checkPromQLTargets reports the Prometheus targets of one dashboard that
 // do not parse.
 func checkPromQLTargets(c reporter, d *model.Dashboard, ix *Index) {
-	if isMetricsQL(d, ix) {
+	ts := targets(d, ix)
+	if callMetricsQL(ts) {
 		return
 	}
-	for _, t := range targets(d, ix) {
+	for _, t := range ts {
 		if t.typ != TypePrometheus || t.query.Hide {
 			continue
 		}

@@ -74,12 +74,15 @@ type collector []rules.Finding
 // Report implements reporter.
 func (c *collector) Report(f rules.Finding) { *c = append(*c, f) }
 
+// indexKey keys the stack's Index among the values rules share.
+type indexKey struct{}
+
 // forEachDashboard runs check on every dashboard of the stack (provisioned
-// and loose) against the stack's index. Dashboards are checked in parallel
-// (check reads only its dashboard and the index); their findings are
-// reported in dashboard order.
+// and loose) against the stack's index, built once per stack. Dashboards
+// are checked in parallel (check reads only its dashboard and the index);
+// their findings are reported in dashboard order.
 func forEachDashboard(c *rules.Context, check func(r reporter, d *model.Dashboard, ix *Index)) {
-	ix := NewIndex(c.Stack)
+	ix := rules.Shared(c, indexKey{}, func() *Index { return NewIndex(c.Stack) })
 	ds := c.Stack.AllDashboards()
 	workers := min(runtime.GOMAXPROCS(0), len(ds))
 	if workers <= 1 {

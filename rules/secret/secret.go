@@ -202,7 +202,7 @@ func checkEnv(c *rules.Context) {
 		if !ev.Pos.IsValid() || ev.Value == "" {
 			continue
 		}
-		f := c.Model.File(ev.Pos.File)
+		f := c.File(ev.Pos.File)
 		kube := f != nil && (f.Kind == model.KindKubernetes || f.Kind == model.KindHelmValues)
 		if f == nil || f.Kind != model.KindCompose && !kube {
 			continue
@@ -234,11 +234,11 @@ func checkEnv(c *rules.Context) {
 				msg = fmt.Sprintf("%s sets Grafana's default admin password in plain text: anyone can log in as admin until it is changed; read it from a Secret (valueFrom.secretKeyRef, or admin.existingSecret with the grafana chart)", ev.Name)
 			}
 		}
-		pos, end := envValueSpan(c.Model, ev)
+		pos, end := envValueSpan(c, ev)
 		if ks := c.Kube(ev.ValuePos); ks != nil && ks.Kind == model.KubeValue && ks.Env == ev.Name {
 			msg = chartValueMessage(ks, section, key, ev.Value == "admin")
 		}
-		if v, dpos, dend, ok := composeDefault(c.Model, ev); ok {
+		if v, dpos, dend, ok := composeDefault(c, ev); ok {
 			// The value is a default of compose interpolation: the
 			// password written in the file is the one Grafana runs with
 			// whenever the variable is unset.
@@ -269,7 +269,7 @@ func chartValueMessage(ks *model.KubeSource, section, key string, isDefault bool
 // (ValuePos) to its end when the line shows it verbatim. When it does not
 // (escapes in a double-quoted value, a value spanning lines) the span runs
 // to the end of the line, so that a masked excerpt still hides the value.
-func envValueSpan(m *model.Model, ev *model.EnvVar) (model.Pos, model.Pos) {
+func envValueSpan(m *rules.Context, ev *model.EnvVar) (model.Pos, model.Pos) {
 	pos := ev.ValuePos
 	if !pos.IsValid() {
 		pos = ev.Pos
@@ -288,7 +288,7 @@ func envValueSpan(m *model.Model, ev *model.EnvVar) (model.Pos, model.Pos) {
 // composeDefault reports whether ev's value, as written in the compose
 // file, is a whole ${NAME:-default} or ${NAME-default} interpolation whose
 // default is the value: it returns NAME and the span of the default.
-func composeDefault(m *model.Model, ev *model.EnvVar) (name string, pos, end model.Pos, ok bool) {
+func composeDefault(m *rules.Context, ev *model.EnvVar) (name string, pos, end model.Pos, ok bool) {
 	if !ev.ValuePos.IsValid() {
 		return "", pos, end, false
 	}

@@ -164,7 +164,7 @@ func hostMatches(o publicOrigin, host string) bool {
 }
 
 func checkRootURL(c *rules.Context) {
-	a := fronting.Analyze(c.Stack)
+	a := fronting.Of(c)
 	g := a.Grafana
 	if !g.Explicit || !g.OriginKnown {
 		return

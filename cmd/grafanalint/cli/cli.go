@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/baseline"
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/config"
@@ -169,10 +170,21 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	}
 	// Effective settings take the chosen version's defaults.ini.
 	dopts.GrafanaVersion = [2]int{opts.Version.Major, opts.Version.Minor}
+	tm := newTiming(fl.bool("timing") || fl.bool("verbose"))
+	defer func() {
+		if fl.bool("verbose") && len(tm.phases) > 0 {
+			c.verbosef("%s", tm.summary())
+		}
+		if fl.bool("timing") {
+			tm.write(c.Stderr)
+		}
+	}()
+	began := time.Now()
 	m, err := discover.Load(context.Background(), dopts)
 	if err != nil {
 		return ExitInput, err
 	}
+	tm.add("load", began)
 	// dashboard-linter's .lint files beside the dashboards keep working.
 	lintExcl, lintLevels, err := config.LintFileExclusions(m)
 	if err != nil {
@@ -186,7 +198,14 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	// check runs the rules as the report sees them: config and .lint
 	// exclusions and findings in the config file (the baseline comes
 	// after, so -v can tell what each hid).
-	check := func(m *model.Model) *rules.Result {
+	check := func(m *model.Model, phase string) *rules.Result {
+		began := time.Now()
+		var rt ruleTimer
+		opts.Timed = nil
+		if tm != nil {
+			opts.Timed = rt.timed
+		}
+		defer func() { tm.add(phase, began, rt.parts(time.Since(began))...) }()
 		opts.Exclusions = nil
 		if cfg != nil {
 			opts.Exclusions = exemptEnabled(cfg.Exclusions(wd, coversConfig(m, dopts, cfg)), fl.all("enable"))
@@ -203,7 +222,7 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 		// again: what is left decides the report and the exit code. The
 		// baseline's stale entries are reported once, by the run that
 		// reports.
-		res := check(m)
+		res := check(m, "rules (before fixing)")
 		if base != nil {
 			q := *c
 			q.Stderr = io.Discard
@@ -211,17 +230,21 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 				return ExitUsage, err
 			}
 		}
+		began := time.Now()
 		written, err := c.fix(fx, m, res)
 		if err != nil {
 			return ExitInput, err
 		}
+		tm.add("fix", began)
 		if fx.diff {
 			return exitCode(res, failLevel, c.reportInputErrors(m)), nil
 		}
 		if written {
+			began := time.Now()
 			if m, err = discover.Load(context.Background(), dopts); err != nil {
 				return ExitInput, err
 			}
+			tm.add("load (after fixing)", began)
 		}
 	}
 	inputFailed := c.reportInputErrors(m)
@@ -242,7 +265,7 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 		}
 		return ExitOK, nil
 	}
-	res := check(m)
+	res := check(m, "rules")
 	if verbose {
 		c.describeSkipped(res, opts)
 	}
@@ -251,15 +274,22 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	}
 	hiddenByInline := res.Suppressed
 	if base != nil {
+		began := time.Now()
 		if err := c.applyBaseline(base, baselinePath, wd, m, dopts, opts, res, fl.bool("baseline-prune"), fl.bool("quiet")); err != nil {
 			return ExitUsage, err
 		}
+		tm.add("baseline", began)
 	}
 	if verbose {
 		c.describeResult(res, hiddenByInline, failLevel)
 	}
+	began = time.Now()
 	run := c.reportRun(m, res)
-	describeFixes(m, res.Findings, format, outputs)
+	tm.add("report setup (secrets, excerpts)", began)
+	began = time.Now()
+	if describeFixes(m, res.Findings, format, outputs) {
+		tm.add("fix descriptions", began)
+	}
 	if cfg != nil {
 		if _, ok := run.Files[cfg.Display]; !ok {
 			if src, err := safefile.Read(cfg.Path, safefile.Options{}); err == nil {
@@ -267,18 +297,24 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 			}
 		}
 	}
+	began = time.Now()
 	if err := report.Write(c.Stdout, format, run, ropts); err != nil {
 		return ExitUsage, outputError("standard output", err)
 	}
+	tm.add("output "+format, began)
 	for _, o := range outputs {
+		began := time.Now()
 		if err := writeOutput(o, run); err != nil {
 			return ExitUsage, err
 		}
+		tm.add("output "+o.format+" to "+o.path, began)
 	}
 	if fl.bool("statistics") {
+		began := time.Now()
 		if err := report.Statistics(c.Stderr, run); err != nil {
 			return ExitUsage, outputError("standard error", err)
 		}
+		tm.add("statistics", began)
 	}
 	return exitCode(res, failLevel, inputFailed), nil
 }

@@ -52,7 +52,8 @@ var (
 	}
 	verbosityFlags = []flagSpec{
 		{name: "quiet", short: "q", usage: "print findings and errors only: no summary, skipped checks or notes"},
-		{name: "verbose", short: "v", usage: "also print to stderr what was discovered, the stacks, and which checks were skipped and why"},
+		{name: "verbose", short: "v", usage: "also print to stderr what was discovered, the stacks, which checks were skipped and why, and how long each phase took"},
+		{name: "timing", usage: "print to stderr where the time went: loading, each rule, fix descriptions, each report written"},
 	}
 )
 

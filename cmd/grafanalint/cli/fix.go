@@ -122,8 +122,9 @@ func (c *Command) fix(fx *fixing, m *model.Model, res *rules.Result) (written bo
 }
 
 // describeFixes resolves the fixes of the findings for the formats that
-// carry them (json, sarif), when one of them is written.
-func describeFixes(m *model.Model, findings []rules.Finding, format string, outputs []output) {
+// carry them (json, sarif), when one of them is written, and reports
+// whether it did.
+func describeFixes(m *model.Model, findings []rules.Finding, format string, outputs []output) bool {
 	carries := format == "json" || format == "sarif"
 	for _, o := range outputs {
 		carries = carries || o.format == "json" || o.format == "sarif"
@@ -131,6 +132,7 @@ func describeFixes(m *model.Model, findings []rules.Finding, format string, outp
 	if carries {
 		fixer.Describe(m, findings, fixer.Options{})
 	}
+	return carries
 }
 
 // fixSummary says how many findings the plan fixes, per rule, in which

@@ -13,7 +13,8 @@ import (
 
 // -v/--verbose writes to stderr, so that stdout stays the report in the
 // format asked for: what was discovered, which stacks were assembled and
-// from what, which checks were skipped and why, and what was hidden.
+// from what, which checks were skipped and why, what was hidden, and
+// (last) how long each phase took (timing.go).
 
 // verbosef writes one "grafanalint: " line to stderr.
 func (c *Command) verbosef(format string, args ...any) {

@@ -2,6 +2,9 @@ package fixer
 
 import (
 	"os"
+	"runtime"
+	"slices"
+	"sort"
 	"sync"
 	"unicode/utf8"
 
@@ -17,40 +20,164 @@ import (
 // text the rule read, a result that still parses). A fix that would not
 // apply gets no Changes, nor does a secret one. Findings share nothing:
 // fixes that overlap each other are each described in full.
+//
+// What it costs: each file is read and indexed once for all the fixes
+// that edit it (and dropped after the last), and a fixed dashboard is
+// checked around its edits (jsoncheck.go) rather than parsed whole, the
+// parser deciding only when that check cannot; files are worked on in
+// parallel.
 func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 	read := opts.ReadFile
 	if read == nil {
 		read = os.ReadFile
 	}
-	var mu sync.Mutex
-	cache := map[string][]byte{}
-	errs := map[string]error{}
-	opts.ReadFile = func(p string) ([]byte, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if b, ok := cache[p]; ok {
-			return b, errs[p]
+	d := &describer{m: m, byPath: make(map[string]*model.File, len(m.Files)), read: read, refs: map[string]int{}, files: map[string]*sharedFile{}}
+	for _, f := range m.Files {
+		if _, ok := d.byPath[f.Path]; !ok {
+			d.byPath[f.Path] = f
 		}
-		b, err := read(p)
-		cache[p], errs[p] = b, err
-		return b, err
 	}
+	// The fixes to describe, each once (findings may share one), grouped
+	// by the file of their first edit, or of their first edit of a
+	// dashboard: the large files are held for one group, the small ones
+	// they share (provisioning) until their last fix.
+	seen := map[*fix.Fix]bool{}
+	groups := map[string][]int{}
+	var order []string
 	for i := range findings {
 		fx := findings[i].Fix
 		if fx == nil || fx.Secret || len(fx.Edits) == 0 || !Matches(opts.Only, findings[i].Rule) {
 			continue
 		}
 		fx.Changes = nil
-		p := New(m, findings[i:i+1], opts)
-		if len(p.Applied) != 1 {
+		if seen[fx] {
 			continue
 		}
-		var changes []fix.Change
-		for _, f := range p.Files {
-			changes = append(changes, f.changes()...)
+		seen[fx] = true
+		files := editedFiles(fx)
+		key := files[0]
+		for _, p := range files {
+			if f := d.byPath[p]; f != nil && f.Kind == model.KindDashboard {
+				key = p
+				break
+			}
 		}
-		fx.Changes = changes
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], i)
+		for _, p := range files {
+			d.refs[p]++
+		}
 	}
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(order)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for path := range work {
+				for _, i := range groups[path] {
+					d.describe(&findings[i])
+				}
+			}
+		}()
+	}
+	for _, path := range order {
+		work <- path
+	}
+	close(work)
+	wg.Wait()
+}
+
+// editedFiles returns the display paths fx edits, each once.
+func editedFiles(fx *fix.Fix) []string {
+	var out []string
+	for _, e := range fx.Edits {
+		if p := e.File(); !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// describer holds the files Describe read, each until the last fix that
+// edits it is described.
+type describer struct {
+	m *model.Model
+	// byPath indexes m's files (m.File looks through them all).
+	byPath map[string]*model.File
+	read   func(string) ([]byte, error)
+	mu     sync.Mutex
+	// refs counts the fixes still to describe that edit each file.
+	refs  map[string]int
+	files map[string]*sharedFile
+}
+
+// sharedFile is a file read once for the fixes that edit it.
+type sharedFile struct {
+	once sync.Once
+	ld   *loaded
+}
+
+// load returns the file at a display path, reading it on first use.
+func (d *describer) load(path string) *loaded {
+	d.mu.Lock()
+	sf, ok := d.files[path]
+	if !ok {
+		sf = &sharedFile{}
+		d.files[path] = sf
+	}
+	d.mu.Unlock()
+	sf.once.Do(func() {
+		f, ok := d.byPath[path]
+		if !ok {
+			f = d.m.File(path)
+		}
+		ld := &loaded{f: f}
+		ld.bad = ld.load(d.read)
+		if ld.bad == "" && ld.f.Kind == model.KindDashboard {
+			ld.scan = newScanIndex(ld.src)
+		}
+		sf.ld = ld
+	})
+	return sf.ld
+}
+
+// release says a fix that edits these files was described.
+func (d *describer) release(paths []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, p := range paths {
+		if d.refs[p]--; d.refs[p] <= 0 {
+			delete(d.files, p)
+		}
+	}
+}
+
+// describe sets the Changes of f's fix: what a plan of that fix alone
+// changes, when it applies.
+func (d *describer) describe(f *rules.Finding) {
+	fx := f.Fix
+	defer d.release(editedFiles(fx))
+	p := newPlan([]rules.Finding{*f}, d.load, d.check)
+	if len(p.Applied) != 1 {
+		return
+	}
+	var changes []fix.Change
+	for _, pf := range p.Files {
+		changes = append(changes, pf.changes()...)
+	}
+	fx.Changes = changes
+}
+
+// check is verifyState, but a dashboard jsonScan accepts around the edits
+// is not parsed: what jsonScan accepts parses.
+func (d *describer) check(st *state, spans []taken) (*File, string) {
+	if st.scan != nil && st.scan.accepts(st.src, spans) {
+		return st.changed(spans), ""
+	}
+	return verifyState(st, spans)
 }
 
 // changes returns the file's edits as replacements of its original text,
@@ -77,10 +204,9 @@ func (f *File) changes() []fix.Change {
 // pos returns the position of byte offset off: its line, and one plus
 // the code points before it on that line.
 func (t *text) pos(file string, off int) model.Pos {
-	line := 1
-	for line < len(t.starts) && t.starts[line] <= off {
-		line++
-	}
+	// The line is the last whose start is at or before off (the first
+	// when none is: off inside a byte order mark).
+	line := max(sort.SearchInts(t.starts, off+1), 1)
 	start := t.starts[line-1]
 	if off < start {
 		off = start // inside a byte order mark

@@ -99,14 +99,24 @@ func Matches(patterns []string, id string) bool {
 	return false
 }
 
-// state is one file as the plan sees it.
-type state struct {
+// loaded is one file as read for fixing: its bytes and positions, or why
+// nothing may be edited in it. It does not change once read, so one
+// loaded file serves every plan of a Describe.
+type loaded struct {
 	f      *model.File
 	target string
 	src    []byte
 	text   *text
 	// bad says why nothing may be edited in this file.
-	bad   string
+	bad string
+	// scan is the dashboard's jsonScan index, nil when not made (only
+	// Describe makes it) or when jsonScan does not accept the file.
+	scan *scanIndex
+}
+
+// state is one file as the plan sees it.
+type state struct {
+	*loaded
 	spans []taken
 }
 
@@ -131,14 +141,36 @@ func New(m *model.Model, findings []rules.Finding, opts Options) *Plan {
 			cands = append(cands, f)
 		}
 	}
+	read := map[string]*loaded{}
+	load := func(path string) *loaded {
+		ld, ok := read[path]
+		if !ok {
+			ld = &loaded{f: m.File(path)}
+			ld.bad = ld.load(opts.ReadFile)
+			read[path] = ld
+		}
+		return ld
+	}
+	return newPlan(cands, load, verifyState)
+}
+
+// verifyState applies the spans (sorted) of a file the plan changes and
+// checks the new content: why it is worse than before, "" when it is not.
+func verifyState(st *state, spans []taken) (*File, string) {
+	out := st.apply(spans)
+	return out, verify(st.f, out.Old, out.New)
+}
+
+// newPlan plans the candidates' fixes on the files load gives (by display
+// path), checking changed files with check.
+func newPlan(cands []rules.Finding, read func(string) *loaded, check func(*state, []taken) (*File, string)) *Plan {
 	files := map[string]*state{}
 	targets := map[string]*state{}
 	load := func(path string) *state {
 		if st, ok := files[path]; ok {
 			return st
 		}
-		st := &state{f: m.File(path)}
-		st.bad = st.load(opts.ReadFile)
+		st := &state{loaded: read(path)}
 		if st.bad == "" {
 			// Two display paths of one file (a symlink and its target,
 			// both linted) share their edits: the same bytes, the
@@ -156,7 +188,7 @@ func New(m *model.Model, findings []rules.Finding, opts Options) *Plan {
 	// again without them, until every changed file parses.
 	dropped := map[int]string{}
 	for {
-		p, broken := plan(cands, dropped, load, files)
+		p, broken := plan(cands, dropped, load, files, check)
 		if len(broken) == 0 {
 			return p
 		}
@@ -167,7 +199,7 @@ func New(m *model.Model, findings []rules.Finding, opts Options) *Plan {
 }
 
 // load reads the file and says why it cannot be edited, "" when it can.
-func (st *state) load(read func(string) ([]byte, error)) string {
+func (st *loaded) load(read func(string) ([]byte, error)) string {
 	f := st.f
 	if f == nil {
 		return "the file was not loaded"
@@ -201,7 +233,7 @@ func (st *state) load(read func(string) ([]byte, error)) string {
 // plan makes one attempt: it takes the candidates in order, skipping the
 // dropped ones, and returns the plan and the fixes to drop because a file
 // they change would no longer parse.
-func plan(cands []rules.Finding, dropped map[int]string, load func(string) *state, files map[string]*state) (*Plan, map[int]string) {
+func plan(cands []rules.Finding, dropped map[int]string, load func(string) *state, files map[string]*state, check func(*state, []taken) (*File, string)) (*Plan, map[int]string) {
 	for _, st := range files {
 		st.spans = nil
 	}
@@ -283,8 +315,8 @@ func plan(cands []rules.Finding, dropped map[int]string, load func(string) *stat
 	slices.Sort(paths)
 	for _, path := range paths {
 		st := files[path]
-		out := st.apply()
-		if err := verify(st.f, out.Old, out.New); err != "" {
+		out, err := check(st, st.sorted())
+		if err != "" {
 			for _, t := range st.spans {
 				broken[t.fix] = fmt.Sprintf("%s would no longer parse: %s", path, err)
 			}
@@ -314,8 +346,8 @@ func conflict(a, b span) bool {
 	return a.start < b.end && b.start < a.end
 }
 
-// apply builds the file's new content from its spans.
-func (st *state) apply() *File {
+// sorted returns the file's spans in the order of the file.
+func (st *state) sorted() []taken {
 	spans := slices.Clone(st.spans)
 	slices.SortStableFunc(spans, func(a, b taken) int {
 		if a.start != b.start {
@@ -329,7 +361,19 @@ func (st *state) apply() *File {
 		}
 		return a.seq - b.seq
 	})
-	out := &File{Path: st.f.Path, Target: st.target, Kind: st.f.Kind, Old: st.src, Edits: len(spans), spans: spans, text: st.text}
+	return spans
+}
+
+// changed returns the file the plan changes with spans (sorted), without
+// its new content.
+func (st *state) changed(spans []taken) *File {
+	return &File{Path: st.f.Path, Target: st.target, Kind: st.f.Kind, Old: st.src, Edits: len(spans), spans: spans, text: st.text}
+}
+
+// apply returns the file the plan changes with spans (sorted), with its
+// new content.
+func (st *state) apply(spans []taken) *File {
+	out := st.changed(spans)
 	var b []byte
 	last := 0
 	for _, s := range spans {

@@ -1,6 +1,7 @@
 package fixer
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -35,6 +36,18 @@ func newText(kind model.Kind, src []byte) *text {
 		bom = 2
 	}
 	t.starts = []int{bom}
+	if !t.yaml {
+		// Lines end at "\n" only.
+		for i := bom; i < len(src); {
+			n := bytes.IndexByte(src[i:], '\n')
+			if n < 0 {
+				break
+			}
+			i += n + 1
+			t.starts = append(t.starts, i)
+		}
+		return t
+	}
 	for i := bom; i < len(src); i++ {
 		if n := t.breakAt(i); n > 0 {
 			i += n - 1

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"strings"
 )
 
 // JSONVersion is the version of the json format. Fields may be added to
@@ -160,19 +159,26 @@ func encodeStream(w io.Writer, doc any, list streamed) error {
 	if _, err := io.WriteString(w, "[\n"); err != nil {
 		return err
 	}
+	// Each element is encoded compact and indented here, as
+	// json.Encoder's SetIndent would (json.Indent's layout), without its
+	// second scan of every byte.
+	var eb bytes.Buffer
+	enc := json.NewEncoder(&eb)
+	enc.SetEscapeHTML(false)
+	var line []byte
 	for i := range list.n {
-		var eb bytes.Buffer
-		enc := json.NewEncoder(&eb)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent(prefix, "  ")
+		eb.Reset()
 		if err := enc.Encode(list.elem(i)); err != nil {
 			return err
 		}
-		sep := ",\n"
+		line = append(line[:0], prefix...)
+		line = appendIndent(line, bytes.TrimSuffix(eb.Bytes(), []byte("\n")), prefix, "  ")
 		if i == list.n-1 {
-			sep = "\n"
+			line = append(line, '\n')
+		} else {
+			line = append(line, ",\n"...)
 		}
-		if _, err := io.WriteString(w, prefix+strings.TrimSuffix(eb.String(), "\n")+sep); err != nil {
+		if _, err := w.Write(line); err != nil {
 			return err
 		}
 	}
@@ -181,4 +187,61 @@ func encodeStream(w io.Writer, doc any, list streamed) error {
 	}
 	_, err := w.Write(tail)
 	return err
+}
+
+// appendIndent appends src, compact JSON as encoding/json writes it (no
+// white space outside strings), laid out as json.Indent lays it out: a
+// line per element and member, each starting with prefix and one indent
+// per level, ": " after names, and empty objects and arrays kept as {}
+// and [].
+func appendIndent(dst, src []byte, prefix, indent string) []byte {
+	newline := func(depth int) {
+		dst = append(dst, '\n')
+		dst = append(dst, prefix...)
+		for range depth {
+			dst = append(dst, indent...)
+		}
+	}
+	depth := 0
+	open := false // after '{' or '[': the line break waits for what comes next
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if open && c != '}' && c != ']' {
+			open = false
+			depth++
+			newline(depth)
+		}
+		switch c {
+		case '"':
+			j := i + 1
+			for j < len(src) && src[j] != '"' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j, len(src)-1)
+			dst = append(dst, src[i:j+1]...)
+			i = j
+		case '{', '[':
+			open = true
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline(depth)
+		case ':':
+			dst = append(dst, ':', ' ')
+		case '}', ']':
+			if open {
+				open = false
+			} else {
+				depth--
+				newline(depth)
+			}
+			dst = append(dst, c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }

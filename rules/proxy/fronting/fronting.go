@@ -17,6 +17,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/nginxsem"
+	"github.com/grafanalint/grafanalint/rules"
 )
 
 // Analysis is the picture of one stack.
@@ -172,6 +173,15 @@ func (s *Server) Reaching() []*Live {
 		}
 	}
 	return out
+}
+
+// analysisKey keys a stack's analysis among the values rules share.
+type analysisKey struct{}
+
+// Of returns the analysis of the stack c checks, built once and shared by
+// every rule that checks the stack in this run. Rules must not modify it.
+func Of(c *rules.Context) *Analysis {
+	return rules.Shared(c, analysisKey{}, func() *Analysis { return Analyze(c.Stack) })
 }
 
 // Analyze builds the picture of stack s.

@@ -1,0 +1,386 @@
+package fixer
+
+import "bytes"
+
+// A quick check that a fixed dashboard still parses, without parsing it:
+// describing the fixes of a report verifies each fix on its own, and
+// dashboard.Parse over a whole large dashboard for every one of its
+// findings cost most of a json or sarif run.
+//
+// jsonScan is a recogniser of a strict subset of what dashboard.Parse
+// accepts without a syntax or input problem: optional white space, one
+// JSON object (RFC 8259, strings as jsontext reads them with
+// AllowInvalidUTF8: any byte from 0x20 but '"' and '\', the escapes
+// \" \\ \/ \b \f \n \r \t \uXXXX), nested at most maxScanDepth deep, and
+// optional white space, nothing else (no byte order mark). Whatever it
+// accepts, dashboard.Parse accepts; what it rejects is verified with
+// dashboard.Parse itself, so the verdict is always the parser's
+// (FuzzScanAcceptsOnlyWhatParses holds it to that).
+//
+// Its state after any prefix is small and comparable (scanState), which
+// makes the check of an edit local: the original file's states are kept
+// every scanEvery bytes (scanIndex); the fixed file is scanned from the
+// last of them before the first edit, through the edits, until its state
+// equals the original's at a kept offset past the last edit. From there
+// both read the same bytes in the same state, and the original was
+// accepted, so the fixed file is too.
+
+// maxScanDepth is how deeply objects and arrays may nest for jsonScan;
+// jsontext allows 10000.
+const maxScanDepth = 1000
+
+// scanEvery is the distance between the original's kept states.
+const scanEvery = 1024
+
+// step is what the scanner expects next.
+type step uint8
+
+const (
+	stTop        step = iota // before the top-level object
+	stValue                  // a value (after ':' or an array's ',')
+	stValueOrEnd             // a value or ']' (after '[')
+	stKeyOrEnd               // a member name or '}' (after '{')
+	stKey                    // a member name (after an object's ',')
+	stColon                  // ':' after a member name
+	stAfter                  // ',' or the closer after a value
+	stEnd                    // after the top-level object: white space only
+	stString                 // inside a string
+	stEscape                 // after '\' in a string
+	stHex1                   // the hex digits of \uXXXX
+	stHex2
+	stHex3
+	stHex4
+	stMinus    // after '-'
+	stZero     // after a leading 0
+	stInt      // in the digits of an integer part
+	stDot      // after '.'
+	stFrac     // in the digits of a fraction
+	stExp      // after 'e' or 'E'
+	stExpSign  // after the exponent's sign
+	stExpDigit // in the exponent's digits
+	stLiteral  // inside true, false or null
+	stError
+)
+
+// Stack entries: an object before a member's value (its name next), an
+// object after the name (its value next), an array.
+const (
+	inKey   = 'k'
+	inValue = 'v'
+	inArray = '['
+)
+
+// scanState is the scanner's whole state.
+type scanState struct {
+	step step
+	// lit is the rest of the literal being read (stLiteral).
+	lit string
+	// key says whether the string being read is a member name.
+	key   bool
+	stack []byte
+}
+
+func (s *scanState) equal(o *scanState) bool {
+	return s.step == o.step && s.lit == o.lit && s.key == o.key && bytes.Equal(s.stack, o.stack)
+}
+
+func (s *scanState) clone() scanState {
+	c := *s
+	c.stack = bytes.Clone(s.stack)
+	return c
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// feed scans b; it returns false once the input is rejected.
+func (s *scanState) feed(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch s.step {
+		case stString:
+			// The common case: a run of plain characters.
+			for c != '"' && c != '\\' && c >= 0x20 {
+				i++
+				if i == len(b) {
+					return true
+				}
+				c = b[i]
+			}
+			switch c {
+			case '"':
+				if s.key {
+					s.step, s.key = stColon, false
+				} else {
+					s.step = stAfter
+				}
+			case '\\':
+				s.step = stEscape
+			default:
+				s.step = stError
+			}
+		case stEscape:
+			switch c {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.step = stString
+			case 'u':
+				s.step = stHex1
+			default:
+				s.step = stError
+			}
+		case stHex1, stHex2, stHex3, stHex4:
+			switch {
+			case !isHex(c):
+				s.step = stError
+			case s.step == stHex4:
+				s.step = stString
+			default:
+				s.step++
+			}
+		case stLiteral:
+			if c != s.lit[0] {
+				s.step = stError
+				break
+			}
+			s.lit = s.lit[1:]
+			if s.lit == "" {
+				s.step = stAfter
+			}
+		case stMinus:
+			switch {
+			case c == '0':
+				s.step = stZero
+			case '1' <= c && c <= '9':
+				s.step = stInt
+			default:
+				s.step = stError
+			}
+		case stZero, stInt, stFrac, stExpDigit:
+			switch {
+			case '0' <= c && c <= '9' && s.step != stZero:
+			case c == '.' && (s.step == stZero || s.step == stInt):
+				s.step = stDot
+			case (c == 'e' || c == 'E') && s.step != stExpDigit:
+				s.step = stExp
+			default:
+				// The number ended: c is read after it.
+				s.step = stAfter
+				i--
+			}
+		case stDot:
+			if '0' <= c && c <= '9' {
+				s.step = stFrac
+			} else {
+				s.step = stError
+			}
+		case stExp:
+			switch {
+			case c == '+' || c == '-':
+				s.step = stExpSign
+			case '0' <= c && c <= '9':
+				s.step = stExpDigit
+			default:
+				s.step = stError
+			}
+		case stExpSign:
+			if '0' <= c && c <= '9' {
+				s.step = stExpDigit
+			} else {
+				s.step = stError
+			}
+		default:
+			// Between tokens: indentation runs are common.
+			for isBlank(c) {
+				i++
+				if i == len(b) {
+					return true
+				}
+				c = b[i]
+			}
+			s.structural(c)
+		}
+		if s.step == stError {
+			return false
+		}
+	}
+	return true
+}
+
+// structural reads c, not white space, between tokens.
+func (s *scanState) structural(c byte) {
+	top := byte(0)
+	if n := len(s.stack); n > 0 {
+		top = s.stack[n-1]
+	}
+	switch s.step {
+	case stTop:
+		if c == '{' {
+			s.open(inKey, stKeyOrEnd)
+			return
+		}
+	case stValueOrEnd:
+		if c == ']' {
+			s.close()
+			return
+		}
+		s.value(c)
+		return
+	case stValue:
+		s.value(c)
+		return
+	case stKeyOrEnd, stKey:
+		if c == '"' {
+			s.step, s.key = stString, true
+			return
+		}
+		if c == '}' && s.step == stKeyOrEnd {
+			s.close()
+			return
+		}
+	case stColon:
+		if c == ':' {
+			s.stack[len(s.stack)-1] = inValue
+			s.step = stValue
+			return
+		}
+	case stAfter:
+		switch {
+		case c == ',' && top == inValue:
+			s.stack[len(s.stack)-1] = inKey
+			s.step = stKey
+			return
+		case c == ',' && top == inArray:
+			s.step = stValue
+			return
+		case c == '}' && top == inValue, c == ']' && top == inArray:
+			s.close()
+			return
+		}
+	}
+	s.step = stError
+}
+
+// value reads the first byte of a value.
+func (s *scanState) value(c byte) {
+	s.key = false
+	switch {
+	case c == '{':
+		s.open(inKey, stKeyOrEnd)
+	case c == '[':
+		s.open(inArray, stValueOrEnd)
+	case c == '"':
+		s.step = stString
+	case c == '-':
+		s.step = stMinus
+	case c == '0':
+		s.step = stZero
+	case '1' <= c && c <= '9':
+		s.step = stInt
+	case c == 't':
+		s.step, s.lit = stLiteral, "rue"
+	case c == 'f':
+		s.step, s.lit = stLiteral, "false"[1:]
+	case c == 'n':
+		s.step, s.lit = stLiteral, "ull"
+	default:
+		s.step = stError
+	}
+}
+
+// open enters an object or array (kind), expecting next.
+func (s *scanState) open(kind byte, next step) {
+	if len(s.stack) == maxScanDepth {
+		s.step = stError
+		return
+	}
+	s.stack = append(s.stack, kind)
+	s.step = next
+}
+
+// close leaves the innermost object or array.
+func (s *scanState) close() {
+	s.stack = s.stack[:len(s.stack)-1]
+	if len(s.stack) == 0 {
+		s.step = stEnd
+	} else {
+		s.step = stAfter
+	}
+}
+
+// accepted reports whether the input ended where it may: after the
+// top-level object (and white space). A number cannot end the input, as
+// the top level is an object.
+func (s *scanState) accepted() bool { return s.step == stEnd }
+
+// scanAccepts reports whether jsonScan accepts src.
+func scanAccepts(src []byte) bool {
+	var s scanState
+	return s.feed(src) && s.accepted()
+}
+
+// scanIndex is the original file's scanner states every scanEvery bytes;
+// nil when jsonScan does not accept the file.
+type scanIndex struct {
+	states []scanState // states[i] is the state after src[:i*scanEvery]
+}
+
+func newScanIndex(src []byte) *scanIndex {
+	x := &scanIndex{states: make([]scanState, 0, len(src)/scanEvery+1)}
+	var s scanState
+	for off := 0; ; off += scanEvery {
+		x.states = append(x.states, s.clone())
+		if off >= len(src) {
+			break
+		}
+		if !s.feed(src[off:min(off+scanEvery, len(src))]) {
+			return nil
+		}
+	}
+	if !s.accepted() {
+		return nil
+	}
+	return x
+}
+
+// accepts reports whether jsonScan accepts src with spans applied (sorted
+// and not overlapping, as File.spans), scanning only around them.
+func (x *scanIndex) accepts(src []byte, spans []taken) bool {
+	if len(spans) == 0 {
+		return true
+	}
+	k := spans[0].start / scanEvery
+	s := x.states[k].clone()
+	pos := k * scanEvery
+	for i, sp := range spans {
+		if !s.feed(src[pos:sp.start]) || !s.feed([]byte(sp.text)) {
+			return false
+		}
+		pos = sp.end
+		next := len(src)
+		if i+1 < len(spans) {
+			next = spans[i+1].start
+		}
+		// Read on to the kept states up to the next edit: at the first
+		// one equal to the scanner's, the fixed text is back in step with
+		// the original.
+		for c := (pos + scanEvery - 1) / scanEvery; c*scanEvery <= next && c < len(x.states); c++ {
+			if !s.feed(src[pos : c*scanEvery]) {
+				return false
+			}
+			pos = c * scanEvery
+			if !s.equal(&x.states[c]) {
+				continue
+			}
+			if i+1 == len(spans) {
+				return true
+			}
+			k := next / scanEvery
+			s, pos = x.states[k].clone(), k*scanEvery
+			break
+		}
+	}
+	return s.feed(src[pos:]) && s.accepted()
+}
