@@ -9,8 +9,9 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/discover/gentree"
 )
 
-// BenchmarkLoadGenerated loads a synthetic tree of 20 stacks, each with the
-// 32 perf-seed dashboards, a grafana.ini, provisioning and nginx.
+// BenchmarkLoadGenerated loads a synthetic tree of 20 stacks (2 with
+// -short), each with the 32 perf-seed dashboards, a grafana.ini,
+// provisioning and nginx.
 func BenchmarkLoadGenerated(b *testing.B) {
 	seed := filepath.Join("..", "..", "..", "shared", "corpus", "perf-seed")
 	if _, err := os.Stat(seed); err != nil {
@@ -20,11 +21,16 @@ func BenchmarkLoadGenerated(b *testing.B) {
 		b.Skipf("perf-seed corpus not found at %s", seed)
 	}
 	dst := filepath.Join(b.TempDir(), "tree")
-	st, err := gentree.Generate(dst, seed, 20)
+	stacks := 20
+	if testing.Short() {
+		stacks = 2
+	}
+	st, err := gentree.Generate(dst, seed, stacks)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(st.Bytes)
+	b.ReportAllocs()
 	b.ReportMetric(float64(st.Files), "files")
 	b.ResetTimer()
 	for b.Loop() {

@@ -1,7 +1,9 @@
 package discover
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"slices"
@@ -495,11 +497,19 @@ func (b *builder) fromService(p *composeProject, s *compose.Service, projects []
 	// Files baked in by the Dockerfile, then bind mounts over them.
 	haveDockerfile := false
 	if s.Build != nil && s.Build.Dockerfile != "" {
-		if src, err := l.readTreeFile(l.abs(s.Build.Dockerfile)); err == nil {
+		abs := l.abs(s.Build.Dockerfile)
+		src, err := l.readTreeFile(abs)
+		switch {
+		case err == nil:
 			haveDockerfile = true
 			for _, c := range compose.ParseDockerfile(s.Build.Dockerfile, s.Build.Dir, src) {
 				b.addCopy(c)
 			}
+		case !errors.Is(err, fs.ErrNotExist):
+			// A Dockerfile that exists but cannot be read (a FIFO, a
+			// device, a link out of the tree, binary) is an input
+			// problem: what it copies into the image is unknown.
+			l.addExtra(abs, readError(err))
 		}
 	}
 	b.heuristics = s.Build != nil && !haveDockerfile

@@ -19,11 +19,16 @@ import (
 func benchLint(b *testing.B, kind benchtree.Kind) {
 	seed := corpustest.Dir(b, "perf-seed")
 	dst := filepath.Join(b.TempDir(), "tree")
-	st, err := benchtree.Generate(dst, seed, 10, kind)
+	stacks := 10
+	if testing.Short() {
+		stacks = 1
+	}
+	st, err := benchtree.Generate(dst, seed, stacks, kind)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(st.Bytes)
+	b.ReportAllocs()
 	b.ReportMetric(float64(st.Files), "files")
 	b.ResetTimer()
 	cpu := cpuTime()

@@ -50,8 +50,9 @@ func BenchmarkSniff(b *testing.B) {
 	}
 }
 
-// BenchmarkParseDatasourcesLarge parses one generated 4 MiB file holding
-// every datasource entry of the corpus, repeated under unique names.
+// BenchmarkParseDatasourcesLarge parses one generated 4 MiB file (256 KiB
+// with -short) holding every datasource entry of the corpus, repeated
+// under unique names.
 func BenchmarkParseDatasourcesLarge(b *testing.B) {
 	var items []*yaml.Node
 	for _, f := range loadCorpusYAML(b) {
@@ -88,14 +89,18 @@ func BenchmarkParseDatasourcesLarge(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for i := 1; i < (4<<20)/len(one); i++ {
+	size := 4 << 20
+	if testing.Short() {
+		size = 256 << 10
+	}
+	for i := 1; i < size/len(one); i++ {
 		addRound(i)
 	}
 	src, err := yaml.Marshal(root)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if f, probs := ParseDatasources("large.yaml", src); len(probs) != 0 || len(f.Issues) != 0 || len(f.Datasources) < 1000 {
+	if f, probs := ParseDatasources("large.yaml", src); len(probs) != 0 || len(f.Issues) != 0 || len(f.Datasources) < size>>12 {
 		b.Fatalf("generated file: %d datasources, %d problems", len(f.Datasources), len(probs))
 	}
 	b.SetBytes(int64(len(src)))

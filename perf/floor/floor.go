@@ -7,6 +7,8 @@
 package floor
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -100,47 +102,69 @@ func scanFile(p string) File {
 	return File{Path: p, Refs: refs, Err: err}
 }
 
-// Scan streams one JSON document from r and returns its Refs.
+// Scan streams one JSON document from r and returns its Refs. Names and
+// values are read as raw bytes; only recorded string values are copied.
 func Scan(r io.Reader) ([]Ref, error) {
 	dec := jsontext.NewDecoder(r)
 	var refs []Ref
 	pending := -1 // index in refs of a recorded name whose value is next
 	for {
-		tok, err := dec.ReadToken()
-		if errors.Is(err, io.EOF) {
+		switch k := dec.PeekKind(); k {
+		case 0:
+			// End of input, or a syntax error ReadToken reports.
+			if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
+				return refs, err
+			}
 			return refs, nil
+		case '{', '[', '}', ']':
+			if _, err := dec.ReadToken(); err != nil {
+				return refs, err
+			}
+			pending = -1 // a datasource object: its own uid is recorded inside
+			continue
 		}
+		// A string is a member name when its object holds an even number
+		// of names and values so far.
+		isName := false
+		if k, n := dec.StackIndex(dec.StackDepth()); k == '{' && n%2 == 0 {
+			isName = true
+		}
+		v, err := dec.ReadValue()
 		if err != nil {
 			return refs, err
 		}
-		if pending >= 0 {
-			if tok.Kind() == '"' {
-				refs[pending].Value = tok.String()
+		switch {
+		case isName:
+			kind := Kind(255)
+			switch string(v) { // no allocation: compared in place
+			case `"uid"`:
+				kind = UID
+			case `"datasource"`:
+				kind = Datasource
+			case `"channel"`:
+				kind = Channel
+			}
+			if kind != 255 {
+				refs = append(refs, Ref{Kind: kind, Offset: dec.InputOffset()})
+				pending = len(refs) - 1
+			}
+		case pending >= 0:
+			if v.Kind() == '"' {
+				refs[pending].Value = unquote(v)
 			}
 			pending = -1
-			continue
-		}
-		if tok.Kind() != '"' {
-			continue
-		}
-		// A string is a member name when its object now holds an odd
-		// number of names and values.
-		if k, n := dec.StackIndex(dec.StackDepth()); k != '{' || n%2 != 1 {
-			continue
-		}
-		kind, ok := UID, true
-		switch tok.String() {
-		case "uid":
-		case "datasource":
-			kind = Datasource
-		case "channel":
-			kind = Channel
-		default:
-			ok = false
-		}
-		if ok {
-			refs = append(refs, Ref{Kind: kind, Offset: dec.InputOffset()})
-			pending = len(refs) - 1
 		}
 	}
+}
+
+// unquote returns the text of a JSON string value.
+func unquote(v jsontext.Value) string {
+	if s := v[1 : len(v)-1]; bytes.IndexByte(s, '\\') < 0 {
+		return string(s)
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return ""
+	}
+	return s
 }

@@ -29,6 +29,10 @@ func TestScan(t *testing.T) {
 	if diff := cmp.Diff(want, refs); diff != "" {
 		t.Errorf("refs (-want +got):\n%s", diff)
 	}
+	refs, err = Scan(strings.NewReader(`{"uid": "a\"b\u00e9"}`))
+	if err != nil || len(refs) != 1 || refs[0].Value != "a\"bé" {
+		t.Errorf("escaped uid: %+v, %v", refs, err)
+	}
 	if _, err := Scan(strings.NewReader(`{"uid": `)); err == nil {
 		t.Error("a truncated document must be an error")
 	}

@@ -15,8 +15,8 @@ import (
 )
 
 // BenchmarkLintGenerated measures a whole lint (discovery, parsing, every
-// rule) of a synthetic tree: 20 stacks, each with the 32 perf-seed
-// dashboards, a grafana.ini, provisioning and an nginx config.
+// rule) of a synthetic tree: 20 stacks (2 with -short), each with the 32
+// perf-seed dashboards, a grafana.ini, provisioning and an nginx config.
 func BenchmarkLintGenerated(b *testing.B) { lintGenerated(b, rules.Options{}) }
 
 // BenchmarkLintGeneratedNoQuery is BenchmarkLintGenerated with the query
@@ -29,11 +29,16 @@ func BenchmarkLintGeneratedNoQuery(b *testing.B) {
 func lintGenerated(b *testing.B, opts rules.Options) {
 	seed := corpustest.Dir(b, "perf-seed")
 	dst := filepath.Join(b.TempDir(), "tree")
-	st, err := gentree.Generate(dst, seed, 20)
+	stacks := 20
+	if testing.Short() {
+		stacks = 2
+	}
+	st, err := gentree.Generate(dst, seed, stacks)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(st.Bytes)
+	b.ReportAllocs()
 	// CPU time per run, as the machine may be shared: wall time alone
 	// says little about what a change costs.
 	cpu0 := cpuTime()
@@ -65,6 +70,7 @@ func BenchmarkRulesOnCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.ReportAllocs()
 	for b.Loop() {
 		rules.Run(m, Rules(), rules.Options{})
 	}

@@ -88,7 +88,7 @@ func TestHostileFilesFinish(t *testing.T) {
 			writeFile(t, filepath.Join(dir, "docker-compose.yml"), "services:\n  grafana:\n    build: ./grafana\n")
 			writeFile(t, filepath.Join(dir, "grafana/grafana.ini"), ini)
 			mkfifo(t, filepath.Join(dir, "grafana/Dockerfile"))
-		}, nil, ExitOK, ""},
+		}, nil, ExitInput, "grafana/Dockerfile:1:1: file is a named pipe (FIFO), not a regular file: only regular files are read"},
 		{"1 GiB nginx include", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Join(dir, "nginx/nginx.conf"), "events {}\nhttp {\n  include huge.conf;\n}\n")
 			f, err := os.Create(filepath.Join(dir, "nginx/huge.conf"))
