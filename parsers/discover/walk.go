@@ -81,6 +81,9 @@ type loader struct {
 	dirLinks  map[string]dirLink
 	k8sFiles  []*k8s.File
 	k8sStacks []*k8s.Stack
+	// gitDirs are the display paths of the directories holding .git (a
+	// directory, or the file of a worktree or submodule).
+	gitDirs map[string]bool
 }
 
 func newLoader(opts Options) *loader {
@@ -92,6 +95,7 @@ func newLoader(opts Options) *loader {
 		tree:      newTree(opts.WorkDir),
 		fileLinks: map[string]string{},
 		dirLinks:  map[string]dirLink{},
+		gitDirs:   map[string]bool{},
 	}
 }
 
@@ -344,6 +348,9 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 		full := filepath.Join(dir, name)
 		relPath := joinRel(rel, name)
 		isDir := it.IsDir()
+		if name == ".git" {
+			l.gitDirs[l.display(dir)] = true
+		}
 		if e := l.entries[l.display(full)]; e != nil && e.explicit {
 			e.root = r // named on the command line: read as named
 			continue
