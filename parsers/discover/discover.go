@@ -86,10 +86,16 @@
 //     directory (grafana.ini before custom.ini before other names) and
 //     the env files there that no compose service names.
 //  4. A file no stack claimed joins the stack owning the deepest
-//     directory above it; failing that the only stack of its walk root
+//     directory above it; failing that, the nearest directory above it
+//     that holds stacks decides: if it holds one, the file joins it
 //     (nginx, dashboards and compose files often live in a sibling
-//     directory of the compose file that runs Grafana); failing that a
-//     fallback stack for its walk root, so nothing is dropped. The
+//     directory of the compose file that runs Grafana, also in one
+//     project of a folder of projects); the search stops at a
+//     repository (a directory holding .git) with no stack. Failing that
+//     the file joins a fallback stack for its repository (the walk root,
+//     or the nearest directory below it holding .git: the files of
+//     unrelated clones are never checked together), so nothing is
+//     dropped. The
 //     fallback stack takes the leftover datasource and provider files and
 //     maps its providers' paths by the heuristics below. An ini file left
 //     over when its stack already has one gets a fallback stack of its

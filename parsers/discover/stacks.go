@@ -1030,11 +1030,28 @@ func (ix *ownerIndex) deepestOwner(p string) *builder {
 	return nil
 }
 
+// repoOf is the display path of the repository e belongs to: the nearest
+// directory above it (below its walk root) holding .git, else the walk
+// root.
+func (l *loader) repoOf(e *entry) string {
+	for d := path.Dir(e.disp); d != e.root.disp; {
+		if l.gitDirs[d] {
+			return d
+		}
+		up := path.Dir(d)
+		if up == d {
+			break
+		}
+		d = up
+	}
+	return e.root.disp
+}
+
 // assignLeftovers gives every file no stack claimed to the stack owning
-// its directory; failing that to the only stack of its walk root (nginx,
-// dashboards and compose files often live in a sibling directory of the
-// compose file that runs Grafana); failing that to the walk root's
-// fallback stack.
+// its directory; failing that to the only stack of the nearest directory
+// above it that holds stacks (nginx, dashboards and compose files often
+// live in a sibling directory of the compose file that runs Grafana);
+// failing that to the fallback stack of its repository (see Load).
 func (l *loader) assignLeftovers() {
 	iniRank := func(e *entry) int {
 		switch strings.ToLower(path.Base(e.disp)) {
@@ -1052,24 +1069,64 @@ func (l *loader) assignLeftovers() {
 		only[b.root] = b
 	}
 	owners := l.ownerIndex()
+	// stacksAt counts, per directory, the stacks whose directories lie
+	// at or below it; oneAt is such a stack (the only one when the count
+	// is 1).
+	stacksAt := map[string]int{}
+	oneAt := map[string]*builder{}
+	for _, b := range l.stacks {
+		seen := map[string]bool{}
+		for _, d := range b.dirs {
+			for p := d; !seen[p]; p = path.Dir(p) {
+				seen[p] = true
+				stacksAt[p]++
+				oneAt[p] = b
+			}
+		}
+	}
 	ownerOf := func(e *entry) *builder {
 		if o := owners.deepestOwner(e.disp); o != nil {
 			return o
 		}
-		if count[e.root] == 1 {
+		// The nearest directory above e that holds stacks decides: one
+		// stack there owns e (an nginx/ beside the grafana/ whose compose
+		// file runs Grafana, in one project of a folder of projects);
+		// several leave e to a fallback. A repository of its own (a
+		// directory holding .git) with no stack is not searched above.
+		for d := path.Dir(e.disp); ; {
+			if n := stacksAt[d]; n > 0 {
+				if n == 1 {
+					return oneAt[d]
+				}
+				return nil
+			}
+			if d == e.root.disp || l.gitDirs[d] {
+				break
+			}
+			up := path.Dir(d)
+			if up == d {
+				break
+			}
+			d = up
+		}
+		if count[e.root] == 1 && l.repoOf(e) == e.root.disp {
 			return only[e.root]
 		}
 		return nil
 	}
-	fallbacks := map[*walkRoot]*builder{}
-	fallback := func(r *walkRoot) *builder {
-		if fb := fallbacks[r]; fb != nil {
+	// Files no stack owns share a fallback stack per repository: the walk
+	// root, or a repository below it (a folder of clones or submodules),
+	// so that unrelated projects' files are never checked together.
+	fallbacks := map[string]*builder{}
+	fallback := func(e *entry) *builder {
+		dir := l.repoOf(e)
+		if fb := fallbacks[dir]; fb != nil {
 			return fb
 		}
-		fb := l.newBuilder(model.OriginFallback, r)
-		fb.st.Name = r.disp
+		fb := l.newBuilder(model.OriginFallback, e.root)
+		fb.st.Name = dir
 		fb.heuristics = true
-		fallbacks[r] = fb
+		fallbacks[dir] = fb
 		return fb
 	}
 	named := l.composeEnvFiles()
@@ -1084,12 +1141,12 @@ func (l *loader) assignLeftovers() {
 			inis = append(inis, e)
 		case model.KindDashboard:
 			if owner == nil {
-				owner = fallback(e.root)
+				owner = fallback(e)
 			}
 			owner.loose(e)
 		case model.KindNginx:
 			if owner == nil {
-				owner = fallback(e.root)
+				owner = fallback(e)
 			}
 			owner.nginx[e.disp] = true
 			owner.claim(e.disp)
@@ -1099,7 +1156,7 @@ func (l *loader) assignLeftovers() {
 				continue
 			}
 			if owner == nil || owner.st.Origin != model.OriginConfig {
-				owner = fallback(e.root)
+				owner = fallback(e)
 			}
 			owner.claim(e.disp)
 			owner.loaded[e.disp] = true
@@ -1111,7 +1168,7 @@ func (l *loader) assignLeftovers() {
 			}
 		case model.KindEnv:
 			if owner == nil {
-				owner = fallback(e.root)
+				owner = fallback(e)
 			}
 			if !named[e.disp] && owner.service == nil {
 				owner.env = append(owner.env, e.env...)
@@ -1120,7 +1177,7 @@ func (l *loader) assignLeftovers() {
 			owner.claim(e.disp)
 		default:
 			if owner == nil {
-				owner = fallback(e.root)
+				owner = fallback(e)
 			}
 			owner.claim(e.disp)
 		}
@@ -1132,7 +1189,7 @@ func (l *loader) assignLeftovers() {
 	for _, e := range inis {
 		owner := ownerOf(e)
 		if owner == nil {
-			owner = fallback(e.root)
+			owner = fallback(e)
 		}
 		switch {
 		case owner.service != nil:

@@ -98,6 +98,9 @@ type loader struct {
 	composeForced int
 	// intern shares equal strings among the dashboards of the run.
 	intern *dashboard.Interner
+	// gitDirs are the display paths of the directories holding .git (a
+	// directory, or the file of a worktree or submodule).
+	gitDirs map[string]bool
 }
 
 func newLoader(opts Options) *loader {
@@ -110,6 +113,7 @@ func newLoader(opts Options) *loader {
 		fileLinks: map[string]string{},
 		dirLinks:  map[string]dirLink{},
 		realDirs:  map[string]string{},
+		gitDirs:   map[string]bool{},
 
 		claimedFiles: map[string]bool{},
 		intern:       dashboard.NewInterner(),
@@ -368,6 +372,9 @@ func (l *loader) walkDir(ctx context.Context, r *walkRoot, dir, rel string, ign 
 		full := filepath.Join(dir, name)
 		relPath := joinRel(rel, name)
 		isDir := it.IsDir()
+		if name == ".git" {
+			l.gitDirs[l.display(dir)] = true
+		}
 		if e := l.entries[l.display(full)]; e != nil && e.explicit {
 			e.root = r // named on the command line: read as named
 			continue
