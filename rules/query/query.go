@@ -24,6 +24,7 @@ package query
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -83,7 +84,7 @@ type indexKey struct{}
 // their findings are reported in dashboard order.
 func forEachDashboard(c *rules.Context, check func(r reporter, d *model.Dashboard, ix *Index)) {
 	ix := rules.Shared(c, indexKey{}, func() *Index { return NewIndex(c.Stack) })
-	ds := c.Stack.AllDashboards()
+	ds := rules.Shared(c, reportableKey{}, func() []*model.Dashboard { return reportable(c) })
 	workers := min(runtime.GOMAXPROCS(0), len(ds))
 	if workers <= 1 {
 		for _, d := range ds {
@@ -111,6 +112,40 @@ func forEachDashboard(c *rules.Context, check func(r reporter, d *model.Dashboar
 			c.Report(f)
 		}
 	}
+}
+
+type reportableKey struct{}
+
+// reportable returns the stack's dashboards whose query findings the run
+// can report. Linting explicit files (pre-commit) reports a finding when
+// it sits in a named file or its entity — here its dashboard, by uid — is
+// defined in one; the other dashboards of the stack are loaded as context
+// only, and checking their queries (parsing every PromQL and LogQL
+// expression) would produce findings the engine drops. A dashboard whose
+// file the model does not hold as a file of its own (one embedded in a
+// Kubernetes manifest) is always checked.
+func reportable(c *rules.Context) []*model.Dashboard {
+	all := c.Stack.AllDashboards()
+	skip := func(d *model.Dashboard) bool {
+		f := c.File(d.File)
+		return f != nil && !f.Reported
+	}
+	if !slices.ContainsFunc(all, skip) {
+		return all
+	}
+	named := map[string]bool{}
+	for _, d := range all {
+		if d.UID.V != "" && !skip(d) {
+			named[d.UID.V] = true
+		}
+	}
+	out := make([]*model.Dashboard, 0, len(all))
+	for _, d := range all {
+		if !skip(d) || d.UID.V != "" && named[d.UID.V] {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // textPos returns the position of byte offset off of t's value: through
