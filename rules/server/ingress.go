@@ -43,18 +43,7 @@ func hostsOf(s *model.Stack) []ingressHost {
 	if k == nil {
 		return nil
 	}
-	rendered := map[string]bool{}
-	for _, in := range k.Ingresses {
-		if in.Analysed {
-			rendered[in.Name] = true
-		}
-	}
-	tls := map[string]bool{}
-	for i := range k.Written {
-		if w := &k.Written[i]; w.Kind == model.KubeIngressTLSHost {
-			tls[w.Object+"\x00"+strings.ToLower(w.Name)] = true
-		}
-	}
+	rendered, tls := ingressIndex(k)
 	var out []ingressHost
 	for i := range k.Written {
 		w := &k.Written[i]
@@ -64,6 +53,24 @@ func hostsOf(s *model.Stack) []ingressHost {
 		out = append(out, ingressHost{src: w, tls: tls[w.Object+"\x00"+strings.ToLower(w.Name)] || tls[w.Object+"\x00"+wildcardOf(w.Name)]})
 	}
 	return out
+}
+
+// ingressIndex returns the Ingresses the proxy checks render (by name)
+// and the tls hosts of each Ingress source (object, NUL, lower-case host).
+func ingressIndex(k *model.Kube) (rendered, tls map[string]bool) {
+	rendered = map[string]bool{}
+	for _, in := range k.Ingresses {
+		if in.Analysed {
+			rendered[in.Name] = true
+		}
+	}
+	tls = map[string]bool{}
+	for i := range k.Written {
+		if w := &k.Written[i]; w.Kind == model.KubeIngressTLSHost {
+			tls[w.Object+"\x00"+strings.ToLower(w.Name)] = true
+		}
+	}
+	return rendered, tls
 }
 
 // objectName is the name model.KubeIngress gives the source's Ingress.

@@ -105,18 +105,7 @@ func ingressTLSHosts(s *model.Stack) (hosts []*model.KubeSource, all bool) {
 	if k == nil {
 		return nil, false
 	}
-	rendered := map[string]bool{}
-	for _, in := range k.Ingresses {
-		if in.Analysed {
-			rendered[in.Name] = true
-		}
-	}
-	tls := map[string]bool{}
-	for i := range k.Written {
-		if w := &k.Written[i]; w.Kind == model.KubeIngressTLSHost {
-			tls[w.Object+"\x00"+strings.ToLower(w.Name)] = true
-		}
-	}
+	rendered, tls := ingressIndex(k)
 	all = true
 	for i := range k.Written {
 		w := &k.Written[i]
