@@ -125,7 +125,15 @@ func (r *reader) key() (name []byte, ok bool) {
 			r.fail(err)
 		}
 		return nil, false
+	case 0:
+		return nil, false
 	default:
+		// Not a name where the object needs one ({"a": 1] ends an object
+		// with a bracket): the decoder reports the syntax error, as
+		// Grafana's JSON reader does.
+		if _, err := r.dec.ReadToken(); err != nil {
+			r.fail(err)
+		}
 		return nil, false
 	}
 	raw, err := r.dec.ReadValue()

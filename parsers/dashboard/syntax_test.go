@@ -39,6 +39,8 @@ func TestSyntaxErrors(t *testing.T) {
 		{"top-level string after blanks", "\n  \"x\"", 2, 3, "found a string"},
 		{"top-level number", "42", 1, 1, "found a number"},
 		{"byte order mark", "\xEF\xBB\xBF{}", 1, 1, "byte order mark"},
+		{"object closed by a bracket", `{"uid": "a"]`, 1, 12, `unexpected ']' after object value`},
+		{"nested object closed by a bracket", `{"panels": [{"id": 1]]}`, 1, 21, `unexpected ']' after object value`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -139,7 +139,7 @@ func TestDescribeAsAlone(t *testing.T) {
 		finding("t/last", pos(d, 605, 29), with(title(599), "last", fix.JSONString)),
 		finding("t/end", pos(d, 607, 1), replace(d, 607, 1, "}", "}\n")),
 		finding("t/end-extra", pos(d, 607, 1), replace(d, 607, 1, "}", "}}")), // dashboard.Parse reads no further than the object
-		finding("t/end-closer", pos(d, 607, 1), replace(d, 607, 1, "}", "]")), // nor past a closer it does not expect there
+		finding("t/end-closer", pos(d, 607, 1), replace(d, 607, 1, "}", "]")), // a closer it does not expect there is a syntax error
 		finding("t/end-broken", pos(d, 607, 1), replace(d, 607, 1, "}", "")),
 		finding("t/bad-file", pos(bad, 1, 10), replace(bad, 1, 10, "x", "y")),
 		{Rule: "t/shared", Pos: pos(d, 13, 29), Fix: shared},
@@ -161,7 +161,7 @@ func TestDescribeAsAlone(t *testing.T) {
 		"t/uid": true, "t/uid-other": true, "t/break-title": false, "t/title": true, "t/drop-comma": false,
 		"t/add-comma": false, "t/open": false, "t/far": true, "t/far-broken": false, "t/two-files": true,
 		"t/two-files-broken": false, "t/insert": true, "t/insert-broken": false, "t/last": true, "t/end": true,
-		"t/end-extra": true, "t/end-closer": true, "t/end-broken": false, "t/bad-file": false, "t/shared": true, "t/shared-again": true,
+		"t/end-extra": true, "t/end-closer": false, "t/end-broken": false, "t/bad-file": false, "t/shared": true, "t/shared-again": true,
 	} {
 		for i, f := range fs {
 			if f.Rule == rule && (want[i] != nil) != wantApplied {
