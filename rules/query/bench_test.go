@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
 	"github.com/grafanalint/grafanalint/parsers/discover"
+	"github.com/grafanalint/grafanalint/parsers/discover/gentree"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
 )
@@ -70,6 +71,34 @@ func BenchmarkQueryRules(b *testing.B) {
 		}
 	}
 	for b.Loop() {
+		rules.Run(m, on, rules.Options{})
+	}
+}
+
+// BenchmarkQueryRulesRepeated measures the query rules that are on by
+// default over one generated stack of 256 dashboards: the perf-seed
+// dashboards eight times over, as fleets repeat mixins per cluster. Each
+// iteration starts with empty memos, so it measures what one process
+// pays, repeated queries included.
+func BenchmarkQueryRulesRepeated(b *testing.B) {
+	seed := corpustest.Dir(b, "perf-seed")
+	dir := b.TempDir()
+	if _, err := gentree.GenerateStack(dir, seed, 256); err != nil {
+		b.Fatal(err)
+	}
+	m, err := discover.Load(context.Background(), discover.Options{WorkDir: dir, Paths: []string{"."}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var on []*rules.Rule
+	for _, r := range Rules() {
+		if r.Severity != rules.Off {
+			on = append(on, r)
+		}
+	}
+	b.ReportMetric(256, "dashboards/op")
+	for b.Loop() {
+		ResetVerdicts()
 		rules.Run(m, on, rules.Options{})
 	}
 }

@@ -624,7 +624,7 @@ var LogQLAuto = &rules.Rule{
 				if t.typ != TypeLoki || t.query.Hide {
 					continue
 				}
-				if ok, _, _ := check(t.query.Expr.V, d, logQL, parseLogQL); ok == nil {
+				if perr, _ := validLogQL.check(t.query.Expr.V, d); perr != nil {
 					continue
 				}
 				for _, r := range logRanges(t.query.Expr.V) {

@@ -1,8 +1,8 @@
 package query
 
 import (
+	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
@@ -59,13 +59,20 @@ type expansion struct {
 	choice []int
 	d      *model.Dashboard
 	lang   lang
+	// specific: a constant or interval variable of d chose the
+	// candidates of a reference (see checkDep).
+	specific bool
 }
 
 // newExpansion finds the references of s and their slots.
 func newExpansion(s string, d *model.Dashboard, l lang) *expansion {
 	sh := shapeOf(s, l)
 	refs := sh.refs
-	e := &expansion{src: s, refs: refs, slots: sh.slots, choice: make([]int, len(refs)), d: d, lang: l}
+	e := &expansion{src: s, refs: refs, slots: sh.slots, d: d, lang: l}
+	if len(refs) == 0 {
+		return e
+	}
+	e.choice = make([]int, len(refs))
 	e.cands = make([][]string, len(refs))
 	for i := range refs {
 		e.cands[i] = e.candidates(i)
@@ -80,23 +87,6 @@ type shape struct {
 	slots []slot
 }
 
-type shapeKey struct {
-	lang lang
-	text string
-}
-
-// shapes remembers the shape of each text with references expanded, as
-// verdicts remember parses: fleets repeat their queries, and finding the
-// references and their slots was most of what expanding a query cost. It
-// holds at most maxShapes texts; the shapes are shared and never modified.
-var (
-	shapes     sync.Map // shapeKey → *shape
-	shapeCount atomic.Int64
-)
-
-// maxShapes bounds the texts shapes holds (a few MB).
-const maxShapes = 1 << 14
-
 // noRefs is the shape of a text without references.
 var noRefs = &shape{slots: []slot{}}
 
@@ -105,28 +95,32 @@ func shapeOf(s string, l lang) *shape {
 	if !strings.Contains(s, "$") && !strings.Contains(s, "[[") {
 		return noRefs // every reference starts with "$" or "[["
 	}
-	if !cacheVerdicts {
-		return newShape(s, l)
-	}
-	k := shapeKey{lang: l, text: s}
-	if v, ok := shapes.Load(k); ok {
-		return v.(*shape)
-	}
-	sh := newShape(s, l)
-	if shapeCount.Load() < maxShapes {
-		// A copy: the key must not keep the text's file alive.
-		k.text = strings.Clone(s)
-		if v, loaded := shapes.LoadOrStore(k, sh); loaded {
-			return v.(*shape)
-		}
-		shapeCount.Add(1)
-	}
-	return sh
+	return newShape(s, l)
 }
 
 func newShape(s string, l lang) *shape {
 	refs := interpolate.Find(s)
 	return &shape{refs: refs, slots: slotsOf(s, refs, l)}
+}
+
+// deps returns the variables the candidates of e's references would
+// depend on in another dashboard (every reference but Grafana's macros),
+// once each.
+func (e *expansion) deps() []checkDep {
+	var out []checkDep
+	for i, r := range e.refs {
+		if strings.HasPrefix(r.Name, "__") {
+			continue
+		}
+		notRange := e.slots[i] != slotDuration
+		j := slices.IndexFunc(out, func(d checkDep) bool { return d.name == r.Name })
+		if j < 0 {
+			out = append(out, checkDep{name: strings.Clone(r.Name), notRange: notRange})
+		} else if notRange {
+			out[j].notRange = true
+		}
+	}
+	return out
 }
 
 // variable returns the dashboard variable a reference names, or nil.
@@ -146,32 +140,41 @@ func (e *expansion) variable(r interpolate.Ref) *model.Variable {
 // likely first. Built-in macros and constant and interval variables have
 // one value; other variables get a value that fits their slot, or, as an
 // operand, each kind of operand in turn.
+//
+// Only a constant variable (its value) and an interval variable (a
+// duration) make the candidates depend on the dashboard: a variable's
+// format and multi-value flags do not change how "x" is written. e
+// records when they did (specific).
 func (e *expansion) candidates(i int) []string {
 	r := e.refs[i]
 	s := e.src
 	name := r.Name
 	switch {
 	case name == "__rate_interval":
-		return []string{rateIntervalValue}
+		return candRateInterval
 	case durationMacros[name] || strings.HasPrefix(name, "__auto_interval"):
-		return []string{"1m"}
+		return candDuration
 	case numberMacros[name]:
 		if strings.HasPrefix(r.Format, "date") && r.Format != "date:ms" && r.Format != "date:seconds" {
 			return []string{format(r, "2024-01-01T00:00:00.000Z", nil)}
 		}
-		return []string{"60000"}
+		return candNumber
 	case strings.HasPrefix(name, "__"):
-		return []string{format(r, "x", nil)}
+		return one(format(r, "x", nil))
 	}
 	v := e.variable(r)
 	if v != nil {
 		switch v.Type {
 		case "constant":
-			if v.Query.V != "" && !strings.ContainsAny(v.Query.V, "$[") {
-				return []string{format(r, v.Query.V, v)}
+			if c, ok := constantValue(v); ok {
+				e.specific = true
+				return []string{format(r, c, v)}
 			}
 		case "interval":
-			return []string{"1m"}
+			if e.slots[i] != slotDuration {
+				e.specific = true
+			}
+			return candDuration
 		}
 	}
 	switch e.slots[i] {
@@ -183,19 +186,38 @@ func (e *expansion) candidates(i int) []string {
 		// written so that rules read matcher values as the user wrote them.
 		return []string{s[r.Start:r.End]}
 	case slotLabel, slotWord:
-		return []string{format(r, "x", v)}
+		return one(format(r, "x", v))
 	case slotDuration:
-		return []string{"1m"}
+		return candDuration
 	case slotMatchers:
-		return []string{`x="x"`}
+		return candMatchers
 	}
 	if r.Format != "" {
-		return []string{format(r, "x", v)}
+		return one(format(r, "x", v))
 	}
 	if e.lang == logQL {
-		return []string{"x", "1", `|= "x"`}
+		return candLogOperand
 	}
-	return []string{"x", "1"}
+	return candOperand
+}
+
+// Candidate lists shared by every expansion (never modified).
+var (
+	candRateInterval = []string{rateIntervalValue}
+	candDuration     = []string{"1m"}
+	candNumber       = []string{"60000"}
+	candMatchers     = []string{`x="x"`}
+	candX            = []string{"x"}
+	candOperand      = []string{"x", "1"}
+	candLogOperand   = []string{"x", "1", `|= "x"`}
+)
+
+// one returns the candidate list of a single value, shared when it is "x".
+func one(v string) []string {
+	if v == "x" {
+		return candX
+	}
+	return []string{v}
 }
 
 // format applies a variable format to a single value the way Grafana's
@@ -291,72 +313,20 @@ type parsed struct {
 // parseFunc parses an interpolated text.
 type parseFunc func(string) (any, *parseError)
 
-// parses counts the texts handed to a query parser, so tests can show that
-// nothing is parsed when no query rule runs.
+// parses counts the texts handed to a query parser (a check answered by
+// the memo counts as one), so tests can show that nothing is parsed when
+// no query rule runs.
 var parses atomic.Int64
-
-// verdicts remembers, for each interpolated text a validity rule parsed,
-// whether it parsed and why not: fleets repeat dashboards (the same mixin
-// in every environment), and a repeated query is parsed once per process.
-// It holds at most maxVerdicts texts, so memory stays bounded.
-var (
-	verdicts     sync.Map // verdictKey → *parseError (okVerdict when it parsed)
-	verdictCount atomic.Int64
-	okVerdict    = &parseError{}
-)
-
-const maxVerdicts = 1 << 17
-
-// verdictKey names a text parsed by the parse function named kind.
-type verdictKey struct{ kind, text string }
-
-// ResetVerdicts empties the verdict and shape caches, so that a benchmark
-// of whole runs measures what one process pays.
-func ResetVerdicts() {
-	verdicts.Clear()
-	verdictCount.Store(0)
-	shapes.Clear()
-	shapeCount.Store(0)
-}
-
-// cacheVerdicts is false in benchmarks that measure parsing itself.
-var cacheVerdicts = true
-
-// cached wraps a parse function of a validity rule (one that needs no AST)
-// with the verdict cache; kind names the parse function.
-func cached(kind string, parse parseFunc) parseFunc {
-	return func(s string) (any, *parseError) {
-		if !cacheVerdicts {
-			return parse(s)
-		}
-		key := verdictKey{kind: kind, text: s}
-		if v, ok := verdicts.Load(key); ok {
-			if v == okVerdict {
-				return nil, nil
-			}
-			return nil, v.(*parseError)
-		}
-		_, perr := parse(s)
-		if verdictCount.Load() < maxVerdicts {
-			v := perr
-			if v == nil {
-				v = okVerdict
-			}
-			// A copy: the key must not keep the text's file alive.
-			key.text = strings.Clone(s)
-			if _, loaded := verdicts.LoadOrStore(key, v); !loaded {
-				verdictCount.Add(1)
-			}
-		}
-		return nil, perr
-	}
-}
 
 // check expands s, parses it with parse, and retries other values for
 // references while it fails. It returns what parsed, or else the first
 // attempt's error with its offset mapped to s.
 func check(s string, d *model.Dashboard, l lang, parse parseFunc) (ok *parsed, err *parseError, srcOff int) {
-	e := newExpansion(s, d, l)
+	return newExpansion(s, d, l).run(s, parse)
+}
+
+// run parses the expansions of s (e's text) with parse, as check does.
+func (e *expansion) run(s string, parse parseFunc) (ok *parsed, err *parseError, srcOff int) {
 	var first *parseError
 	var firstRes *interpolate.Result
 	for range maxAttempts {

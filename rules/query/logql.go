@@ -38,7 +38,7 @@ func checkLogQLTargets(c reporter, d *model.Dashboard, ix *Index) {
 		if t.typ != TypeLoki || t.query.Hide {
 			continue
 		}
-		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "LogQL", logQL, validLogQL)
+		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "LogQL", validLogQL)
 	}
 }
 

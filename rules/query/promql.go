@@ -28,12 +28,11 @@ func parsePromQL(s string) (any, *parseError) {
 	return e, promError(err, len(s))
 }
 
-// Validity checks of the rules that need no AST, through the verdict
-// cache.
+// Validity checks of the rules that need no AST, through the memo.
 var (
-	validPromQL       = cached("promql", parsePromQL)
-	validPromSelector = cached("promsel", parsePromSelector)
-	validLogQL        = cached("logql", parseLogQL)
+	validPromQL       = &validator{lang: promQL, parse: parsePromQL, checkKind: checkPromQL, verdictKind: verdictPromQL}
+	validPromSelector = &validator{lang: promQL, parse: parsePromSelector, checkKind: checkPromSelector, verdictKind: verdictPromSelector}
+	validLogQL        = &validator{lang: logQL, parse: parseLogQL, checkKind: checkLogQL, verdictKind: verdictLogQL}
 )
 
 // parsePromQLFull parses an interpolated PromQL expression with every
@@ -128,14 +127,14 @@ func checkPromQLTargets(c reporter, d *model.Dashboard, ix *Index) {
 		if t.typ != TypePrometheus || t.query.Hide {
 			continue
 		}
-		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "PromQL", promQL, validPromQL)
+		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "PromQL", validPromQL)
 	}
 }
 
-// reportSyntax parses text with parse (after interpolation) and reports
+// reportSyntax checks text with v (after interpolation) and reports
 // where it fails.
-func reportSyntax(c reporter, d *model.Dashboard, p *model.Panel, q *model.Query, text model.Text, language string, l lang, parse parseFunc) {
-	_, perr, off := check(text.V, d, l, parse)
+func reportSyntax(c reporter, d *model.Dashboard, p *model.Panel, q *model.Query, text model.Text, language string, v *validator) {
+	perr, off := v.check(text.V, d)
 	if perr == nil {
 		return
 	}

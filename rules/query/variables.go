@@ -85,15 +85,15 @@ func checkPromVariable(c reporter, d *model.Dashboard, v *model.Variable, text m
 			if isEmptySelector(sel) {
 				return
 			}
-			variablePart(c, d, v, text, m[2], sel, "series selector", promQL, validPromSelector)
+			variablePart(c, d, v, text, m[2], sel, "series selector", validPromSelector)
 		}
 		return
 	}
 	if m := promQueryResult.FindStringSubmatchIndex(q); m != nil {
-		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "query_result() expression", promQL, validPromQL)
+		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "query_result() expression", validPromQL)
 		return
 	}
-	variablePart(c, d, v, text, 0, q, "series selector", promQL, validPromSelector)
+	variablePart(c, d, v, text, 0, q, "series selector", validPromSelector)
 }
 
 // isEmptySelector reports a blank filter or "{}", which Grafana drops.
@@ -118,14 +118,14 @@ func checkLokiVariable(c reporter, d *model.Dashboard, v *model.Variable, text m
 		return
 	}
 	if m[2] >= 0 && !isEmptySelector(q[m[2]:m[3]]) {
-		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "stream selector", logQL, validLogQL)
+		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "stream selector", validLogQL)
 	}
 }
 
 // variablePart parses part (starting at byte offset at of the query) and
 // reports where it fails.
-func variablePart(c reporter, d *model.Dashboard, v *model.Variable, text model.Text, at int, part, what string, l lang, parse parseFunc) {
-	_, perr, off := check(part, d, l, parse)
+func variablePart(c reporter, d *model.Dashboard, v *model.Variable, text model.Text, at int, part, what string, valid *validator) {
+	perr, off := valid.check(part, d)
 	if perr == nil {
 		return
 	}

@@ -1,0 +1,242 @@
+package query
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// Fleets repeat their queries (the same mixin in every environment, a
+// dashboard copied per cluster), so the validity rules remember what they
+// learnt about a text, process-wide, in one bounded memo shared by every
+// rule and worker:
+//
+//   - a check entry: the outcome of checking a query as written (the
+//     first attempt's parse error and its offset in the text, or that some
+//     values of its variables make it parse), with the variables the
+//     outcome depends on. It is stored only when it holds for every
+//     dashboard whose variables of those names are neither constants nor
+//     (where it changes the value tried) interval variables, and used only
+//     for such dashboards, so that it never changes a verdict;
+//   - a verdict entry: whether an interpolated text parses and, if not,
+//     the parser's error, for the checks the first kind cannot answer.
+//
+// Both are functions of the text alone (offsets are into the text, and
+// findings are positioned from them as before), so an entry is as good
+// in any file, panel or dashboard.
+
+// memoEntry is what the memo holds for a text.
+type memoEntry struct {
+	// perr is the parse error (nil: the text parsed, or, for a check
+	// entry, some expansion of it did).
+	perr *parseError
+	// off is a check entry's error offset in the text as written.
+	off int
+	// deps are a check entry's variable names (see checkDep).
+	deps []checkDep
+}
+
+// checkDep is a variable a query refers to: a dashboard variable of that
+// name that is a constant (replaced by its value) changes the values a
+// check tries; an interval variable (replaced by a duration) changes them
+// when a reference to it stands elsewhere than in a range, where a
+// duration is tried anyway.
+type checkDep struct {
+	name string
+	// notRange: some reference to the variable is outside [...] and
+	// offset.
+	notRange bool
+}
+
+// size is what the entry costs beyond its key, in bytes (counted, not
+// measured: the map's slot, the error and the dependencies).
+func (e memoEntry) size() int {
+	n := memoEntryOverhead + 24*len(e.deps)
+	if e.perr != nil {
+		n += len(e.perr.msg)
+	}
+	for _, d := range e.deps {
+		n += len(d.name)
+	}
+	return n
+}
+
+// Bounds of the memo: a generation holds at most memoMaxEntries entries
+// and memoMaxBytes bytes (keys, entries and a fixed overhead per entry);
+// when the current one is full it becomes the old one and the previous
+// old one is dropped, so the memo never holds more than two generations
+// (16 MiB counted) and keeps the texts seen most recently.
+const (
+	memoMaxEntries    = 1 << 15
+	memoMaxBytes      = 8 << 20
+	memoEntryOverhead = 128
+)
+
+// memoKind is what an entry says about its text: a check or a verdict
+// of one validator.
+type memoKind int
+
+const (
+	checkPromQL memoKind = iota
+	verdictPromQL
+	checkPromSelector
+	verdictPromSelector
+	checkLogQL
+	verdictLogQL
+	memoKinds
+)
+
+// generation is one generation of the memo: a map per kind.
+type generation struct {
+	m       [memoKinds]map[string]memoEntry
+	entries int
+	bytes   int
+}
+
+// memo is a bounded map from a kind and a text to an entry, safe for
+// concurrent use.
+type memo struct {
+	mu         sync.RWMutex
+	cur, old   generation
+	maxEntries int
+	maxBytes   int
+}
+
+// newMemo returns an empty memo with the given bounds per generation.
+func newMemo(maxEntries, maxBytes int) *memo {
+	return &memo{maxEntries: maxEntries, maxBytes: maxBytes}
+}
+
+// verdictMemo is the process's memo.
+var verdictMemo = newMemo(memoMaxEntries, memoMaxBytes)
+
+// get returns the entry of text s of kind k.
+func (m *memo) get(k memoKind, s string) (memoEntry, bool) {
+	m.mu.RLock()
+	e, ok := m.cur.m[k][s]
+	if !ok {
+		e, ok = m.old.m[k][s]
+	}
+	m.mu.RUnlock()
+	return e, ok
+}
+
+// put stores e for a copy of s (a key must not keep the text's file
+// alive), starting a new generation when the current one is full. An
+// entry larger than a generation is not stored.
+func (m *memo) put(k memoKind, s string, e memoEntry) {
+	size := len(s) + e.size()
+	if size > m.maxBytes {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.cur.m[k][s]; ok {
+		return
+	}
+	if m.cur.entries >= m.maxEntries || m.cur.bytes+size > m.maxBytes {
+		m.old, m.cur = m.cur, generation{}
+	}
+	if m.cur.m[k] == nil {
+		m.cur.m[k] = map[string]memoEntry{}
+	}
+	m.cur.m[k][strings.Clone(s)] = e
+	m.cur.entries++
+	m.cur.bytes += size
+}
+
+// stats returns the entries and bytes (as counted) the memo holds.
+func (m *memo) stats() (entries, bytes int) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.cur.entries + m.old.entries, m.cur.bytes + m.old.bytes
+}
+
+// reset empties the memo.
+func (m *memo) reset() {
+	m.mu.Lock()
+	m.cur, m.old = generation{}, generation{}
+	m.mu.Unlock()
+}
+
+// ResetVerdicts empties the memo, so that a benchmark of whole runs
+// measures what one process pays.
+func ResetVerdicts() { verdictMemo.reset() }
+
+// cacheVerdicts is false in benchmarks that measure parsing itself.
+var cacheVerdicts = true
+
+// validator checks texts of one kind (PromQL expressions, series
+// selectors, LogQL) for the rules that need no AST, through the memo.
+type validator struct {
+	lang  lang
+	parse parseFunc
+	// checkKind and verdictKind are the kinds of its check and verdict
+	// entries.
+	checkKind, verdictKind memoKind
+}
+
+// check checks s in dashboard d as check does: the first attempt's error
+// and its offset in s, or nil when some values of s's variables make it
+// parse.
+func (v *validator) check(s string, d *model.Dashboard) (*parseError, int) {
+	if !cacheVerdicts {
+		_, perr, off := check(s, d, v.lang, v.parse)
+		return perr, off
+	}
+	if e, ok := verdictMemo.get(v.checkKind, s); ok && holdsIn(e.deps, d) {
+		parses.Add(1)
+		return e.perr, e.off
+	}
+	e := newExpansion(s, d, v.lang)
+	_, perr, off := e.run(s, v.parseText)
+	if e.specific {
+		// d's constants or interval variables chose the values tried.
+		return perr, off
+	}
+	verdictMemo.put(v.checkKind, s, memoEntry{perr: perr, off: off, deps: e.deps()})
+	return perr, off
+}
+
+// parseText parses an interpolated text through the memo's verdict
+// entries.
+func (v *validator) parseText(s string) (any, *parseError) {
+	if e, ok := verdictMemo.get(v.verdictKind, s); ok {
+		return nil, e.perr
+	}
+	_, perr := v.parse(s)
+	verdictMemo.put(v.verdictKind, s, memoEntry{perr: perr})
+	return nil, perr
+}
+
+// holdsIn reports whether a check entry with dependencies deps holds in
+// dashboard d: none of deps names a variable of d whose value the check
+// would try instead of the default ones.
+func holdsIn(deps []checkDep, d *model.Dashboard) bool {
+	if d == nil {
+		return true
+	}
+	for _, dep := range deps {
+		for _, v := range d.Variables {
+			if v.Name.V != dep.name {
+				continue
+			}
+			// The first variable of the name is the one references get.
+			if _, ok := constantValue(v); ok || v.Type == "interval" && dep.notRange {
+				return false
+			}
+			break
+		}
+	}
+	return true
+}
+
+// constantValue returns the value a constant variable's references are
+// replaced by, when it has one that holds no references itself.
+func constantValue(v *model.Variable) (string, bool) {
+	if v.Type == "constant" && v.Query.V != "" && !strings.ContainsAny(v.Query.V, "$[") {
+		return v.Query.V, true
+	}
+	return "", false
+}
