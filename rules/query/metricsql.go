@@ -41,27 +41,28 @@ var metricsQLNames = sync.OnceValue(func() map[string]bool {
 })
 
 // callsMetricsQL reports whether s calls a MetricsQL-only function: a
-// name of metricsQLFunctions followed by "(".
+// name of metricsQLFunctions (a whole run of word characters, not after
+// "$") followed by "(", white space between allowed. It looks only before
+// each "(".
 func callsMetricsQL(s string) bool {
-	for i := 0; i < len(s); {
-		if !isWordByte(s[i]) {
-			i++
-			continue
+	for k := 0; ; k++ {
+		i := strings.IndexByte(s[k:], '(')
+		if i < 0 {
+			return false
 		}
-		j := i
-		for j < len(s) && isWordByte(s[j]) {
-			j++
+		k += i
+		j := k
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\n' || s[j-1] == '\r') {
+			j--
 		}
-		k := j
-		for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r') {
-			k++
+		w := j
+		for w > 0 && isWordByte(s[w-1]) {
+			w--
 		}
-		if k < len(s) && s[k] == '(' && metricsQLNames()[s[i:j]] && (i == 0 || s[i-1] != '$') {
+		if w < j && metricsQLNames()[s[w:j]] && (w == 0 || s[w-1] != '$') {
 			return true
 		}
-		i = j
 	}
-	return false
 }
 
 // isMetricsQL reports whether d's Prometheus queries are written for

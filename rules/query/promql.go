@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -84,19 +85,28 @@ func targets(d *model.Dashboard, ix *Index) []target {
 		n += len(p.Queries)
 	}
 	out := make([]target, 0, n)
+	types := refTypes{ix: ix, d: d}
 	for _, p := range d.Panels {
 		if p.Type.V == "row" {
 			continue
 		}
 		for _, q := range p.Queries {
 			// Grafana runs no query whose expr is empty (filterQuery).
-			if strings.TrimSpace(q.Expr.V) == "" {
+			if isBlank(q.Expr.V) {
 				continue
 			}
-			out = append(out, target{panel: p, query: q, typ: TargetType(ix, d, p, q)})
+			out = append(out, target{panel: p, query: q, typ: types.target(p, q)})
 		}
 	}
 	return out
+}
+
+// isBlank reports whether s is empty or white space only.
+func isBlank(s string) bool {
+	if s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf {
+		return false // no ASCII character after the space is white space
+	}
+	return strings.TrimSpace(s) == ""
 }
 
 // PromQLSyntax reports Prometheus queries that do not parse.

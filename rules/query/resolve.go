@@ -198,17 +198,59 @@ func variableType(d *model.Dashboard, v string) string {
 // own datasource when it names one (always, under a -- Mixed -- panel),
 // else the panel's.
 func TargetType(ix *Index, d *model.Dashboard, p *model.Panel, q *model.Query) string {
-	panelType, mixed := refType(ix, d, p.Datasource)
+	r := refTypes{ix: ix, d: d}
+	return r.target(p, q)
+}
+
+// refTypes resolves the datasource references of one dashboard as
+// refType does, remembering the last few: a dashboard's panels and
+// queries mostly repeat one reference, and resolving a variable reference
+// scans the text for references.
+type refTypes struct {
+	ix   *Index
+	d    *model.Dashboard
+	n    int
+	seen [4]resolvedRef
+}
+
+// resolvedRef is a reference, by what refType reads of it, and its type.
+type resolvedRef struct {
+	shape          model.RefShape
+	uid, typ, name string
+	resolved       string
+	mixed          bool
+}
+
+// of is refType(ix, d, r).
+func (c *refTypes) of(r *model.DatasourceRef) (string, bool) {
+	if r == nil || r.Shape == model.RefNull {
+		return defaultType(c.ix, c.d), false
+	}
+	for i := range min(c.n, len(c.seen)) {
+		e := &c.seen[i]
+		if e.shape == r.Shape && e.uid == r.UID.V && e.typ == r.Type.V && e.name == r.Name.V {
+			return e.resolved, e.mixed
+		}
+	}
+	t, mixed := refType(c.ix, c.d, r)
+	c.seen[c.n%len(c.seen)] = resolvedRef{shape: r.Shape, uid: r.UID.V, typ: r.Type.V, name: r.Name.V, resolved: t, mixed: mixed}
+	c.n++
+	return t, mixed
+}
+
+// target is TargetType(ix, d, p, q).
+func (c *refTypes) target(p *model.Panel, q *model.Query) string {
 	own := q.Datasource
 	if own != nil && own.Shape != model.RefNull {
-		t, _ := refType(ix, d, own)
+		t, _ := c.of(own)
 		return t
 	}
+	panelType, mixed := c.of(p.Datasource)
 	if mixed {
 		return ""
 	}
 	if p.Datasource == nil && own == nil {
-		return defaultType(ix, d)
+		return defaultType(c.ix, c.d)
 	}
 	return panelType
 }
