@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is why a query does not parse: Loki's message and the byte offset
@@ -44,6 +45,8 @@ type selector struct {
 
 type matcher struct {
 	name, op, value string
+	// emptyRE: the regex of a =~ or !~ matcher matches "" (checkRegex).
+	emptyRE bool
 }
 
 // matchesEmpty reports whether the matcher selects a stream without the
@@ -56,11 +59,7 @@ func (m matcher) matchesEmpty() bool {
 	case "!=":
 		return m.value != ""
 	case "=~", "!~":
-		re, err := regexp.Compile("^(?s:" + m.value + ")$")
-		if err != nil {
-			return false
-		}
-		return re.MatchString("") == (m.op == "=~")
+		return m.emptyRE == (m.op == "=~")
 	}
 	return false
 }
@@ -625,21 +624,76 @@ func (p *parser) matcher() matcher {
 	op := p.tok.text
 	p.advance()
 	v := p.expectKind(tString, "STRING")
-	m := matcher{name: name.text, op: op, value: v.text}
-	p.checkRegex(op, v)
-	return m
+	return matcher{name: name.text, op: op, value: v.text, emptyRE: p.checkRegex(op, v)}
 }
 
 func isMatchOp(op string) bool { return op == "=" || op == "!=" || op == "=~" || op == "!~" }
 
-// checkRegex compiles the value of a regex matcher or line filter.
-func (p *parser) checkRegex(op string, v token) {
+// checkRegex compiles the value of a regex matcher or line filter
+// (^(?s:value)$, as labels.NewMatcher and regexp.Compile read it) and
+// reports whether the regex matches the empty string.
+func (p *parser) checkRegex(op string, v token) (matchesEmpty bool) {
 	if op != "=~" && op != "!~" && op != "|~" {
-		return
+		return false
 	}
-	if _, err := syntax.Parse("^(?s:"+v.text+")$", syntax.Perl); err != nil {
+	if empty, ok := simpleRegexEmpty(v.text); ok {
+		return empty
+	}
+	re, err := syntax.Parse("^(?s:"+v.text+")$", syntax.Perl)
+	if err != nil {
 		p.fail(v.pos, "%s", err)
 	}
+	return nullable(re)
+}
+
+// simpleRegexEmpty answers for a regex of literal characters, ".", "^",
+// "$" and "|" (valid UTF-8, no group, class, escape or repetition), which
+// always parses: whether one of its alternatives is made of "^" and "$"
+// only, the one way it matches the empty string. ok is false for other
+// regexes.
+func simpleRegexEmpty(v string) (empty, ok bool) {
+	if strings.ContainsAny(v, `\()[]{}*+?`) || !utf8.ValidString(v) {
+		return false, false
+	}
+	for alt := range strings.SplitSeq(v, "|") {
+		if strings.Trim(alt, "^$") == "" {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// nullable reports whether re matches the empty string: the assertions
+// hold there but a word boundary, and nothing that reads a character
+// matches.
+func nullable(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpNoWordBoundary, syntax.OpStar, syntax.OpQuest:
+		return true
+	case syntax.OpLiteral:
+		return len(re.Rune) == 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return nullable(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min == 0 || nullable(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !nullable(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if nullable(sub) {
+				return true
+			}
+		}
+		return false
+	}
+	// OpNoMatch, character classes, any character, a word boundary.
+	return false
 }
 
 // pipeline reads stages while one starts; inRange allows an unwrap stage
@@ -694,7 +748,7 @@ func (p *parser) lineFilter() {
 		p.expect(")")
 	} else {
 		v := p.expectKind(tString, "STRING")
-		p.checkRegex(strings.Replace(op, "|~", "=~", 1), v)
+		p.checkRegex(op, v)
 	}
 	for p.is("or") {
 		p.advance()
@@ -706,7 +760,7 @@ func (p *parser) lineFilter() {
 			continue
 		}
 		v := p.expectKind(tString, "STRING")
-		p.checkRegex(strings.Replace(op, "|~", "=~", 1), v)
+		p.checkRegex(op, v)
 	}
 }
 

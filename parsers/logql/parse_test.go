@@ -1,6 +1,10 @@
 package logql
 
-import "testing"
+import (
+	"regexp"
+	"regexp/syntax"
+	"testing"
+)
 
 // TestParseAgreesWithLoki checks queries whose outcome was taken from
 // Loki v3.7.8's own syntax.ParseExpr (grafana/loki pkg/logql/syntax):
@@ -133,5 +137,64 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("Parse(%q): offset %d outside the query", q, err.Offset)
 		}
 		_ = ParseSelector(q)
+	})
+}
+
+// regexEmpty is how a regex matcher's emptiness was decided before
+// checkRegex did it: compile ^(?s:v)$ and match "". ok is false when it
+// does not compile.
+func regexEmpty(v string) (empty, ok bool) {
+	re, err := regexp.Compile("^(?s:" + v + ")$")
+	if err != nil {
+		return false, false
+	}
+	return re.MatchString(""), true
+}
+
+// TestRegexMatchesEmpty: whether a matcher's regex matches the empty
+// string, with and without the shortcut for simple regexes, is what
+// compiling it and matching "" says.
+func TestRegexMatchesEmpty(t *testing.T) {
+	for v, want := range map[string]bool{
+		``: true, `.*`: true, `.+`: false, `$job`: false, `^$`: true, `a|`: true, `a|^`: true, `a|b`: false,
+		`(a|b)?`: true, `a{0}`: true, `(a*){2,3}`: true, `\b`: false, `\B`: true, `[^a]*`: true, `[a]`: false,
+		`(?i)`: true, `x|(?:)`: true, `$|a`: true, `.`: false, `\Aa?\z`: true, `$x$`: false,
+	} {
+		if got, ok := regexEmpty(v); !ok || got != want {
+			t.Fatalf("test table: %q compiles %v, matches \"\" %v, want %v", v, ok, got, want)
+		}
+		var p parser
+		if got := p.checkRegex("=~", token{text: v}); got != want {
+			t.Errorf("checkRegex(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// FuzzRegexMatchesEmpty: checkRegex accepts exactly the regexes that
+// compile and says whether they match "" as matching does; a regex the
+// shortcut answers for compiles, with the same answer.
+func FuzzRegexMatchesEmpty(f *testing.F) {
+	for _, s := range []string{`.*`, `$job`, `a|`, `(a*){2}`, `\b|x`, `[`, `a)(?s:b`, "\xff", `^|$`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		want, compiles := regexEmpty(v)
+		var got bool
+		p := parser{lex: &lexer{}}
+		err := p.run(func() *Error {
+			got = p.checkRegex("=~", token{text: v})
+			return nil
+		})
+		if (err == nil) != compiles {
+			t.Fatalf("checkRegex(%q): error %v, compiles %v", v, err, compiles)
+		}
+		if compiles && got != want {
+			t.Fatalf("checkRegex(%q) = %v, matching \"\" gives %v", v, got, want)
+		}
+		if empty, ok := simpleRegexEmpty(v); ok {
+			if _, err := syntax.Parse("^(?s:"+v+")$", syntax.Perl); err != nil || empty != want {
+				t.Fatalf("simpleRegexEmpty(%q) = %v; parse error %v, matching gives %v", v, empty, err, want)
+			}
+		}
 	})
 }
