@@ -24,7 +24,9 @@ func stripRegexes(s string) (out string, ok bool) {
 	if !strings.Contains(s, "=~") && !strings.Contains(s, "!~") {
 		return s, true
 	}
-	b := []byte(s)
+	// b is s with the regexes stripped up to s[last:], once one is.
+	var b strings.Builder
+	last := 0
 	var quote byte
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -63,18 +65,37 @@ func stripRegexes(s string) (out string, ok bool) {
 				if err != nil || !utf8.ValidString(s[j:end]) || strings.ContainsAny(s[j:end], "\r\n") {
 					continue // the parser reports the string itself
 				}
-				if _, err := syntax.Parse(v, syntax.Perl|syntax.DotNL); err != nil {
-					return s, false
+				if !simpleRegex(v) {
+					if _, err := syntax.Parse(v, syntax.Perl|syntax.DotNL); err != nil {
+						return s, false
+					}
 				}
-				for k := j + 1; k < end-1; k++ {
-					b[k] = 'a'
+				if b.Cap() == 0 {
+					b.Grow(len(s))
 				}
+				b.WriteString(s[last : j+1])
+				for range end - 1 - (j + 1) {
+					b.WriteByte('a')
+				}
+				last = end - 1
 				i = end - 1
 				continue
 			}
 		}
 	}
-	return string(b), true
+	if b.Cap() == 0 {
+		return s, true
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
+}
+
+// simpleRegex reports a regex that always parses: valid UTF-8 without
+// the characters that open groups, classes, escapes and repetitions
+// (".", "^", "$" and "|" parse anywhere), as many matcher values are
+// ("$job", "${job}|$other" with the references kept as written, "a|b").
+func simpleRegex(v string) bool {
+	return !strings.ContainsAny(v, `\()[]{}*+?`) && utf8.ValidString(v)
 }
 
 // stringEnd returns the offset just after the string literal starting at

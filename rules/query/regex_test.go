@@ -1,6 +1,7 @@
 package query
 
 import (
+	"regexp/syntax"
 	"testing"
 )
 
@@ -47,6 +48,21 @@ func FuzzStripRegexes(f *testing.F) {
 		}
 		if stripped != nil && (stripped.start != full.start || stripped.msg != full.msg) {
 			t.Fatalf("%q: stripped %d %q, full %d %q", q, stripped.start, stripped.msg, full.start, full.msg)
+		}
+	})
+}
+
+// FuzzSimpleRegex: a regex simpleRegex accepts without parsing parses.
+func FuzzSimpleRegex(f *testing.F) {
+	for _, s := range []string{`$job`, `a|b`, `^x.y$`, `(`, `a{2}`, "\xff", `||`, `$`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if !simpleRegex(v) {
+			return
+		}
+		if _, err := syntax.Parse(v, syntax.Perl|syntax.DotNL); err != nil {
+			t.Errorf("simpleRegex(%q) but it does not parse: %v", v, err)
 		}
 	})
 }
