@@ -53,8 +53,8 @@ type expansion struct {
 	src   string
 	refs  []interpolate.Ref
 	slots []slot
-	// cands[i] are the values reference i may take (candidates); choice[i]
-	// indexes them.
+	// cands[i] are the values reference i may take (candidates), nil for
+	// the reference as written; choice[i] indexes them.
 	cands  [][]string
 	choice []int
 	d      *model.Dashboard
@@ -62,19 +62,27 @@ type expansion struct {
 	// specific: a constant or interval variable of d chose the
 	// candidates of a reference (see checkDep).
 	specific bool
+	// Room for the slices of a text with few references.
+	slotsBuf  [4]slot
+	choiceBuf [4]int
+	candsBuf  [4][]string
 }
 
 // newExpansion finds the references of s and their slots.
 func newExpansion(s string, d *model.Dashboard, l lang) *expansion {
-	sh := shapeOf(s, l)
-	refs := sh.refs
-	e := &expansion{src: s, refs: refs, slots: sh.slots, d: d, lang: l}
-	if len(refs) == 0 {
+	e := &expansion{src: s, d: d, lang: l}
+	sh := shapeInto(s, l, e.slotsBuf[:0])
+	e.refs, e.slots = sh.refs, sh.slots
+	n := len(e.refs)
+	if n == 0 {
 		return e
 	}
-	e.choice = make([]int, len(refs))
-	e.cands = make([][]string, len(refs))
-	for i := range refs {
+	if n <= len(e.choiceBuf) {
+		e.choice, e.cands = e.choiceBuf[:n], e.candsBuf[:n]
+	} else {
+		e.choice, e.cands = make([]int, n), make([][]string, n)
+	}
+	for i := range n {
 		e.cands[i] = e.candidates(i)
 	}
 	return e
@@ -88,19 +96,24 @@ type shape struct {
 }
 
 // noRefs is the shape of a text without references.
-var noRefs = &shape{slots: []slot{}}
+var noRefs = shape{slots: []slot{}}
 
 // shapeOf returns the shape of s in language l.
-func shapeOf(s string, l lang) *shape {
+func shapeOf(s string, l lang) shape { return shapeInto(s, l, nil) }
+
+// shapeInto returns the shape of s in language l, its slots in dst when
+// they fit.
+func shapeInto(s string, l lang, dst []slot) shape {
 	if !strings.Contains(s, "$") && !strings.Contains(s, "[[") {
 		return noRefs // every reference starts with "$" or "[["
 	}
-	return newShape(s, l)
+	refs := interpolate.Find(s)
+	return shape{refs: refs, slots: slotsOf(s, refs, l, dst)}
 }
 
-func newShape(s string, l lang) *shape {
+func newShape(s string, l lang) shape {
 	refs := interpolate.Find(s)
-	return &shape{refs: refs, slots: slotsOf(s, refs, l)}
+	return shape{refs: refs, slots: slotsOf(s, refs, l, nil)}
 }
 
 // deps returns the variables the candidates of e's references would
@@ -147,7 +160,6 @@ func (e *expansion) variable(r interpolate.Ref) *model.Variable {
 // records when they did (specific).
 func (e *expansion) candidates(i int) []string {
 	r := e.refs[i]
-	s := e.src
 	name := r.Name
 	switch {
 	case name == "__rate_interval":
@@ -184,7 +196,7 @@ func (e *expansion) candidates(i int) []string {
 		}
 		// Inside a string any value parses; the reference is kept as
 		// written so that rules read matcher values as the user wrote them.
-		return []string{s[r.Start:r.End]}
+		return nil
 	case slotLabel, slotWord:
 		return one(format(r, "x", v))
 	case slotDuration:
@@ -265,6 +277,9 @@ func regexEscape(s string) string {
 func (e *expansion) expand(s string) *interpolate.Result {
 	return interpolate.Replace(s, e.refs, func(i int) (string, bool) {
 		c := e.cands[i]
+		if c == nil {
+			return s[e.refs[i].Start:e.refs[i].End], true
+		}
 		return c[min(e.choice[i], len(c)-1)], true
 	})
 }
@@ -276,7 +291,7 @@ func (e *expansion) expand(s string) *interpolate.Result {
 func (e *expansion) retry(res *interpolate.Result, errEnd int) bool {
 	last := res.RefAt(max(errEnd, 0))
 	for i := last; i >= 0; i-- {
-		if e.choice[i]+1 < len(e.cands[i]) {
+		if e.choice[i]+1 < len(e.cands[i]) { // nil: one value
 			e.choice[i]++
 			for j := i + 1; j < len(e.choice); j++ {
 				e.choice[j] = 0
@@ -285,7 +300,7 @@ func (e *expansion) retry(res *interpolate.Result, errEnd int) bool {
 		}
 	}
 	for i := last + 1; i < len(e.refs); i++ {
-		if e.choice[i]+1 < len(e.cands[i]) {
+		if e.choice[i]+1 < len(e.cands[i]) { // nil: one value
 			e.choice[i]++
 			return true
 		}
@@ -350,12 +365,21 @@ func (e *expansion) run(s string, parse parseFunc) (ok *parsed, err *parseError,
 // quotes (", ' and ` strings, with backslash escapes except in backticks),
 // [...] ranges, {...} selectors, the parentheses after by, without, on,
 // ignoring, group_left and group_right, and the word before and after.
-func slotsOf(s string, refs []interpolate.Ref, l lang) []slot {
-	out := make([]slot, len(refs))
+//
+// The slots are stored in dst when it has room.
+func slotsOf(s string, refs []interpolate.Ref, l lang, dst []slot) []slot {
+	var out []slot
+	if len(refs) > 0 && cap(dst) >= len(refs) {
+		out = dst[:len(refs)]
+		clear(out)
+	} else {
+		out = make([]slot, len(refs))
+	}
 	if len(refs) == 0 {
 		return out
 	}
-	var stack []frame
+	var stackBuf [8]frame
+	stack := stackBuf[:0]
 	ri := 0
 	var quote byte
 	prevWord := ""
