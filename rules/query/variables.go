@@ -2,7 +2,6 @@ package query
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -11,20 +10,99 @@ import (
 
 // The forms of a Prometheus variable query, as Grafana matches them
 // (packages/grafana-prometheus/src/metric_find_query.ts and
-// migrations/variableMigration.ts). Like JavaScript's, "." does not match a
-// newline.
-var (
-	promLabelNames     = regexp.MustCompile(`^label_names\(\)\s*$`)
-	promLabelNamesWith = regexp.MustCompile(`^label_names\((.+)\)\s*$`)
-	promLabelValues    = regexp.MustCompile(`^label_values\((?:(.+),\s*)?([^,()]+?)\)\s*$`)
-	promMetrics        = regexp.MustCompile(`^metrics\((.+)\)\s*$`)
-	promQueryResult    = regexp.MustCompile(`^query_result\((.+)\)\s*$`)
-	labelName          = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-	// Loki's (public/app/plugins/datasource/loki/LokiVariableSupport and
-	// migrations): label_names() and label_values([stream, ]label).
-	lokiLabelNames  = regexp.MustCompile(`^label_names\(\)\s*$`)
-	lokiLabelValues = regexp.MustCompile(`^label_values\((?:(.+),\s*)?([^,()]+?)\)\s*$`)
-)
+// migrations/variableMigration.ts), and of a Loki one
+// (public/app/plugins/datasource/loki/LokiVariableSupport and
+// migrations), are read by hand, with the meaning of Grafana's regular
+// expressions (variables_test.go checks them against those by fuzzing):
+//
+//	label_names()                 ^label_names\(\)\s*$
+//	label_names(regex)            ^label_names\((.+)\)\s*$
+//	metrics(regex)                ^metrics\((.+)\)\s*$
+//	query_result(expr)            ^query_result\((.+)\)\s*$
+//	label_values([sel, ]label)    ^label_values\((?:(.+),\s*)?([^,()]+?)\)\s*$
+//
+// Like JavaScript's (and Go's), "." does not match a newline; \s is
+// \t, \n, \f, \r or a space.
+
+// isRESpace reports whether \s matches c.
+func isRESpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// closingParen returns the offset of q's last character other than \s
+// when it is ")", else -1: the ")" a form's \)\s*$ matches.
+func closingParen(q string) int {
+	t := len(q) - 1
+	for t >= 0 && isRESpace(q[t]) {
+		t--
+	}
+	if t < 0 || q[t] != ')' {
+		return -1
+	}
+	return t
+}
+
+// isLabelNamesCall matches label_names() with nothing in the parentheses.
+func isLabelNamesCall(q string) bool {
+	const prefix = "label_names("
+	t := closingParen(q)
+	return t == len(prefix) && strings.HasPrefix(q, prefix)
+}
+
+// callArg matches name(arg), arg one or more characters but a newline:
+// the offsets of arg.
+func callArg(q, name string) (start, end int, ok bool) {
+	start = len(name) + 1
+	if len(q) < start || q[:len(name)] != name || q[len(name)] != '(' {
+		return 0, 0, false
+	}
+	end = closingParen(q)
+	if end <= start || strings.IndexByte(q[start:end], '\n') >= 0 {
+		return 0, 0, false
+	}
+	return start, end, true
+}
+
+// labelValuesCall matches label_values([sel, ]label): the offsets of sel
+// (-1 when absent: the label is the only argument) and of label, which
+// holds no ",", "(" or ")". The selector runs to the last comma (one or
+// more characters but a newline); the label starts after the white space
+// that follows it, leaving the label at least one character.
+func labelValuesCall(q string) (sel0, sel1, label0, label1 int, ok bool) {
+	const prefix = "label_values("
+	if !strings.HasPrefix(q, prefix) {
+		return 0, 0, 0, 0, false
+	}
+	t := closingParen(q)
+	if t < 0 {
+		return 0, 0, 0, 0, false
+	}
+	args := q[len(prefix):t]
+	if c := strings.LastIndexByte(args, ','); c > 0 && !strings.ContainsAny(args[c+1:], ",()") && c+2 <= len(args) && strings.IndexByte(args[:c], '\n') < 0 {
+		l := c + 1
+		for l < len(args)-1 && isRESpace(args[l]) {
+			l++
+		}
+		return len(prefix), len(prefix) + c, len(prefix) + l, t, true
+	}
+	if args != "" && !strings.ContainsAny(args, ",()") {
+		return -1, -1, len(prefix), t, true
+	}
+	return 0, 0, 0, 0, false
+}
+
+// isLabelName matches ^[a-zA-Z_][a-zA-Z0-9_]*$.
+func isLabelName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isWordByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 // VariableSyntax reports Prometheus and Loki query variables whose query
 // does not parse.
@@ -47,15 +125,23 @@ var VariableSyntax = &rules.Rule{
 // checkVariables reports the query variables of one dashboard whose query
 // does not parse.
 func checkVariables(c reporter, d *model.Dashboard, ix *Index) {
-	metricsQL := isMetricsQL(d, ix)
+	// Whether d is written in MetricsQL, read when it has a Prometheus
+	// variable to check: 0 unknown, 1 no, 2 yes.
+	metricsQL := 0
 	for _, v := range d.Variables {
-		if v.Type != "query" || strings.TrimSpace(v.Query.V) == "" {
+		if v.Type != "query" || isBlank(v.Query.V) {
 			continue
 		}
 		text := model.Text{Str: v.Query, Raw: v.QueryRaw}
 		switch VariableType(ix, d, v) {
 		case TypePrometheus:
-			if !metricsQL {
+			if metricsQL == 0 {
+				metricsQL = 1
+				if isMetricsQL(d, ix) {
+					metricsQL = 2
+				}
+			}
+			if metricsQL == 1 {
 				checkPromVariable(c, d, v, text)
 			}
 		case TypeLoki:
@@ -69,28 +155,34 @@ func checkVariables(c reporter, d *model.Dashboard, ix *Index) {
 func checkPromVariable(c reporter, d *model.Dashboard, v *model.Variable, text model.Text) {
 	q := text.V
 	switch {
-	case promLabelNames.MatchString(q), promLabelNamesWith.MatchString(q), promMetrics.MatchString(q):
+	case isLabelNamesCall(q):
 		return
 	case q == "label_values()" || q == "metrics()" || q == "query_result()":
 		return
 	}
-	if m := promLabelValues.FindStringSubmatchIndex(q); m != nil {
-		label := q[m[4]:m[5]]
-		if !strings.ContainsAny(label, "$[") && !labelName.MatchString(strings.TrimSpace(label)) {
-			reportVariable(c, d, v, text, m[4], fmt.Sprintf("label_values() needs a label name as its last argument, not %q", label))
+	if _, _, ok := callArg(q, "label_names"); ok {
+		return
+	}
+	if _, _, ok := callArg(q, "metrics"); ok {
+		return
+	}
+	if sel0, sel1, l0, l1, ok := labelValuesCall(q); ok {
+		label := q[l0:l1]
+		if !strings.ContainsAny(label, "$[") && !isLabelName(strings.TrimSpace(label)) {
+			reportVariable(c, d, v, text, l0, fmt.Sprintf("label_values() needs a label name as its last argument, not %q", label))
 			return
 		}
-		if m[2] >= 0 {
-			sel := q[m[2]:m[3]]
+		if sel0 >= 0 {
+			sel := q[sel0:sel1]
 			if isEmptySelector(sel) {
 				return
 			}
-			variablePart(c, d, v, text, m[2], sel, "series selector", validPromSelector)
+			variablePart(c, d, v, text, sel0, sel, "series selector", validPromSelector)
 		}
 		return
 	}
-	if m := promQueryResult.FindStringSubmatchIndex(q); m != nil {
-		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "query_result() expression", validPromQL)
+	if start, end, ok := callArg(q, "query_result"); ok {
+		variablePart(c, d, v, text, start, q[start:end], "query_result() expression", validPromQL)
 		return
 	}
 	variablePart(c, d, v, text, 0, q, "series selector", validPromSelector)
@@ -105,20 +197,20 @@ func isEmptySelector(s string) bool {
 // query.
 func checkLokiVariable(c reporter, d *model.Dashboard, v *model.Variable, text model.Text) {
 	q := text.V
-	if lokiLabelNames.MatchString(q) {
+	if isLabelNamesCall(q) {
 		return
 	}
-	m := lokiLabelValues.FindStringSubmatchIndex(q)
-	if m == nil {
+	sel0, sel1, l0, l1, ok := labelValuesCall(q)
+	if !ok {
 		return
 	}
-	label := q[m[4]:m[5]]
-	if !strings.ContainsAny(label, "$[") && !labelName.MatchString(strings.TrimSpace(label)) {
-		reportVariable(c, d, v, text, m[4], fmt.Sprintf("label_values() needs a label name as its last argument, not %q", label))
+	label := q[l0:l1]
+	if !strings.ContainsAny(label, "$[") && !isLabelName(strings.TrimSpace(label)) {
+		reportVariable(c, d, v, text, l0, fmt.Sprintf("label_values() needs a label name as its last argument, not %q", label))
 		return
 	}
-	if m[2] >= 0 && !isEmptySelector(q[m[2]:m[3]]) {
-		variablePart(c, d, v, text, m[2], q[m[2]:m[3]], "stream selector", validLogQL)
+	if sel0 >= 0 && !isEmptySelector(q[sel0:sel1]) {
+		variablePart(c, d, v, text, sel0, q[sel0:sel1], "stream selector", validLogQL)
 	}
 }
 
