@@ -1,6 +1,7 @@
 package query
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -66,11 +67,15 @@ func (e memoEntry) size() int {
 // and memoMaxBytes bytes (keys, entries and a fixed overhead per entry);
 // when the current one is full it becomes the old one and the previous
 // old one is dropped, so the memo never holds more than two generations
-// (16 MiB counted) and keeps the texts seen most recently.
+// (16 MiB counted) and keeps the texts seen most recently. The memo is
+// split in memoShards shards by a hash of the text, each with its share
+// of the bounds and its own lock, so that workers checking dashboards at
+// once rarely wait for, or write to, the same lock.
 const (
 	memoMaxEntries    = 1 << 15
 	memoMaxBytes      = 8 << 20
 	memoEntryOverhead = 128
+	memoShards        = 16
 )
 
 // memoKind is what an entry says about its text: a check or a verdict
@@ -87,7 +92,7 @@ const (
 	memoKinds
 )
 
-// generation is one generation of the memo: a map per kind.
+// generation is one generation of a shard: a map per kind.
 type generation struct {
 	m       [memoKinds]map[string]memoEntry
 	entries int
@@ -97,67 +102,94 @@ type generation struct {
 // memo is a bounded map from a kind and a text to an entry, safe for
 // concurrent use.
 type memo struct {
-	mu         sync.RWMutex
-	cur, old   generation
-	maxEntries int
-	maxBytes   int
+	seed   maphash.Seed
+	shards [memoShards]memoShard
+}
+
+// memoShard is a part of the memo.
+type memoShard struct {
+	mu                   sync.RWMutex
+	cur, old             generation
+	maxEntries, maxBytes int
+	// Keeps shards' locks on separate cache lines.
+	_ [64]byte
 }
 
 // newMemo returns an empty memo with the given bounds per generation.
 func newMemo(maxEntries, maxBytes int) *memo {
-	return &memo{maxEntries: maxEntries, maxBytes: maxBytes}
+	m := &memo{seed: maphash.MakeSeed()}
+	for i := range m.shards {
+		m.shards[i].maxEntries = max(maxEntries/memoShards, 1)
+		m.shards[i].maxBytes = maxBytes / memoShards
+	}
+	return m
 }
 
 // verdictMemo is the process's memo.
 var verdictMemo = newMemo(memoMaxEntries, memoMaxBytes)
 
+// shard returns the shard of text s.
+func (m *memo) shard(s string) *memoShard {
+	return &m.shards[maphash.String(m.seed, s)%memoShards]
+}
+
 // get returns the entry of text s of kind k.
 func (m *memo) get(k memoKind, s string) (memoEntry, bool) {
-	m.mu.RLock()
-	e, ok := m.cur.m[k][s]
+	sh := m.shard(s)
+	sh.mu.RLock()
+	e, ok := sh.cur.m[k][s]
 	if !ok {
-		e, ok = m.old.m[k][s]
+		e, ok = sh.old.m[k][s]
 	}
-	m.mu.RUnlock()
+	sh.mu.RUnlock()
 	return e, ok
 }
 
 // put stores e for a copy of s (a key must not keep the text's file
-// alive), starting a new generation when the current one is full. An
-// entry larger than a generation is not stored.
+// alive), starting a new generation of its shard when the current one is
+// full. An entry larger than a shard's generation is not stored.
 func (m *memo) put(k memoKind, s string, e memoEntry) {
+	sh := m.shard(s)
 	size := len(s) + e.size()
-	if size > m.maxBytes {
+	if size > sh.maxBytes {
 		return
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.cur.m[k][s]; ok {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.cur.m[k][s]; ok {
 		return
 	}
-	if m.cur.entries >= m.maxEntries || m.cur.bytes+size > m.maxBytes {
-		m.old, m.cur = m.cur, generation{}
+	if sh.cur.entries >= sh.maxEntries || sh.cur.bytes+size > sh.maxBytes {
+		sh.old, sh.cur = sh.cur, generation{}
 	}
-	if m.cur.m[k] == nil {
-		m.cur.m[k] = map[string]memoEntry{}
+	if sh.cur.m[k] == nil {
+		sh.cur.m[k] = map[string]memoEntry{}
 	}
-	m.cur.m[k][strings.Clone(s)] = e
-	m.cur.entries++
-	m.cur.bytes += size
+	sh.cur.m[k][strings.Clone(s)] = e
+	sh.cur.entries++
+	sh.cur.bytes += size
 }
 
 // stats returns the entries and bytes (as counted) the memo holds.
 func (m *memo) stats() (entries, bytes int) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.cur.entries + m.old.entries, m.cur.bytes + m.old.bytes
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.mu.RLock()
+		entries += sh.cur.entries + sh.old.entries
+		bytes += sh.cur.bytes + sh.old.bytes
+		sh.mu.RUnlock()
+	}
+	return entries, bytes
 }
 
 // reset empties the memo.
 func (m *memo) reset() {
-	m.mu.Lock()
-	m.cur, m.old = generation{}, generation{}
-	m.mu.Unlock()
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.mu.Lock()
+		sh.cur, sh.old = generation{}, generation{}
+		sh.mu.Unlock()
+	}
 }
 
 // ResetVerdicts empties the memo, so that a benchmark of whole runs
@@ -195,7 +227,7 @@ func (v *validator) check(s string, d *model.Dashboard) (*parseError, int) {
 		// d's constants or interval variables chose the values tried.
 		return perr, off
 	}
-	verdictMemo.put(v.checkKind, s, memoEntry{perr: perr, off: off, deps: e.deps()})
+	verdictMemo.put(v.checkKind, s, memoEntry{perr: detached(perr), off: off, deps: e.deps()})
 	return perr, off
 }
 
@@ -206,8 +238,19 @@ func (v *validator) parseText(s string) (any, *parseError) {
 		return nil, e.perr
 	}
 	_, perr := v.parse(s)
-	verdictMemo.put(v.verdictKind, s, memoEntry{perr: perr})
+	verdictMemo.put(v.verdictKind, s, memoEntry{perr: detached(perr)})
 	return nil, perr
+}
+
+// detached returns a copy of perr for the memo, whose message shares no
+// memory with the text parsed (which may be a file's).
+func detached(perr *parseError) *parseError {
+	if perr == nil {
+		return nil
+	}
+	c := *perr
+	c.msg = strings.Clone(perr.msg)
+	return &c
 }
 
 // holdsIn reports whether a check entry with dependencies deps holds in

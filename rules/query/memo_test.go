@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -240,4 +241,47 @@ func TestMemoAnswersRepeats(t *testing.T) {
 	if n != 2 {
 		t.Errorf("the text was parsed %d times, want 2 (once, and once more for the dashboard whose constant it uses as an operand)", n)
 	}
+}
+
+// TestMemoConcurrent: validators used by several goroutines at once, on
+// the same texts in different dashboards, give the verdicts of checking
+// without the memo (run with -race, it also shows the memo's locking).
+func TestMemoConcurrent(t *testing.T) {
+	defer ResetVerdicts()
+	ResetVerdicts()
+	ds := memoDashboards()
+	type want struct {
+		msg string
+		off int
+	}
+	wants := map[[2]int]want{}
+	for ti, s := range memoTexts {
+		for di, d := range ds {
+			_, perr, off := check(s, d, promQL, parsePromQL)
+			w := want{off: off}
+			if perr != nil {
+				w.msg = perr.msg
+			}
+			wants[[2]int{ti, di}] = w
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for round := range 20 {
+				for ti, s := range memoTexts {
+					di := (ti + g + round) % len(ds)
+					perr, off := validPromQL.check(s, ds[di])
+					got := want{off: off}
+					if perr != nil {
+						got.msg = perr.msg
+					}
+					if w := wants[[2]int{ti, di}]; got != w {
+						t.Errorf("%q in dashboard %d: got %+v, want %+v", s, di, got, w)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
