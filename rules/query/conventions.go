@@ -2,13 +2,12 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/common/model"
-	"github.com/prometheus/prometheus/model/labels"
-	"github.com/prometheus/prometheus/promql/parser"
 
 	dmodel "github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
@@ -455,32 +454,6 @@ var PanelUnits = &rules.Rule{
 	},
 }
 
-// promTargets calls fn for every Prometheus target of d that parses, with
-// its AST and offset map.
-func promTargets(d *dmodel.Dashboard, ix *Index, fn func(t target, ast parser.Expr, res *parsed)) {
-	ts := targets(d, ix)
-	if callMetricsQL(ts) {
-		return
-	}
-	for _, t := range ts {
-		if t.typ != TypePrometheus || t.query.Hide {
-			continue
-		}
-		ok, _, _ := check(t.query.Expr.V, d, promQL, parsePromQLFull)
-		if ok == nil {
-			continue
-		}
-		if e, isExpr := ok.ast.(parser.Expr); isExpr {
-			fn(t, e, ok)
-		}
-	}
-}
-
-// nodePos maps an AST position to the file.
-func nodePos(t target, res *parsed, off int) dmodel.Pos {
-	return textPos(t.query.Expr, res.res.SourceOffset(off))
-}
-
 var rateIntervalDuration = func() time.Duration {
 	d, _ := model.ParseDuration(rateIntervalValue)
 	return time.Duration(d)
@@ -502,26 +475,10 @@ var RateInterval = &rules.Rule{
 	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
-			promTargets(d, ix, func(t target, ast parser.Expr, res *parsed) {
-				parser.Inspect(ast, func(n parser.Node, path []parser.Node) error {
-					call, ok := n.(*parser.Call)
-					if !ok || (call.Func.Name != "rate" && call.Func.Name != "irate") {
-						return nil
-					}
-					for _, a := range call.Args {
-						m, ok := a.(*parser.MatrixSelector)
-						if !ok || m.Range == rateIntervalDuration {
-							continue
-						}
-						vs, _ := m.VectorSelector.(*parser.VectorSelector)
-						off := int(m.PositionRange().End) - 1
-						if vs != nil {
-							off = int(vs.PositionRange().End)
-						}
-						report(c, d, t.panel, t.query, nodePos(t, res, off), t.query.Pointer, fmt.Sprintf("%s() of query %s in %s uses a fixed range: use [$__rate_interval], which follows the panel's resolution and the scrape interval", call.Func.Name, t.query.RefID, panelName(t.panel)))
-					}
-					return nil
-				})
+			promTargets(d, ix, func(t target, f *promFacts) {
+				for _, r := range f.ranges {
+					report(c, d, t.panel, t.query, textPos(t.query.Expr, r.off), t.query.Pointer, fmt.Sprintf("%s() of query %s in %s uses a fixed range: use [$__rate_interval], which follows the panel's resolution and the scrape interval", r.fn, t.query.RefID, panelName(t.panel)))
+				}
 			})
 		})
 	},
@@ -558,20 +515,13 @@ func checkMatcher(c reporter, d *dmodel.Dashboard, ix *Index, name string) {
 		return
 	}
 	want := map[string]bool{"$" + name: true, "${" + name + "}": true, "[[" + name + "]]": true}
-	promTargets(d, ix, func(t target, ast parser.Expr, res *parsed) {
-		parser.Inspect(ast, func(n parser.Node, _ []parser.Node) error {
-			vs, ok := n.(*parser.VectorSelector)
-			if !ok {
-				return nil
+	promTargets(d, ix, func(t target, f *promFacts) {
+		for _, vs := range f.selectors {
+			if slices.ContainsFunc(vs.regex, func(m [2]string) bool { return m[0] == name && want[m[1]] }) {
+				continue
 			}
-			for _, m := range vs.LabelMatchers {
-				if m.Name == name && m.Type == labels.MatchRegexp && want[m.Value] {
-					return nil
-				}
-			}
-			report(c, d, t.panel, t.query, nodePos(t, res, int(vs.PositionRange().Start)), t.query.Pointer, fmt.Sprintf("selector %s of query %s in %s does not filter by the %q variable: add %s=~\"$%s\"", vs.String(), t.query.RefID, panelName(t.panel), name, name, name))
-			return nil
-		})
+			report(c, d, t.panel, t.query, textPos(t.query.Expr, vs.off), t.query.Pointer, fmt.Sprintf("selector %s of query %s in %s does not filter by the %q variable: add %s=~\"$%s\"", vs.text, t.query.RefID, panelName(t.panel), name, name, name))
+		}
 	})
 }
 
@@ -591,25 +541,12 @@ var CounterAggregation = &rules.Rule{
 	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
-			promTargets(d, ix, func(t target, ast parser.Expr, res *parsed) {
-				parser.Inspect(ast, func(n parser.Node, path []parser.Node) error {
-					vs, ok := n.(*parser.VectorSelector)
-					if !ok || !strings.HasSuffix(vs.Name, "_total") {
-						return nil
+			promTargets(d, ix, func(t target, f *promFacts) {
+				for _, vs := range f.selectors {
+					if vs.counter {
+						report(c, d, t.panel, t.query, textPos(t.query.Expr, vs.off), t.query.Pointer, fmt.Sprintf("counter %s in query %s of %s is not read through rate(), irate() or increase(): its raw value only grows and resets on restart", vs.name, t.query.RefID, panelName(t.panel)))
 					}
-					if len(path) >= 2 {
-						if _, ok := path[len(path)-1].(*parser.MatrixSelector); ok {
-							if call, ok := path[len(path)-2].(*parser.Call); ok {
-								switch call.Func.Name {
-								case "rate", "irate", "increase":
-									return nil
-								}
-							}
-						}
-					}
-					report(c, d, t.panel, t.query, nodePos(t, res, int(vs.PositionRange().Start)), t.query.Pointer, fmt.Sprintf("counter %s in query %s of %s is not read through rate(), irate() or increase(): its raw value only grows and resets on restart", vs.Name, t.query.RefID, panelName(t.panel)))
-					return nil
-				})
+				}
 			})
 		})
 	},

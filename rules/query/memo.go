@@ -36,6 +36,9 @@ type memoEntry struct {
 	off int
 	// deps are a check entry's variable names (see checkDep).
 	deps []checkDep
+	// facts are a facts entry's (promFacts; nil when the query does not
+	// parse).
+	facts *promFacts
 }
 
 // checkDep is a variable a query refers to: a dashboard variable of that
@@ -53,7 +56,7 @@ type checkDep struct {
 // size is what the entry costs beyond its key, in bytes (counted, not
 // measured: the map's slot, the error and the dependencies).
 func (e memoEntry) size() int {
-	n := memoEntryOverhead + 24*len(e.deps)
+	n := memoEntryOverhead + 24*len(e.deps) + e.facts.size()
 	if e.perr != nil {
 		n += len(e.perr.msg)
 	}
@@ -89,6 +92,7 @@ const (
 	verdictPromSelector
 	checkLogQL
 	verdictLogQL
+	factsPromQL
 	memoKinds
 )
 

@@ -285,3 +285,42 @@ func TestMemoConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestFactsMemoNeverChangesFacts: the syntax facts the convention rules
+// read are, from the memo in any order, those read from a fresh parse.
+func TestFactsMemoNeverChangesFacts(t *testing.T) {
+	defer func() { cacheVerdicts = true; ResetVerdicts() }()
+	ds := memoDashboards()
+	texts := append([]string{
+		`sum(rate(http_requests_total{job=~"$job", instance=~"${instance}"}[5m])) by (code) / rate(x_total[$w])`,
+		`irate(a_total{job=~"[[job]]"}[$__rate_interval]) + b_total + increase(c_total[1h])`,
+		`rate(x_total{$sel}[$w]) offset $w`,
+	}, memoTexts...)
+	want := map[[2]int]*promFacts{}
+	cacheVerdicts = false
+	for ti, s := range texts {
+		for di, d := range ds {
+			want[[2]int{ti, di}] = promFactsOf(s, d)
+		}
+	}
+	cacheVerdicts = true
+	opts := cmp.AllowUnexported(promFacts{}, rangeFact{}, selectorFact{})
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6, 7, 8}, {8, 7, 6, 5, 4, 3, 2, 1, 0}, {3, 0, 4, 2, 6, 1, 7, 5, 8}} {
+		ResetVerdicts()
+		for round := range 2 {
+			for ti, s := range texts {
+				for _, di := range order {
+					if diff := cmp.Diff(want[[2]int{ti, di}], promFactsOf(s, ds[di]), opts); diff != "" {
+						t.Errorf("%q in dashboard %d (order %v, round %d): facts (-fresh +memo):\n%s", s, di, order, round, diff)
+					}
+				}
+			}
+		}
+	}
+	if f := want[[2]int{0, 1}]; f == nil || len(f.ranges) != 2 || len(f.selectors) != 2 || f.selectors[0].counter || f.selectors[1].counter {
+		t.Errorf("facts of %q: %+v, want two fixed ranges and two selectors read by rate()", texts[0], f)
+	}
+	if f := want[[2]int{1, 1}]; f == nil || len(f.ranges) != 0 || len(f.selectors) != 3 || f.selectors[0].counter || !f.selectors[1].counter || f.selectors[2].counter {
+		t.Errorf("facts of %q: %+v, want no fixed range and three selectors, the second a counter", texts[1], f)
+	}
+}
