@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
@@ -191,7 +192,18 @@ func checkPromVariable(c reporter, d *model.Dashboard, v *model.Variable, text m
 
 // isEmptySelector reports a blank filter or "{}", which Grafana drops.
 func isEmptySelector(s string) bool {
-	return strings.Join(strings.Fields(s), "") == "{}" || strings.TrimSpace(s) == ""
+	// n counts the characters other than white space: "{" then "}".
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+		case n == 0 && r == '{', n == 1 && r == '}':
+			n++
+		default:
+			return false
+		}
+	}
+	return n == 0 || n == 2
 }
 
 // checkLokiVariable checks the stream selector of a Loki label_values

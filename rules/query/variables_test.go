@@ -3,6 +3,7 @@ package query
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -74,5 +75,23 @@ func FuzzVariableForms(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		agreeWithRegexps(t, q)
+	})
+}
+
+// isEmptySelectorJoined is how isEmptySelector read a selector before:
+// its fields joined, or blank.
+func isEmptySelectorJoined(s string) bool {
+	return strings.Join(strings.Fields(s), "") == "{}" || strings.TrimSpace(s) == ""
+}
+
+// FuzzIsEmptySelector: isEmptySelector agrees with joining the fields.
+func FuzzIsEmptySelector(f *testing.F) {
+	for _, s := range []string{``, ` `, `{}`, ` { } `, "{\u00a0}", `{a}`, `}{`, `{{}`, "\xff{}", "{\u2028}\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isEmptySelector(s), isEmptySelectorJoined(s); got != want {
+			t.Errorf("isEmptySelector(%q) = %v, joining the fields gives %v", s, got, want)
+		}
 	})
 }
