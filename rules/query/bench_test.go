@@ -81,15 +81,7 @@ func BenchmarkQueryRules(b *testing.B) {
 // iteration starts with empty memos, so it measures what one process
 // pays, repeated queries included.
 func BenchmarkQueryRulesRepeated(b *testing.B) {
-	seed := corpustest.Dir(b, "perf-seed")
-	dir := b.TempDir()
-	if _, err := gentree.GenerateStack(dir, seed, 256); err != nil {
-		b.Fatal(err)
-	}
-	m, err := discover.Load(context.Background(), discover.Options{WorkDir: dir, Paths: []string{"."}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := loadRepeated(b)
 	var on []*rules.Rule
 	for _, r := range Rules() {
 		if r.Severity != rules.Off {
@@ -101,4 +93,32 @@ func BenchmarkQueryRulesRepeated(b *testing.B) {
 		ResetVerdicts()
 		rules.Run(m, on, rules.Options{})
 	}
+}
+
+// BenchmarkConventionRulesRepeated is BenchmarkQueryRulesRepeated with
+// every query and convention rule on (the dashboard-linter preset's
+// rules).
+func BenchmarkConventionRulesRepeated(b *testing.B) {
+	m := loadRepeated(b)
+	opts := rules.Options{Levels: map[string]rules.Severity{"convention": rules.Warning}}
+	b.ReportMetric(256, "dashboards/op")
+	for b.Loop() {
+		ResetVerdicts()
+		rules.Run(m, Rules(), opts)
+	}
+}
+
+// loadRepeated generates and loads the stack of the Repeated benchmarks.
+func loadRepeated(b *testing.B) *model.Model {
+	b.Helper()
+	seed := corpustest.Dir(b, "perf-seed")
+	dir := b.TempDir()
+	if _, err := gentree.GenerateStack(dir, seed, 256); err != nil {
+		b.Fatal(err)
+	}
+	m, err := discover.Load(context.Background(), discover.Options{WorkDir: dir, Paths: []string{"."}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
 }
