@@ -17,6 +17,11 @@ import (
 // what no Prometheus accepts is reported.
 var promOptions = parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true}
 
+// promParser parses with promOptions. It holds only the options (each
+// parse takes its state from the package's pool), so every goroutine
+// shares it.
+var promParser = parser.NewParser(promOptions)
+
 // parsePromQL parses an interpolated PromQL expression.
 func parsePromQL(s string) (any, *parseError) {
 	stripped, ok := stripRegexes(s)
@@ -25,7 +30,7 @@ func parsePromQL(s string) (any, *parseError) {
 		// it is a matcher at all.
 		return parsePromQLFull(s)
 	}
-	e, err := parser.NewParser(promOptions).ParseExpr(stripped)
+	e, err := promParser.ParseExpr(stripped)
 	return e, promError(err, len(s))
 }
 
@@ -39,7 +44,7 @@ var (
 // parsePromQLFull parses an interpolated PromQL expression with every
 // regex matcher as written, for rules that read matcher values.
 func parsePromQLFull(s string) (any, *parseError) {
-	e, err := parser.NewParser(promOptions).ParseExpr(s)
+	e, err := promParser.ParseExpr(s)
 	return e, promError(err, len(s))
 }
 
@@ -50,7 +55,7 @@ func parsePromSelector(s string) (any, *parseError) {
 	if !ok {
 		stripped = s
 	}
-	m, err := parser.NewParser(promOptions).ParseMetricSelector(stripped)
+	m, err := promParser.ParseMetricSelector(stripped)
 	return m, promError(err, len(s))
 }
 
