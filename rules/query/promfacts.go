@@ -47,11 +47,13 @@ func (f *promFacts) size() int {
 	if f == nil {
 		return 0
 	}
-	n := 48 + 24*len(f.ranges)
+	// Slices count with the room append leaves, strings with their
+	// headers.
+	n := 64 + 40*len(f.ranges)
 	for _, s := range f.selectors {
-		n += 64 + len(s.text) + len(s.name)
+		n += 112 + len(s.text) + len(s.name)
 		for _, m := range s.regex {
-			n += 32 + len(m[0]) + len(m[1])
+			n += 48 + len(m[0]) + len(m[1])
 		}
 	}
 	return n
