@@ -21,9 +21,11 @@ import (
 //     (where it changes the value tried) interval variables, and used only
 //     for such dashboards, so that it never changes a verdict;
 //   - a verdict entry: whether an interpolated text parses and, if not,
-//     the parser's error, for the checks the first kind cannot answer.
+//     the parser's error, for the checks the first kind cannot answer;
+//   - a facts entry: what the convention rules read of a Prometheus
+//     query's syntax tree (promFacts), stored and used as check entries.
 //
-// Both are functions of the text alone (offsets are into the text, and
+// Each is a function of the text alone (offsets are into the text, and
 // findings are positioned from them as before), so an entry is as good
 // in any file, panel or dashboard.
 
@@ -34,7 +36,7 @@ type memoEntry struct {
 	perr *parseError
 	// off is a check entry's error offset in the text as written.
 	off int
-	// deps are a check entry's variable names (see checkDep).
+	// deps are a check or facts entry's variable names (see checkDep).
 	deps []checkDep
 	// facts are a facts entry's (promFacts; nil when the query does not
 	// parse).
