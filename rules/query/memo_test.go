@@ -324,3 +324,27 @@ func TestFactsMemoNeverChangesFacts(t *testing.T) {
 		t.Errorf("facts of %q: %+v, want no fixed range and three selectors, the second a counter", texts[1], f)
 	}
 }
+
+// FuzzMemoCheck: for any query, checking it through the memo in every
+// dashboard of memoDashboards, forward then backward, gives what checking
+// without the memo gives.
+func FuzzMemoCheck(f *testing.F) {
+	for _, s := range memoTexts {
+		f.Add(s)
+	}
+	ds := memoDashboards()
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, v := range []*validator{validPromQL, validLogQL} {
+			ResetVerdicts()
+			for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6, 7, 8}, {8, 7, 6, 5, 4, 3, 2, 1, 0}} {
+				for _, di := range order {
+					_, want, wantOff := check(q, ds[di], v.lang, v.parse)
+					got, off := v.check(q, ds[di])
+					if (got == nil) != (want == nil) || got != nil && (got.msg != want.msg || off != wantOff) {
+						t.Fatalf("kind %d, %q in dashboard %d: memo %v at %d, without %v at %d", v.checkKind, q, di, got, off, want, wantOff)
+					}
+				}
+			}
+		}
+	})
+}
