@@ -90,7 +90,7 @@ func (sr *stackRun) streamDashboards(runs []*active) [][][]Finding {
 	for j, a := range runs {
 		if a.r.PerDashboard && a.r.Check != nil {
 			per = append(per, j)
-			if a.r.Gathers {
+			if a.r.Gathers != nil && a.r.Gathers(sr.s) {
 				gathering = append(gathering, j)
 			}
 		}
