@@ -1,25 +1,24 @@
 package membudget
 
 import (
-	"math"
 	"runtime/debug"
 	"testing"
 )
 
-func TestNext(t *testing.T) {
+func TestLifted(t *testing.T) {
 	for _, c := range []struct {
-		limit int64
-		live  uint64
-		want  int64
+		live    uint64
+		gc, all float64
+		want    bool
 	}{
-		{Default, 10 << 20, Default},      // small live data: the budget holds
-		{Default, 120 << 20, Default},     // three quarters exactly: still holds
-		{Default, 121 << 20, 242 << 20},   // beyond: default pacing again
-		{400 << 20, 100 << 20, 400 << 20}, // a raised limit is never lowered
-		{Default, math.MaxUint64, math.MaxInt64},
+		{10 << 20, 0.01, 1, false}, // small live data, cheap collections: the budget holds
+		{120 << 20, 0.2, 1, false}, // three quarters, a fifth of the CPU: still holds
+		{121 << 20, 0, 1, true},    // live data near the budget
+		{10 << 20, 0.3, 1, true},   // collecting costs too much
+		{10 << 20, 0, 0, false},    // nothing measured yet
 	} {
-		if got := next(c.limit, c.live); got != c.want {
-			t.Errorf("next(%d, %d) = %d, want %d", c.limit, c.live, got, c.want)
+		if got := lifted(c.live, c.gc, c.all); got != c.want {
+			t.Errorf("lifted(%d, %v, %v) = %v, want %v", c.live, c.gc, c.all, got, c.want)
 		}
 	}
 }
