@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -20,6 +21,20 @@ type reader struct {
 	err   error
 	// in shares the text of equal strings (nil: none).
 	in *Interner
+	// path mirrors the decoder's stack of open objects and arrays, so
+	// that JSON pointers are built from it (the decoder's StackPointer
+	// allocates several times per pointer); buf is scratch for them.
+	path []frame
+	buf  []byte
+}
+
+// frame is one open object or array of reader.path: for an object, the
+// span in src of the current member's quoted name (end 0 before the
+// first); for an array, the current element's index (-1 before the first).
+type frame struct {
+	array              bool
+	idx                int
+	nameStart, nameEnd int
 }
 
 // decoderOptions mirror what Grafana's encoding/json accepts: duplicate
@@ -84,6 +99,7 @@ func (r *reader) begin(kind jsontext.Kind) (off int, ok bool) {
 		r.fail(err)
 		return 0, false
 	}
+	r.path = append(r.path, frame{array: kind == '[', idx: -1})
 	return int(r.dec.InputOffset()) - 1, true
 }
 
@@ -123,7 +139,9 @@ func (r *reader) key() (name []byte, ok bool) {
 	case '}':
 		if _, err := r.dec.ReadToken(); err != nil {
 			r.fail(err)
+			return nil, false
 		}
+		r.pop()
 		return nil, false
 	case 0:
 		return nil, false
@@ -141,6 +159,11 @@ func (r *reader) key() (name []byte, ok bool) {
 		r.fail(err)
 		return nil, false
 	}
+	if n := len(r.path); n > 0 {
+		f := &r.path[n-1]
+		f.nameEnd = int(r.dec.InputOffset())
+		f.nameStart = f.nameEnd - len(raw)
+	}
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return raw[1 : len(raw)-1], true
 	}
@@ -157,10 +180,22 @@ func (r *reader) elem() bool {
 	case ']':
 		if _, err := r.dec.ReadToken(); err != nil {
 			r.fail(err)
+			return false
 		}
+		r.pop()
 		return false
 	}
+	if n := len(r.path); n > 0 {
+		r.path[n-1].idx++
+	}
 	return true
+}
+
+// pop closes the innermost frame of path.
+func (r *reader) pop() {
+	if n := len(r.path); n > 0 {
+		r.path = r.path[:n-1]
+	}
 }
 
 // skipRest consumes the rest of the current object or array.
@@ -244,8 +279,59 @@ func (r *reader) number() (int, bool) {
 	return int(f), true
 }
 
-// pointer is the JSON pointer of the value read last.
-func (r *reader) pointer() string { return r.in.string(string(r.dec.StackPointer())) }
+// pointer is the JSON pointer of the value read last, or of the object or
+// array just opened: what the decoder's StackPointer says, built from path.
+func (r *reader) pointer() string {
+	b := r.buf[:0]
+	for i := range r.path {
+		f := &r.path[i]
+		switch {
+		case f.array && f.idx >= 0:
+			b = strconv.AppendInt(append(b, '/'), int64(f.idx), 10)
+		case !f.array && f.nameEnd > 0:
+			b = r.appendPointerName(append(b, '/'), r.src[f.nameStart:f.nameEnd])
+		}
+	}
+	r.buf = b
+	s := r.in.bytes(b)
+	if checkPointer != nil {
+		checkPointer(r, s)
+	}
+	return s
+}
+
+// checkPointer, when set (by the tests), is called with every pointer
+// built, to compare it with the decoder's.
+var checkPointer func(r *reader, ptr string)
+
+// appendPointerName appends the member name quoted (as written in the
+// file) escaped for a JSON pointer (RFC 6901: "~" as "~0", "/" as "~1"),
+// as jsontext does: unquoted, invalid UTF-8 replaced.
+func (r *reader) appendPointerName(b, quoted []byte) []byte {
+	name := quoted[1 : len(quoted)-1]
+	plain := true
+	for _, c := range name {
+		if c < ' ' || c >= utf8.RuneSelf || c == '\\' || c == '~' || c == '/' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return append(b, name...)
+	}
+	name, _ = jsontext.AppendUnquote(nil, quoted)
+	for _, c := range string(name) {
+		switch c {
+		case '~':
+			b = append(b, "~0"...)
+		case '/':
+			b = append(b, "~1"...)
+		default:
+			b = utf8.AppendRune(b, c)
+		}
+	}
+	return b
+}
 
 // unquote is the value of the JSON string raw (with its quotes), interned.
 func (r *reader) unquote(raw []byte) string {
