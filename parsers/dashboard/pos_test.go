@@ -1,0 +1,51 @@
+package dashboard
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestLineIndex asks for the positions of every code point start of a few
+// texts, in file order, backwards and at random, and compares each with
+// one counted from the start of the file.
+func TestLineIndex(t *testing.T) {
+	texts := []string{
+		"",
+		"{}",
+		"\n\n\n",
+		"{\n  \"a\": \"é€😀\",\r\n\t\"b\": [1,\n2]\n}\n",
+		"{\"minified\": \"" + string(bytes.Repeat([]byte("ab\u00e9"), 200)) + "\"}",
+		"x\xff\xfe\ny\xc3",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, text := range texts {
+		src := []byte(text)
+		var offs []int
+		for i := range len(src) + 1 {
+			if i == len(src) || utf8.RuneStart(src[i]) {
+				offs = append(offs, i)
+			}
+		}
+		orders := map[string][]int{"forward": offs, "backward": make([]int, len(offs)), "random": make([]int, 3*len(offs))}
+		for i, o := range offs {
+			orders["backward"][len(offs)-1-i] = o
+		}
+		for i := range orders["random"] {
+			orders["random"][i] = offs[rng.IntN(len(offs))]
+		}
+		for name, order := range orders {
+			li := newLineIndex("f", src)
+			li.base = 2
+			for _, off := range order {
+				got := li.pos(off)
+				line := 3 + bytes.Count(src[:off], newline)
+				col := 1 + utf8.RuneCount(src[bytes.LastIndexByte(src[:off], '\n')+1:off])
+				if got.File != "f" || got.Line != line || got.Col != col {
+					t.Fatalf("%q %s: offset %d at %d:%d, want %d:%d", text, name, off, got.Line, got.Col, line, col)
+				}
+			}
+		}
+	}
+}
