@@ -26,6 +26,9 @@ type reader struct {
 	// allocates several times per pointer); buf is scratch for them.
 	path []frame
 	buf  []byte
+	// kbuf and vbuf are scratch for unquoting member names and values
+	// with escapes.
+	kbuf, vbuf []byte
 }
 
 // frame is one open object or array of reader.path: for an object, the
@@ -167,8 +170,8 @@ func (r *reader) key() (name []byte, ok bool) {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return raw[1 : len(raw)-1], true
 	}
-	out, _ := jsontext.AppendUnquote(nil, raw)
-	return out, true
+	r.kbuf, _ = jsontext.AppendUnquote(r.kbuf[:0], raw)
+	return r.kbuf, true
 }
 
 // elem reports whether the current array has another element; it consumes
@@ -319,8 +322,8 @@ func (r *reader) appendPointerName(b, quoted []byte) []byte {
 	if plain {
 		return append(b, name...)
 	}
-	name, _ = jsontext.AppendUnquote(nil, quoted)
-	for _, c := range string(name) {
+	r.vbuf, _ = jsontext.AppendUnquote(r.vbuf[:0], quoted)
+	for _, c := range string(r.vbuf) {
 		switch c {
 		case '~':
 			b = append(b, "~0"...)
@@ -338,8 +341,8 @@ func (r *reader) unquote(raw []byte) string {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return r.in.bytes(raw[1 : len(raw)-1])
 	}
-	out, _ := jsontext.AppendUnquote(nil, raw)
-	return r.in.bytes(out)
+	r.vbuf, _ = jsontext.AppendUnquote(r.vbuf[:0], raw)
+	return r.in.bytes(r.vbuf)
 }
 
 func unquote(raw []byte) string {

@@ -102,6 +102,8 @@ type parser struct {
 	elemKey string
 	// qs is what the query model needs across the walk (query.go).
 	qs queryState
+	// targets holds the targets of the panels being read (readTargets).
+	targets []target
 }
 
 // span is a range of refs, channels and live panels appended while reading

@@ -55,8 +55,11 @@ func (p *parser) finishPanel(mp *model.Panel, typ model.Str, ds *model.Datasourc
 	if targets != nil {
 		mp.HasTargets = true
 	}
-	for _, t := range targets {
-		mp.Queries = append(mp.Queries, t.q)
+	if len(targets) > 0 {
+		mp.Queries = slices.Grow(mp.Queries, len(targets))
+		for _, t := range targets {
+			mp.Queries = append(mp.Queries, t.q)
+		}
 	}
 	if typ.V == "row" {
 		i := slices.Index(p.d.Panels, mp)

@@ -52,7 +52,9 @@ func (p *parser) panel(elem bool) {
 		live      *model.Channel
 		id, title string
 		start     = p.mark()
+		stacked   = len(p.targets)
 	)
+	defer func() { p.targets = p.targets[:stacked] }()
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
 		case "type":
@@ -76,7 +78,7 @@ func (p *parser) panel(elem bool) {
 				dsIdx, ds = p.addRef(dsIdx, r), r
 			}
 		case "targets":
-			targets = p.targets(elem)
+			targets = p.readTargets(elem)
 		case "panels":
 			p.panels(elem)
 		case "options":
@@ -148,9 +150,9 @@ func (p *parser) queryChannel(ds *model.DatasourceRef, t target) {
 	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide, Locator: targetLocator(t.refID)})
 }
 
-// targets reads a v1 panel's queries, recording their datasource
-// references as they come.
-func (p *parser) targets(elem bool) []target {
+// readTargets reads a v1 panel's queries, recording their datasource
+// references as they come; nil when there are none.
+func (p *parser) readTargets(elem bool) []target {
 	if _, ok := p.begin('['); !ok {
 		return nil
 	}
@@ -158,7 +160,10 @@ func (p *parser) targets(elem bool) []target {
 	if elem {
 		place = model.PlaceElement
 	}
-	var out []target
+	// The targets go on a stack shared by the panels being read (a row's
+	// nested panels come after its own targets), popped when their panel
+	// is done.
+	base := len(p.targets)
 	for i := 0; p.elem(); i++ {
 		off, ok := p.begin('{')
 		if !ok {
@@ -196,9 +201,12 @@ func (p *parser) targets(elem bool) []target {
 			t.ref.Locator = targetLocator(t.refID)
 		}
 		t.q.RefID, t.q.Datasource, t.q.Hide = t.refID, t.ref, t.hide
-		out = append(out, t)
+		p.targets = append(p.targets, t)
 	}
-	return out
+	if len(p.targets) == base {
+		return nil
+	}
+	return p.targets[base:len(p.targets):len(p.targets)]
 }
 
 // panelOptions reads a panel's options and returns the Live channel of its
