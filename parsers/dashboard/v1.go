@@ -147,7 +147,7 @@ func (p *parser) queryChannel(ds *model.DatasourceRef, t target) {
 	default:
 		return
 	}
-	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide, Locator: targetLocator(t.refID)})
+	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide, Locator: targetPending})
 }
 
 // readTargets reads a v1 panel's queries, recording their datasource
@@ -198,7 +198,7 @@ func (p *parser) readTargets(elem bool) []target {
 		}
 		if t.ref != nil {
 			t.ref.RefID = t.refID
-			t.ref.Locator = targetLocator(t.refID)
+			t.ref.Locator = targetPending
 		}
 		t.q.RefID, t.q.Datasource, t.q.Hide = t.refID, t.ref, t.hide
 		p.targets = append(p.targets, t)
@@ -315,7 +315,7 @@ func (p *parser) annotations() {
 					p.skip()
 				}
 			}
-			p.locate(start, "annotation:"+name)
+			p.locate(start, locator{"annotation", ":", name})
 		})
 	})
 }
@@ -356,7 +356,7 @@ func (p *parser) variable() {
 		}
 	}
 	p.d.Variables = append(p.d.Variables, v)
-	p.locate(start, "variable:"+v.Name.V)
+	p.locate(start, locator{"variable", ":", v.Name.V})
 }
 
 // current reads current.value of a variable (the first value when multi).
