@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -38,12 +39,22 @@ func (li *lineIndex) pos(off int) model.Pos {
 	seg := li.src[li.off:off]
 	if n := bytes.Count(seg, newline); n > 0 {
 		li.line += n
-		li.col = 1 + utf8.RuneCount(seg[bytes.LastIndexByte(seg, '\n')+1:])
+		li.col = 1 + runeCount(seg[bytes.LastIndexByte(seg, '\n')+1:])
 	} else {
-		li.col += utf8.RuneCount(seg)
+		li.col += runeCount(seg)
 	}
 	li.off = off
 	return model.Pos{File: li.file, Line: li.base + li.line + 1, Col: li.col}
 }
 
 var newline = []byte{'\n'}
+
+// runeCount is utf8.RuneCount, eight bytes at a time while they are ASCII
+// (each one code point).
+func runeCount(b []byte) int {
+	n := 0
+	for len(b) >= 8 && binary.LittleEndian.Uint64(b)&0x8080808080808080 == 0 {
+		b, n = b[8:], n+8
+	}
+	return n + utf8.RuneCount(b)
+}

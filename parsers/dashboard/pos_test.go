@@ -49,3 +49,17 @@ func TestLineIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestRuneCount compares runeCount with utf8.RuneCount on ASCII runs of
+// every length around the word size, followed by multi-byte and invalid
+// sequences at every alignment.
+func TestRuneCount(t *testing.T) {
+	for pre := range 20 {
+		for _, tail := range []string{"", "é", "€x", "😀abcdefgh", "\xff", "\xe2\x82", "abc\xc3"} {
+			b := []byte(string(bytes.Repeat([]byte("a"), pre)) + tail + "0123456789")
+			if got, want := runeCount(b), utf8.RuneCount(b); got != want {
+				t.Errorf("runeCount(%q) = %d, want %d", b, got, want)
+			}
+		}
+	}
+}
