@@ -23,9 +23,12 @@ type reader struct {
 	in *Interner
 	// path mirrors the decoder's stack of open objects and arrays, so
 	// that JSON pointers are built from it (the decoder's StackPointer
-	// allocates several times per pointer); buf is scratch for them.
-	path []frame
-	buf  []byte
+	// allocates several times per pointer). buf holds the last pointer
+	// built; the segments of the first built frames of path are still
+	// current in it (the next pointer rebuilds only what changed).
+	path  []frame
+	buf   []byte
+	built int
 	// kbuf and vbuf are scratch for unquoting member names and values
 	// with escapes.
 	kbuf, vbuf []byte
@@ -38,6 +41,8 @@ type frame struct {
 	array              bool
 	idx                int
 	nameStart, nameEnd int
+	// end is the length of buf up to this frame's segment, when built.
+	end int
 }
 
 // decoderOptions mirror what Grafana's encoding/json accepts: duplicate
@@ -166,6 +171,7 @@ func (r *reader) key() (name []byte, ok bool) {
 		f := &r.path[n-1]
 		f.nameEnd = int(r.dec.InputOffset())
 		f.nameStart = f.nameEnd - len(raw)
+		r.built = min(r.built, n-1)
 	}
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return raw[1 : len(raw)-1], true
@@ -190,6 +196,7 @@ func (r *reader) elem() bool {
 	}
 	if n := len(r.path); n > 0 {
 		r.path[n-1].idx++
+		r.built = min(r.built, n-1)
 	}
 	return true
 }
@@ -198,6 +205,7 @@ func (r *reader) elem() bool {
 func (r *reader) pop() {
 	if n := len(r.path); n > 0 {
 		r.path = r.path[:n-1]
+		r.built = min(r.built, n-1)
 	}
 }
 
@@ -286,7 +294,10 @@ func (r *reader) number() (int, bool) {
 // array just opened: what the decoder's StackPointer says, built from path.
 func (r *reader) pointer() string {
 	b := r.buf[:0]
-	for i := range r.path {
+	if r.built > 0 {
+		b = r.buf[:r.path[r.built-1].end]
+	}
+	for i := r.built; i < len(r.path); i++ {
 		f := &r.path[i]
 		switch {
 		case f.array && f.idx >= 0:
@@ -294,8 +305,9 @@ func (r *reader) pointer() string {
 		case !f.array && f.nameEnd > 0:
 			b = r.appendPointerName(append(b, '/'), r.src[f.nameStart:f.nameEnd])
 		}
+		f.end = len(b)
 	}
-	r.buf = b
+	r.buf, r.built = b, len(r.path)
 	s := r.in.bytes(b)
 	if checkPointer != nil {
 		checkPointer(r, s)
