@@ -58,6 +58,10 @@ type Context struct {
 	// memo the values rules of one stack share (Shared).
 	run  *run
 	memo *memo
+	// stackMemo holds what the views of the stack's dashboards gather
+	// (Gathered); inView is true in the view of one dashboard.
+	stackMemo *memo
+	inView    bool
 }
 
 // NewContext returns a context that appends findings of rule r to out. The
@@ -82,7 +86,24 @@ type run struct {
 func newRun(m *model.Model) *run { return &run{m: m} }
 
 func (r *run) context(s *model.Stack, v Version, rule *Rule, mm *memo, out *[]Finding) *Context {
-	return &Context{Model: r.m, Stack: s, Version: v, rule: rule, out: out, run: r, memo: mm}
+	return &Context{Model: r.m, Stack: s, Version: v, rule: rule, out: out, run: r, memo: mm, stackMemo: mm}
+}
+
+// InDashboardView reports whether c.Stack is the view of one dashboard of
+// the stack (see Rule.PerDashboard). A rule whose findings sum up its
+// dashboards (a count of references) gathers what each view finds with
+// Gathered and reports when it is not in such a view: on the view with no
+// dashboard the engine checks after all others, or on the whole stack
+// when a rule is checked with NewContext.
+func (c *Context) InDashboardView() bool { return c.inView }
+
+// Gathered returns the value build returns for key, built once for the
+// stack c checks and shared by every view of its dashboards and by the
+// stack's own check (see InDashboardView): views of several dashboards
+// use it at once, so the value must guard what it gathers (a mutex) and
+// not depend on the order of the views. key is as for Shared.
+func Gathered[T any](c *Context, key any, build func() T) T {
+	return shared(c.stackMemo, key, build)
 }
 
 // memo holds the values the rules checking one stack share.
@@ -93,14 +114,18 @@ type memo struct {
 
 // Shared returns the value build returns for key, built once for the
 // stack c checks and shared by every rule that checks it in this run (for
-// a context of NewContext: once per context). Rules share what they derive
+// a context of NewContext: once per context; for the view of one
+// dashboard, once per view, shared by the rules that check the view). Rules share what they derive
 // from the stack alone — the stack's datasource resolution, its proxy
 // analysis — and must not modify it. key is a value of a type the calling
 // package owns (an empty struct type), so packages cannot collide. The
 // rules of one stack run one after another, so a shared value that fills
 // caches as it is read need not be safe for concurrent use.
 func Shared[T any](c *Context, key any, build func() T) T {
-	m := c.memo
+	return shared(c.memo, key, build)
+}
+
+func shared[T any](m *memo, key any, build func() T) T {
 	m.mu.Lock()
 	v, ok := m.vals[key]
 	m.mu.Unlock()

@@ -107,12 +107,9 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 	}
 	// Each stack is checked by every rule in turn, so that what its rules
 	// share (Shared) lives only while the stack is checked; each rule's
-	// findings are still collected in stack order, rule after rule.
-	type active struct {
-		r     *Rule
-		level Severity
-		out   []Finding
-	}
+	// findings are still collected in stack order, rule after rule. The
+	// stack's dashboards are first streamed through the rules that read
+	// one dashboard at a time (stream.go).
 	var act []*active
 	for _, r := range all {
 		level := levelOf(r, opts.Levels)
@@ -125,7 +122,7 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 	rn := newRun(m)
 	for _, s := range m.Stacks {
 		v, _ := StackVersion(s, opts)
-		shared := &memo{}
+		var runs []*active
 		for _, a := range act {
 			r := a.r
 			if r.Global {
@@ -139,12 +136,18 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 				skipped[Skip{Family: r.Category(), Reason: reason}] = true
 				continue
 			}
+			runs = append(runs, a)
+		}
+		sr := &stackRun{rn: rn, s: s, v: v, opts: opts, stackMemo: &memo{}, sc: sc}
+		byDashboard := sr.streamDashboards(runs)
+		for j, a := range runs {
 			var stackOut []Finding
-			began := time.Now()
-			r.Check(rn.context(s, v, r, shared, &stackOut))
-			if opts.Timed != nil {
-				opts.Timed(r.ID, time.Since(began))
+			for _, outs := range byDashboard {
+				if outs != nil {
+					stackOut = append(stackOut, outs[j]...)
+				}
 			}
+			sr.check(a.r, &stackOut)
 			a.out = append(a.out, keep(stackOut, s)...)
 		}
 		sc.done(s)
@@ -200,6 +203,13 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		return a.Reason < b.Reason
 	})
 	return res
+}
+
+// active is a rule the run checks, with its level and findings.
+type active struct {
+	r     *Rule
+	level Severity
+	out   []Finding
 }
 
 // StackVersion returns the Grafana version rules check stack s with, and

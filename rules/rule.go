@@ -117,6 +117,24 @@ type Rule struct {
 	// Global rules run once over the whole model with a nil Context.Stack
 	// (parse/syntax, per-file checks); others run once per stack.
 	Global bool
+	// PerDashboard says that the check reads the stack's dashboards one at
+	// a time: what it reports about a dashboard depends on that dashboard
+	// and on the stack's other parts, never on its other dashboards. The
+	// engine then streams the stack's dashboards through it, each in a
+	// view of the stack that holds that one dashboard, and checks it once
+	// more on a view holding no dashboard, for what it checks outside
+	// dashboards (a datasource's links); a finding reported from several
+	// views is reported once. A count over all the dashboards is gathered
+	// across views (Gathered, InDashboardView). Other rules see every
+	// dashboard of the stack, but a streamed one holds only the facts
+	// model.Dashboard.Strip keeps.
+	PerDashboard bool
+	// Gathers, for a PerDashboard rule, says that its views sum up what
+	// they find (Gathered) for the stack's own check to report: its views
+	// see every dashboard, even in a run on explicit files where the
+	// other PerDashboard rules skip the dashboards whose findings the run
+	// drops.
+	Gathers bool
 	// Check inspects one stack (or the model) and reports through the
 	// context.
 	Check func(c *Context)

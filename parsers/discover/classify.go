@@ -160,9 +160,10 @@ func (l *loader) pool(ctx context.Context, n int, fn func(i int)) {
 // classify reads e, finds its kind and parses it.
 func (l *loader) classify(e *entry) {
 	var src []byte
-	if l.narrow && e.cands == cJSON && !e.explicit && !e.stdin {
-		// Only explicit files are linted: a dashboard is told by its
-		// first bytes, and parsed only if its stack is kept (narrow.go).
+	if (l.narrow || l.stream) && e.cands == cJSON && !e.explicit && !e.stdin {
+		// Only explicit files are linted, or dashboards are streamed: a
+		// dashboard is told by its first bytes, and parsed only if its
+		// stack is kept (narrow.go), or by the rules engine (stream.go).
 		head, complete, err := l.readHead(e)
 		if err == nil && safefile.TextProblem(head) == "" {
 			if dashboard.Sniff(head) {

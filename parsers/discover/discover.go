@@ -29,7 +29,9 @@
 // its own, on a pool of goroutines (classify.go); load the nginx trees and
 // keep the main configs (loadNginx); assemble the stacks, with indexes by
 // directory rather than scans of every stack (stacks.go); for explicit
-// files, keep their stacks and parse those stacks' dashboards (narrow.go).
+// files, keep their stacks and parse those stacks' dashboards (narrow.go);
+// with Options.Stream, leave the dashboards to the rules engine
+// (stream.go).
 //
 // # Kinds
 //
@@ -175,6 +177,15 @@ type Options struct {
 	// hold one of the files, and parse no other stack's dashboards: the
 	// findings are the same (tests compare the two).
 	FullContext bool
+	// Stream leaves the parse of the *.json dashboards found by walking
+	// to the rules engine, which streams them (model.Dashboard.Fill and
+	// Strip): each such dashboard of the model holds only its File, told
+	// to be a dashboard by its first bytes, and a Load function, so that a
+	// run never holds every dashboard of a fleet. Dashboards named on the
+	// command line, read from standard input or embedded in Kubernetes
+	// sources are parsed as usual. A dashboard in no stack is parsed at
+	// once for its problems and held as its file name only.
+	Stream bool
 	// GrafanaVersion (major, minor) is the Grafana version the user chose
 	// (--grafana-version, grafana_version); zero when none. Each stack's
 	// effective settings take that version's defaults, else those of the
@@ -238,7 +249,8 @@ func Load(ctx context.Context, opts Options) (*model.Model, error) {
 		return nil, err
 	}
 	l.narrow = len(l.reportDirs) == 0 && !opts.FullContext
-	deferring := l.narrow
+	l.stream = opts.Stream
+	deferring := l.narrow || l.stream
 	if err := l.parseAll(ctx); err != nil {
 		return nil, err
 	}

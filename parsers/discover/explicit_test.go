@@ -67,6 +67,15 @@ func checkExplicit(t *testing.T, wd string, files []string) {
 			t.Errorf("%s named alone: findings differ from the whole project's\n got: %s\nwant: %s", file, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
 			continue
 		}
+		// As the CLI runs it: the rules stream the dashboards.
+		streamed, err := Load(context.Background(), Options{Paths: []string{file}, WorkDir: wd, Stream: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := findingsOf(t, streamed); !slices.Equal(got, want) {
+			t.Errorf("%s named alone, dashboards streamed: findings differ from the whole project's\n got: %s\nwant: %s", file, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+			continue
+		}
 		in := func(fs []string) []string {
 			var out []string
 			for _, f := range fs {

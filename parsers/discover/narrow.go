@@ -125,9 +125,11 @@ func (l *loader) holdsReported(st *model.Stack) bool {
 
 // keepExplicitStacks drops the stacks that hold no reported file and
 // parses the deferred dashboards of those that are kept (every deferred
-// dashboard when decideNarrow kept every stack).
+// dashboard when decideNarrow kept every stack). When dashboards are
+// streamed, those of kept stacks are left to the rules engine, and a
+// deferred dashboard no stack holds is parsed now only when its file is
+// reported (its problems are findings), then held as its name alone.
 func (l *loader) keepExplicitStacks(ctx context.Context) error {
-	want := map[*model.Dashboard]bool{}
 	if l.narrow {
 		kept := l.stacks[:0]
 		for _, b := range l.stacks {
@@ -137,18 +139,29 @@ func (l *loader) keepExplicitStacks(ctx context.Context) error {
 		}
 		clear(l.stacks[len(kept):])
 		l.stacks = kept
-		for _, b := range l.stacks {
-			for _, d := range b.st.AllDashboards() {
-				want[d] = true
-			}
+	}
+	inStack := map[*model.Dashboard]bool{}
+	for _, b := range l.stacks {
+		for _, d := range b.st.AllDashboards() {
+			inStack[d] = true
 		}
 	}
 	var todo []*entry
 	for _, e := range l.sortedEntries() {
-		if e.deferred && (!l.narrow || want[e.dash]) {
+		switch {
+		case !e.deferred:
+		case l.stream && inStack[e.dash]:
+			l.streamLater(e)
+		case inStack[e.dash] || !l.narrow && (!l.stream || e.reported):
 			todo = append(todo, e)
 		}
 	}
-	l.pool(ctx, len(todo), func(i int) { l.parseDeferred(todo[i]) })
+	l.pool(ctx, len(todo), func(i int) {
+		e := todo[i]
+		l.parseDeferred(e)
+		if l.stream && !inStack[e.dash] {
+			*e.dash = model.Dashboard{File: e.disp}
+		}
+	})
 	return ctx.Err()
 }

@@ -90,6 +90,8 @@ type loader struct {
 	// that hold none of them are dropped, and their dashboards are not
 	// parsed (narrow.go).
 	narrow bool
+	// stream leaves dashboards to the rules engine (stream.go).
+	stream bool
 	// realDirs caches the real path of directories (narrow.go).
 	realDirs map[string]string
 	// claimedFiles are the display paths some stack holds.

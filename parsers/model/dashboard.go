@@ -39,6 +39,14 @@ type Dashboard struct {
 	// written (zero when absent).
 	Editable    bool `json:"editable,omitempty"`
 	EditablePos Pos  `json:"editablePos,omitzero"`
+	// Load, when set, reads and parses the dashboard's file again:
+	// discovery sets it on dashboards whose parse it leaves to the rules
+	// engine, which streams them (see Fill and Strip). It records the
+	// file's problems on its first call only.
+	Load func() *Dashboard `json:"-"`
+	// Stripped is true while a streamed dashboard holds only the facts
+	// Strip keeps (or nothing but File, before its first parse).
+	Stripped bool `json:"-"`
 }
 
 // RefShape is how a datasource reference is written.

@@ -33,11 +33,11 @@ type caseConfig struct {
 	Enable []string `yaml:"enable"`
 }
 
-// lintTree runs every rule over the tree in dir as the CLI would and
-// returns the findings.
+// lintTree runs every rule over the tree in dir as the CLI would (the
+// rules stream the dashboards) and returns the findings.
 func lintTree(t *testing.T, dir string, cfg caseConfig) []rules.Finding {
 	t.Helper()
-	opts := discover.Options{Paths: []string{"."}, WorkDir: dir, NginxProxyParams: cfg.NginxProxyParams}
+	opts := discover.Options{Paths: []string{"."}, WorkDir: dir, NginxProxyParams: cfg.NginxProxyParams, Stream: true}
 	for _, kv := range cfg.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		opts.Env = append(opts.Env, model.EnvVar{Name: k, Value: v})

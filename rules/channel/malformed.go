@@ -61,7 +61,8 @@ var Malformed = &rules.Rule{
 			"`/api/live/push/<stream id>`, `ds/<datasource uid>/<path>` for a datasource stream, " +
 			"`plugin/<plugin id>/<path>` for a plugin stream. Keep it within 160 bytes.",
 	},
-	Check: checkMalformed,
+	PerDashboard: true,
+	Check:        checkMalformed,
 }
 
 // exampleRandomDashboard is a TestData live query on path, in a dashboard

@@ -59,7 +59,8 @@ var MissingQueryType = &rules.Rule{
 		Fix: "Add `\"queryType\": \"measurements\"` to the query when the panel should stream the channel " +
 			"(the editor's \"Live Measurements\" query type); otherwise delete the `channel` member.",
 	},
-	Check: checkMissingQueryType,
+	PerDashboard: true,
+	Check:        checkMissingQueryType,
 }
 
 func exampleQueryTypeDashboard(queryType string) string {

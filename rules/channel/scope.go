@@ -67,7 +67,8 @@ var UnknownScope = &rules.Rule{
 			"`ds/<datasource uid>/…`, `plugin/<plugin id>/…`, `grafana/<feature>/…`. Remove an org or " +
 			"namespace prefix.",
 	},
-	Check: checkUnknownScope,
+	PerDashboard: true,
+	Check:        checkUnknownScope,
 }
 
 func checkUnknownScope(c *rules.Context) {
@@ -179,7 +180,8 @@ var UnknownFeature = &rules.Rule{
 			"`stream/<stream id>/…` channel for your own data; enable the `provisioning` feature " +
 			"toggle for `watch` channels.",
 	},
-	Check: checkUnknownFeature,
+	PerDashboard: true,
+	Check:        checkUnknownFeature,
 }
 
 func checkUnknownFeature(c *rules.Context) {
@@ -272,7 +274,8 @@ var UnknownDatasource = &rules.Rule{
 		Fix: "Use the datasource's `uid` as the namespace, and pin `uid` in its provisioning file so " +
 			"it cannot change.",
 	},
-	Check: checkUnknownDatasource,
+	PerDashboard: true,
+	Check:        checkUnknownDatasource,
 }
 
 func checkUnknownDatasource(c *rules.Context) {

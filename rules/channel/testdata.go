@@ -52,7 +52,8 @@ var TestdataPath = &rules.Rule{
 		Fix: "Pick one of the five streaming paths, and write only the path. To show another " +
 			"channel, query it with the `-- Grafana --` datasource (`queryType: \"measurements\"`).",
 	},
-	Check: checkTestdataPath,
+	PerDashboard: true,
+	Check:        checkTestdataPath,
 }
 
 func checkTestdataPath(c *rules.Context) {

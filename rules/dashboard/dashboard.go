@@ -107,7 +107,8 @@ var UnresolvedInput = &rules.Rule{
 		Fixed: []rules.Example{{Path: "grafana/provisioning/dashboards/service.json", Content: exExport(`"prometheus"`)}},
 		Fix:   "Replace each placeholder with the UID of the provisioned datasource (pin `uid:` in the datasource provisioning file so it is stable), or add a datasource variable named like the placeholder (`DS_PROMETHEUS`, type `datasource`).",
 	},
-	Check: checkUnresolvedInput,
+	PerDashboard: true,
+	Check:        checkUnresolvedInput,
 }
 
 // DuplicateUID reports two loaded dashboards that share a UID.

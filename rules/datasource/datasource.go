@@ -111,7 +111,8 @@ var UnknownUID = &rules.Rule{
 		Good: ex(exPrometheus, `{"type": "prometheus", "uid": "prometheus"}`),
 		Fix:  "Reference the UID the stack provisions, or pin the UID the dashboards use with `uid:` in the datasource's provisioning entry (one change fixes every dashboard).",
 	},
-	Check: checkUnknownUID,
+	PerDashboard: true,
+	Check:        checkUnknownUID,
 }
 
 // NameAsUID reports UID references that only match a datasource name.
@@ -133,7 +134,8 @@ var NameAsUID = &rules.Rule{
 		Fixed: []rules.Example{{Path: exDashPath, Content: exDashboard(`{"type": "prometheus", "uid": "prometheus"}`)}},
 		Fix:   "Reference the datasource's UID, or pin `uid:` to that value in its provisioning entry.",
 	},
-	Check: checkNameAsUID,
+	PerDashboard: true,
+	Check:        checkNameAsUID,
 }
 
 // UnknownName reports legacy string references that match nothing.
@@ -149,7 +151,8 @@ var UnknownName = &rules.Rule{
 		Good: ex(exPrometheus, `"Prometheus"`),
 		Fix:  "Use the datasource's exact name or UID, or better an object reference `{\"type\": …, \"uid\": …}`.",
 	},
-	Check: checkUnknownName,
+	PerDashboard: true,
+	Check:        checkUnknownName,
 }
 
 // TypeMismatch reports references whose type differs from the datasource's.
@@ -165,7 +168,8 @@ var TypeMismatch = &rules.Rule{
 		Good: ex(exPrometheus, `{"type": "prometheus", "uid": "prometheus"}`),
 		Fix:  "Point the reference at a datasource of the type its queries are written for, or correct its `type`.",
 	},
-	Check: checkTypeMismatch,
+	PerDashboard: true,
+	Check:        checkTypeMismatch,
 }
 
 // InvalidUID reports provisioned UIDs that break Grafana's UID format.
@@ -257,7 +261,9 @@ var DeletedInUse = &rules.Rule{
 		Good: ex("apiVersion: 1\ndeleteDatasources:\n  - name: Graphite\n    orgId: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    uid: prometheus\n    url: http://prometheus:9090\n", `"Prometheus"`),
 		Fix:  "Drop the deletion, provision the datasource again after it, or move the dashboards to another datasource.",
 	},
-	Check: checkDeletedInUse,
+	PerDashboard: true,
+	Gathers:      true,
+	Check:        checkDeletedInUse,
 }
 
 // DerivedUID notes dashboards that depend on name-derived UIDs.
@@ -278,5 +284,6 @@ var DerivedUID = &rules.Rule{
 		Fixed: []rules.Example{{Path: exDSPath, Content: "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    uid: PBFA97CFB590B2093\n    type: prometheus\n    url: http://prometheus:9090\n"}},
 		Fix:   "Pin the UID the dashboards use with `uid:` in the provisioning entry.",
 	},
-	Check: checkDerivedUID,
+	PerDashboard: true,
+	Check:        checkDerivedUID,
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
@@ -259,14 +260,38 @@ func checkMultipleDefaults(c *rules.Context) {
 	}
 }
 
+// deletedUses gathers, across the views of a stack's dashboards, the
+// references that still use each datasource deleteDatasources removes (by
+// the deletion's index in the stack's index): how many, and the first.
+type deletedUses struct {
+	mu    sync.Mutex
+	n     []int
+	first []model.Pos
+}
+
+type deletedUsesKey struct{}
+
+// add counts a reference at pos to deletion i.
+func (g *deletedUses) add(i int, pos model.Pos) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.n[i] == 0 || pos.Less(g.first[i]) {
+		g.first[i] = pos
+	}
+	g.n[i]++
+}
+
 func checkDeletedInUse(c *rules.Context) {
 	if syntaxBroken(c) {
 		return
 	}
 	r := resolverOf(c)
+	g := rules.Gathered(c, deletedUsesKey{}, func() *deletedUses {
+		return &deletedUses{n: make([]int, len(r.ix.deletions)), first: make([]model.Pos, len(r.ix.deletions))}
+	})
 	uses := r.uses()
 	links := r.links()
-	for _, del := range r.ix.deletions {
+	for i, del := range r.ix.deletions {
 		if del.recreated {
 			continue
 		}
@@ -279,29 +304,29 @@ func checkDeletedInUse(c *rules.Context) {
 		for _, ds := range del.removed {
 			matches[ds.UID.V] = true
 		}
-		var firstPos model.Pos
-		n := 0
 		for _, u := range uses {
 			if u.kind != kindUnknown || u.dash.org != org || !matches[u.value.V] || u.ref.InRow || u.ref.Place == model.PlaceRow {
 				continue
 			}
-			if n == 0 || u.value.Pos.Less(firstPos) {
-				firstPos = u.value.Pos
-			}
-			n++
+			g.add(i, u.value.Pos)
 		}
 		for _, lu := range links {
 			if lu.kind != kindUnknown || lu.view.org != org || !matches[lu.link.UID.V] {
 				continue
 			}
-			if n == 0 || lu.link.UID.Pos.Less(firstPos) {
-				firstPos = lu.link.UID.Pos
-			}
-			n++
+			g.add(i, lu.link.UID.Pos)
 		}
-		if n == 0 {
+	}
+	if c.InDashboardView() {
+		return // reported once all the stack's dashboards are counted
+	}
+	for i, del := range r.ix.deletions {
+		n, firstPos := g.n[i], g.first[i]
+		if del.recreated || n == 0 {
 			continue
 		}
+		name := del.del.Name.V
+		org := deleteOrg(del.del)
 		refs := "a reference still uses it"
 		if n > 1 {
 			refs = fmt.Sprintf("%d references still use it", n)

@@ -78,8 +78,10 @@ type resolver struct {
 	ix *index
 	// resolved and linked hold what uses and links return, once computed.
 	resolved, linked bool
-	refs             []use
-	dsLinks          []linkUse
+	// noLinks leaves links empty (the view of one dashboard).
+	noLinks bool
+	refs    []use
+	dsLinks []linkUse
 }
 
 func newResolver(st *model.Stack) *resolver { return &resolver{st: st, ix: newIndex(st)} }
@@ -89,8 +91,16 @@ type resolverKey struct{}
 
 // resolverOf returns the resolver of the checked stack, shared by every
 // datasource rule that checks it: its references are resolved once.
+//
+// In the view of one dashboard (see rules.Rule.PerDashboard) the resolver
+// has no links: datasources' links are checked once, on the stack's own
+// check.
 func resolverOf(c *rules.Context) *resolver {
-	return rules.Shared(c, resolverKey{}, func() *resolver { return newResolver(c.Stack) })
+	return rules.Shared(c, resolverKey{}, func() *resolver {
+		r := newResolver(c.Stack)
+		r.noLinks = c.InDashboardView()
+		return r
+	})
 }
 
 // uses returns every reference of the checked dashboards, resolved, in
@@ -185,6 +195,9 @@ type linkUse struct {
 // one overwrites is not what Grafana holds), resolved. The slice is shared:
 // callers must not modify it.
 func (r *resolver) links() []linkUse {
+	if r.noLinks {
+		return nil
+	}
 	if !r.linked {
 		r.dsLinks, r.linked = r.resolveLinks(), true
 	}

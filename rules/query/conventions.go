@@ -77,6 +77,7 @@ var DatasourceVariable = &rules.Rule{
 		Good: conventionExample(`"templating": {"list": [{"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus"}]}`, `"${datasource}"`),
 		Fix:  "Add a datasource variable named `datasource` (or `prometheus_datasource` and `loki_datasource` when the dashboard has both) and use it in every panel.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) { checkDatasourceVariable(c, d, ix) })
 	},
@@ -155,6 +156,7 @@ func newTemplateRule(name string) *rules.Rule {
 			Good: conventionExample(`"templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}, {"name": "job", "label": "Job", "type": "query", "datasource": "${datasource}", "query": "label_values(up, job)", "multi": true, "includeAll": true, "allValue": ".+"}, {"name": "instance", "label": "Instance", "type": "query", "datasource": "${datasource}", "query": "label_values(up{job=~\"$job\"}, instance)", "multi": true, "includeAll": true, "allValue": ".+"}]}`, `"${datasource}"`),
 			Fix:  fmt.Sprintf("Add a multi-value query variable `%s` with `allValue: \".+\"` on the Prometheus datasource variable.", name),
 		},
+		PerDashboard: true,
 		Check: func(c *rules.Context) {
 			forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) { checkTemplate(c, d, name, title) })
 		},
@@ -231,6 +233,7 @@ var VariableRefresh = &rules.Rule{
 		Good: conventionExample(`"templating": {"list": [{"name": "job", "type": "query", "datasource": "${datasource}", "query": "label_values(up, job)", "refresh": 2}, {"name": "datasource", "type": "datasource", "query": "prometheus"}]}`, `"${datasource}"`),
 		Fix:  "Set `\"refresh\": 2`.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			for _, v := range d.Variables {
@@ -265,6 +268,7 @@ var PanelDatasource = &rules.Rule{
 		Good: conventionExample(`"templating": {"list": [{"name": "datasource", "type": "datasource", "query": "prometheus"}]}`, `{"type": "prometheus", "uid": "${datasource}"}`),
 		Fix:  "Set the panel's datasource to the datasource variable: `{\"type\": \"prometheus\", \"uid\": \"${datasource}\"}`.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) { checkPanelDatasource(c, d, ix) })
 	},
@@ -330,6 +334,7 @@ var PanelTitleDescription = &rules.Rule{
 		Good: describedExample(),
 		Fix:  "Give the panel a title and a `description`.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			for _, p := range d.Panels {
@@ -419,6 +424,7 @@ var PanelUnits = &rules.Rule{
 		Good: describedExample(),
 		Fix:  "Pick the unit in the panel's Standard options (`fieldConfig.defaults.unit`).",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			for _, p := range d.Panels {
@@ -493,6 +499,7 @@ var RateInterval = &rules.Rule{
 		Good: conventionPromExample(`"sum(rate(http_requests_total{job=~\"$job\"}[$__rate_interval]))"`),
 		Fix:  "Write `[$__rate_interval]` as the range of rate() and irate().",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
 			promTargets(d, ix, func(t target, ast parser.Expr, res *parsed) {
@@ -532,6 +539,7 @@ func newMatcherRule(name string) *rules.Rule {
 			Good: conventionPromExample(`"sum(rate(http_requests_total{job=~\"$job\", instance=~\"$instance\"}[$__rate_interval]))"`),
 			Fix:  fmt.Sprintf("Add `%s=~\"$%s\"` to the selector.", name, name),
 		},
+		PerDashboard: true,
 		Check: func(c *rules.Context) {
 			forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) { checkMatcher(c, d, ix, name) })
 		},
@@ -580,6 +588,7 @@ var CounterAggregation = &rules.Rule{
 		Good: conventionPromExample(`"sum(rate(http_requests_total{job=~\"$job\"}[$__rate_interval]))"`),
 		Fix:  "Wrap the counter in `rate(…[$__rate_interval])` (or `increase()` for totals over the range).",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
 			promTargets(d, ix, func(t target, ast parser.Expr, res *parsed) {
@@ -618,6 +627,7 @@ var LogQLAuto = &rules.Rule{
 		Good: lokiConventionExample(`"sum(count_over_time({job=\"app\"} |= \"error\" [$__auto]))"`),
 		Fix:  "Write `[$__auto]` as the range.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, ix *Index) {
 			for _, t := range targets(d, ix) {
@@ -681,6 +691,7 @@ var Editable = &rules.Rule{
 		Good: []rules.Example{{Path: "dashboards/service.json", Content: "{\n  \"uid\": \"service\",\n  \"title\": \"Service\",\n  \"editable\": false,\n  \"panels\": []\n}\n"}},
 		Fix:  "Set `\"editable\": false` in the generator.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *dmodel.Dashboard, _ *Index) {
 			if d.Editable {

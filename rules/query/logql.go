@@ -26,6 +26,7 @@ var LogQLSyntax = &rules.Rule{
 		Good: lokiExample(`"sum(count_over_time({job=\"app\"} |= \"error\" [$__auto])) by (level)"`),
 		Fix:  "Correct the query where the message points; test it in Explore with the same variable values.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *model.Dashboard, ix *Index) { checkLogQLTargets(c, d, ix) })
 	},

@@ -28,6 +28,7 @@ var PanelNoTargets = &rules.Rule{
 		Good: panelExample(`"targets": [{"refId": "A", "expr": "up"}]`),
 		Fix:  "Add the panel's queries, or delete the panel.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *model.Dashboard, _ *Index) { checkPanelNoTargets(c, d) })
 	},
@@ -76,6 +77,7 @@ var MissingSourcePanel = &rules.Rule{
 		Good: dashboardDSExample(1),
 		Fix:  "Point `panelId` at the id of the panel whose results this panel should show.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *model.Dashboard, _ *Index) { checkMissingSourcePanel(c, d) })
 	},

@@ -112,6 +112,7 @@ var PromQLSyntax = &rules.Rule{
 		Good: promExample(`"sum(rate(http_requests_total{job=~\"$job\"}[$__rate_interval])) by (code)"`),
 		Fix:  "Correct the expression where the message points; test it in Explore with the same variable values.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *model.Dashboard, ix *Index) { checkPromQLTargets(c, d, ix) })
 	},

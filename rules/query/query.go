@@ -124,8 +124,15 @@ type reportableKey struct{}
 // expression) would produce findings the engine drops. A dashboard whose
 // file the model does not hold as a file of its own (one embedded in a
 // Kubernetes manifest) is always checked.
+//
+// In the view of one dashboard (rules.Rule.PerDashboard) the engine has
+// already made that decision for every rule that reads dashboards one at
+// a time: the dashboard in view is checked.
 func reportable(c *rules.Context) []*model.Dashboard {
 	all := c.Stack.AllDashboards()
+	if c.InDashboardView() {
+		return all
+	}
 	skip := func(d *model.Dashboard) bool {
 		f := c.File(d.File)
 		return f != nil && !f.Reported

@@ -40,9 +40,17 @@ func TestExplicitRunChecksReportableDashboards(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for _, stream := range []bool{false, true} {
+		checkReportable(t, dir, stream)
+	}
+}
+
+// checkReportable lints the tree of TestExplicitRunChecksReportableDashboards
+// whole and with a.json named, with dashboards streamed or loaded whole.
+func checkReportable(t *testing.T, dir string, stream bool) {
 	lint := func(paths ...string) []string {
 		t.Helper()
-		m, err := discover.Load(context.Background(), discover.Options{WorkDir: dir, Paths: paths})
+		m, err := discover.Load(context.Background(), discover.Options{WorkDir: dir, Paths: paths, Stream: stream})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,6 +72,6 @@ func TestExplicitRunChecksReportableDashboards(t *testing.T) {
 		t.Errorf("a.json named: promql-syntax findings (-want +got):\n%s", diff)
 	}
 	if n := parses.Load() - before; n != 2 {
-		t.Errorf("a.json named: %d expressions parsed, want 2 (a.json's and b.json's, which shares its uid; not c.json's)", n)
+		t.Errorf("a.json named (streamed %v): %d expressions parsed, want 2 (a.json's and b.json's, which shares its uid; not c.json's)", stream, n)
 	}
 }

@@ -39,6 +39,7 @@ var VariableSyntax = &rules.Rule{
 		Good: variableExample(`"label_values(up{job=~\"$job\"}, instance)"`),
 		Fix:  "Correct the query where the message points; the variable editor's preview shows the options it yields.",
 	},
+	PerDashboard: true,
 	Check: func(c *rules.Context) {
 		forEachDashboard(c, func(c reporter, d *model.Dashboard, ix *Index) { checkVariables(c, d, ix) })
 	},

@@ -170,6 +170,9 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	}
 	// Effective settings take the chosen version's defaults.ini.
 	dopts.GrafanaVersion = [2]int{opts.Version.Major, opts.Version.Minor}
+	// The rules stream dashboards (rules.Rule.PerDashboard); `model`
+	// prints them whole.
+	dopts.Stream = mode != modeModel
 	tm := newTiming(fl.bool("timing") || fl.bool("verbose"))
 	defer func() {
 		if fl.bool("verbose") && len(tm.phases) > 0 {
@@ -274,6 +277,11 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 		return ExitOK, nil
 	}
 	res := check(m, "rules")
+	if !inputFailed {
+		// A streamed dashboard is read again while the rules run: one
+		// that became unreadable since loading is an input problem too.
+		inputFailed = c.reportInputErrors(m)
+	}
 	if verbose {
 		c.describeSkipped(res, opts)
 	}

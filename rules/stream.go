@@ -1,0 +1,197 @@
+package rules
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/grafanalint/grafanalint/parsers/model"
+)
+
+// Streaming a stack's dashboards. Rules marked PerDashboard read one
+// dashboard at a time, so the engine checks a stack's dashboards one by
+// one on a pool of goroutines: each dashboard is filled in from its file
+// when discovery streams it (model.Dashboard.Fill), checked by those rules
+// in a view of the stack that holds it alone, and stripped again to the
+// facts rules across dashboards read (model.Dashboard.Strip). Then every
+// rule runs once on the stack: the others on the stack itself, whose
+// dashboards are stripped by then, the PerDashboard ones on a view holding
+// no dashboard, for what they check outside dashboards. A run therefore
+// holds about one dashboard per goroutine, whatever the fleet's size.
+
+// dashboardsTimed names, for Options.Timed, the time spent reading and
+// parsing streamed dashboards.
+const dashboardsTimed = "(dashboards: read and parse)"
+
+// stackRun is the check of one stack.
+type stackRun struct {
+	rn   *run
+	s    *model.Stack
+	v    Version
+	opts Options
+	// stackMemo holds what the rules of the stack share (Shared), and
+	// what the views of its dashboards gather for the stack (Gathered).
+	stackMemo *memo
+	// sc decides which findings the run reports.
+	sc *scope
+}
+
+// silentOf returns, for a run on explicit files (pre-commit), which
+// dashboards of the stack no rule needs to check one at a time:
+// the PerDashboard rules report about the dashboard in view (at it, or at
+// the stack's datasources and providers it involves), so when every
+// reported file of the stack is a dashboard held whole (named on the
+// command line), a dashboard file that is not reported and shares no uid
+// with a reported one yields only findings the run drops (scope). It
+// returns nil when every dashboard is to be checked. The decision reads
+// only dashboards held whole, which no view modifies.
+func (sr *stackRun) silentOf(all []*model.Dashboard) func(d *model.Dashboard) bool {
+	sc := sr.sc
+	if sc == nil || sc.all {
+		return nil
+	}
+	held := map[string]*model.Dashboard{}
+	for _, d := range all {
+		if !d.Streamed() {
+			held[d.File] = d
+		}
+	}
+	// named holds what makes a finding's entity one of a reported
+	// dashboard: its uid, as written and trimmed (a dashboard without uid
+	// is named by its file).
+	named := map[string]bool{}
+	for _, f := range sr.s.Files {
+		if !sc.reported[f] {
+			continue
+		}
+		d := held[f]
+		if d == nil {
+			return nil // a reported file other than a held dashboard
+		}
+		named[d.UID.V], named[strings.TrimSpace(d.UID.V)], named[d.File] = true, true, true
+	}
+	return func(d *model.Dashboard) bool {
+		return sc.known[d.File] && !sc.reported[d.File] &&
+			!named[d.UID.V] && !named[strings.TrimSpace(d.UID.V)] && !named[d.File]
+	}
+}
+
+// streamDashboards checks every dashboard of the stack with the
+// PerDashboard rules among runs, and returns the findings per dashboard
+// (in the order of Stack.AllDashboards; nil for a dashboard checked
+// earlier in the list, or when no rule of runs is PerDashboard), per rule
+// (in the order of runs).
+func (sr *stackRun) streamDashboards(runs []*active) [][][]Finding {
+	// per are the indexes in runs of the PerDashboard rules, gathering
+	// those of the ones that gather across views (Rule.Gathers).
+	var per, gathering []int
+	for j, a := range runs {
+		if a.r.PerDashboard && a.r.Check != nil {
+			per = append(per, j)
+			if a.r.Gathers {
+				gathering = append(gathering, j)
+			}
+		}
+	}
+	s := sr.s
+	all := s.AllDashboards()
+	if len(all) == 0 {
+		return nil
+	}
+	// Even with no PerDashboard rule to run, streamed dashboards are
+	// parsed: the stack's rules read their stripped facts.
+	silent := sr.silentOf(all)
+	out := make([][][]Finding, len(all))
+	seen := make(map[*model.Dashboard]bool, len(all))
+	var todo []int
+	for i, d := range all {
+		if !seen[d] { // a dashboard is checked once per stack
+			seen[d] = true
+			todo = append(todo, i)
+		}
+	}
+	check := func(i int) {
+		d := all[i]
+		if d.Streamed() {
+			began := time.Now()
+			d.Fill()
+			sr.timed(dashboardsTimed, began)
+		}
+		views := per
+		if silent != nil && silent(d) {
+			views = gathering
+		}
+		if len(views) == 0 {
+			d.Strip()
+			return
+		}
+		view := *s
+		if i < len(s.Dashboards) {
+			view.Dashboards, view.LooseDashboards = []*model.Dashboard{d}, nil
+		} else {
+			view.Dashboards, view.LooseDashboards = nil, []*model.Dashboard{d}
+		}
+		outs := make([][]Finding, len(runs))
+		viewMemo := &memo{}
+		for _, j := range views {
+			r := runs[j].r
+			began := time.Now()
+			r.Check(sr.context(&view, r, viewMemo, true, &outs[j]))
+			sr.timed(r.ID, began)
+		}
+		out[i] = outs
+		d.Strip()
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	if workers <= 1 {
+		for _, i := range todo {
+			check(i)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(todo) {
+					return
+				}
+				check(todo[k])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// check runs rule r on the stack: a PerDashboard rule on a view that holds
+// no dashboard, any other on the stack itself.
+func (sr *stackRun) check(r *Rule, out *[]Finding) {
+	began := time.Now()
+	if r.PerDashboard {
+		view := *sr.s
+		view.Dashboards, view.LooseDashboards = nil, nil
+		r.Check(sr.context(&view, r, &memo{}, false, out))
+	} else {
+		r.Check(sr.context(sr.s, r, sr.stackMemo, false, out))
+	}
+	sr.timed(r.ID, began)
+}
+
+// context returns the context of rule r on st (the stack or a view of
+// it).
+func (sr *stackRun) context(st *model.Stack, r *Rule, mm *memo, inView bool, out *[]Finding) *Context {
+	c := sr.rn.context(st, sr.v, r, mm, out)
+	c.stackMemo, c.inView = sr.stackMemo, inView
+	return c
+}
+
+func (sr *stackRun) timed(name string, began time.Time) {
+	if sr.opts.Timed != nil {
+		sr.opts.Timed(name, time.Since(began))
+	}
+}
