@@ -247,7 +247,8 @@ func (r *reader) str() (model.Str, bool) {
 	if raw == nil {
 		return model.Str{}, false
 	}
-	return model.Str{V: r.unquote(raw), Pos: r.lines.pos(start + 1), End: r.lines.pos(end - 1)}, true
+	pos, endPos := r.lines.inString(start+1, end-1)
+	return model.Str{V: r.unquote(raw), Pos: pos, End: endPos}, true
 }
 
 // text reads a string value without its position.

@@ -47,6 +47,17 @@ func (li *lineIndex) pos(off int) model.Pos {
 	return model.Pos{File: li.file, Line: li.base + li.line + 1, Col: li.col}
 }
 
+// inString returns the positions of start and end, the first character
+// and the closing quote of a string value the decoder read: a JSON string
+// holds no line break, so end is on start's line.
+func (li *lineIndex) inString(start, end int) (model.Pos, model.Pos) {
+	p := li.pos(start)
+	end = min(max(end, li.off), len(li.src))
+	li.col += runeCount(li.src[li.off:end])
+	li.off = end
+	return p, model.Pos{File: li.file, Line: p.Line, Col: li.col}
+}
+
 var newline = []byte{'\n'}
 
 // runeCount is utf8.RuneCount, eight bytes at a time while they are ASCII

@@ -63,3 +63,29 @@ func TestRuneCount(t *testing.T) {
 		}
 	}
 }
+
+// TestLineIndexInString checks the positions of the first character and
+// closing quote of every string value of a file against pos, in file
+// order as the parser asks for them.
+func TestLineIndexInString(t *testing.T) {
+	src := []byte("{\"a\": \"x\",\n  \"é€\": [\"😀 y\", \"\"],\r\n\"b\": \"\xff\xfe z\", \"c\": \"long long long long\"}")
+	li, ref := newLineIndex("f", src), newLineIndex("f", src)
+	n := 0
+	for i := 0; i < len(src); i++ {
+		if src[i] != '"' {
+			continue
+		}
+		j := i + 1 + bytes.IndexByte(src[i+1:], '"')
+		gotStart, gotEnd := li.inString(i+1, j)
+		if want := ref.pos(i + 1); gotStart != want {
+			t.Errorf("string at %d: start %v, want %v", i, gotStart, want)
+		}
+		if want := ref.pos(j); gotEnd != want {
+			t.Errorf("string at %d: end %v, want %v", i, gotEnd, want)
+		}
+		i, n = j, n+1
+	}
+	if n != 9 {
+		t.Fatalf("%d strings, want 9", n)
+	}
+}
