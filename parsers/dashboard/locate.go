@@ -1,5 +1,11 @@
 package dashboard
 
+import (
+	"bytes"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
 // Locators name the place of a reference or channel inside a dashboard by
 // what it is, never by array index: "panel:12/target:A",
 // "panel:title=CPU usage", "row:3", "element:lib-uid/target:B",
@@ -22,9 +28,14 @@ const targetPending = "target:"
 // locator names a part: kind, then sep and name ("panel", ":", "12";
 // "panel", ":title=", "CPU usage"; "row", "", ""). It is joined into a
 // string only when the part holds something to locate.
-type locator struct{ kind, sep, name string }
+type locator struct {
+	kind, sep, name string
+	// text, when set, is the name as written in the file (a panel's id),
+	// in place of name.
+	text []byte
+}
 
-func (l locator) String() string { return l.kind + l.sep + l.name }
+func (l locator) String() string { return l.kind + l.sep + l.name + string(l.text) }
 
 // locate gives the refs and channels appended since s that have no locator
 // of their own yet l's, followed by their query's for those of a query.
@@ -38,7 +49,7 @@ func (p *parser) locate(s span, l locator) {
 			}
 			r.Locator = loc
 		case targetPending:
-			r.Locator = l.kind + l.sep + l.name + "/" + targetPending + r.RefID
+			r.Locator = l.kind + l.sep + l.name + string(l.text) + "/" + targetPending + r.RefID
 		}
 	}
 	for _, c := range p.d.Channels[min(s.chans, len(p.d.Channels)):] {
@@ -49,35 +60,44 @@ func (p *parser) locate(s span, l locator) {
 			}
 			c.Locator = loc
 		case targetPending:
-			c.Locator = l.kind + l.sep + l.name + "/" + targetPending + c.RefID
+			c.Locator = l.kind + l.sep + l.name + string(l.text) + "/" + targetPending + c.RefID
 		}
 	}
 }
 
 // panelLocator names a v1 panel: by id (unique in a dashboard and kept
 // when panels move), else by title, else by type alone.
-func panelLocator(kind, id, title, typ string) locator {
+func panelLocator(kind string, id []byte, title, typ string) locator {
 	switch {
-	case id != "":
-		return locator{kind, ":", id}
+	case len(id) > 0:
+		return locator{kind: kind, sep: ":", text: id}
 	case title != "":
-		return locator{kind, ":title=", title}
+		return locator{kind: kind, sep: ":title=", name: title}
 	case typ != "":
-		return locator{kind, ":type=", typ}
+		return locator{kind: kind, sep: ":type=", name: typ}
 	}
 	return locator{kind: kind}
 }
 
-// scalarText reads a string or number as text ("12" for 12); other values
-// are skipped and give "".
-func (p *parser) scalarText() string {
+// scalarText reads a string or number as text ("12" for 12), as a slice of
+// the file when it is written without escapes; other values are skipped
+// and give nil.
+func (p *parser) scalarText() []byte {
 	switch p.peek() {
 	case '"':
-		return p.text()
+		raw, _, _ := p.value()
+		if len(raw) < 2 {
+			return nil
+		}
+		if bytes.IndexByte(raw, '\\') < 0 {
+			return raw[1 : len(raw)-1]
+		}
+		out, _ := jsontext.AppendUnquote(nil, raw)
+		return out
 	case '0':
 		raw, _, _ := p.value()
-		return string(raw)
+		return raw
 	}
 	p.skip()
-	return ""
+	return nil
 }

@@ -45,14 +45,15 @@ func (p *parser) panel(elem bool) {
 	}
 	mp := p.newPanel(off, elem)
 	var (
-		typ       model.Str
-		dsIdx     = -1
-		ds        *model.DatasourceRef
-		targets   []target
-		live      *model.Channel
-		id, title string
-		start     = p.mark()
-		stacked   = len(p.targets)
+		typ     model.Str
+		dsIdx   = -1
+		ds      *model.DatasourceRef
+		targets []target
+		live    *model.Channel
+		id      []byte
+		title   string
+		start   = p.mark()
+		stacked = len(p.targets)
 	)
 	defer func() { p.targets = p.targets[:stacked] }()
 	for key, ok := p.key(); ok; key, ok = p.key() {
@@ -63,7 +64,7 @@ func (p *parser) panel(elem bool) {
 			// The raw text names the panel in locators; the query model
 			// keeps the number.
 			id = p.scalarText()
-			if n, err := strconv.Atoi(id); err == nil {
+			if n, err := strconv.Atoi(string(id)); err == nil {
 				mp.ID, mp.HasID = n, true
 			}
 		case "title":
@@ -89,14 +90,16 @@ func (p *parser) panel(elem bool) {
 			p.panelMember(mp, string(key))
 		}
 	}
-	kind := "panel"
+	var loc locator
 	switch {
 	case p.elemKey != "":
-		kind, id = "element", p.elemKey
+		loc = locator{kind: "element", sep: ":", name: p.elemKey}
 	case typ.V == "row":
-		kind = "row"
+		loc = panelLocator("row", id, title, typ.V)
+	default:
+		loc = panelLocator("panel", id, title, typ.V)
 	}
-	defer p.locate(start, panelLocator(kind, id, title, typ.V))
+	defer p.locate(start, loc)
 	p.finishPanel(mp, typ, ds, targets)
 	if typ.V == "row" {
 		// Row panels carry datasource fields but never run queries.
@@ -315,7 +318,7 @@ func (p *parser) annotations() {
 					p.skip()
 				}
 			}
-			p.locate(start, locator{"annotation", ":", name})
+			p.locate(start, locator{kind: "annotation", sep: ":", name: name})
 		})
 	})
 }
@@ -356,7 +359,7 @@ func (p *parser) variable() {
 		}
 	}
 	p.d.Variables = append(p.d.Variables, v)
-	p.locate(start, locator{"variable", ":", v.Name.V})
+	p.locate(start, locator{kind: "variable", sep: ":", name: v.Name.V})
 }
 
 // current reads current.value of a variable (the first value when multi).

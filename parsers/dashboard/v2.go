@@ -121,7 +121,7 @@ func (p *parser) v2Elements() {
 		return
 	}
 	for name, ok := p.key(); ok; name, ok = p.key() {
-		loc, start := locator{"element", ":", string(name)}, p.mark()
+		loc, start := locator{kind: "element", sep: ":", name: string(name)}, p.mark()
 		if _, ok := p.begin('{'); !ok {
 			continue
 		}
