@@ -90,7 +90,7 @@ func (sr *stackRun) streamDashboards(runs []*active) [][][]Finding {
 	for j, a := range runs {
 		if a.r.PerDashboard && a.r.Check != nil {
 			per = append(per, j)
-			if a.r.Gathers {
+			if a.r.Gathers != nil && a.r.Gathers(sr.s) {
 				gathering = append(gathering, j)
 			}
 		}
@@ -114,19 +114,22 @@ func (sr *stackRun) streamDashboards(runs []*active) [][][]Finding {
 	}
 	check := func(i int) {
 		d := all[i]
-		if d.Streamed() {
-			began := time.Now()
-			d.Fill()
-			sr.timed(dashboardsTimed, began)
+		began := time.Now()
+		if silent != nil {
+			d.FillFacts() // the uid tells whether it is silent
 		}
 		views := per
 		if silent != nil && silent(d) {
 			views = gathering
 		}
 		if len(views) == 0 {
+			d.FillFacts()
 			d.Strip()
+			sr.timed(dashboardsTimed, began)
 			return
 		}
+		d.Fill()
+		sr.timed(dashboardsTimed, began)
 		view := *s
 		if i < len(s.Dashboards) {
 			view.Dashboards, view.LooseDashboards = []*model.Dashboard{d}, nil
