@@ -81,9 +81,12 @@ type run struct {
 
 	readersOnce sync.Once
 	readers     map[string]int
+
+	// texts shares equal strings among the run's findings.
+	texts *texts
 }
 
-func newRun(m *model.Model) *run { return &run{m: m} }
+func newRun(m *model.Model) *run { return &run{m: m, texts: newTexts()} }
 
 func (r *run) context(s *model.Stack, v Version, rule *Rule, mm *memo, out *[]Finding) *Context {
 	return &Context{Model: r.m, Stack: s, Version: v, rule: rule, out: out, run: r, memo: mm, stackMemo: mm}
@@ -205,10 +208,14 @@ func (c *Context) Report(f Finding) {
 	if f.Severity == Off {
 		f.Severity = c.rule.Severity
 	}
-	f.Message = ShortenQuoted(f.Message)
-	f.Entity, f.Key = shortKey(f.Entity), shortKey(f.Key)
+	t := c.run.texts
+	f.Message = t.share(ShortenQuoted(f.Message))
+	f.Entity, f.Key = t.share(shortKey(f.Entity)), t.share(shortKey(f.Key))
 	for i := range f.Related {
-		f.Related[i].Message = ShortenQuoted(f.Related[i].Message)
+		f.Related[i].Message = t.share(ShortenQuoted(f.Related[i].Message))
+	}
+	if f.Fix != nil {
+		f.Fix.Message = t.share(f.Fix.Message)
 	}
 	*c.out = append(*c.out, f)
 }

@@ -142,9 +142,11 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		byDashboard := sr.streamDashboards(runs)
 		for j, a := range runs {
 			var stackOut []Finding
-			for _, outs := range byDashboard {
-				if outs != nil {
-					stackOut = append(stackOut, outs[j]...)
+			for _, found := range byDashboard {
+				for _, rf := range found {
+					if rf.rule == j {
+						stackOut = append(stackOut, rf.f)
+					}
 				}
 			}
 			sr.check(a.r, &stackOut)
@@ -180,18 +182,22 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 	for _, f := range m.Files {
 		sup.files[f.Path] = f
 	}
-	var kept []Finding
-	for _, f := range Sort(raw) {
+	// The findings are sorted and filtered in place: a fleet's run holds
+	// tens of thousands of them, and each copy would cost their size.
+	raw = sortInPlace(raw)
+	kept := raw[:0]
+	for _, f := range raw {
 		if sup.suppressed(f) {
 			res.Suppressed++
 			continue
 		}
 		kept = append(kept, f)
 	}
+	clear(raw[len(kept):])
 	if level := levelOf(UnusedIgnore, opts.Levels); level != Off && slices.Contains(all, UnusedIgnore) {
 		kept = append(kept, sup.unused(m, all, ran, level)...)
 	}
-	res.Findings = Sort(kept)
+	res.Findings = sortInPlace(kept)
 	for s := range skipped {
 		res.Skipped = append(res.Skipped, s)
 	}

@@ -129,12 +129,12 @@ type Rule struct {
 	// dashboard of the stack, but a streamed one holds only the facts
 	// model.Dashboard.Strip keeps.
 	PerDashboard bool
-	// Gathers, for a PerDashboard rule, says that its views sum up what
-	// they find (Gathered) for the stack's own check to report: its views
-	// see every dashboard, even in a run on explicit files where the
-	// other PerDashboard rules skip the dashboards whose findings the run
-	// drops.
-	Gathers bool
+	// Gathers, when set on a PerDashboard rule, reports whether on stack
+	// s its views sum up what they find (Gathered) for the stack's own
+	// check to report: its views then see every dashboard, even in a run
+	// on explicit files where the other PerDashboard rules skip the
+	// dashboards whose findings the run drops.
+	Gathers func(s *model.Stack) bool
 	// Check inspects one stack (or the model) and reports through the
 	// context.
 	Check func(c *Context)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +21,13 @@ import (
 // dashboards are stripped by then, the PerDashboard ones on a view holding
 // no dashboard, for what they check outside dashboards. A run therefore
 // holds about one dashboard per goroutine, whatever the fleet's size.
+
+// ruleFinding is a finding of a dashboard's view, with the index of its
+// rule in the stack's runs.
+type ruleFinding struct {
+	rule int
+	f    Finding
+}
 
 // dashboardsTimed names, for Options.Timed, the time spent reading and
 // parsing streamed dashboards.
@@ -81,16 +89,16 @@ func (sr *stackRun) silentOf(all []*model.Dashboard) func(d *model.Dashboard) bo
 // streamDashboards checks every dashboard of the stack with the
 // PerDashboard rules among runs, and returns the findings per dashboard
 // (in the order of Stack.AllDashboards; nil for a dashboard checked
-// earlier in the list, or when no rule of runs is PerDashboard), per rule
-// (in the order of runs).
-func (sr *stackRun) streamDashboards(runs []*active) [][][]Finding {
+// earlier in the list, or with no finding), in the order of the rules in
+// runs.
+func (sr *stackRun) streamDashboards(runs []*active) [][]ruleFinding {
 	// per are the indexes in runs of the PerDashboard rules, gathering
 	// those of the ones that gather across views (Rule.Gathers).
 	var per, gathering []int
 	for j, a := range runs {
 		if a.r.PerDashboard && a.r.Check != nil {
 			per = append(per, j)
-			if a.r.Gathers {
+			if a.r.Gathers != nil && a.r.Gathers(sr.s) {
 				gathering = append(gathering, j)
 			}
 		}
@@ -103,7 +111,7 @@ func (sr *stackRun) streamDashboards(runs []*active) [][][]Finding {
 	// Even with no PerDashboard rule to run, streamed dashboards are
 	// parsed: the stack's rules read their stripped facts.
 	silent := sr.silentOf(all)
-	out := make([][][]Finding, len(all))
+	out := make([][]ruleFinding, len(all))
 	seen := make(map[*model.Dashboard]bool, len(all))
 	var todo []int
 	for i, d := range all {
@@ -114,34 +122,47 @@ func (sr *stackRun) streamDashboards(runs []*active) [][][]Finding {
 	}
 	check := func(i int) {
 		d := all[i]
-		if d.Streamed() {
-			began := time.Now()
-			d.Fill()
-			sr.timed(dashboardsTimed, began)
+		began := time.Now()
+		if silent != nil {
+			d.FillFacts() // the uid tells whether it is silent
 		}
 		views := per
 		if silent != nil && silent(d) {
 			views = gathering
 		}
 		if len(views) == 0 {
+			d.FillFacts()
 			d.Strip()
+			sr.timed(dashboardsTimed, began)
 			return
 		}
+		d.Fill()
+		sr.timed(dashboardsTimed, began)
 		view := *s
 		if i < len(s.Dashboards) {
 			view.Dashboards, view.LooseDashboards = []*model.Dashboard{d}, nil
 		} else {
 			view.Dashboards, view.LooseDashboards = nil, []*model.Dashboard{d}
 		}
-		outs := make([][]Finding, len(runs))
 		viewMemo := &memo{}
+		var found []ruleFinding
+		var buf []Finding
 		for _, j := range views {
 			r := runs[j].r
 			began := time.Now()
-			r.Check(sr.context(&view, r, viewMemo, true, &outs[j]))
+			buf = buf[:0]
+			r.Check(sr.context(&view, r, viewMemo, true, &buf))
 			sr.timed(r.ID, began)
+			if len(buf) > 0 && found == nil {
+				found = make([]ruleFinding, 0, len(buf))
+			}
+			for _, f := range buf {
+				found = append(found, ruleFinding{rule: j, f: f})
+			}
 		}
-		out[i] = outs
+		// Held until the stack's findings are merged: keep them in a
+		// slice of their own size.
+		out[i] = slices.Clip(found)
 		d.Strip()
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(todo))

@@ -72,11 +72,16 @@ func (s *suppressor) unused(m *model.Model, all []*Rule, ran map[string]bool, le
 // Sort orders findings by file, line, column, rule and message, and merges
 // exact duplicates (the same finding reached through two stacks).
 func Sort(fs []Finding) []Finding {
-	out := slices.Clone(fs)
-	slices.SortStableFunc(out, compareFindings)
-	return slices.CompactFunc(out, func(a, b Finding) bool {
+	return sortInPlace(slices.Clone(fs))
+}
+
+// sortInPlace is Sort reusing fs.
+func sortInPlace(fs []Finding) []Finding {
+	slices.SortStableFunc(fs, compareFindings)
+	out := slices.CompactFunc(fs, func(a, b Finding) bool {
 		return compareFindings(a, b) == 0 && a.Severity == b.Severity && a.End == b.End
 	})
+	return out
 }
 
 func compareFindings(a, b Finding) int {

@@ -7,9 +7,13 @@ import (
 	"os"
 
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/cli"
+	"github.com/grafanalint/grafanalint/cmd/grafanalint/membudget"
 )
 
 func main() {
+	stop := membudget.Start(os.Getenv)
 	cmd := &cli.Command{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-	os.Exit(cmd.Main(os.Args[1:]))
+	code := cmd.Main(os.Args[1:])
+	stop()
+	os.Exit(code)
 }

@@ -1,14 +1,21 @@
 package dashboard
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"testing"
+
+	"github.com/grafanalint/grafanalint/perf/floor"
 )
 
-// perfSeed loads the perf-seed dashboards and their total size.
+// perfSeed loads the perf-seed dashboards and their total size, and turns
+// the tests' pointer check off for the benchmark.
 func perfSeed(b *testing.B) ([][]byte, int64) {
 	b.Helper()
+	check := checkPointer
+	checkPointer = nil
+	b.Cleanup(func() { checkPointer = check })
 	var (
 		srcs  [][]byte
 		total int64
@@ -34,6 +41,22 @@ func BenchmarkParse(b *testing.B) {
 		for _, src := range srcs {
 			if _, probs := Parse("x.json", src); len(probs) > 0 {
 				b.Fatal(probs)
+			}
+		}
+	}
+}
+
+// BenchmarkFloor is perf/floor's walk (issue 10's floor: one jsontext pass
+// recording uid, datasource and channel values) over the perf seed, so that
+// Parse's cost is read as a ratio to it in one run.
+func BenchmarkFloor(b *testing.B) {
+	srcs, total := perfSeed(b)
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range srcs {
+			if _, err := floor.Scan(bytes.NewReader(src)); err != nil {
+				b.Fatal(err)
 			}
 		}
 	}

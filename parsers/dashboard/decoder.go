@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -20,6 +21,28 @@ type reader struct {
 	err   error
 	// in shares the text of equal strings (nil: none).
 	in *Interner
+	// path mirrors the decoder's stack of open objects and arrays, so
+	// that JSON pointers are built from it (the decoder's StackPointer
+	// allocates several times per pointer). buf holds the last pointer
+	// built; the segments of the first built frames of path are still
+	// current in it (the next pointer rebuilds only what changed).
+	path  []frame
+	buf   []byte
+	built int
+	// kbuf and vbuf are scratch for unquoting member names and values
+	// with escapes.
+	kbuf, vbuf []byte
+}
+
+// frame is one open object or array of reader.path: for an object, the
+// span in src of the current member's quoted name (end 0 before the
+// first); for an array, the current element's index (-1 before the first).
+type frame struct {
+	array              bool
+	idx                int
+	nameStart, nameEnd int
+	// end is the length of buf up to this frame's segment, when built.
+	end int
 }
 
 // decoderOptions mirror what Grafana's encoding/json accepts: duplicate
@@ -84,6 +107,7 @@ func (r *reader) begin(kind jsontext.Kind) (off int, ok bool) {
 		r.fail(err)
 		return 0, false
 	}
+	r.path = append(r.path, frame{array: kind == '[', idx: -1})
 	return int(r.dec.InputOffset()) - 1, true
 }
 
@@ -123,7 +147,9 @@ func (r *reader) key() (name []byte, ok bool) {
 	case '}':
 		if _, err := r.dec.ReadToken(); err != nil {
 			r.fail(err)
+			return nil, false
 		}
+		r.pop()
 		return nil, false
 	case 0:
 		return nil, false
@@ -141,11 +167,17 @@ func (r *reader) key() (name []byte, ok bool) {
 		r.fail(err)
 		return nil, false
 	}
+	if n := len(r.path); n > 0 {
+		f := &r.path[n-1]
+		f.nameEnd = int(r.dec.InputOffset())
+		f.nameStart = f.nameEnd - len(raw)
+		r.built = min(r.built, n-1)
+	}
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return raw[1 : len(raw)-1], true
 	}
-	out, _ := jsontext.AppendUnquote(nil, raw)
-	return out, true
+	r.kbuf, _ = jsontext.AppendUnquote(r.kbuf[:0], raw)
+	return r.kbuf, true
 }
 
 // elem reports whether the current array has another element; it consumes
@@ -157,10 +189,24 @@ func (r *reader) elem() bool {
 	case ']':
 		if _, err := r.dec.ReadToken(); err != nil {
 			r.fail(err)
+			return false
 		}
+		r.pop()
 		return false
 	}
+	if n := len(r.path); n > 0 {
+		r.path[n-1].idx++
+		r.built = min(r.built, n-1)
+	}
 	return true
+}
+
+// pop closes the innermost frame of path.
+func (r *reader) pop() {
+	if n := len(r.path); n > 0 {
+		r.path = r.path[:n-1]
+		r.built = min(r.built, n-1)
+	}
 }
 
 // skipRest consumes the rest of the current object or array.
@@ -201,7 +247,8 @@ func (r *reader) str() (model.Str, bool) {
 	if raw == nil {
 		return model.Str{}, false
 	}
-	return model.Str{V: r.unquote(raw), Pos: r.lines.pos(start + 1), End: r.lines.pos(end - 1)}, true
+	pos, endPos := r.lines.inString(start+1, end-1)
+	return model.Str{V: r.unquote(raw), Pos: pos, End: endPos}, true
 }
 
 // text reads a string value without its position.
@@ -244,16 +291,71 @@ func (r *reader) number() (int, bool) {
 	return int(f), true
 }
 
-// pointer is the JSON pointer of the value read last.
-func (r *reader) pointer() string { return r.in.string(string(r.dec.StackPointer())) }
+// pointer is the JSON pointer of the value read last, or of the object or
+// array just opened: what the decoder's StackPointer says, built from path.
+func (r *reader) pointer() string {
+	b := r.buf[:0]
+	if r.built > 0 {
+		b = r.buf[:r.path[r.built-1].end]
+	}
+	for i := r.built; i < len(r.path); i++ {
+		f := &r.path[i]
+		switch {
+		case f.array && f.idx >= 0:
+			b = strconv.AppendInt(append(b, '/'), int64(f.idx), 10)
+		case !f.array && f.nameEnd > 0:
+			b = r.appendPointerName(append(b, '/'), r.src[f.nameStart:f.nameEnd])
+		}
+		f.end = len(b)
+	}
+	r.buf, r.built = b, len(r.path)
+	s := r.in.bytes(b)
+	if checkPointer != nil {
+		checkPointer(r, s)
+	}
+	return s
+}
+
+// checkPointer, when set (by the tests), is called with every pointer
+// built, to compare it with the decoder's.
+var checkPointer func(r *reader, ptr string)
+
+// appendPointerName appends the member name quoted (as written in the
+// file) escaped for a JSON pointer (RFC 6901: "~" as "~0", "/" as "~1"),
+// as jsontext does: unquoted, invalid UTF-8 replaced.
+func (r *reader) appendPointerName(b, quoted []byte) []byte {
+	name := quoted[1 : len(quoted)-1]
+	plain := true
+	for _, c := range name {
+		if c < ' ' || c >= utf8.RuneSelf || c == '\\' || c == '~' || c == '/' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return append(b, name...)
+	}
+	r.vbuf, _ = jsontext.AppendUnquote(r.vbuf[:0], quoted)
+	for _, c := range string(r.vbuf) {
+		switch c {
+		case '~':
+			b = append(b, "~0"...)
+		case '/':
+			b = append(b, "~1"...)
+		default:
+			b = utf8.AppendRune(b, c)
+		}
+	}
+	return b
+}
 
 // unquote is the value of the JSON string raw (with its quotes), interned.
 func (r *reader) unquote(raw []byte) string {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return r.in.bytes(raw[1 : len(raw)-1])
 	}
-	out, _ := jsontext.AppendUnquote(nil, raw)
-	return r.in.bytes(out)
+	r.vbuf, _ = jsontext.AppendUnquote(r.vbuf[:0], raw)
+	return r.in.bytes(r.vbuf)
 }
 
 func unquote(raw []byte) string {

@@ -54,18 +54,3 @@ func (in *Interner) bytes(b []byte) string {
 	s.m[v] = v
 	return v
 }
-
-// string returns the interned copy of s (s itself the first time).
-func (in *Interner) string(s string) string {
-	if in == nil || len(s) > maxInterned || s == "" {
-		return s
-	}
-	sh := &in.shards[maphash.String(in.seed, s)%internShards]
-	sh.Lock()
-	defer sh.Unlock()
-	if v, ok := sh.m[s]; ok {
-		return v
-	}
-	sh.m[s] = s
-	return s
-}

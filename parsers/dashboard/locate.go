@@ -1,6 +1,10 @@
 package dashboard
 
-import "strings"
+import (
+	"bytes"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
 
 // Locators name the place of a reference or channel inside a dashboard by
 // what it is, never by array index: "panel:12/target:A",
@@ -13,58 +17,87 @@ import "strings"
 // queries give their refs and channels a relative locator ("target:A")
 // while they are read, and the enclosing part, once read, prefixes its
 // own to every ref and channel appended in its span that has no locator
-// of its own yet.
+// of its own yet. (While pending, a query's locator is targetPending: the
+// ref or channel holds the refId, so the whole locator is built at once.)
 
-// targetLocator is the relative locator of a query with that refId.
-func targetLocator(refID string) string { return "target:" + refID }
+// targetPending is the locator of the refs and channels of a query until
+// its enclosing part is located: "target:" and the query's refId (which the
+// ref or channel holds) then follow the part's own locator.
+const targetPending = "target:"
 
-// relativeLocator reports whether l still needs its enclosing part.
-func relativeLocator(l string) bool { return l == "" || strings.HasPrefix(l, "target:") }
+// locator names a part: kind, then sep and name ("panel", ":", "12";
+// "panel", ":title=", "CPU usage"; "row", "", ""). It is joined into a
+// string only when the part holds something to locate.
+type locator struct {
+	kind, sep, name string
+	// text, when set, is the name as written in the file (a panel's id),
+	// in place of name.
+	text []byte
+}
 
-// locate prefixes loc to the refs and channels appended since s.
-func (p *parser) locate(s span, loc string) {
-	join := func(rel string) string {
-		if rel == "" {
-			return loc
-		}
-		return loc + "/" + rel
-	}
+func (l locator) String() string { return l.kind + l.sep + l.name + string(l.text) }
+
+// locate gives the refs and channels appended since s that have no locator
+// of their own yet l's, followed by their query's for those of a query.
+func (p *parser) locate(s span, l locator) {
+	var loc string // l, once joined
 	for _, r := range p.d.Refs[min(s.refs, len(p.d.Refs)):] {
-		if relativeLocator(r.Locator) {
-			r.Locator = join(r.Locator)
+		switch r.Locator {
+		case "":
+			if loc == "" {
+				loc = l.String()
+			}
+			r.Locator = loc
+		case targetPending:
+			r.Locator = l.kind + l.sep + l.name + string(l.text) + "/" + targetPending + r.RefID
 		}
 	}
 	for _, c := range p.d.Channels[min(s.chans, len(p.d.Channels)):] {
-		if relativeLocator(c.Locator) {
-			c.Locator = join(c.Locator)
+		switch c.Locator {
+		case "":
+			if loc == "" {
+				loc = l.String()
+			}
+			c.Locator = loc
+		case targetPending:
+			c.Locator = l.kind + l.sep + l.name + string(l.text) + "/" + targetPending + c.RefID
 		}
 	}
 }
 
 // panelLocator names a v1 panel: by id (unique in a dashboard and kept
 // when panels move), else by title, else by type alone.
-func panelLocator(kind, id, title, typ string) string {
+func panelLocator(kind string, id []byte, title, typ string) locator {
 	switch {
-	case id != "":
-		return kind + ":" + id
+	case len(id) > 0:
+		return locator{kind: kind, sep: ":", text: id}
 	case title != "":
-		return kind + ":title=" + title
+		return locator{kind: kind, sep: ":title=", name: title}
 	case typ != "":
-		return kind + ":type=" + typ
+		return locator{kind: kind, sep: ":type=", name: typ}
 	}
-	return kind
+	return locator{kind: kind}
 }
 
-// scalarText reads a string or number as text ("12" for 12); other values
-// are skipped and give "".
-func (p *parser) scalarText() string {
+// scalarText reads a string or number as text ("12" for 12), as a slice of
+// the file when it is written without escapes; other values are skipped
+// and give nil.
+func (p *parser) scalarText() []byte {
 	switch p.peek() {
 	case '"':
-		return p.text()
+		raw, _, _ := p.value()
+		if len(raw) < 2 {
+			return nil
+		}
+		if bytes.IndexByte(raw, '\\') < 0 {
+			return raw[1 : len(raw)-1]
+		}
+		out, _ := jsontext.AppendUnquote(nil, raw)
+		return out
 	case '0':
 		raw, _, _ := p.value()
-		return string(raw)
+		return raw
 	}
 	p.skip()
-	return ""
+	return nil
 }

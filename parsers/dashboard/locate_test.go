@@ -97,3 +97,27 @@ func TestLocatorsSurviveMoves(t *testing.T) {
 		t.Errorf("inserted (-orig +got):\n%s", diff)
 	}
 }
+
+// TestLocatorsPanelIDs: a panel's id names it as written, a string with
+// its escapes decoded, a number in its own spelling; an id of another kind
+// does not count.
+func TestLocatorsPanelIDs(t *testing.T) {
+	const src = `{"panels": [
+  {"id": "a\"b\u00e9", "datasource": "x", "targets": [{"refId": "A", "datasource": "y"}]},
+  {"id": 1e2, "datasource": "x"},
+  {"id": -3, "targets": [{"refId": "B", "datasource": "y"}]},
+  {"id": true, "title": "T", "datasource": "x"},
+  {"id": "", "type": "stat", "datasource": "x"}
+ ]}`
+	refs, _ := locators(t, src)
+	want := []string{
+		`panel:a"bé`, `panel:a"bé/target:A`,
+		"panel:1e2",
+		"panel:-3/target:B",
+		"panel:title=T",
+		"panel:type=stat",
+	}
+	if diff := cmp.Diff(want, refs); diff != "" {
+		t.Errorf("locators (-want +got):\n%s", diff)
+	}
+}

@@ -55,8 +55,11 @@ func (p *parser) finishPanel(mp *model.Panel, typ model.Str, ds *model.Datasourc
 	if targets != nil {
 		mp.HasTargets = true
 	}
-	for _, t := range targets {
-		mp.Queries = append(mp.Queries, t.q)
+	if len(targets) > 0 {
+		mp.Queries = slices.Grow(mp.Queries, len(targets))
+		for _, t := range targets {
+			mp.Queries = append(mp.Queries, t.q)
+		}
 	}
 	if typ.V == "row" {
 		i := slices.Index(p.d.Panels, mp)
@@ -222,7 +225,8 @@ func (p *parser) rawText() (model.Text, bool) {
 	if raw == nil {
 		return model.Text{}, false
 	}
-	t := model.Text{Str: model.Str{V: p.unquote(raw), Pos: p.lines.pos(start + 1), End: p.lines.pos(end - 1)}}
+	pos, endPos := p.lines.inString(start+1, end-1)
+	t := model.Text{Str: model.Str{V: p.unquote(raw), Pos: pos, End: endPos}}
 	if bytes.IndexByte(raw, '\\') >= 0 {
 		t.Raw = p.in.bytes(raw[1 : len(raw)-1])
 	}

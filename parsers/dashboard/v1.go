@@ -45,14 +45,17 @@ func (p *parser) panel(elem bool) {
 	}
 	mp := p.newPanel(off, elem)
 	var (
-		typ       model.Str
-		dsIdx     = -1
-		ds        *model.DatasourceRef
-		targets   []target
-		live      *model.Channel
-		id, title string
-		start     = p.mark()
+		typ     model.Str
+		dsIdx   = -1
+		ds      *model.DatasourceRef
+		targets []target
+		live    *model.Channel
+		id      []byte
+		title   string
+		start   = p.mark()
+		stacked = len(p.targets)
 	)
+	defer func() { p.targets = p.targets[:stacked] }()
 	for key, ok := p.key(); ok; key, ok = p.key() {
 		switch string(key) {
 		case "type":
@@ -61,7 +64,7 @@ func (p *parser) panel(elem bool) {
 			// The raw text names the panel in locators; the query model
 			// keeps the number.
 			id = p.scalarText()
-			if n, err := strconv.Atoi(id); err == nil {
+			if n, err := strconv.Atoi(string(id)); err == nil {
 				mp.ID, mp.HasID = n, true
 			}
 		case "title":
@@ -76,7 +79,7 @@ func (p *parser) panel(elem bool) {
 				dsIdx, ds = p.addRef(dsIdx, r), r
 			}
 		case "targets":
-			targets = p.targets(elem)
+			targets = p.readTargets(elem)
 		case "panels":
 			p.panels(elem)
 		case "options":
@@ -87,14 +90,16 @@ func (p *parser) panel(elem bool) {
 			p.panelMember(mp, string(key))
 		}
 	}
-	kind := "panel"
+	var loc locator
 	switch {
 	case p.elemKey != "":
-		kind, id = "element", p.elemKey
+		loc = locator{kind: "element", sep: ":", name: p.elemKey}
 	case typ.V == "row":
-		kind = "row"
+		loc = panelLocator("row", id, title, typ.V)
+	default:
+		loc = panelLocator("panel", id, title, typ.V)
 	}
-	defer p.locate(start, panelLocator(kind, id, title, typ.V))
+	defer p.locate(start, loc)
 	p.finishPanel(mp, typ, ds, targets)
 	if typ.V == "row" {
 		// Row panels carry datasource fields but never run queries.
@@ -145,12 +150,12 @@ func (p *parser) queryChannel(ds *model.DatasourceRef, t target) {
 	default:
 		return
 	}
-	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide, Locator: targetLocator(t.refID)})
+	p.d.Channels = append(p.d.Channels, &model.Channel{Source: src, Pointer: t.chanPtr, Value: t.channel, RefID: t.refID, Hidden: t.hide, Locator: targetPending})
 }
 
-// targets reads a v1 panel's queries, recording their datasource
-// references as they come.
-func (p *parser) targets(elem bool) []target {
+// readTargets reads a v1 panel's queries, recording their datasource
+// references as they come; nil when there are none.
+func (p *parser) readTargets(elem bool) []target {
 	if _, ok := p.begin('['); !ok {
 		return nil
 	}
@@ -158,7 +163,10 @@ func (p *parser) targets(elem bool) []target {
 	if elem {
 		place = model.PlaceElement
 	}
-	var out []target
+	// The targets go on a stack shared by the panels being read (a row's
+	// nested panels come after its own targets), popped when their panel
+	// is done.
+	base := len(p.targets)
 	for i := 0; p.elem(); i++ {
 		off, ok := p.begin('{')
 		if !ok {
@@ -193,12 +201,15 @@ func (p *parser) targets(elem bool) []target {
 		}
 		if t.ref != nil {
 			t.ref.RefID = t.refID
-			t.ref.Locator = targetLocator(t.refID)
+			t.ref.Locator = targetPending
 		}
 		t.q.RefID, t.q.Datasource, t.q.Hide = t.refID, t.ref, t.hide
-		out = append(out, t)
+		p.targets = append(p.targets, t)
 	}
-	return out
+	if len(p.targets) == base {
+		return nil
+	}
+	return p.targets[base:len(p.targets):len(p.targets)]
 }
 
 // panelOptions reads a panel's options and returns the Live channel of its
@@ -307,7 +318,7 @@ func (p *parser) annotations() {
 					p.skip()
 				}
 			}
-			p.locate(start, "annotation:"+name)
+			p.locate(start, locator{kind: "annotation", sep: ":", name: name})
 		})
 	})
 }
@@ -348,7 +359,7 @@ func (p *parser) variable() {
 		}
 	}
 	p.d.Variables = append(p.d.Variables, v)
-	p.locate(start, "variable:"+v.Name.V)
+	p.locate(start, locator{kind: "variable", sep: ":", name: v.Name.V})
 }
 
 // current reads current.value of a variable (the first value when multi).

@@ -121,7 +121,7 @@ func (p *parser) v2Elements() {
 		return
 	}
 	for name, ok := p.key(); ok; name, ok = p.key() {
-		loc, start := "element:"+string(name), p.mark()
+		loc, start := locator{kind: "element", sep: ":", name: string(name)}, p.mark()
 		if _, ok := p.begin('{'); !ok {
 			continue
 		}
@@ -255,7 +255,7 @@ func (p *parser) v2PanelQuery(mp *model.Panel, index int) {
 		r := v2Ref(model.PlaceTarget, explicit, q)
 		if r != nil {
 			r.RefID = refID
-			r.Locator = targetLocator(refID)
+			r.Locator = targetPending
 			p.d.Refs = append(p.d.Refs, r)
 		}
 		mq.RefID, mq.Datasource, mq.Hide = refID, r, hidden

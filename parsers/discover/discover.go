@@ -135,6 +135,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/grafanalint/grafanalint/parsers/factcache"
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
@@ -186,6 +187,11 @@ type Options struct {
 	// sources are parsed as usual. A dashboard in no stack is parsed at
 	// once for its problems and held as its file name only.
 	Stream bool
+	// FactCache, when set, keeps between runs on explicit files the facts
+	// of the streamed dashboards the rules read only for checks across
+	// dashboards (factcache), so that a run parses the named files rather
+	// than their whole stack. Nil caches nothing.
+	FactCache *factcache.Cache
 	// GrafanaVersion (major, minor) is the Grafana version the user chose
 	// (--grafana-version, grafana_version); zero when none. Each stack's
 	// effective settings take that version's defaults, else those of the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
 	"github.com/grafanalint/grafanalint/parsers/discover/gentree"
+	"github.com/grafanalint/grafanalint/parsers/factcache"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/all"
@@ -34,10 +35,15 @@ func findingsOf(t *testing.T, m *model.Model) []string {
 // alone, as pre-commit does, and compares the findings with those of the
 // whole project loaded as context (the model of the project root with
 // only that file reported, which is what an explicit run loaded before
-// stacks were narrowed; FullContext loads the same), and the findings
-// located in the file with those of the whole-tree run.
+// stacks were narrowed; FullContext loads the same), with dashboards
+// loaded whole, streamed, and streamed with a cold then warm facts cache,
+// and the findings located in the file with those of the whole-tree run.
 func checkExplicit(t *testing.T, wd string, files []string) {
 	t.Helper()
+	cache := factcache.Open(t.TempDir())
+	if cache == nil {
+		t.Fatal("no facts cache")
+	}
 	whole := map[string]*model.Model{}
 	wholeFindings := map[string][]string{}
 	for _, file := range files {
@@ -75,6 +81,17 @@ func checkExplicit(t *testing.T, wd string, files []string) {
 		if got := findingsOf(t, streamed); !slices.Equal(got, want) {
 			t.Errorf("%s named alone, dashboards streamed: findings differ from the whole project's\n got: %s\nwant: %s", file, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
 			continue
+		}
+		// With the facts cache, cold then warm: a cache never changes a
+		// verdict.
+		for _, run := range []string{"cold", "warm"} {
+			cached, err := Load(context.Background(), Options{Paths: []string{file}, WorkDir: wd, Stream: true, FactCache: cache})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := findingsOf(t, cached); !slices.Equal(got, want) {
+				t.Errorf("%s named alone, facts cache %s: findings differ from the whole project's\n got: %s\nwant: %s", file, run, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
+			}
 		}
 		in := func(fs []string) []string {
 			var out []string

@@ -34,22 +34,51 @@ func (l *loader) streamLater(e *entry) {
 		}
 		recorded = true
 	}
-	d := e.dash
-	d.Stripped = true
-	d.Load = func() *model.Dashboard {
+	// read reads the file again; nil when it cannot be (the problem is
+	// recorded).
+	read := func() []byte {
 		src, err := readAgain(abs, real, opts)
 		if err != nil {
 			// Changed since it was first read.
 			record(model.Problem{Kind: model.ProblemInput, Message: readError(err), Pos: model.Pos{File: disp, Line: 1, Col: 1}})
-			return &model.Dashboard{File: disp}
+			return nil
 		}
 		if msg := safefile.TextProblem(src); msg != "" {
 			record(model.Problem{Kind: model.ProblemInput, Message: msg, Pos: model.Pos{File: disp, Line: 1, Col: 1}})
+			return nil
+		}
+		return src
+	}
+	d := e.dash
+	d.Stripped = true
+	d.Load = func() *model.Dashboard {
+		src := read()
+		if src == nil {
 			return &model.Dashboard{File: disp}
 		}
 		parsed, probs := dashboard.Parse(disp, src)
 		record(probs...)
 		return parsed
+	}
+	cache := l.opts.FactCache
+	if !l.narrow || cache == nil {
+		return
+	}
+	// A run on explicit files reads only the facts of most dashboards of
+	// its stack: earlier runs may have cached them.
+	d.LoadFacts = func() (*model.Dashboard, bool) {
+		src := read()
+		if src == nil {
+			return &model.Dashboard{File: disp}, true
+		}
+		if facts, probs, ok := cache.Get(disp, src); ok {
+			record(probs...)
+			return facts, false
+		}
+		parsed, probs := dashboard.Parse(disp, src)
+		record(probs...)
+		cache.Put(disp, src, parsed, probs)
+		return parsed, true
 	}
 }
 

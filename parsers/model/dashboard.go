@@ -44,9 +44,16 @@ type Dashboard struct {
 	// engine, which streams them (see Fill and Strip). It records the
 	// file's problems on its first call only.
 	Load func() *Dashboard `json:"-"`
+	// LoadFacts, when set, returns the facts Strip keeps without parsing
+	// the file when it can (a cache of earlier runs), whole false, else
+	// the whole dashboard, whole true (see FillFacts).
+	LoadFacts func() (d *Dashboard, whole bool) `json:"-"`
 	// Stripped is true while a streamed dashboard holds only the facts
 	// Strip keeps (or nothing but File, before its first parse).
 	Stripped bool `json:"-"`
+	// HasFacts is set once a streamed dashboard holds at least the facts
+	// Strip keeps (FillFacts, Fill).
+	HasFacts bool `json:"-"`
 }
 
 // RefShape is how a datasource reference is written.

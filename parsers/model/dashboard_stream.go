@@ -17,10 +17,36 @@ func (d *Dashboard) Fill() {
 	if d.Load == nil || !d.Stripped {
 		return
 	}
-	load := d.Load
+	load, facts := d.Load, d.LoadFacts
 	full := load()
 	*d = *full
-	d.Load, d.Stripped = load, false
+	d.Load, d.LoadFacts, d.Stripped, d.HasFacts = load, facts, false, true
+}
+
+// FillFacts fills in at least the facts Strip keeps: from LoadFacts when
+// set (a cache of earlier runs spares the parse), else by Fill.
+func (d *Dashboard) FillFacts() {
+	if d.Load == nil || !d.Stripped || d.HasFacts {
+		return
+	}
+	if d.LoadFacts == nil {
+		d.Fill()
+		return
+	}
+	load, facts := d.Load, d.LoadFacts
+	got, whole := facts()
+	*d = *got
+	d.Load, d.LoadFacts, d.Stripped, d.HasFacts = load, facts, !whole, true
+}
+
+// Facts returns a copy of d holding only what Strip keeps.
+func (d *Dashboard) Facts() *Dashboard {
+	return &Dashboard{
+		File: d.File, Wrapped: d.Wrapped, V2: d.V2, UID: d.UID, Title: d.Title,
+		SchemaVersion: d.SchemaVersion, Channels: d.Channels,
+		LivePanels: d.LivePanels, LivePanelPos: d.LivePanelPos,
+		Editable: d.Editable, EditablePos: d.EditablePos,
+	}
 }
 
 // Strip drops from a streamed dashboard what only checks of that one
@@ -33,11 +59,7 @@ func (d *Dashboard) Strip() {
 	if d.Load == nil || d.Stripped {
 		return
 	}
-	*d = Dashboard{
-		File: d.File, Wrapped: d.Wrapped, V2: d.V2, UID: d.UID, Title: d.Title,
-		SchemaVersion: d.SchemaVersion, Channels: d.Channels,
-		LivePanels: d.LivePanels, LivePanelPos: d.LivePanelPos,
-		Editable: d.Editable, EditablePos: d.EditablePos,
-		Load: d.Load, Stripped: true,
-	}
+	load, facts := d.Load, d.LoadFacts
+	*d = *d.Facts()
+	d.Load, d.LoadFacts, d.Stripped, d.HasFacts = load, facts, true, true
 }

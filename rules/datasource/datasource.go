@@ -262,7 +262,7 @@ var DeletedInUse = &rules.Rule{
 		Fix:  "Drop the deletion, provision the datasource again after it, or move the dashboards to another datasource.",
 	},
 	PerDashboard: true,
-	Gathers:      true,
+	Gathers:      hasDeletions,
 	Check:        checkDeletedInUse,
 }
 

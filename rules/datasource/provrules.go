@@ -271,6 +271,17 @@ type deletedUses struct {
 
 type deletedUsesKey struct{}
 
+// hasDeletions reports whether a datasource file of s deletes datasources:
+// only then does deleted-in-use count references across dashboards.
+func hasDeletions(s *model.Stack) bool {
+	for _, f := range s.DatasourceFiles {
+		if len(f.Deletes) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // add counts a reference at pos to deletion i.
 func (g *deletedUses) add(i int, pos model.Pos) {
 	g.mu.Lock()

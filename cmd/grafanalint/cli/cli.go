@@ -18,6 +18,7 @@ import (
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/config"
 	"github.com/grafanalint/grafanalint/cmd/grafanalint/report"
 	"github.com/grafanalint/grafanalint/parsers/discover"
+	"github.com/grafanalint/grafanalint/parsers/factcache"
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/parsers/safefile"
 	"github.com/grafanalint/grafanalint/parsers/secrets"
@@ -173,6 +174,9 @@ func (c *Command) lint(fl *parsedFlags, mode lintMode) (int, error) {
 	// The rules stream dashboards (rules.Rule.PerDashboard); `model`
 	// prints them whole.
 	dopts.Stream = mode != modeModel
+	// Runs on explicit files keep the facts of their stack's other
+	// dashboards between runs (pre-commit lints every commit).
+	dopts.FactCache = factcache.Open(factcache.Dir(c.Getenv))
 	tm := newTiming(fl.bool("timing") || fl.bool("verbose"))
 	defer func() {
 		if fl.bool("verbose") && len(tm.phases) > 0 {

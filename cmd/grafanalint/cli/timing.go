@@ -16,6 +16,11 @@ import (
 // report written (per format and destination), and the rest. -v ends
 // with the phases on one line.
 //
+// Dashboards are read, parsed and checked on several goroutines inside
+// the rules' phase ("(dashboards: read and parse)" and the rules that read
+// one dashboard at a time): their times are summed over the goroutines
+// and may add up to more than the phase.
+//
 // discover.Load is timed as one phase. When the loader times its own
 // stages (walk, parse, assemble), they belong in timing.add's parts of
 // "load", as the rules are in "rules".
