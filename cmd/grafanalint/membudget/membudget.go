@@ -14,7 +14,14 @@
 // collecting has taken a fifth of the run's CPU time (3,000 small stacks
 // hold ~110 MB of models and would pay a third more CPU under it).
 //
-// A GOMEMLIMIT the user sets is left as it is.
+// Under the budget the collector may also let the heap grow further
+// between collections (Percent): the limit, not the growth ratio, bounds
+// memory then, as the Go GC guide suggests for a memory budget. On 2,000
+// dashboards this spares 15 % of the CPU time for 170 MB of resident
+// memory instead of 70.
+//
+// A GOMEMLIMIT the user sets is left as it is, and so is the budget; a
+// GOGC the user sets is left as it is.
 package membudget
 
 import (
@@ -26,6 +33,12 @@ import (
 
 // Default is the soft limit a run starts with.
 const Default = 160 << 20
+
+// Percent is the GOGC a run starts with under the budget: the heap may
+// grow to five times the live data before a collection, up to the limit,
+// so a run that holds little (dashboards streamed) collects rarely. It
+// is 100, Go's default, again once the budget is lifted.
+const Percent = 400
 
 // every is how often the live heap is looked at.
 const every = 50 * time.Millisecond
@@ -49,6 +62,10 @@ func Start(getenv func(string) string) (stop func()) {
 		return func() {}
 	}
 	debug.SetMemoryLimit(Default)
+	gogc := getenv("GOGC") == ""
+	if gogc {
+		debug.SetGCPercent(Percent)
+	}
 	done := make(chan struct{})
 	go func() {
 		samples := []metrics.Sample{{Name: liveHeap}, {Name: gcCPU}, {Name: allCPU}}
@@ -65,6 +82,9 @@ func Start(getenv func(string) string) (stop func()) {
 				return
 			}
 			if lifted(samples[0].Value.Uint64(), samples[1].Value.Float64(), samples[2].Value.Float64()) {
+				if gogc {
+					debug.SetGCPercent(100)
+				}
 				debug.SetMemoryLimit(math.MaxInt64)
 				return
 			}

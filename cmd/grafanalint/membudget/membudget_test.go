@@ -27,6 +27,8 @@ func TestLifted(t *testing.T) {
 func TestStartRespectsGOMEMLIMIT(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
+	percent := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(percent)
 	stop := Start(func(k string) string {
 		if k == "GOMEMLIMIT" {
 			return "1GiB"
@@ -41,5 +43,18 @@ func TestStartRespectsGOMEMLIMIT(t *testing.T) {
 	stop()
 	if got := debug.SetMemoryLimit(-1); got != Default {
 		t.Errorf("limit = %d, want the default budget %d", got, Default)
+	}
+	if got := debug.SetGCPercent(100); got != Percent {
+		t.Errorf("GOGC = %d, want %d under the budget", got, Percent)
+	}
+	stop = Start(func(k string) string {
+		if k == "GOGC" {
+			return "50"
+		}
+		return ""
+	})
+	stop()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC = %d with GOGC set, want it left as it was", got)
 	}
 }
