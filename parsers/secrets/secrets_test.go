@@ -172,3 +172,20 @@ func TestCollect(t *testing.T) {
 		t.Errorf("Text leaves a collected secret: %s", red)
 	}
 }
+
+// TestTextForgetsWhenValuesChange: Text remembers what it made of a
+// string, but a secret added afterwards is hidden in it all the same.
+func TestTextForgetsWhenValuesChange(t *testing.T) {
+	s := &Set{}
+	msg := "datasource \"db\" connects with s3cr3t-pa55word"
+	if got := s.Text(msg); got != msg {
+		t.Fatalf("Text(%q) = %q before the secret is known", msg, got)
+	}
+	if got := s.Text(msg); got != msg {
+		t.Fatalf("remembered Text(%q) = %q", msg, got)
+	}
+	s.Add("s3cr3t-pa55word")
+	if got := s.Text(msg); strings.Contains(got, "s3cr3t-pa55word") {
+		t.Errorf("Text(%q) = %q after the secret was added", msg, got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -42,7 +43,17 @@ type Set struct {
 	// in credential contexts (URL user info, headers, password=).
 	public map[string]bool
 	spans  map[string]map[int][]Span
+
+	// texts remembers what Text made of the strings it was given since
+	// the values last changed: a run's findings repeat few messages
+	// (dashboards are copied across a fleet), and each is redacted again
+	// by every output.
+	textsMu sync.Mutex
+	texts   map[string]string
 }
+
+// maxTexts bounds how many strings Text remembers.
+const maxTexts = 1 << 13
 
 // Collect returns every secret of the model (see the package comment).
 func Collect(m *model.Model) *Set {
@@ -160,6 +171,9 @@ func (s *Set) sortValues() {
 	if s == nil || !s.unsorted {
 		return
 	}
+	s.textsMu.Lock()
+	s.texts = nil // what Text made of them may change
+	s.textsMu.Unlock()
 	s.values = s.values[:0]
 	for v := range s.known {
 		if !s.public[v] {
@@ -434,6 +448,30 @@ func (s *Set) Text(t string) string {
 	if t == "" {
 		return t
 	}
+	if s == nil {
+		return s.text(t)
+	}
+	s.sortValues()
+	s.textsMu.Lock()
+	r, ok := s.texts[t]
+	s.textsMu.Unlock()
+	if ok {
+		return r
+	}
+	r = s.text(t)
+	s.textsMu.Lock()
+	if s.texts == nil {
+		s.texts = map[string]string{}
+	}
+	if len(s.texts) < maxTexts {
+		s.texts[t] = r
+	}
+	s.textsMu.Unlock()
+	return r
+}
+
+// text is Text without remembering.
+func (s *Set) text(t string) string {
 	if strings.Contains(t, "://") {
 		t = replaceGroup(t, urlUserinfo, 2)
 	}
