@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"runtime"
 )
 
 // JSONVersion is the version of the json format. Fields may be added to
@@ -161,32 +162,110 @@ func encodeStream(w io.Writer, doc any, list streamed) error {
 	}
 	// Each element is encoded compact and indented here, as
 	// json.Encoder's SetIndent would (json.Indent's layout), without its
-	// second scan of every byte.
-	var eb bytes.Buffer
-	enc := json.NewEncoder(&eb)
-	enc.SetEscapeHTML(false)
-	var line []byte
-	for i := range list.n {
-		eb.Reset()
-		if err := enc.Encode(list.elem(i)); err != nil {
-			return err
+	// second scan of every byte; batches of elements are encoded on
+	// several goroutines and written in order.
+	err := encodeBatches(list.n, func(from, to int, dst []byte) ([]byte, error) {
+		var eb bytes.Buffer
+		enc := json.NewEncoder(&eb)
+		enc.SetEscapeHTML(false)
+		for i := from; i < to; i++ {
+			eb.Reset()
+			if err := enc.Encode(list.elem(i)); err != nil {
+				return dst, err
+			}
+			dst = append(dst, prefix...)
+			dst = appendIndent(dst, bytes.TrimSuffix(eb.Bytes(), []byte("\n")), prefix, "  ")
+			if i == list.n-1 {
+				dst = append(dst, '\n')
+			} else {
+				dst = append(dst, ",\n"...)
+			}
 		}
-		line = append(line[:0], prefix...)
-		line = appendIndent(line, bytes.TrimSuffix(eb.Bytes(), []byte("\n")), prefix, "  ")
-		if i == list.n-1 {
-			line = append(line, '\n')
-		} else {
-			line = append(line, ",\n"...)
-		}
-		if _, err := w.Write(line); err != nil {
-			return err
-		}
+		return dst, nil
+	}, w)
+	if err != nil {
+		return err
 	}
 	if _, err := io.WriteString(w, indent+"]"); err != nil {
 		return err
 	}
-	_, err := w.Write(tail)
+	_, err = w.Write(tail)
 	return err
+}
+
+// jsonBatch is how many list elements one goroutine encodes at a time.
+const jsonBatch = 256
+
+// encodeBatches encodes elements [0, n) in batches of jsonBatch with
+// encode, on up to GOMAXPROCS goroutines with a bounded number of batches
+// in flight, and writes the batches to w in order.
+func encodeBatches(n int, encode func(from, to int, dst []byte) ([]byte, error), w io.Writer) error {
+	type batch struct {
+		out  []byte
+		err  error
+		done chan struct{}
+	}
+	count := (n + jsonBatch - 1) / jsonBatch
+	workers := min(runtime.GOMAXPROCS(0), count)
+	if workers <= 1 {
+		var out []byte
+		for k := range count {
+			var err error
+			if out, err = encode(k*jsonBatch, min(n, (k+1)*jsonBatch), out[:0]); err != nil {
+				return err
+			}
+			if _, err := w.Write(out); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	batches := make([]batch, count)
+	for k := range batches {
+		batches[k].done = make(chan struct{})
+	}
+	next := make(chan int)
+	stop := make(chan struct{})
+	defer close(stop)
+	inFlight := make(chan struct{}, 2*workers) // bounds the batches held
+	go func() {
+		defer close(next)
+		for k := range count {
+			select {
+			case inFlight <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case next <- k:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for k := range next {
+				b := &batches[k]
+				b.out, b.err = encode(k*jsonBatch, min(n, (k+1)*jsonBatch), nil)
+				close(b.done)
+			}
+		}()
+	}
+	for k := range batches {
+		b := &batches[k]
+		<-b.done
+		err := b.err
+		if err == nil {
+			_, err = w.Write(b.out)
+		}
+		b.out = nil
+		<-inFlight
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // appendIndent appends src, compact JSON as encoding/json writes it (no
