@@ -54,3 +54,21 @@ func (in *Interner) bytes(b []byte) string {
 	s.m[v] = v
 	return v
 }
+
+// String returns the copy of s the Interner holds (s itself the first
+// time); strings over 4 KiB, and every string of a nil Interner, are
+// returned as they are. The rules engine shares the texts of a run's
+// findings with it.
+func (in *Interner) String(s string) string {
+	if in == nil || len(s) > maxInterned || s == "" {
+		return s
+	}
+	sh := &in.shards[maphash.String(in.seed, s)%internShards]
+	sh.Lock()
+	defer sh.Unlock()
+	if v, ok := sh.m[s]; ok {
+		return v
+	}
+	sh.m[s] = s
+	return s
+}

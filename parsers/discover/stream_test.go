@@ -95,18 +95,8 @@ func TestStreamedAsLoadedWhole(t *testing.T) {
 // file, never a silent pass.
 func TestStreamedDashboardChangedSinceLoading(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, content string) {
-		t.Helper()
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("provisioning/dashboards/p.yaml", "apiVersion: 1\nproviders:\n  - name: p\n    options:\n      path: /etc/grafana/provisioning/dashboards\n")
-	write("provisioning/dashboards/a.json", `{"uid": "a", "title": "A", "panels": []}`)
+	write(t, dir, "provisioning/dashboards/p.yaml", "apiVersion: 1\nproviders:\n  - name: p\n    options:\n      path: /etc/grafana/provisioning/dashboards\n")
+	write(t, dir, "provisioning/dashboards/a.json", `{"uid": "a", "title": "A", "panels": []}`)
 	m, err := Load(context.Background(), Options{WorkDir: dir, Stream: true})
 	if err != nil {
 		t.Fatal(err)
@@ -136,24 +126,14 @@ func TestStreamedDashboardChangedSinceLoading(t *testing.T) {
 // datasource still used by a dashboard that is not named is counted, as
 // when the whole project is checked.
 func TestExplicitDashboardCountsEveryReference(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeFiles(t, map[string]string{
 		".git/HEAD": "ref: refs/heads/main\n",
 		"provisioning/datasources/ds.yaml": "apiVersion: 1\ndeleteDatasources:\n  - name: Old\n    orgId: 1\n" +
 			"datasources:\n  - name: Prometheus\n    uid: prom\n    type: prometheus\n    url: http://prometheus:9090\n",
 		"provisioning/dashboards/dashboards.yaml": "apiVersion: 1\nproviders:\n  - name: default\n    type: file\n    options:\n      path: /etc/grafana/provisioning/dashboards\n",
 		"provisioning/dashboards/0-context.json":  `{"uid": "ctx", "title": "C", "panels": [{"id": 1, "type": "timeseries", "datasource": "Old"}]}`,
 		"provisioning/dashboards/a-named.json":    `{"uid": "named", "title": "N", "panels": [{"id": 1, "type": "timeseries", "datasource": "Old"}]}`,
-	}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	m, err := Load(context.Background(), Options{WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
