@@ -122,12 +122,13 @@ type memo struct {
 // Shared returns the value build returns for key, built once for the
 // stack c checks and shared by every rule that checks it in this run (for
 // a context of NewContext: once per context; for the view of one
-// dashboard, once per view, shared by the rules that check the view). Rules share what they derive
-// from the stack alone — the stack's datasource resolution, its proxy
-// analysis — and must not modify it. key is a value of a type the calling
-// package owns (an empty struct type), so packages cannot collide. The
-// rules of one stack run one after another, so a shared value that fills
-// caches as it is read need not be safe for concurrent use.
+// dashboard, once per view, shared by the rules that check that view).
+// Rules share what they derive from the stack alone — the stack's
+// datasource resolution, its proxy analysis — and must not modify it. key
+// is a value of a type the calling package owns (an empty struct type), so
+// packages cannot collide. The rules of one stack, or of one view, run one
+// after another, so a shared value that fills caches as it is read need
+// not be safe for concurrent use.
 func Shared[T any](c *Context, key any, build func() T) T {
 	return shared(c.memo, key, build)
 }
