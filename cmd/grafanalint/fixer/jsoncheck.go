@@ -1,6 +1,9 @@
 package fixer
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // A quick check that a fixed dashboard still parses, without parsing it:
 // describing the fixes of a report verifies each fix on its own, and
@@ -96,20 +99,48 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
+// plainRun returns how many bytes at the start of b are plain string
+// characters: none is '"', '\\' or a control character (< 0x20).
+func plainRun(b []byte) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+		quote = '"' * ones
+		slash = '\\' * ones
+		space = 0x20 * ones
+	)
+	n := 0
+	for ; n+8 <= len(b); n += 8 {
+		x := binary.LittleEndian.Uint64(b[n:])
+		// A byte of x is flagged when it is below 0x20, or equal to '"'
+		// or '\\' (its xor is zero); bytes of 0x80 and above never are.
+		t := ((x - space) | (x ^ quote - ones) | (x ^ slash - ones)) &^ x & highs
+		if t != 0 {
+			break
+		}
+	}
+	for n < len(b) {
+		if c := b[n]; c == '"' || c == '\\' || c < 0x20 {
+			break
+		}
+		n++
+	}
+	return n
+}
+
 // feed scans b; it returns false once the input is rejected.
 func (s *scanState) feed(b []byte) bool {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch s.step {
 		case stString:
-			// The common case: a run of plain characters.
-			for c != '"' && c != '\\' && c >= 0x20 {
-				i++
-				if i == len(b) {
-					return true
-				}
-				c = b[i]
+			// The common case: a run of plain characters, skipped eight
+			// bytes at a time while none of them ends it.
+			i += plainRun(b[i:])
+			if i == len(b) {
+				return true
 			}
+			c = b[i]
 			switch c {
 			case '"':
 				if s.key {

@@ -179,3 +179,36 @@ func TestScanIndexIsLocal(t *testing.T) {
 		t.Errorf("%d of %d edit sets rejected: the test does not tell both apart", rejected, checked)
 	}
 }
+
+// plainRunBytes is plainRun one byte at a time.
+func plainRunBytes(b []byte) int {
+	n := 0
+	for n < len(b) && b[n] != '"' && b[n] != '\\' && b[n] >= 0x20 {
+		n++
+	}
+	return n
+}
+
+// TestPlainRun: the eight-bytes-at-a-time scan stops where the byte loop
+// stops, for every byte value at every place of a run.
+func TestPlainRun(t *testing.T) {
+	for c := range 256 {
+		for at := range 20 {
+			b := []byte("abcdefghijklmnopqrstuvwxyz\xc3\xa9\xff")
+			b[at] = byte(c)
+			if got, want := plainRun(b), plainRunBytes(b); got != want {
+				t.Errorf("byte %#x at %d: plainRun = %d, want %d", c, at, got, want)
+			}
+		}
+	}
+}
+
+func FuzzPlainRun(f *testing.F) {
+	f.Add([]byte(`plain text with "quotes" and \escapes`))
+	f.Add([]byte("\x00\x1f\x20\x7f\x80\xff"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := plainRun(b), plainRunBytes(b); got != want {
+			t.Errorf("plainRun(%q) = %d, want %d", b, got, want)
+		}
+	})
+}
