@@ -99,6 +99,9 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
+// eightSpaces is eight ' ' bytes read as one little-endian word.
+const eightSpaces = 0x2020202020202020
+
 // plainRun returns how many bytes at the start of b are plain string
 // characters: none is '"', '\\' or a control character (< 0x20).
 func plainRun(b []byte) int {
@@ -223,7 +226,15 @@ func (s *scanState) feed(b []byte) bool {
 				s.step = stError
 			}
 		default:
-			// Between tokens: indentation runs are common.
+			// Between tokens: indentation runs are common (eight spaces
+			// at a time first).
+			for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+				i += 8
+			}
+			if i == len(b) {
+				return true
+			}
+			c = b[i]
 			for isBlank(c) {
 				i++
 				if i == len(b) {
