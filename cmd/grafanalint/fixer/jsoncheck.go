@@ -227,16 +227,12 @@ func (s *scanState) feed(b []byte) bool {
 			}
 		default:
 			// Between tokens: indentation runs are common (eight spaces
-			// at a time first).
-			for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
-				i += 8
-			}
-			if i == len(b) {
-				return true
-			}
-			c = b[i]
+			// at a time where they follow).
 			for isBlank(c) {
 				i++
+				for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+					i += 8
+				}
 				if i == len(b) {
 					return true
 				}
