@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,14 +17,20 @@ type sharedKey struct{}
 // or another run gets its own.
 func TestSharedPerStack(t *testing.T) {
 	m := &model.Model{Stacks: []*model.Stack{{Name: "a"}, {Name: "b"}}}
+	// Stacks are checked concurrently: mu guards what the rules record.
+	var mu sync.Mutex
 	builds := 0
 	seen := map[string][]*string{}
 	check := func(c *Context) {
 		v := Shared(c, sharedKey{}, func() *string {
+			mu.Lock()
+			defer mu.Unlock()
 			builds++
 			s := c.Stack.Name
 			return &s
 		})
+		mu.Lock()
+		defer mu.Unlock()
 		seen[c.Stack.Name] = append(seen[c.Stack.Name], v)
 	}
 	r1 := &Rule{ID: "test/one", Severity: Info, Check: check}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -120,10 +122,17 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		act = append(act, &active{r: r, level: level})
 	}
 	rn := newRun(m)
-	for _, s := range m.Stacks {
+	// Stacks are checked two at a time when no dashboard belongs to two
+	// of them (a streamed dashboard is filled in and stripped by the
+	// check of its stack); their findings are merged in stack order.
+	results := make([]stackResult, len(m.Stacks))
+	checkStack := func(i int) {
+		s := m.Stacks[i]
+		res := &results[i]
 		v, _ := StackVersion(s, opts)
 		var runs []*active
-		for _, a := range act {
+		var idx []int // index in act of each of runs
+		for k, a := range act {
 			r := a.r
 			if r.Global {
 				continue
@@ -133,11 +142,13 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 				if note := s.PartNotes[string(missing)]; note != "" {
 					reason += ": " + note
 				}
-				skipped[Skip{Family: r.Category(), Reason: reason}] = true
+				res.skipped = append(res.skipped, Skip{Family: r.Category(), Reason: reason})
 				continue
 			}
 			runs = append(runs, a)
+			idx = append(idx, k)
 		}
+		res.out = make([][]Finding, len(act))
 		sr := &stackRun{rn: rn, s: s, v: v, opts: opts, stackMemo: &memo{}, sc: sc}
 		byDashboard := sr.streamDashboards(runs)
 		for j, a := range runs {
@@ -150,9 +161,21 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 				}
 			}
 			sr.check(a.r, &stackOut)
-			a.out = append(a.out, keep(stackOut, s)...)
+			res.out[idx[j]] = keep(stackOut, s)
 		}
 		sc.done(s)
+	}
+	eachStack(m.Stacks, checkStack)
+	for i := range results {
+		for k, a := range act {
+			if k < len(results[i].out) {
+				a.out = append(a.out, results[i].out[k]...)
+			}
+		}
+		for _, sk := range results[i].skipped {
+			skipped[sk] = true
+		}
+		results[i] = stackResult{}
 	}
 	for _, a := range act {
 		if a.r.Global {
@@ -209,6 +232,51 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		return a.Reason < b.Reason
 	})
 	return res
+}
+
+// stackResult is what the check of one stack found: per rule of the
+// run's active list, its findings; and the checks it skipped.
+type stackResult struct {
+	out     [][]Finding
+	skipped []Skip
+}
+
+// stacksAtOnce is how many stacks are checked at the same time.
+const stacksAtOnce = 2
+
+// eachStack calls check for every stack index, stacksAtOnce stacks at a
+// time unless two stacks hold the same dashboard.
+func eachStack(stacks []*model.Stack, check func(i int)) {
+	held := map[*model.Dashboard]bool{}
+	shared := false
+	for _, s := range stacks {
+		for _, d := range s.AllDashboards() {
+			if held[d] {
+				shared = true
+			}
+			held[d] = true
+		}
+	}
+	if shared || len(stacks) < 2 {
+		for i := range stacks {
+			check(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(stacksAtOnce, len(stacks)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(stacks) {
+					return
+				}
+				check(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // active is a rule the run checks, with its level and findings.

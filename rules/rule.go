@@ -136,7 +136,9 @@ type Rule struct {
 	// dashboards whose findings the run drops.
 	Gathers func(s *model.Stack) bool
 	// Check inspects one stack (or the model) and reports through the
-	// context.
+	// context. The engine checks several stacks, and the views of several
+	// dashboards, at the same time: Check must not write state that other
+	// calls read (what rules share goes through Shared and Gathered).
 	Check func(c *Context)
 }
 

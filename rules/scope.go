@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -20,7 +21,9 @@ type scope struct {
 	// reported holds the display paths of the reported files; known holds
 	// every loaded file.
 	reported, known map[string]bool
-	// byStack caches each stack's entity index.
+	// byStack caches each stack's entity index (stacks are checked
+	// concurrently: mu guards it).
+	mu      sync.Mutex
 	byStack map[*model.Stack]*entityIndex
 }
 
@@ -69,13 +72,21 @@ func (sc *scope) reports(f Finding, s *model.Stack) bool {
 }
 
 // done drops the index of stack s once its rules have run.
-func (sc *scope) done(s *model.Stack) { delete(sc.byStack, s) }
+func (sc *scope) done(s *model.Stack) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	delete(sc.byStack, s)
+}
 
 func (sc *scope) index(s *model.Stack) *entityIndex {
+	sc.mu.Lock()
 	ix := sc.byStack[s]
+	sc.mu.Unlock()
 	if ix == nil {
 		ix = newEntityIndex(s)
+		sc.mu.Lock()
 		sc.byStack[s] = ix
+		sc.mu.Unlock()
 	}
 	return ix
 }

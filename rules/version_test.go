@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,14 +20,24 @@ func TestStackVersion(t *testing.T) {
 		{Name: "none"},
 	}}
 	seen := func(opts Options) []string {
+		// Stacks are checked concurrently: their entries are sorted (by
+		// stack name, as in m); the global rule runs after them.
+		var mu sync.Mutex
 		var got []string
 		r := &Rule{ID: "test/version", Severity: Info, Check: func(c *Context) {
+			mu.Lock()
+			defer mu.Unlock()
 			got = append(got, c.Stack.Name+" "+c.Version.String())
 		}}
 		g := &Rule{ID: "test/global", Severity: Info, Global: true, Check: func(c *Context) {
+			mu.Lock()
+			defer mu.Unlock()
 			got = append(got, "global "+c.Version.String())
 		}}
 		Run(m, []*Rule{r, g}, opts)
+		if len(got) > 0 {
+			slices.Sort(got[:len(got)-1])
+		}
 		return got
 	}
 	cur := CurrentGrafana.String()
