@@ -3,6 +3,8 @@ package report
 import (
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // ColorFor decides whether the text format written to w is coloured.
@@ -34,11 +36,9 @@ func isTerminal(w io.Writer) bool {
 	if !ok || f == nil {
 		return false
 	}
-	st, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	return st.Mode()&os.ModeCharDevice != 0
+	// A character device is not a terminal for all that (/dev/null is
+	// one): ask the terminal driver.
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // IsTerminal reports whether w is a terminal; the text format shows source

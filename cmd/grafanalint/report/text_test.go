@@ -185,13 +185,15 @@ func TestColorFor(t *testing.T) {
 	}
 	defer r.Close()
 	defer pipe.Close()
-	// /dev/null is a character device, which is all isTerminal can tell a
-	// terminal by; it stands in for one.
-	tty, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	// The master side of a pseudo-terminal is a terminal; /dev/null is a
+	// character device but none.
+	tty := openTerminal(t)
+	defer tty.Close()
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tty.Close()
+	defer devNull.Close()
 	tests := []struct {
 		name string
 		out  io.Writer
@@ -211,6 +213,7 @@ func TestColorFor(t *testing.T) {
 		{"TERM=dumb on a terminal", tty, "auto", map[string]string{"TERM": "dumb"}, false},
 		{"unknown mode is auto", tty, "sometimes", nil, true},
 		{"closed file", closedFile(t), "auto", nil, false},
+		{"auto on /dev/null", devNull, "auto", map[string]string{"TERM": "xterm-256color"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,6 +226,20 @@ func TestColorFor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openTerminal opens a pseudo-terminal's master side (/dev/ptmx); the
+// test skips where there is none, except under CI=true.
+func openTerminal(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no pseudo-terminal to test with (CI=true requires one): %v", err)
+		}
+		t.Skipf("no pseudo-terminal to test with: %v", err)
+	}
+	return f
 }
 
 func closedFile(t *testing.T) *os.File {
