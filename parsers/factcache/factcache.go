@@ -12,7 +12,11 @@
 // else grafanalint/ in $XDG_CACHE_HOME, else in $HOME/.cache. Entries are
 // small JSON files written atomically (a temporary file renamed into
 // place); an entry that cannot be read or decoded is a miss, and a cache
-// that cannot be written is silently not used.
+// that cannot be written is silently not used. As Go's build cache does,
+// the cache trims itself: at most once a day, opening it removes the
+// entries no run has used for maxAge (a hit marks its entry used, at most
+// once a day), so a cache that lives across many commits stays the size
+// of what is still linted. Deleting the directory is always safe.
 package factcache
 
 import (
@@ -23,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
@@ -55,7 +60,8 @@ func Dir(getenv func(string) string) string {
 }
 
 // Open returns the cache in dir for the running executable; nil when dir
-// is "" or the executable cannot be identified.
+// is "" or the executable cannot be identified. It trims the cache when
+// the last trim is a day old.
 func Open(dir string) *Cache {
 	if dir == "" {
 		return nil
@@ -64,7 +70,52 @@ func Open(dir string) *Cache {
 	if err != nil {
 		return nil
 	}
-	return &Cache{dir: filepath.Join(dir, "dashboard-facts"), salt: salt}
+	c := &Cache{dir: filepath.Join(dir, "dashboard-facts"), salt: salt}
+	c.trim(time.Now())
+	return c
+}
+
+const (
+	// maxAge is how long an entry no run uses is kept.
+	maxAge = 30 * 24 * time.Hour
+	// trimEvery is how often the cache is trimmed, and how often a hit
+	// marks its entry used.
+	trimEvery = 24 * time.Hour
+	// trimmedName is the file whose modification time says when the
+	// cache was last trimmed.
+	trimmedName = "trimmed"
+)
+
+// trim removes the entries not used for maxAge, unless the cache was
+// trimmed less than trimEvery before now.
+func (c *Cache) trim(now time.Time) {
+	marker := filepath.Join(c.dir, trimmedName)
+	if st, err := os.Stat(marker); err == nil && now.Sub(st.ModTime()) < trimEvery {
+		return
+	}
+	shards, err := os.ReadDir(c.dir)
+	if err != nil {
+		return // no cache yet
+	}
+	for _, sh := range shards {
+		if !sh.IsDir() {
+			continue
+		}
+		dir := filepath.Join(c.dir, sh.Name())
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil && info.Mode().IsRegular() && now.Sub(info.ModTime()) > maxAge {
+				_ = os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	if f, err := os.Create(marker); err == nil {
+		_ = f.Close()
+		_ = os.Chtimes(marker, now, now)
+	}
 }
 
 // executableSalt identifies the running executable by its module version,
@@ -115,13 +166,19 @@ func (c *Cache) Get(path string, src []byte) (facts *model.Dashboard, probs []mo
 	if c == nil {
 		return nil, nil, false
 	}
-	b, err := os.ReadFile(c.file(path, src))
+	name := c.file(path, src)
+	b, err := os.ReadFile(name)
 	if err != nil {
 		return nil, nil, false
 	}
 	var e entry
 	if json.Unmarshal(b, &e) != nil || e.Facts == nil || e.Path != path || e.Facts.File != path {
 		return nil, nil, false
+	}
+	if st, err := os.Stat(name); err == nil {
+		if now := time.Now(); now.Sub(st.ModTime()) > trimEvery {
+			_ = os.Chtimes(name, now, now) // used: trim keeps it
+		}
 	}
 	return e.Facts, e.Problems, true
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -116,5 +117,49 @@ func TestBrokenEntries(t *testing.T) {
 	blocked.Put("a.json", src, d, probs)
 	if _, _, ok := blocked.Get("a.json", src); ok {
 		t.Error("hit in a cache that cannot be written")
+	}
+}
+
+// TestTrim: opening the cache removes the entries no run used for
+// maxAge, keeps the others and those a hit marked used, and trims at
+// most once a day.
+func TestTrim(t *testing.T) {
+	dir := t.TempDir()
+	c := Open(dir)
+	src := []byte(dash)
+	for _, p := range []string{"old.json", "used.json", "new.json"} {
+		d, probs := dashboard.Parse(p, src)
+		c.Put(p, src, d, probs)
+	}
+	now := time.Now()
+	old := now.Add(-maxAge - time.Hour)
+	for _, p := range []string{"old.json", "used.json"} {
+		if err := os.Chtimes(c.file(p, src), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, ok := c.Get("used.json", src); !ok { // a hit marks it used
+		t.Fatal("miss")
+	}
+	// The last trim was now: trimming within a day does nothing.
+	marker := filepath.Join(c.dir, trimmedName)
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(marker, now, now); err != nil {
+		t.Fatal(err)
+	}
+	c.trim(now.Add(time.Hour))
+	if _, err := os.Stat(c.file("old.json", src)); err != nil {
+		t.Fatalf("trimmed within a day of the last trim: %v", err)
+	}
+	c.trim(now.Add(trimEvery + time.Hour))
+	if _, err := os.Stat(c.file("old.json", src)); !os.IsNotExist(err) {
+		t.Errorf("an entry unused for %v was kept (%v)", maxAge, err)
+	}
+	for _, p := range []string{"used.json", "new.json"} {
+		if _, _, ok := c.Get(p, src); !ok {
+			t.Errorf("%s was trimmed", p)
+		}
 	}
 }
