@@ -321,6 +321,12 @@ func ReadFrom(r io.Reader, name string, o Options) ([]byte, error) {
 // readLimited reads at most max+1 bytes of r; hint is the expected size
 // (-1 when unknown).
 func readLimited(path string, r io.Reader, hint, max int64) ([]byte, error) {
+	return readInto(path, r, hint, max, nil)
+}
+
+// readInto is readLimited reading into buf when it holds the expected
+// size.
+func readInto(path string, r io.Reader, hint, max int64, buf []byte) ([]byte, error) {
 	if hint > max {
 		return nil, &Error{Path: path, Reason: TooLarge, Size: hint, Limit: max}
 	}
@@ -328,7 +334,11 @@ func readLimited(path string, r io.Reader, hint, max int64) ([]byte, error) {
 	if hint >= 0 {
 		capacity = hint + 1
 	}
-	buf := make([]byte, 0, min(capacity, max+1))
+	if want := min(capacity, max+1); int64(cap(buf)) >= want {
+		buf = buf[:0]
+	} else {
+		buf = make([]byte, 0, want)
+	}
 	lr := io.LimitReader(r, max+1)
 	for {
 		if len(buf) == cap(buf) {
@@ -370,6 +380,13 @@ func ReadHead(path string, o Options, n int) (head []byte, complete bool, err er
 // the error Read gives (a symbolic link, for instance, is refused here and
 // followed by Read).
 func ReadReal(real string, o Options) ([]byte, error) {
+	return ReadRealInto(real, o, nil)
+}
+
+// ReadRealInto is ReadReal reading into buf when it has room (its content
+// is replaced), so that a caller reading many files one after another can
+// reuse one buffer.
+func ReadRealInto(real string, o Options, buf []byte) ([]byte, error) {
 	if len(o.Within) > 0 && !insideAny(real, o.Within) {
 		return nil, &Error{Path: real, Reason: OutsideTree, Target: filepath.ToSlash(real)}
 	}
@@ -385,7 +402,7 @@ func ReadReal(real string, o Options) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &Error{Path: real, Reason: NotRegular, What: describe(fi.Mode())}
 	}
-	return readLimited(real, f, fi.Size(), o.max())
+	return readInto(real, f, fi.Size(), o.max(), buf)
 }
 
 // errNotRegular is readHeadRaw's error for a file that is not regular.

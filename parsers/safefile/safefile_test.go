@@ -175,3 +175,29 @@ func TestEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRealInto: a buffer with room is reused and holds exactly the
+// file; one without room is replaced; the limits hold as for ReadReal.
+func TestReadRealInto(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.json")
+	if err := os.WriteFile(p, []byte(`{"uid": "a"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big := make([]byte, 5, 1024)
+	copy(big, "stale")
+	got, err := ReadRealInto(p, Options{}, big)
+	if err != nil || string(got) != `{"uid": "a"}` {
+		t.Fatalf("ReadRealInto = %q, %v", got, err)
+	}
+	if &got[:1][0] != &big[:1][0] {
+		t.Error("a buffer with room was not reused")
+	}
+	small := make([]byte, 0, 2)
+	if got, err := ReadRealInto(p, Options{}, small); err != nil || string(got) != `{"uid": "a"}` {
+		t.Errorf("ReadRealInto into a small buffer = %q, %v", got, err)
+	}
+	if _, err := ReadRealInto(p, Options{Max: 4}, big); err == nil {
+		t.Error("the size limit was not applied")
+	}
+}
