@@ -41,27 +41,25 @@ func (l locator) String() string { return l.kind + l.sep + l.name + string(l.tex
 // of their own yet l's, followed by their query's for those of a query.
 func (p *parser) locate(s span, l locator) {
 	var loc string // l, once joined
-	for _, r := range p.d.Refs[min(s.refs, len(p.d.Refs)):] {
-		switch r.Locator {
+	set := func(locator *string, refID string) {
+		suffix := ""
+		switch *locator {
 		case "":
-			if loc == "" {
-				loc = l.String()
-			}
-			r.Locator = loc
 		case targetPending:
-			r.Locator = l.kind + l.sep + l.name + string(l.text) + "/" + targetPending + r.RefID
+			suffix = "/" + targetPending + refID
+		default:
+			return
 		}
+		if loc == "" {
+			loc = l.String()
+		}
+		*locator = loc + suffix
+	}
+	for _, r := range p.d.Refs[min(s.refs, len(p.d.Refs)):] {
+		set(&r.Locator, r.RefID)
 	}
 	for _, c := range p.d.Channels[min(s.chans, len(p.d.Channels)):] {
-		switch c.Locator {
-		case "":
-			if loc == "" {
-				loc = l.String()
-			}
-			c.Locator = loc
-		case targetPending:
-			c.Locator = l.kind + l.sep + l.name + string(l.text) + "/" + targetPending + c.RefID
-		}
+		set(&c.Locator, c.RefID)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
@@ -32,21 +31,7 @@ func TestGoldenPanels(t *testing.T) {
 			if len(probs) > 0 {
 				t.Fatalf("problems: %v", probs)
 			}
-			got := dumpPanels(d)
-			golden := filepath.Join("testdata", name+".panels.golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
-				t.Errorf("query model differs from %s (-want +got):\n%s", golden, diff)
-			}
+			compareGolden(t, filepath.Join("testdata", name+".panels.golden"), dumpPanels(d), "query model")
 		})
 	}
 }

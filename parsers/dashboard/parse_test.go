@@ -37,21 +37,27 @@ func TestGolden(t *testing.T) {
 			}
 			checkPositions(t, src, d)
 			got := dump(d, probs)
-			golden := filepath.Join("testdata", name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
-				t.Errorf("model differs from %s (-want +got):\n%s", golden, diff)
-			}
+			compareGolden(t, filepath.Join("testdata", name+".golden"), got, "model")
 		})
+	}
+}
+
+// compareGolden compares got with the golden file (-update rewrites it);
+// what names the dump in the message.
+func compareGolden(t *testing.T, golden, got, what string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n")); diff != "" {
+		t.Errorf("%s differs from %s (-want +got):\n%s", what, golden, diff)
 	}
 }
 

@@ -3,8 +3,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -123,15 +121,7 @@ func TestMemoSameFindingsAcrossDashboards(t *testing.T) {
   "targets": [{"refId": "Z", "expr": "up{$sel}"}, {"refId": "Y", "expr": "sum(x) by ($w)"},
               {"refId": "X", "expr": "sum(rate(x{a=\u0022b\u0022}[$w])) by (code"}]}]}`,
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	lint := func(paths ...string) []string {
 		t.Helper()
 		m, err := discover.Load(context.Background(), discover.Options{WorkDir: dir, Paths: paths})

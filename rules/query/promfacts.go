@@ -146,16 +146,9 @@ func promFactsOf(s string, d *dmodel.Dashboard) *promFacts {
 // promTargets calls fn for every Prometheus target of d that parses, with
 // its facts.
 func promTargets(d *dmodel.Dashboard, ix *Index, fn func(t target, f *promFacts)) {
-	ts := targets(d, ix)
-	if callMetricsQL(ts) {
-		return
-	}
-	for _, t := range ts {
-		if t.typ != TypePrometheus || t.query.Hide {
-			continue
-		}
+	eachPromTarget(d, ix, func(t target) {
 		if f := promFactsOf(t.query.Expr.V, d); f != nil {
 			fn(t, f)
 		}
-	}
+	})
 }

@@ -135,15 +135,24 @@ var PromQLSyntax = &rules.Rule{
 // checkPromQLTargets reports the Prometheus targets of one dashboard that
 // do not parse.
 func checkPromQLTargets(c reporter, d *model.Dashboard, ix *Index) {
+	eachPromTarget(d, ix, func(t target) {
+		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "PromQL", validPromQL)
+	})
+}
+
+// eachPromTarget calls fn for every Prometheus target of d that Grafana
+// runs (not hidden), unless one of its queries calls a MetricsQL-only
+// function: they are then written for VictoriaMetrics, whose dialect the
+// PromQL parser does not judge.
+func eachPromTarget(d *model.Dashboard, ix *Index, fn func(t target)) {
 	ts := targets(d, ix)
 	if callMetricsQL(ts) {
 		return
 	}
 	for _, t := range ts {
-		if t.typ != TypePrometheus || t.query.Hide {
-			continue
+		if t.typ == TypePrometheus && !t.query.Hide {
+			fn(t)
 		}
-		reportSyntax(c, d, t.panel, t.query, t.query.Expr, "PromQL", validPromQL)
 	}
 }
 

@@ -31,6 +31,15 @@ func TestExplicitRunChecksReportableDashboards(t *testing.T) {
 	files["provisioning/dashboards/a.json"] = dash("same", "sum(rate(a_total[5m])")
 	files["provisioning/dashboards/b.json"] = dash("same", "sum(rate(b_total[5m])")
 	files["provisioning/dashboards/c.json"] = dash("other", "sum(rate(c_total[5m])")
+	writeTree(t, dir, files)
+	for _, stream := range []bool{false, true} {
+		checkReportable(t, dir, stream)
+	}
+}
+
+// writeTree writes files (path relative to dir → content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -39,9 +48,6 @@ func TestExplicitRunChecksReportableDashboards(t *testing.T) {
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-	for _, stream := range []bool{false, true} {
-		checkReportable(t, dir, stream)
 	}
 }
 
