@@ -228,6 +228,10 @@ func encodeBatches(n int, encode func(from, to int, dst []byte) ([]byte, error),
 	stop := make(chan struct{})
 	defer close(stop)
 	inFlight := make(chan struct{}, 2*workers) // bounds the batches held
+	// Written batches hand their buffers back, so a run holds about
+	// 2*workers buffers of a batch's size instead of growing a new one
+	// for every batch.
+	free := make(chan []byte, 2*workers+1)
 	go func() {
 		defer close(next)
 		for k := range count {
@@ -247,7 +251,12 @@ func encodeBatches(n int, encode func(from, to int, dst []byte) ([]byte, error),
 		go func() {
 			for k := range next {
 				b := &batches[k]
-				b.out, b.err = encode(k*jsonBatch, min(n, (k+1)*jsonBatch), nil)
+				var dst []byte
+				select {
+				case dst = <-free:
+				default:
+				}
+				b.out, b.err = encode(k*jsonBatch, min(n, (k+1)*jsonBatch), dst[:0])
 				close(b.done)
 			}
 		}()
@@ -258,6 +267,10 @@ func encodeBatches(n int, encode func(from, to int, dst []byte) ([]byte, error),
 		err := b.err
 		if err == nil {
 			_, err = w.Write(b.out)
+		}
+		select {
+		case free <- b.out:
+		default:
 		}
 		b.out = nil
 		<-inFlight
