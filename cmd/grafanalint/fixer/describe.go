@@ -1,6 +1,9 @@
 package fixer
 
 import (
+	"errors"
+	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -27,9 +30,9 @@ import (
 // parser deciding only when that check cannot; files are worked on in
 // parallel.
 func Describe(m *model.Model, findings []rules.Finding, opts Options) {
-	read := opts.ReadFile
-	if read == nil {
-		read = os.ReadFile
+	read := readInto
+	if opts.ReadFile != nil {
+		read = func(p string, _ *fileBuf) ([]byte, error) { return opts.ReadFile(p) }
 	}
 	d := &describer{m: m, byPath: make(map[string]*model.File, len(m.Files)), read: read, refs: map[string]int{}, files: map[string]*sharedFile{}}
 	for _, f := range m.Files {
@@ -107,17 +110,55 @@ type describer struct {
 	m *model.Model
 	// byPath indexes m's files (m.File looks through them all).
 	byPath map[string]*model.File
-	read   func(string) ([]byte, error)
+	read   func(string, *fileBuf) ([]byte, error)
 	mu     sync.Mutex
 	// refs counts the fixes still to describe that edit each file.
 	refs  map[string]int
 	files map[string]*sharedFile
+	// free is the memory of files no fix needs any more, for the next
+	// files read.
+	free []*fileBuf
 }
 
 // sharedFile is a file read once for the fixes that edit it.
 type sharedFile struct {
 	once sync.Once
 	ld   *loaded
+	buf  *fileBuf
+}
+
+// maxFree is how many released files' memory Describe keeps for reuse
+// (files are worked on by GOMAXPROCS goroutines, one at a time each).
+func maxFree() int { return runtime.GOMAXPROCS(0) + 1 }
+
+// readInto is os.ReadFile reading into buf's memory when it has room.
+func readInto(path string, buf *fileBuf) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 512
+	if fi, err := f.Stat(); err == nil && fi.Size() < math.MaxInt-1 {
+		size = int(fi.Size()) + 1 // one more byte, to read the end of the file
+	}
+	b := buf.src[:0]
+	if cap(b) < size {
+		b = make([]byte, 0, size)
+	}
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return b, nil
+			}
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // the file grew
+		}
+	}
 }
 
 // load returns the file at a display path, reading it on first use.
@@ -134,8 +175,16 @@ func (d *describer) load(path string) *loaded {
 		if !ok {
 			f = d.m.File(path)
 		}
+		d.mu.Lock()
+		buf := &fileBuf{}
+		if n := len(d.free); n > 0 {
+			buf = d.free[n-1]
+			d.free = d.free[:n-1]
+		}
+		d.mu.Unlock()
 		ld := &loaded{f: f}
-		ld.bad = ld.load(d.read)
+		ld.bad = ld.loadInto(d.read, buf)
+		sf.buf = buf
 		if ld.bad == "" && ld.f.Kind == model.KindDashboard {
 			ld.scan = newScanIndex(ld.src)
 		}
@@ -149,9 +198,13 @@ func (d *describer) release(paths []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, p := range paths {
-		if d.refs[p]--; d.refs[p] <= 0 {
-			delete(d.files, p)
+		if d.refs[p]--; d.refs[p] > 0 {
+			continue
 		}
+		if sf := d.files[p]; sf != nil && sf.buf != nil && len(d.free) < maxFree() {
+			d.free = append(d.free, sf.buf)
+		}
+		delete(d.files, p)
 	}
 }
 
