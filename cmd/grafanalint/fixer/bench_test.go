@@ -63,3 +63,23 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkScanIndex measures indexing the largest dashboards of the real
+// corpus for jsonScan, which Describe does once for each dashboard a fix
+// edits.
+func BenchmarkScanIndex(b *testing.B) {
+	srcs := corpusDashboards(b, 10)
+	size := 0
+	for _, src := range srcs {
+		size += len(src)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range srcs {
+			if newScanIndex(src) == nil {
+				b.Fatal("jsonScan refuses a valid dashboard")
+			}
+		}
+	}
+}

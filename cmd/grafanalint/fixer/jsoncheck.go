@@ -73,24 +73,36 @@ const (
 	inArray = '['
 )
 
+// literals are the rests of the literals after their first byte, each
+// ended by a 0.
+const literals = "rue\x00alse\x00ull\x00"
+
+// Where each literal's rest starts in literals.
+const (
+	litTrue  = 0
+	litFalse = 4
+	litNull  = 9
+)
+
 // scanState is the scanner's whole state.
 type scanState struct {
 	step step
-	// lit is the rest of the literal being read (stLiteral).
-	lit string
+	// lit is where the rest of the literal being read starts in literals
+	// (stLiteral).
+	lit uint8
 	// key says whether the string being read is a member name.
 	key   bool
 	stack []byte
 }
 
-func (s *scanState) equal(o *scanState) bool {
-	return s.step == o.step && s.lit == o.lit && s.key == o.key && bytes.Equal(s.stack, o.stack)
-}
-
-func (s *scanState) clone() scanState {
-	c := *s
-	c.stack = bytes.Clone(s.stack)
-	return c
+// keptState is a scanState kept in a scanIndex, its stack in the index's
+// stacks.
+type keptState struct {
+	step  step
+	lit   uint8
+	key   bool
+	depth int
+	at    int // where the stack starts in the index's stacks
 }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -175,12 +187,12 @@ func (s *scanState) feed(b []byte) bool {
 				s.step++
 			}
 		case stLiteral:
-			if c != s.lit[0] {
+			if c != literals[s.lit] {
 				s.step = stError
 				break
 			}
-			s.lit = s.lit[1:]
-			if s.lit == "" {
+			s.lit++
+			if literals[s.lit] == 0 {
 				s.step = stAfter
 			}
 		case stMinus:
@@ -318,11 +330,11 @@ func (s *scanState) value(c byte) {
 	case '1' <= c && c <= '9':
 		s.step = stInt
 	case c == 't':
-		s.step, s.lit = stLiteral, "rue"
+		s.step, s.lit = stLiteral, litTrue
 	case c == 'f':
-		s.step, s.lit = stLiteral, "false"[1:]
+		s.step, s.lit = stLiteral, litFalse
 	case c == 'n':
-		s.step, s.lit = stLiteral, "ull"
+		s.step, s.lit = stLiteral, litNull
 	default:
 		s.step = stError
 	}
@@ -362,14 +374,15 @@ func scanAccepts(src []byte) bool {
 // scanIndex is the original file's scanner states every scanEvery bytes;
 // nil when jsonScan does not accept the file.
 type scanIndex struct {
-	states []scanState // states[i] is the state after src[:i*scanEvery]
+	states []keptState // states[i] is the state after src[:i*scanEvery]
+	stacks []byte      // the states' stacks, one after the other
 }
 
 func newScanIndex(src []byte) *scanIndex {
-	x := &scanIndex{states: make([]scanState, 0, len(src)/scanEvery+1)}
+	x := &scanIndex{states: make([]keptState, 0, len(src)/scanEvery+1)}
 	var s scanState
 	for off := 0; ; off += scanEvery {
-		x.states = append(x.states, s.clone())
+		x.keep(&s)
 		if off >= len(src) {
 			break
 		}
@@ -383,14 +396,35 @@ func newScanIndex(src []byte) *scanIndex {
 	return x
 }
 
+// keep appends s to the kept states.
+func (x *scanIndex) keep(s *scanState) {
+	x.states = append(x.states, keptState{step: s.step, lit: s.lit, key: s.key, depth: len(s.stack), at: len(x.stacks)})
+	x.stacks = append(x.stacks, s.stack...)
+}
+
+// restore sets s to kept state i, in s's own memory.
+func (x *scanIndex) restore(s *scanState, i int) {
+	k := &x.states[i]
+	s.step, s.lit, s.key = k.step, k.lit, k.key
+	s.stack = append(s.stack[:0], x.stacks[k.at:k.at+k.depth]...)
+}
+
+// equal reports whether s is kept state i.
+func (x *scanIndex) equal(s *scanState, i int) bool {
+	k := &x.states[i]
+	return s.step == k.step && s.lit == k.lit && s.key == k.key && bytes.Equal(s.stack, x.stacks[k.at:k.at+k.depth])
+}
+
 // accepts reports whether jsonScan accepts src with spans applied (sorted
 // and not overlapping, as File.spans), scanning only around them.
 func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 	if len(spans) == 0 {
 		return true
 	}
+	var stack [64]byte
+	s := scanState{stack: stack[:0]}
 	k := spans[0].start / scanEvery
-	s := x.states[k].clone()
+	x.restore(&s, k)
 	pos := k * scanEvery
 	for i, sp := range spans {
 		if !s.feed(src[pos:sp.start]) || !s.feed([]byte(sp.text)) {
@@ -409,14 +443,15 @@ func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 				return false
 			}
 			pos = c * scanEvery
-			if !s.equal(&x.states[c]) {
+			if !x.equal(&s, c) {
 				continue
 			}
 			if i+1 == len(spans) {
 				return true
 			}
 			k := next / scanEvery
-			s, pos = x.states[k].clone(), k*scanEvery
+			x.restore(&s, k)
+			pos = k * scanEvery
 			break
 		}
 	}

@@ -102,7 +102,7 @@ func mutate(rng *rand.Rand, src []byte) []byte {
 
 // corpusDashboards returns up to n dashboards of the real corpus, large
 // ones first (they span many kept states).
-func corpusDashboards(t *testing.T, n int) [][]byte {
+func corpusDashboards(t testing.TB, n int) [][]byte {
 	t.Helper()
 	root := corpustest.Dir(t, "real")
 	var paths []string
