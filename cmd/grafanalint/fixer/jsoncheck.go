@@ -3,6 +3,7 @@ package fixer
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 )
 
 // A quick check that a fixed dashboard still parses, without parsing it:
@@ -131,7 +132,9 @@ func plainRun(b []byte) int {
 		// or '\\' (its xor is zero); bytes of 0x80 and above never are.
 		t := ((x - space) | (x ^ quote - ones) | (x ^ slash - ones)) &^ x & highs
 		if t != 0 {
-			break
+			// The lowest flagged byte is the first that ends the run: no
+			// byte below it borrowed from it.
+			return n + bits.TrailingZeros64(t)>>3
 		}
 	}
 	for n < len(b) {
@@ -242,7 +245,12 @@ func (s *scanState) feed(b []byte) bool {
 			// at a time where they follow).
 			for isBlank(c) {
 				i++
-				for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+				for i+8 <= len(b) {
+					x := binary.LittleEndian.Uint64(b[i:]) ^ eightSpaces
+					if x != 0 {
+						i += bits.TrailingZeros64(x) >> 3 // the spaces before the first other byte
+						break
+					}
 					i += 8
 				}
 				if i == len(b) {
@@ -250,7 +258,18 @@ func (s *scanState) feed(b []byte) bool {
 				}
 				c = b[i]
 			}
-			s.structural(c)
+			// The commonest tokens, read here as structural reads them.
+			switch {
+			case c == '"' && (s.step == stKey || s.step == stKeyOrEnd):
+				s.step, s.key = stString, true
+			case c == '"' && s.step == stValue:
+				s.step, s.key = stString, false
+			case c == ':' && s.step == stColon:
+				s.stack[len(s.stack)-1] = inValue
+				s.step = stValue
+			default:
+				s.structural(c)
+			}
 		}
 		if s.step == stError {
 			return false
