@@ -46,7 +46,7 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 	// they share (provisioning) until their last fix.
 	seen := map[*fix.Fix]bool{}
 	groups := map[string][]int{}
-	var order []string
+	var order, files []string
 	for i := range findings {
 		fx := findings[i].Fix
 		if fx == nil || fx.Secret || len(fx.Edits) == 0 || !Matches(opts.Only, findings[i].Rule) {
@@ -57,7 +57,7 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 			continue
 		}
 		seen[fx] = true
-		files := editedFiles(fx)
+		files = editedFiles(fx, files)
 		key := files[0]
 		for _, p := range files {
 			if f := d.byPath[p]; f != nil && f.Kind == model.KindDashboard {
@@ -93,9 +93,10 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 	wg.Wait()
 }
 
-// editedFiles returns the display paths fx edits, each once.
-func editedFiles(fx *fix.Fix) []string {
-	var out []string
+// editedFiles returns the display paths fx edits, each once, in into's
+// memory when it has room.
+func editedFiles(fx *fix.Fix, into []string) []string {
+	out := into[:0]
 	for _, e := range fx.Edits {
 		if p := e.File(); !slices.Contains(out, p) {
 			out = append(out, p)
@@ -212,7 +213,13 @@ func (d *describer) release(paths []string) {
 // changes, when it applies.
 func (d *describer) describe(f *rules.Finding) {
 	fx := f.Fix
-	defer d.release(editedFiles(fx))
+	if len(fx.Edits) == 1 {
+		path := fx.Edits[0].File()
+		fx.Changes = d.describeEdit(path, fx.Edits[0])
+		d.release([]string{path})
+		return
+	}
+	defer d.release(editedFiles(fx, nil))
 	p := newPlan([]rules.Finding{*f}, d.load, d.check)
 	if len(p.Applied) != 1 {
 		return
@@ -222,6 +229,35 @@ func (d *describer) describe(f *rules.Finding) {
 		changes = append(changes, pf.changes()...)
 	}
 	fx.Changes = changes
+}
+
+// describeEdit returns the changes of a fix whose one edit is e, of the
+// file at path: what a plan of that fix alone gives (see describe), its
+// steps for one edit of one file, without the plan's maps and slices.
+func (d *describer) describeEdit(path string, e fix.Edit) []fix.Change {
+	ld := d.load(path)
+	if ld.bad != "" {
+		return nil
+	}
+	sp, err := ld.text.resolve(e)
+	// A plan changes (and checks) a file only under its own display path.
+	if err != nil || ld.f.Path != path {
+		return nil
+	}
+	one := [1]taken{{span: sp, seq: 1}}
+	if ld.scan == nil || !ld.scan.accepts(ld.src, one[:]) {
+		if _, why := verifyState(&state{loaded: ld}, []taken{one[0]}); why != "" {
+			return nil
+		}
+	}
+	return []fix.Change{{
+		File:   path,
+		Start:  ld.text.pos(path, sp.start),
+		End:    ld.text.pos(path, sp.end),
+		Offset: sp.start,
+		Length: sp.end - sp.start,
+		Text:   sp.text,
+	}}
 }
 
 // check is verifyState, but a dashboard jsonScan accepts around the edits
