@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"sync"
 )
 
 // A quick check that a fixed dashboard still parses, without parsing it:
@@ -94,6 +95,11 @@ type scanState struct {
 	// key says whether the string being read is a member name.
 	key   bool
 	stack []byte
+}
+
+// equal reports whether s and o are the same state.
+func (s *scanState) equal(o *scanState) bool {
+	return s.step == o.step && s.lit == o.lit && s.key == o.key && bytes.Equal(s.stack, o.stack)
 }
 
 // keptState is a scanState kept in a scanIndex, its stack in the index's
@@ -434,19 +440,34 @@ func (x *scanIndex) equal(s *scanState, i int) bool {
 	return s.step == k.step && s.lit == k.lit && s.key == k.key && bytes.Equal(s.stack, x.stacks[k.at:k.at+k.depth])
 }
 
+// scratch holds pairs of scanners for accepts, for their stacks' memory.
+var scratch = sync.Pool{New: func() any { return new([2]scanState) }}
+
 // accepts reports whether jsonScan accepts src with spans applied (sorted
 // and not overlapping, as File.spans), scanning only around them.
 func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 	if len(spans) == 0 {
 		return true
 	}
-	var stack [64]byte
-	s := scanState{stack: stack[:0]}
+	pair := scratch.Get().(*[2]scanState)
+	defer scratch.Put(pair)
+	// s reads the fixed text; where it is in step with the original
+	// (synced), o reads the original's bytes an edit replaces.
+	s, o := &pair[0], &pair[1]
 	k := spans[0].start / scanEvery
-	x.restore(&s, k)
+	x.restore(s, k)
 	pos := k * scanEvery
+	synced := true
 	for i, sp := range spans {
-		if !s.feed(src[pos:sp.start]) || !s.feed([]byte(sp.text)) {
+		if !s.feed(src[pos:sp.start]) {
+			return false
+		}
+		if synced {
+			o.step, o.lit, o.key = s.step, s.lit, s.key
+			o.stack = append(o.stack[:0], s.stack...)
+			o.feed(src[sp.start:sp.end]) // never refused: the original is accepted
+		}
+		if !s.feed([]byte(sp.text)) {
 			return false
 		}
 		pos = sp.end
@@ -454,6 +475,19 @@ func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 		if i+1 < len(spans) {
 			next = spans[i+1].start
 		}
+		if synced && s.equal(o) {
+			// Back in step with the original right after the edit (a
+			// string's characters for others, the commonest edit).
+			if i+1 == len(spans) {
+				return true
+			}
+			if k := next / scanEvery; k*scanEvery > pos {
+				x.restore(s, k)
+				pos = k * scanEvery
+			}
+			continue
+		}
+		synced = false
 		// Read on to the kept states up to the next edit: at the first
 		// one equal to the scanner's, the fixed text is back in step with
 		// the original.
@@ -462,15 +496,16 @@ func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 				return false
 			}
 			pos = c * scanEvery
-			if !x.equal(&s, c) {
+			if !x.equal(s, c) {
 				continue
 			}
 			if i+1 == len(spans) {
 				return true
 			}
 			k := next / scanEvery
-			x.restore(&s, k)
+			x.restore(s, k)
 			pos = k * scanEvery
+			synced = true
 			break
 		}
 	}
