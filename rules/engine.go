@@ -6,8 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -122,11 +120,10 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		act = append(act, &active{r: r, level: level})
 	}
 	rn := newRun(m)
-	// Stacks are checked two at a time when no dashboard belongs to two
-	// of them (a streamed dashboard is filled in and stripped by the
-	// check of its stack); their findings are merged in stack order.
+	// The stacks' checks share one pool of goroutines (pool.go); their
+	// findings are merged in stack order.
 	results := make([]stackResult, len(m.Stacks))
-	checkStack := func(i int) {
+	prepare := func(i int) stackJob {
 		s := m.Stacks[i]
 		res := &results[i]
 		v, _ := StackVersion(s, opts)
@@ -150,22 +147,28 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		}
 		res.out = make([][]Finding, len(act))
 		sr := &stackRun{rn: rn, s: s, v: v, opts: opts, stackMemo: &memo{}, sc: sc}
-		byDashboard := sr.streamDashboards(runs)
-		for j, a := range runs {
-			var stackOut []Finding
-			for _, found := range byDashboard {
-				for _, rf := range found {
-					if rf.rule == j {
-						stackOut = append(stackOut, rf.f)
+		todo, check, byDashboard := sr.streamJob(runs)
+		return stackJob{
+			n:    len(todo),
+			each: func(k int) { check(todo[k]) },
+			finish: func() {
+				for j, a := range runs {
+					var stackOut []Finding
+					for _, found := range byDashboard {
+						for _, rf := range found {
+							if rf.rule == j {
+								stackOut = append(stackOut, rf.f)
+							}
+						}
 					}
+					sr.check(a.r, &stackOut)
+					res.out[idx[j]] = keep(stackOut, s)
 				}
-			}
-			sr.check(a.r, &stackOut)
-			res.out[idx[j]] = keep(stackOut, s)
+				sc.done(s)
+			},
 		}
-		sc.done(s)
 	}
-	eachStack(m.Stacks, checkStack)
+	checkStacks(m.Stacks, prepare)
 	for i := range results {
 		for k, a := range act {
 			if k < len(results[i].out) {
@@ -239,44 +242,6 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 type stackResult struct {
 	out     [][]Finding
 	skipped []Skip
-}
-
-// stacksAtOnce is how many stacks are checked at the same time.
-const stacksAtOnce = 2
-
-// eachStack calls check for every stack index, stacksAtOnce stacks at a
-// time unless two stacks hold the same dashboard.
-func eachStack(stacks []*model.Stack, check func(i int)) {
-	held := map[*model.Dashboard]bool{}
-	shared := false
-	for _, s := range stacks {
-		for _, d := range s.AllDashboards() {
-			if held[d] {
-				shared = true
-			}
-			held[d] = true
-		}
-	}
-	if shared || len(stacks) < 2 {
-		for i := range stacks {
-			check(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(stacksAtOnce, len(stacks)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(stacks) {
-					return
-				}
-				check(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // active is a rule the run checks, with its level and findings.
