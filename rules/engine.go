@@ -152,53 +152,72 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 			n:    len(todo),
 			each: func(k int) { check(todo[k]) },
 			finish: func() {
-				for j, a := range runs {
-					var stackOut []Finding
-					for _, found := range byDashboard {
-						for _, rf := range found {
-							if rf.rule == j {
-								stackOut = append(stackOut, rf.f)
-							}
-						}
+				// The dashboards' findings, rule by rule, each rule's in
+				// one slice of its size.
+				counts := make([]int, len(runs))
+				for _, found := range byDashboard {
+					for _, rf := range found {
+						counts[rf.rule]++
 					}
-					sr.check(a.r, &stackOut)
-					res.out[idx[j]] = keep(stackOut, s)
+				}
+				outs := make([][]Finding, len(runs))
+				for j, n := range counts {
+					if n > 0 {
+						outs[j] = make([]Finding, 0, n)
+					}
+				}
+				for i, found := range byDashboard {
+					for _, rf := range found {
+						outs[rf.rule] = append(outs[rf.rule], rf.f)
+					}
+					byDashboard[i] = nil
+				}
+				for j, a := range runs {
+					sr.check(a.r, &outs[j])
+					res.out[idx[j]] = keep(outs[j], s)
 				}
 				sc.done(s)
 			},
 		}
 	}
 	checkStacks(m.Stacks, prepare)
+	// The findings are gathered rule by rule, each rule's in stack order
+	// and then its run-wide ones, into one slice of their size: a fleet's
+	// run holds tens of thousands, and each copy costs their size.
+	total := 0
 	for i := range results {
-		for k, a := range act {
-			if k < len(results[i].out) {
-				a.out = append(a.out, results[i].out[k]...)
-			}
+		for _, out := range results[i].out {
+			total += len(out)
 		}
 		for _, sk := range results[i].skipped {
 			skipped[sk] = true
 		}
-		results[i] = stackResult{}
 	}
-	for _, a := range act {
+	raw = make([]Finding, 0, total)
+	for k, a := range act {
+		from := len(raw)
+		for i := range results {
+			if k < len(results[i].out) {
+				raw = append(raw, results[i].out[k]...)
+				results[i].out[k] = nil
+			}
+		}
 		if a.r.Global {
 			began := time.Now()
-			a.r.Check(rn.context(nil, global, a.r, &memo{}, &a.out))
+			var out []Finding
+			a.r.Check(rn.context(nil, global, a.r, &memo{}, &out))
 			if opts.Timed != nil {
 				opts.Timed(a.r.ID, time.Since(began))
 			}
-			a.out = keep(a.out, nil)
+			raw = append(raw, keep(out, nil)...)
 		}
-	}
-	for _, a := range act {
 		if _, overridden := override(a.r, opts.Levels); overridden {
-			for i := range a.out {
-				a.out[i].Severity = a.level
+			for i := from; i < len(raw); i++ {
+				raw[i].Severity = a.level
 			}
 		}
-		raw = append(raw, a.out...)
-		a.out = nil
 	}
+	clear(results)
 	sup := &suppressor{
 		files:      map[string]*model.File{},
 		exclusions: opts.Exclusions,
@@ -244,11 +263,10 @@ type stackResult struct {
 	skipped []Skip
 }
 
-// active is a rule the run checks, with its level and findings.
+// active is a rule the run checks, with its level.
 type active struct {
 	r     *Rule
 	level Severity
-	out   []Finding
 }
 
 // StackVersion returns the Grafana version rules check stack s with, and
