@@ -46,7 +46,8 @@ func newTextInto(kind model.Kind, src []byte, starts []int) *text {
 	if n := bytes.Count(src[bom:], []byte{'\n'}) + 1; cap(starts) < n {
 		starts = make([]int, 0, n)
 	}
-	t.starts = append(starts[:0], bom)
+	starts = append(starts[:0], bom)
+	t.starts = starts
 	if !t.yaml {
 		// Lines end at "\n" only.
 		for i := bom; i < len(src); {
