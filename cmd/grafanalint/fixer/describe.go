@@ -25,10 +25,11 @@ import (
 // fixes that overlap each other are each described in full.
 //
 // What it costs: each file is read and indexed once for all the fixes
-// that edit it (and dropped after the last), and a fixed dashboard is
-// checked around its edits (jsoncheck.go) rather than parsed whole, the
-// parser deciding only when that check cannot; files are worked on in
-// parallel.
+// that edit it (and dropped after the last, its memory reused for the next
+// file read), a fixed dashboard is checked around its edits (jsoncheck.go)
+// rather than parsed whole, the parser deciding only when that check
+// cannot, and a fix of one edit (nearly all) takes a plan's steps without
+// building one; files are worked on in parallel.
 func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 	read := readInto
 	if opts.ReadFile != nil {

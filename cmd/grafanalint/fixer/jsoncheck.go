@@ -25,10 +25,12 @@ import (
 // Its state after any prefix is small and comparable (scanState), which
 // makes the check of an edit local: the original file's states are kept
 // every scanEvery bytes (scanIndex); the fixed file is scanned from the
-// last of them before the first edit, through the edits, until its state
-// equals the original's at a kept offset past the last edit. From there
-// both read the same bytes in the same state, and the original was
-// accepted, so the fixed file is too.
+// last of them before the first edit, through each edit, until it is back
+// in step with the original: its state after the edit equals the
+// original's after the bytes the edit replaced (read from the same state),
+// or a kept state further on. Back in step after the last edit, both read
+// the same bytes in the same state, and the original was accepted, so the
+// fixed file is too.
 
 // maxScanDepth is how deeply objects and arrays may nest for jsonScan;
 // jsontext allows 10000.
