@@ -1,6 +1,8 @@
 package datasource
 
 import (
+	"sync"
+
 	"github.com/grafanalint/grafanalint/parsers/model"
 )
 
@@ -45,6 +47,10 @@ type index struct {
 	dynamicName map[int]bool
 	dynamicUID  map[int]bool
 
+	// orgs are the lookups built so far. The views of a stack's
+	// dashboards share the stack's index (indexOf) and ask for them at
+	// once, hence the lock.
+	mu   sync.Mutex
 	orgs map[int]*orgView
 }
 
@@ -171,6 +177,8 @@ func (ix *index) org(n int) *orgView {
 	if n <= 0 {
 		n = 1
 	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	if v := ix.orgs[n]; v != nil {
 		return v
 	}
