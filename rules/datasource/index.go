@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
 )
 
 // orgKey identifies a datasource the way Grafana's provisioning does: by
@@ -52,6 +53,42 @@ type index struct {
 	// once, hence the lock.
 	mu   sync.Mutex
 	orgs map[int]*orgView
+	// hints are the hints of unresolved values derived so far (hintOf).
+	hints map[hintKey]hint
+}
+
+// hintKey identifies the hint of an unresolved value: the organisation it
+// is looked up in, the value, the reference's plugin type and whether it
+// is a legacy string.
+type hintKey struct {
+	org        int
+	value, typ string
+	legacy     bool
+}
+
+// hint is the explanation of an unresolved value, with the related
+// location of the datasource it probably meant (shared: copy it).
+type hint struct {
+	msg string
+	rel []rules.Related
+}
+
+// hintOf returns the hint of k, derived by build on first use.
+func (ix *index) hintOf(k hintKey, build func() hint) hint {
+	ix.mu.Lock()
+	h, ok := ix.hints[k]
+	ix.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = build()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.hints == nil {
+		ix.hints = map[hintKey]hint{}
+	}
+	ix.hints[k] = h
+	return h
 }
 
 // shadow is an entry that is no longer what Grafana holds, with why.

@@ -3,6 +3,7 @@ package datasource
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -12,8 +13,22 @@ import (
 
 // unresolvedHint explains an unresolved value and says how to fix it, with
 // the datasource it probably meant as related location.
+//
+// The hint depends on the stack's datasources alone, and a fleet's
+// dashboards repeat their few unresolved values: it is derived once per
+// stack (the index is shared by the views of its dashboards) and the
+// related location copied, as each finding owns its Related.
 func (r *resolver) unresolvedHint(view *orgView, value, typ string, legacy bool) (string, []rules.Related) {
-	if sh := r.ix.shadowOf(view.org, value); sh != nil {
+	h := r.ix.hintOf(hintKey{org: view.org, value: value, typ: typ, legacy: legacy}, func() hint {
+		msg, rel := describeUnresolved(r.ix, view, value, typ, legacy)
+		return hint{msg: msg, rel: rel}
+	})
+	return h.msg, slices.Clone(h.rel)
+}
+
+// describeUnresolved is unresolvedHint, derived.
+func describeUnresolved(ix *index, view *orgView, value, typ string, legacy bool) (string, []rules.Related) {
+	if sh := ix.shadowOf(view.org, value); sh != nil {
 		if sh.by != nil {
 			return fmt.Sprintf("the entry of datasource %q with UID %q is overwritten by the later entry in %s (UID %q): Grafana identifies provisioned datasources by org and name; reference %q or give the entries different names",
 					sh.ds.Name.V, sh.ds.UID.V, base(sh.by.File), sh.by.UID.V, sh.by.UID.V),
