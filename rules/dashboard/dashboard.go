@@ -249,8 +249,9 @@ type note struct {
 	candidate    rules.Related
 	hasCandidate bool
 	// declared is the message of the input's location; key the finding's
-	// key.
-	declared, key string
+	// key; placeholder the placeholder as written ("${DS_X}", the text its
+	// fixes replace).
+	declared, key, placeholder string
 
 	// fix: computed on first use (fixDone); fixable is false when there is
 	// no certain fix.
@@ -284,8 +285,8 @@ func (ns *notes) get(st *model.Stack, org int, name, plugin string) *note {
 	if n != nil {
 		return n
 	}
-	n = &note{declared: fmt.Sprintf("input %q is declared here", name), key: "placeholder:" + name}
 	placeholder := "${" + name + "}"
+	n = &note{declared: fmt.Sprintf("input %q is declared here", name), key: "placeholder:" + name, placeholder: placeholder}
 	if strings.HasPrefix(name, "VAR_") {
 		n.msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs), so queries receive the text %q; write the value itself or add a constant variable named %q",
 			placeholder, placeholder, name)
@@ -424,15 +425,28 @@ func inputFix(c *rules.Context, ns *notes, d *model.Dashboard, org int, p model.
 	if !n.fixable {
 		return nil
 	}
-	placeholder := model.Str{V: "${" + p.V + "}", Pos: p.Pos, End: p.End}
+	placeholder := model.Str{V: n.placeholder, Pos: p.Pos, End: p.End}
 	e, ok := fix.ReplaceStr(placeholder, n.fixUID, fix.JSONString)
 	if !ok {
 		return nil
+	}
+	if len(n.pin) == 0 {
+		// The fix and its edit in one allocation: the run holds every
+		// finding's fix to its end.
+		fe := &fixEdit{fix: fix.Fix{Message: n.fixMsg}, edit: [1]fix.Edit{e}}
+		fe.fix.Edits = fe.edit[:]
+		return &fe.fix
 	}
 	edits := make([]fix.Edit, 1, 1+len(n.pin))
 	edits[0] = e
 	edits = append(edits, n.pin...)
 	return &fix.Fix{Message: n.fixMsg, Edits: edits}
+}
+
+// fixEdit is a fix of one edit, allocated together.
+type fixEdit struct {
+	fix  fix.Fix
+	edit [1]fix.Edit
 }
 
 // fixOf derives what the fixes of placeholder name of an input of plugin

@@ -55,6 +55,8 @@ type index struct {
 	orgs map[int]*orgView
 	// hints are the hints of unresolved values derived so far (hintOf).
 	hints map[hintKey]hint
+	// refMsgs are the messages on unresolved references (refMsgOf).
+	refMsgs map[refMsgKey]hint
 }
 
 // hintKey identifies the hint of an unresolved value: the organisation it
@@ -75,8 +77,31 @@ type hint struct {
 
 // hintOf returns the hint of k, derived by build on first use.
 func (ix *index) hintOf(k hintKey, build func() hint) hint {
+	return memoHint(ix, &ix.hints, k, build)
+}
+
+// refMsgKey identifies the message of a finding on an unresolved
+// dashboard reference: the hint's key, the dashboard's organisation and
+// where the reference sits.
+type refMsgKey struct {
+	hintKey
+	dashOrg int
+	place   model.RefPlace
+	refID   string
+	inRow   bool
+}
+
+// refMsgOf returns the message of k (with the hint's related location),
+// derived by build on first use.
+func (ix *index) refMsgOf(k refMsgKey, build func() hint) hint {
+	return memoHint(ix, &ix.refMsgs, k, build)
+}
+
+// memoHint returns (*m)[k], derived by build on first use, under ix.mu
+// (build runs without it: it may look up organisations).
+func memoHint[K comparable](ix *index, m *map[K]hint, k K, build func() hint) hint {
 	ix.mu.Lock()
-	h, ok := ix.hints[k]
+	h, ok := (*m)[k]
 	ix.mu.Unlock()
 	if ok {
 		return h
@@ -84,10 +109,10 @@ func (ix *index) hintOf(k hintKey, build func() hint) hint {
 	h = build()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.hints == nil {
-		ix.hints = map[hintKey]hint{}
+	if *m == nil {
+		*m = map[K]hint{}
 	}
-	ix.hints[k] = h
+	(*m)[k] = h
 	return h
 }
 
@@ -109,6 +134,28 @@ type orgView struct {
 	// dynamicUID / dynamicName: a UID or name of this org is unknown until
 	// deploy time, so an unresolved reference may still match it.
 	dynamicUID, dynamicName bool
+
+	// involved holds the Involves of findings on references to a value
+	// (involves), under mu: views of several dashboards ask at once.
+	mu       sync.Mutex
+	involved map[string][]string
+}
+
+// involves returns the entities a finding on a reference to value
+// involves, ["datasource:<value>"]: one slice per value, shared by the
+// stack's findings (which never modify it), as the run holds them all.
+func (v *orgView) involves(value string) []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if in, ok := v.involved[value]; ok {
+		return in
+	}
+	if v.involved == nil {
+		v.involved = map[string][]string{}
+	}
+	in := []string{"datasource:" + value}
+	v.involved[value] = in
+	return in
 }
 
 // knownOrg reports whether the entry's organisation is fixed in the file.
