@@ -6,8 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -122,11 +120,10 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		act = append(act, &active{r: r, level: level})
 	}
 	rn := newRun(m)
-	// Stacks are checked two at a time when no dashboard belongs to two
-	// of them (a streamed dashboard is filled in and stripped by the
-	// check of its stack); their findings are merged in stack order.
+	// The stacks' checks share one pool of goroutines (pool.go); their
+	// findings are merged in stack order.
 	results := make([]stackResult, len(m.Stacks))
-	checkStack := func(i int) {
+	prepare := func(i int) stackJob {
 		s := m.Stacks[i]
 		res := &results[i]
 		v, _ := StackVersion(s, opts)
@@ -150,52 +147,77 @@ func Run(m *model.Model, all []*Rule, opts Options) *Result {
 		}
 		res.out = make([][]Finding, len(act))
 		sr := &stackRun{rn: rn, s: s, v: v, opts: opts, stackMemo: &memo{}, sc: sc}
-		byDashboard := sr.streamDashboards(runs)
-		for j, a := range runs {
-			var stackOut []Finding
-			for _, found := range byDashboard {
-				for _, rf := range found {
-					if rf.rule == j {
-						stackOut = append(stackOut, rf.f)
+		todo, check, byDashboard := sr.streamJob(runs)
+		return stackJob{
+			n:    len(todo),
+			each: func(k int) { check(todo[k]) },
+			finish: func() {
+				// The dashboards' findings, rule by rule, each rule's in
+				// one slice of its size.
+				counts := make([]int, len(runs))
+				for _, found := range byDashboard {
+					for _, rf := range found {
+						counts[rf.rule]++
 					}
 				}
-			}
-			sr.check(a.r, &stackOut)
-			res.out[idx[j]] = keep(stackOut, s)
+				outs := make([][]Finding, len(runs))
+				for j, n := range counts {
+					if n > 0 {
+						outs[j] = make([]Finding, 0, n)
+					}
+				}
+				for i, found := range byDashboard {
+					for _, rf := range found {
+						outs[rf.rule] = append(outs[rf.rule], rf.f)
+					}
+					byDashboard[i] = nil
+				}
+				for j, a := range runs {
+					sr.check(a.r, &outs[j])
+					res.out[idx[j]] = keep(outs[j], s)
+				}
+				sc.done(s)
+			},
 		}
-		sc.done(s)
 	}
-	eachStack(m.Stacks, checkStack)
+	checkStacks(m.Stacks, prepare)
+	// The findings are gathered rule by rule, each rule's in stack order
+	// and then its run-wide ones, into one slice of their size: a fleet's
+	// run holds tens of thousands, and each copy costs their size.
+	total := 0
 	for i := range results {
-		for k, a := range act {
-			if k < len(results[i].out) {
-				a.out = append(a.out, results[i].out[k]...)
-			}
+		for _, out := range results[i].out {
+			total += len(out)
 		}
 		for _, sk := range results[i].skipped {
 			skipped[sk] = true
 		}
-		results[i] = stackResult{}
 	}
-	for _, a := range act {
+	raw = make([]Finding, 0, total)
+	for k, a := range act {
+		from := len(raw)
+		for i := range results {
+			if k < len(results[i].out) {
+				raw = append(raw, results[i].out[k]...)
+				results[i].out[k] = nil
+			}
+		}
 		if a.r.Global {
 			began := time.Now()
-			a.r.Check(rn.context(nil, global, a.r, &memo{}, &a.out))
+			var out []Finding
+			a.r.Check(rn.context(nil, global, a.r, &memo{}, &out))
 			if opts.Timed != nil {
 				opts.Timed(a.r.ID, time.Since(began))
 			}
-			a.out = keep(a.out, nil)
+			raw = append(raw, keep(out, nil)...)
 		}
-	}
-	for _, a := range act {
 		if _, overridden := override(a.r, opts.Levels); overridden {
-			for i := range a.out {
-				a.out[i].Severity = a.level
+			for i := from; i < len(raw); i++ {
+				raw[i].Severity = a.level
 			}
 		}
-		raw = append(raw, a.out...)
-		a.out = nil
 	}
+	clear(results)
 	sup := &suppressor{
 		files:      map[string]*model.File{},
 		exclusions: opts.Exclusions,
@@ -241,49 +263,10 @@ type stackResult struct {
 	skipped []Skip
 }
 
-// stacksAtOnce is how many stacks are checked at the same time.
-const stacksAtOnce = 2
-
-// eachStack calls check for every stack index, stacksAtOnce stacks at a
-// time unless two stacks hold the same dashboard.
-func eachStack(stacks []*model.Stack, check func(i int)) {
-	held := map[*model.Dashboard]bool{}
-	shared := false
-	for _, s := range stacks {
-		for _, d := range s.AllDashboards() {
-			if held[d] {
-				shared = true
-			}
-			held[d] = true
-		}
-	}
-	if shared || len(stacks) < 2 {
-		for i := range stacks {
-			check(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(stacksAtOnce, len(stacks)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(stacks) {
-					return
-				}
-				check(i)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// active is a rule the run checks, with its level and findings.
+// active is a rule the run checks, with its level.
 type active struct {
 	r     *Rule
 	level Severity
-	out   []Finding
 }
 
 // StackVersion returns the Grafana version rules check stack s with, and

@@ -1,11 +1,8 @@
 package rules
 
 import (
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -86,12 +83,14 @@ func (sr *stackRun) silentOf(all []*model.Dashboard) func(d *model.Dashboard) bo
 	}
 }
 
-// streamDashboards checks every dashboard of the stack with the
-// PerDashboard rules among runs, and returns the findings per dashboard
-// (in the order of Stack.AllDashboards; nil for a dashboard checked
-// earlier in the list, or with no finding), in the order of the rules in
-// runs.
-func (sr *stackRun) streamDashboards(runs []*active) [][]ruleFinding {
+// streamJob prepares the check of every dashboard of the stack with the
+// PerDashboard rules among runs: todo are the indexes in
+// Stack.AllDashboards of the dashboards to check (each once), check checks
+// one of them (safe to call from several goroutines, each index once), and
+// out receives the findings per dashboard (in the order of
+// Stack.AllDashboards; nil for a dashboard checked earlier in the list, or
+// with no finding), in the order of the rules in runs.
+func (sr *stackRun) streamJob(runs []*active) (todo []int, check func(i int), out [][]ruleFinding) {
 	// per are the indexes in runs of the PerDashboard rules, gathering
 	// those of the ones that gather across views (Rule.Gathers).
 	var per, gathering []int
@@ -106,21 +105,20 @@ func (sr *stackRun) streamDashboards(runs []*active) [][]ruleFinding {
 	s := sr.s
 	all := s.AllDashboards()
 	if len(all) == 0 {
-		return nil
+		return nil, nil, nil
 	}
 	// Even with no PerDashboard rule to run, streamed dashboards are
 	// parsed: the stack's rules read their stripped facts.
 	silent := sr.silentOf(all)
-	out := make([][]ruleFinding, len(all))
+	out = make([][]ruleFinding, len(all))
 	seen := make(map[*model.Dashboard]bool, len(all))
-	var todo []int
 	for i, d := range all {
 		if !seen[d] { // a dashboard is checked once per stack
 			seen[d] = true
 			todo = append(todo, i)
 		}
 	}
-	check := func(i int) {
+	check = func(i int) {
 		d := all[i]
 		began := time.Now()
 		if silent != nil {
@@ -165,28 +163,7 @@ func (sr *stackRun) streamDashboards(runs []*active) [][]ruleFinding {
 		out[i] = slices.Clip(found)
 		d.Strip()
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
-	if workers <= 1 {
-		for _, i := range todo {
-			check(i)
-		}
-		return out
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(todo) {
-					return
-				}
-				check(todo[k])
-			}
-		})
-	}
-	wg.Wait()
-	return out
+	return todo, check, out
 }
 
 // check runs rule r on the stack: a PerDashboard rule on a view that holds

@@ -164,15 +164,21 @@ func (l *loader) classify(e *entry) {
 		// Only explicit files are linted, or dashboards are streamed: a
 		// dashboard is told by its first bytes, and parsed only if its
 		// stack is kept (narrow.go), or by the rules engine (stream.go).
-		head, complete, err := l.readHead(e)
+		hb := headBuffers.Get().(*[]byte)
+		head, complete, err := l.readHead(e, *hb)
 		if err == nil && safefile.TextProblem(head) == "" {
 			if dashboard.Sniff(head) {
 				l.deferDashboard(e)
+				headBuffers.Put(hb)
 				return
 			}
 			if complete {
-				src = head
+				src = head // kept: the buffer is not reused
+				hb = nil
 			}
+		}
+		if hb != nil {
+			headBuffers.Put(hb)
 		}
 		if src == nil {
 			if src = l.readSource(e); src == nil {

@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"path/filepath"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/dashboard"
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -52,14 +53,23 @@ func (l *loader) realDir(dir string) (string, bool) {
 }
 
 // readHead reads the first headLen bytes of e through safefile, resolving
-// each directory's symbolic links once rather than once per file.
-func (l *loader) readHead(e *entry) ([]byte, bool, error) {
+// each directory's symbolic links once rather than once per file; the
+// head may be read into buf (headBuffers).
+func (l *loader) readHead(e *entry, buf []byte) ([]byte, bool, error) {
 	real, ok := l.realDir(filepath.Dir(e.abs))
 	if !ok {
 		return safefile.ReadHead(e.abs, l.readOptions(e), headLen)
 	}
-	return safefile.ReadHeadReal(filepath.Join(real, filepath.Base(e.abs)), l.readOptions(e), headLen)
+	return safefile.ReadHeadRealInto(filepath.Join(real, filepath.Base(e.abs)), l.readOptions(e), headLen, buf)
 }
+
+// headBuffers holds buffers of headLen+1 bytes for readHead: the head of
+// a dashboard is dropped once sniffed, so one buffer serves the next
+// file.
+var headBuffers = sync.Pool{New: func() any {
+	b := make([]byte, headLen+1)
+	return &b
+}}
 
 // readFile is safefile.Read of e, resolving each directory's symbolic links
 // once: a file that is no symbolic link itself is read at its real path

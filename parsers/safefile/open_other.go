@@ -14,7 +14,7 @@ func openNoFollow(path string) (*os.File, error) { return os.Open(path) }
 
 // readHeadRaw reads at most n+1 bytes of the regular file at path; size
 // is the file's size.
-func readHeadRaw(path string, n int) ([]byte, int64, error) {
+func readHeadRaw(path string, n int, into []byte) ([]byte, int64, error) {
 	f, err := openNoFollow(path)
 	if err != nil {
 		return nil, 0, err
@@ -27,7 +27,7 @@ func readHeadRaw(path string, n int) ([]byte, int64, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, 0, errNotRegular
 	}
-	buf := make([]byte, n+1)
+	buf := headBuffer(into, n)
 	got, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, 0, err

@@ -20,7 +20,7 @@ func openNoFollow(path string) (*os.File, error) {
 // following a symbolic link in its last element, with plain system calls
 // (no *os.File: reading the first bytes of thousands of files is most of
 // what it costs). size is the file's size.
-func readHeadRaw(path string, n int) (buf []byte, size int64, err error) {
+func readHeadRaw(path string, n int, into []byte) (buf []byte, size int64, err error) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, 0, &os.PathError{Op: "open", Path: path, Err: err}
@@ -33,7 +33,7 @@ func readHeadRaw(path string, n int) (buf []byte, size int64, err error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return nil, 0, errNotRegular
 	}
-	buf = make([]byte, n+1)
+	buf = headBuffer(into, n)
 	got := 0
 	for got < len(buf) {
 		k, err := syscall.Read(fd, buf[got:])

@@ -405,6 +405,15 @@ func ReadRealInto(real string, o Options, buf []byte) ([]byte, error) {
 	return readInto(real, f, fi.Size(), o.max(), buf)
 }
 
+// headBuffer returns into's first n+1 bytes when it has room for them,
+// else a new buffer of n+1 bytes.
+func headBuffer(into []byte, n int) []byte {
+	if cap(into) > n {
+		return into[:n+1]
+	}
+	return make([]byte, n+1)
+}
+
 // errNotRegular is readHeadRaw's error for a file that is not regular.
 var errNotRegular = errors.New("not a regular file")
 
@@ -413,10 +422,17 @@ var errNotRegular = errors.New("not a regular file")
 // directory, cached by the caller): the file itself must not be a
 // symbolic link, and must be inside o.Within.
 func ReadHeadReal(real string, o Options, n int) (head []byte, complete bool, err error) {
+	return ReadHeadRealInto(real, o, n, nil)
+}
+
+// ReadHeadRealInto is ReadHeadReal reading into buf when it has room for
+// n+1 bytes, so that a caller sniffing many files can reuse one buffer
+// (head is then a slice of buf).
+func ReadHeadRealInto(real string, o Options, n int, buf []byte) (head []byte, complete bool, err error) {
 	if len(o.Within) > 0 && !insideAny(real, o.Within) {
 		return nil, false, &Error{Path: real, Reason: OutsideTree, Target: filepath.ToSlash(real)}
 	}
-	buf, size, err := readHeadRaw(real, n)
+	buf, size, err := readHeadRaw(real, n, buf)
 	switch {
 	case errors.Is(err, errNotRegular):
 		return nil, false, &Error{Path: real, Reason: NotRegular, What: "not a regular file"}

@@ -201,3 +201,32 @@ func TestReadRealInto(t *testing.T) {
 		t.Error("the size limit was not applied")
 	}
 }
+
+func TestReadHeadRealInto(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.json")
+	if err := os.WriteFile(p, []byte(`{"uid": "abcdef"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big := make([]byte, 0, 64)
+	head, complete, err := ReadHeadRealInto(p, Options{}, 6, big)
+	if err != nil || string(head) != `{"uid"` || complete {
+		t.Fatalf("ReadHeadRealInto(6) = %q, %v, %v; want the first 6 bytes, not complete", head, complete, err)
+	}
+	if &head[:1][0] != &big[:1][0] {
+		t.Error("a buffer with room was not reused")
+	}
+	head, complete, err = ReadHeadRealInto(p, Options{}, 100, big)
+	if err != nil || string(head) != `{"uid": "abcdef"}` || !complete {
+		t.Errorf("ReadHeadRealInto(100) = %q, %v, %v; want the whole file, complete", head, complete, err)
+	}
+	// A buffer without room for n+1 bytes is not written to.
+	small := make([]byte, 0, 6)
+	head, _, err = ReadHeadRealInto(p, Options{}, 6, small)
+	if err != nil || string(head) != `{"uid"` || string(small[:6]) != "\x00\x00\x00\x00\x00\x00" {
+		t.Errorf("ReadHeadRealInto into a small buffer = %q, %v; buffer %q", head, err, small[:6])
+	}
+	if _, _, err := ReadHeadRealInto(p, Options{Max: 4}, 6, big); err == nil {
+		t.Error("the size limit was not applied")
+	}
+}

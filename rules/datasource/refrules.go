@@ -97,9 +97,9 @@ func checkUnknownUID(c *rules.Context) {
 			hint, rel := r.unresolvedHint(u.view, u.value.V, u.ref.Type.V, false)
 			msg := fmt.Sprintf("%s names datasource UID %q, which no datasource of %s has: %s; %s",
 				where(u.ref), u.value.V, orgPhrase(u.dash.org), notFound(u.ref, u.value.V), hint)
-			reportRef(c, u, u.value, msg, rel)
+			reportRef(c, u, *u.value, msg, rel)
 		case kindUndefinedVar:
-			reportRef(c, u, u.value, undefinedVarMsg(u), nil)
+			reportRef(c, u, *u.value, undefinedVarMsg(u), nil)
 		}
 	}
 	for _, lu := range r.links() {
@@ -184,9 +184,9 @@ func checkUnknownName(c *rules.Context) {
 			hint, rel := r.unresolvedHint(u.view, u.value.V, "", true)
 			msg := fmt.Sprintf("%s %q matches no datasource name or UID of %s (Grafana looks legacy string references up by UID, then by name, case-sensitive): %s; %s",
 				where(u.ref), u.value.V, orgPhrase(u.dash.org), notFound(u.ref, u.value.V), hint)
-			reportRef(c, u, u.value, msg, rel)
+			reportRef(c, u, *u.value, msg, rel)
 		case kindUndefinedVar:
-			reportRef(c, u, u.value, undefinedVarMsg(u), nil)
+			reportRef(c, u, *u.value, undefinedVarMsg(u), nil)
 		}
 	}
 }
@@ -202,8 +202,8 @@ func checkNameAsUID(c *rules.Context) {
 		}
 		msg := fmt.Sprintf("%s names datasource UID %q, which is no UID but the name of datasource %s: the browser falls back to the name, but server-side lookups (alerting, public dashboards, reporting) use the UID only and fail; %s",
 			where(u.ref), u.value.V, describeDS(u.ds), fixFor(u.ds, u.value.V))
-		reportRef(c, u, u.value, msg, related(u.ds, fmt.Sprintf("datasource %q is provisioned here", u.ds.Name.V)),
-			uidRefFix(c, u.value, fix.JSONString, u.ds))
+		reportRef(c, u, *u.value, msg, related(u.ds, fmt.Sprintf("datasource %q is provisioned here", u.ds.Name.V)),
+			uidRefFix(c, *u.value, fix.JSONString, u.ds))
 	}
 	for _, lu := range r.links() {
 		if lu.kind != kindByName {
@@ -276,7 +276,7 @@ func checkDerivedUID(c *rules.Context) {
 		if u.kind != kindResolved || !u.ds.UIDDerived || u.value.V != u.ds.UID.V || u.ref.InRow || u.ref.Place == model.PlaceRow {
 			continue
 		}
-		note(key{u.dash.d.File, u.ds}, u.value, u, nil)
+		note(key{u.dash.d.File, u.ds}, *u.value, u, nil)
 	}
 	for _, lu := range r.links() {
 		if lu.kind != kindResolved || !lu.ds.UIDDerived {

@@ -38,7 +38,7 @@ func dashboards(st *model.Stack) []dash {
 }
 
 // refKind is what a reference turns out to be.
-type refKind int
+type refKind uint8
 
 const (
 	// kindSkip: nothing to check (built-in datasource, the default
@@ -57,20 +57,27 @@ const (
 	kindUndefinedVar
 )
 
-// use is one datasource reference of a dashboard, resolved.
+// use is one datasource reference of a dashboard, resolved. A stack's
+// uses are held for all its datasource rules, one per reference: the
+// dashboard and the value are pointers into what the resolver and the
+// reference hold.
 type use struct {
-	dash dash
+	dash *dash
 	ref  *model.DatasourceRef
-	// value is the UID (object reference) or the string as written.
-	value  model.Str
-	legacy bool
-	kind   refKind
-	ds     *model.Datasource
-	view   *orgView
+	// value is the UID (object reference) or the string as written: one
+	// of ref's values, or noValue.
+	value *model.Str
+	ds    *model.Datasource
+	view  *orgView
 	// undefined are the variables the value names that the dashboard does
 	// not define.
 	undefined []string
+	kind      refKind
+	legacy    bool
 }
+
+// noValue is the value of a use whose reference has none to check.
+var noValue model.Str
 
 // resolver resolves the references of one stack.
 type resolver struct {
@@ -119,7 +126,8 @@ func (r *resolver) resolveAll() []use {
 		n += len(dd.d.Refs)
 	}
 	out := make([]use, 0, n)
-	for _, dd := range dds {
+	for i := range dds {
+		dd := &dds[i]
 		defined := map[string]bool{}
 		for _, v := range dd.d.Variables {
 			defined[v.Name.V] = true
@@ -136,18 +144,18 @@ func (r *resolver) resolveAll() []use {
 	return out
 }
 
-func (r *resolver) resolve(dd dash, ref *model.DatasourceRef, view *orgView, defined, inputs map[string]bool) use {
-	u := use{dash: dd, ref: ref, view: view}
+func (r *resolver) resolve(dd *dash, ref *model.DatasourceRef, view *orgView, defined, inputs map[string]bool) use {
+	u := use{dash: dd, ref: ref, view: view, value: &noValue}
 	switch ref.Shape {
 	case model.RefNull:
 		return u
 	case model.RefString:
-		u.value, u.legacy = ref.Name, true
+		u.value, u.legacy = &ref.Name, true
 	case model.RefObject:
 		if builtinTypes[ref.Type.V] {
 			return u
 		}
-		u.value = ref.UID
+		u.value = &ref.UID
 	default:
 		return u
 	}

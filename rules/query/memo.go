@@ -224,7 +224,7 @@ func (v *validator) check(s string, d *model.Dashboard) (*parseError, int) {
 		return perr, off
 	}
 	if e, ok := verdictMemo.get(v.checkKind, s); ok && holdsIn(e.deps, d) {
-		parses.Add(1)
+		counted()
 		return e.perr, e.off
 	}
 	e := newExpansion(s, d, v.lang)

@@ -125,7 +125,7 @@ func inRateRange(path []parser.Node) bool {
 func promFactsOf(s string, d *dmodel.Dashboard) *promFacts {
 	if cacheVerdicts {
 		if e, ok := verdictMemo.get(factsPromQL, s); ok && holdsIn(e.deps, d) {
-			parses.Add(1)
+			counted()
 			return e.facts
 		}
 	}

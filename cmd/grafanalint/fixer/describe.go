@@ -1,6 +1,9 @@
 package fixer
 
 import (
+	"errors"
+	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -22,14 +25,15 @@ import (
 // fixes that overlap each other are each described in full.
 //
 // What it costs: each file is read and indexed once for all the fixes
-// that edit it (and dropped after the last), and a fixed dashboard is
-// checked around its edits (jsoncheck.go) rather than parsed whole, the
-// parser deciding only when that check cannot; files are worked on in
-// parallel.
+// that edit it (and dropped after the last, its memory reused for the next
+// file read), a fixed dashboard is checked around its edits (jsoncheck.go)
+// rather than parsed whole, the parser deciding only when that check
+// cannot, and a fix of one edit (nearly all) takes a plan's steps without
+// building one; files are worked on in parallel.
 func Describe(m *model.Model, findings []rules.Finding, opts Options) {
-	read := opts.ReadFile
-	if read == nil {
-		read = os.ReadFile
+	read := readInto
+	if opts.ReadFile != nil {
+		read = func(p string, _ *fileBuf) ([]byte, error) { return opts.ReadFile(p) }
 	}
 	d := &describer{m: m, byPath: make(map[string]*model.File, len(m.Files)), read: read, refs: map[string]int{}, files: map[string]*sharedFile{}}
 	for _, f := range m.Files {
@@ -43,7 +47,7 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 	// they share (provisioning) until their last fix.
 	seen := map[*fix.Fix]bool{}
 	groups := map[string][]int{}
-	var order []string
+	var order, files []string
 	for i := range findings {
 		fx := findings[i].Fix
 		if fx == nil || fx.Secret || len(fx.Edits) == 0 || !Matches(opts.Only, findings[i].Rule) {
@@ -54,7 +58,7 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 			continue
 		}
 		seen[fx] = true
-		files := editedFiles(fx)
+		files = editedFiles(fx, files)
 		key := files[0]
 		for _, p := range files {
 			if f := d.byPath[p]; f != nil && f.Kind == model.KindDashboard {
@@ -90,9 +94,10 @@ func Describe(m *model.Model, findings []rules.Finding, opts Options) {
 	wg.Wait()
 }
 
-// editedFiles returns the display paths fx edits, each once.
-func editedFiles(fx *fix.Fix) []string {
-	var out []string
+// editedFiles returns the display paths fx edits, each once, in into's
+// memory when it has room.
+func editedFiles(fx *fix.Fix, into []string) []string {
+	out := into[:0]
 	for _, e := range fx.Edits {
 		if p := e.File(); !slices.Contains(out, p) {
 			out = append(out, p)
@@ -107,17 +112,55 @@ type describer struct {
 	m *model.Model
 	// byPath indexes m's files (m.File looks through them all).
 	byPath map[string]*model.File
-	read   func(string) ([]byte, error)
+	read   func(string, *fileBuf) ([]byte, error)
 	mu     sync.Mutex
 	// refs counts the fixes still to describe that edit each file.
 	refs  map[string]int
 	files map[string]*sharedFile
+	// free is the memory of files no fix needs any more, for the next
+	// files read.
+	free []*fileBuf
 }
 
 // sharedFile is a file read once for the fixes that edit it.
 type sharedFile struct {
 	once sync.Once
 	ld   *loaded
+	buf  *fileBuf
+}
+
+// maxFree is how many released files' memory Describe keeps for reuse
+// (files are worked on by GOMAXPROCS goroutines, one at a time each).
+func maxFree() int { return runtime.GOMAXPROCS(0) + 1 }
+
+// readInto is os.ReadFile reading into buf's memory when it has room.
+func readInto(path string, buf *fileBuf) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 512
+	if fi, err := f.Stat(); err == nil && fi.Size() < math.MaxInt-1 {
+		size = int(fi.Size()) + 1 // one more byte, to read the end of the file
+	}
+	b := buf.src[:0]
+	if cap(b) < size {
+		b = make([]byte, 0, size)
+	}
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return b, nil
+			}
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // the file grew
+		}
+	}
 }
 
 // load returns the file at a display path, reading it on first use.
@@ -134,8 +177,16 @@ func (d *describer) load(path string) *loaded {
 		if !ok {
 			f = d.m.File(path)
 		}
+		d.mu.Lock()
+		buf := &fileBuf{}
+		if n := len(d.free); n > 0 {
+			buf = d.free[n-1]
+			d.free = d.free[:n-1]
+		}
+		d.mu.Unlock()
 		ld := &loaded{f: f}
-		ld.bad = ld.load(d.read)
+		ld.bad = ld.loadInto(d.read, buf)
+		sf.buf = buf
 		if ld.bad == "" && ld.f.Kind == model.KindDashboard {
 			ld.scan = newScanIndex(ld.src)
 		}
@@ -149,9 +200,13 @@ func (d *describer) release(paths []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, p := range paths {
-		if d.refs[p]--; d.refs[p] <= 0 {
-			delete(d.files, p)
+		if d.refs[p]--; d.refs[p] > 0 {
+			continue
 		}
+		if sf := d.files[p]; sf != nil && sf.buf != nil && len(d.free) < maxFree() {
+			d.free = append(d.free, sf.buf)
+		}
+		delete(d.files, p)
 	}
 }
 
@@ -159,7 +214,13 @@ func (d *describer) release(paths []string) {
 // changes, when it applies.
 func (d *describer) describe(f *rules.Finding) {
 	fx := f.Fix
-	defer d.release(editedFiles(fx))
+	if len(fx.Edits) == 1 {
+		path := fx.Edits[0].File()
+		fx.Changes = d.describeEdit(path, fx.Edits[0])
+		d.release([]string{path})
+		return
+	}
+	defer d.release(editedFiles(fx, nil))
 	p := newPlan([]rules.Finding{*f}, d.load, d.check)
 	if len(p.Applied) != 1 {
 		return
@@ -169,6 +230,35 @@ func (d *describer) describe(f *rules.Finding) {
 		changes = append(changes, pf.changes()...)
 	}
 	fx.Changes = changes
+}
+
+// describeEdit returns the changes of a fix whose one edit is e, of the
+// file at path: what a plan of that fix alone gives (see describe), its
+// steps for one edit of one file, without the plan's maps and slices.
+func (d *describer) describeEdit(path string, e fix.Edit) []fix.Change {
+	ld := d.load(path)
+	if ld.bad != "" {
+		return nil
+	}
+	sp, err := ld.text.resolve(e)
+	// A plan changes (and checks) a file only under its own display path.
+	if err != nil || ld.f.Path != path {
+		return nil
+	}
+	one := [1]taken{{span: sp, seq: 1}}
+	if ld.scan == nil || !ld.scan.accepts(ld.src, one[:]) {
+		if _, why := verifyState(&state{loaded: ld}, []taken{one[0]}); why != "" {
+			return nil
+		}
+	}
+	return []fix.Change{{
+		File:   path,
+		Start:  ld.text.pos(path, sp.start),
+		End:    ld.text.pos(path, sp.end),
+		Offset: sp.start,
+		Length: sp.end - sp.start,
+		Text:   sp.text,
+	}}
 }
 
 // check is verifyState, but a dashboard jsonScan accepts around the edits

@@ -197,3 +197,42 @@ func TestDescribeAsAloneOnFixCases(t *testing.T) {
 		t.Errorf("only %d fixes compared", compared)
 	}
 }
+
+// TestDescribeReusesMemory: Describe reading many files into the memory
+// of files it released (a large file's after a small one's and the other
+// way round) describes every fix as a plan of that fix alone does.
+func TestDescribeReusesMemory(t *testing.T) {
+	files, kinds := map[string]string{}, map[string]model.Kind{}
+	var fs []rules.Finding
+	for i, panels := range []int{400, 20, 300, 5, 600, 40, 2, 250, 90, 500, 10, 60} {
+		d := fmt.Sprintf("d%02d.json", i)
+		files[d], kinds[d] = bigDashboard(panels), model.KindDashboard
+		for p := 0; p < panels; p += 1 + panels/7 {
+			title := fix.Edit{Start: pos(d, 6+p, 16), End: pos(d, 6+p, 26), Old: fmt.Sprintf("panel %04d", p),
+				New: fmt.Sprintf("renamed %d/%d", i, p), Encoding: fix.JSONString}
+			fs = append(fs, finding("t/title", pos(d, 6+p, 16), title))
+			broken := title
+			broken.New, broken.Encoding = `"`, fix.Raw
+			fs = append(fs, finding("t/broken", pos(d, 6+p, 16), broken))
+		}
+		fs = append(fs, finding("t/uid", pos(d, 3, 11), fix.Edit{Start: pos(d, 3, 11), End: pos(d, 3, 14), Old: "abc", New: "x", Encoding: fix.JSONString}))
+	}
+	_, m := tree(t, files, kinds)
+	want := describeAlone(m, fs)
+	Describe(m, fs, Options{})
+	applied := 0
+	for i, f := range fs {
+		if diff := cmp.Diff(want[i], f.Fix.Changes); diff != "" {
+			t.Errorf("%s %s: (-alone +Describe):\n%s", f.Pos, f.Rule, diff)
+		}
+		if (want[i] != nil) != (f.Rule != "t/broken") {
+			t.Errorf("%s %s: applies alone: %v", f.Pos, f.Rule, want[i] != nil)
+		}
+		if want[i] != nil {
+			applied++
+		}
+	}
+	if applied < 30 {
+		t.Errorf("only %d fixes apply", applied)
+	}
+}

@@ -126,3 +126,28 @@ func TestRepeatedCredentialNotPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestReadInto: reading into memory that is too small, larger and holding
+// another file's bytes, or just large enough gives the file's bytes as
+// os.ReadFile does, and its error for a file that is not there.
+func TestReadInto(t *testing.T) {
+	dir := t.TempDir()
+	buf := &fileBuf{}
+	for _, n := range []int{0, 1, 511, 512, 513, 70000, 3, 70000, 69999, 70001, 0} {
+		p := filepath.Join(dir, "f")
+		want := []byte(strings.Repeat("x", n/2) + strings.Repeat("y", n-n/2))
+		if err := os.WriteFile(p, want, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readInto(p, buf)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("%d bytes: read %d bytes (%v)", n, len(got), err)
+		}
+		buf.src = got
+	}
+	missing := filepath.Join(dir, "missing")
+	_, want := os.ReadFile(missing)
+	if _, err := readInto(missing, buf); err == nil || err.Error() != want.Error() {
+		t.Errorf("a missing file: %v, want %v", err, want)
+	}
+}

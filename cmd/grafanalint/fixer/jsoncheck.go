@@ -3,6 +3,8 @@ package fixer
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
+	"sync"
 )
 
 // A quick check that a fixed dashboard still parses, without parsing it:
@@ -23,10 +25,12 @@ import (
 // Its state after any prefix is small and comparable (scanState), which
 // makes the check of an edit local: the original file's states are kept
 // every scanEvery bytes (scanIndex); the fixed file is scanned from the
-// last of them before the first edit, through the edits, until its state
-// equals the original's at a kept offset past the last edit. From there
-// both read the same bytes in the same state, and the original was
-// accepted, so the fixed file is too.
+// last of them before the first edit, through each edit, until it is back
+// in step with the original: its state after the edit equals the
+// original's after the bytes the edit replaced (read from the same state),
+// or a kept state further on. Back in step after the last edit, both read
+// the same bytes in the same state, and the original was accepted, so the
+// fixed file is too.
 
 // maxScanDepth is how deeply objects and arrays may nest for jsonScan;
 // jsontext allows 10000.
@@ -73,24 +77,41 @@ const (
 	inArray = '['
 )
 
+// literals are the rests of the literals after their first byte, each
+// ended by a 0.
+const literals = "rue\x00alse\x00ull\x00"
+
+// Where each literal's rest starts in literals.
+const (
+	litTrue  = 0
+	litFalse = 4
+	litNull  = 9
+)
+
 // scanState is the scanner's whole state.
 type scanState struct {
 	step step
-	// lit is the rest of the literal being read (stLiteral).
-	lit string
+	// lit is where the rest of the literal being read starts in literals
+	// (stLiteral).
+	lit uint8
 	// key says whether the string being read is a member name.
 	key   bool
 	stack []byte
 }
 
+// equal reports whether s and o are the same state.
 func (s *scanState) equal(o *scanState) bool {
 	return s.step == o.step && s.lit == o.lit && s.key == o.key && bytes.Equal(s.stack, o.stack)
 }
 
-func (s *scanState) clone() scanState {
-	c := *s
-	c.stack = bytes.Clone(s.stack)
-	return c
+// keptState is a scanState kept in a scanIndex, its stack in the index's
+// stacks.
+type keptState struct {
+	step  step
+	lit   uint8
+	key   bool
+	depth int
+	at    int // where the stack starts in the index's stacks
 }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -119,7 +140,9 @@ func plainRun(b []byte) int {
 		// or '\\' (its xor is zero); bytes of 0x80 and above never are.
 		t := ((x - space) | (x ^ quote - ones) | (x ^ slash - ones)) &^ x & highs
 		if t != 0 {
-			break
+			// The lowest flagged byte is the first that ends the run: no
+			// byte below it borrowed from it.
+			return n + bits.TrailingZeros64(t)>>3
 		}
 	}
 	for n < len(b) {
@@ -175,12 +198,12 @@ func (s *scanState) feed(b []byte) bool {
 				s.step++
 			}
 		case stLiteral:
-			if c != s.lit[0] {
+			if c != literals[s.lit] {
 				s.step = stError
 				break
 			}
-			s.lit = s.lit[1:]
-			if s.lit == "" {
+			s.lit++
+			if literals[s.lit] == 0 {
 				s.step = stAfter
 			}
 		case stMinus:
@@ -230,7 +253,12 @@ func (s *scanState) feed(b []byte) bool {
 			// at a time where they follow).
 			for isBlank(c) {
 				i++
-				for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+				for i+8 <= len(b) {
+					x := binary.LittleEndian.Uint64(b[i:]) ^ eightSpaces
+					if x != 0 {
+						i += bits.TrailingZeros64(x) >> 3 // the spaces before the first other byte
+						break
+					}
 					i += 8
 				}
 				if i == len(b) {
@@ -238,7 +266,18 @@ func (s *scanState) feed(b []byte) bool {
 				}
 				c = b[i]
 			}
-			s.structural(c)
+			// The commonest tokens, read here as structural reads them.
+			switch {
+			case c == '"' && (s.step == stKey || s.step == stKeyOrEnd):
+				s.step, s.key = stString, true
+			case c == '"' && s.step == stValue:
+				s.step, s.key = stString, false
+			case c == ':' && s.step == stColon:
+				s.stack[len(s.stack)-1] = inValue
+				s.step = stValue
+			default:
+				s.structural(c)
+			}
 		}
 		if s.step == stError {
 			return false
@@ -318,11 +357,11 @@ func (s *scanState) value(c byte) {
 	case '1' <= c && c <= '9':
 		s.step = stInt
 	case c == 't':
-		s.step, s.lit = stLiteral, "rue"
+		s.step, s.lit = stLiteral, litTrue
 	case c == 'f':
-		s.step, s.lit = stLiteral, "false"[1:]
+		s.step, s.lit = stLiteral, litFalse
 	case c == 'n':
-		s.step, s.lit = stLiteral, "ull"
+		s.step, s.lit = stLiteral, litNull
 	default:
 		s.step = stError
 	}
@@ -362,14 +401,15 @@ func scanAccepts(src []byte) bool {
 // scanIndex is the original file's scanner states every scanEvery bytes;
 // nil when jsonScan does not accept the file.
 type scanIndex struct {
-	states []scanState // states[i] is the state after src[:i*scanEvery]
+	states []keptState // states[i] is the state after src[:i*scanEvery]
+	stacks []byte      // the states' stacks, one after the other
 }
 
 func newScanIndex(src []byte) *scanIndex {
-	x := &scanIndex{states: make([]scanState, 0, len(src)/scanEvery+1)}
+	x := &scanIndex{states: make([]keptState, 0, len(src)/scanEvery+1)}
 	var s scanState
 	for off := 0; ; off += scanEvery {
-		x.states = append(x.states, s.clone())
+		x.keep(&s)
 		if off >= len(src) {
 			break
 		}
@@ -383,17 +423,53 @@ func newScanIndex(src []byte) *scanIndex {
 	return x
 }
 
+// keep appends s to the kept states.
+func (x *scanIndex) keep(s *scanState) {
+	x.states = append(x.states, keptState{step: s.step, lit: s.lit, key: s.key, depth: len(s.stack), at: len(x.stacks)})
+	x.stacks = append(x.stacks, s.stack...)
+}
+
+// restore sets s to kept state i, in s's own memory.
+func (x *scanIndex) restore(s *scanState, i int) {
+	k := &x.states[i]
+	s.step, s.lit, s.key = k.step, k.lit, k.key
+	s.stack = append(s.stack[:0], x.stacks[k.at:k.at+k.depth]...)
+}
+
+// equal reports whether s is kept state i.
+func (x *scanIndex) equal(s *scanState, i int) bool {
+	k := &x.states[i]
+	return s.step == k.step && s.lit == k.lit && s.key == k.key && bytes.Equal(s.stack, x.stacks[k.at:k.at+k.depth])
+}
+
+// scratch holds pairs of scanners for accepts, for their stacks' memory.
+var scratch = sync.Pool{New: func() any { return new([2]scanState) }}
+
 // accepts reports whether jsonScan accepts src with spans applied (sorted
 // and not overlapping, as File.spans), scanning only around them.
 func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 	if len(spans) == 0 {
 		return true
 	}
+	pair := scratch.Get().(*[2]scanState)
+	defer scratch.Put(pair)
+	// s reads the fixed text; where it is in step with the original
+	// (synced), o reads the original's bytes an edit replaces.
+	s, o := &pair[0], &pair[1]
 	k := spans[0].start / scanEvery
-	s := x.states[k].clone()
+	x.restore(s, k)
 	pos := k * scanEvery
+	synced := true
 	for i, sp := range spans {
-		if !s.feed(src[pos:sp.start]) || !s.feed([]byte(sp.text)) {
+		if !s.feed(src[pos:sp.start]) {
+			return false
+		}
+		if synced {
+			o.step, o.lit, o.key = s.step, s.lit, s.key
+			o.stack = append(o.stack[:0], s.stack...)
+			o.feed(src[sp.start:sp.end]) // never refused: the original is accepted
+		}
+		if !s.feed([]byte(sp.text)) {
 			return false
 		}
 		pos = sp.end
@@ -401,6 +477,19 @@ func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 		if i+1 < len(spans) {
 			next = spans[i+1].start
 		}
+		if synced && s.equal(o) {
+			// Back in step with the original right after the edit (a
+			// string's characters for others, the commonest edit).
+			if i+1 == len(spans) {
+				return true
+			}
+			if k := next / scanEvery; k*scanEvery > pos {
+				x.restore(s, k)
+				pos = k * scanEvery
+			}
+			continue
+		}
+		synced = false
 		// Read on to the kept states up to the next edit: at the first
 		// one equal to the scanner's, the fixed text is back in step with
 		// the original.
@@ -409,14 +498,16 @@ func (x *scanIndex) accepts(src []byte, spans []taken) bool {
 				return false
 			}
 			pos = c * scanEvery
-			if !s.equal(&x.states[c]) {
+			if !x.equal(s, c) {
 				continue
 			}
 			if i+1 == len(spans) {
 				return true
 			}
 			k := next / scanEvery
-			s, pos = x.states[k].clone(), k*scanEvery
+			x.restore(s, k)
+			pos = k * scanEvery
+			synced = true
 			break
 		}
 	}

@@ -102,7 +102,7 @@ func mutate(rng *rand.Rand, src []byte) []byte {
 
 // corpusDashboards returns up to n dashboards of the real corpus, large
 // ones first (they span many kept states).
-func corpusDashboards(t *testing.T, n int) [][]byte {
+func corpusDashboards(t testing.TB, n int) [][]byte {
 	t.Helper()
 	root := corpustest.Dir(t, "real")
 	var paths []string
@@ -209,6 +209,47 @@ func FuzzPlainRun(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if got, want := plainRun(b), plainRunBytes(b); got != want {
 			t.Errorf("plainRun(%q) = %d, want %d", b, got, want)
+		}
+	})
+}
+
+// FuzzScanIndexIsLocal: for up to three edits anywhere in a dashboard
+// spanning several kept states, checking them around the edits gives the
+// verdict of scanning the whole edited text.
+func FuzzScanIndexIsLocal(f *testing.F) {
+	src := []byte(bigDashboard(60))
+	x := newScanIndex(src)
+	if x == nil {
+		f.Fatal("jsonScan refuses the dashboard")
+	}
+	f.Add(uint16(100), uint8(3), "x", uint16(0), uint8(0), "", uint16(0), uint8(0), "")
+	f.Add(uint16(1500), uint8(1), `", "y": [{"z": "`, uint16(3000), uint8(1), `"}], "r": "`, uint16(5), uint8(0), "}")
+	f.Add(uint16(2047), uint8(2), "\\", uint16(0), uint8(4), "[", uint16(9), uint8(1), ",")
+	f.Fuzz(func(t *testing.T, g1 uint16, n1 uint8, t1 string, g2 uint16, n2 uint8, t2 string, g3 uint16, n3 uint8, t3 string) {
+		var spans []taken
+		at := 0
+		for _, e := range []struct {
+			gap  uint16
+			n    uint8
+			text string
+		}{{g1, n1, t1}, {g2, n2, t2}, {g3, n3, t3}} {
+			start := at + int(e.gap)
+			if start > len(src) || (e.n == 0 && e.text == "" && len(spans) > 0) {
+				break
+			}
+			end := min(start+int(e.n%8), len(src))
+			spans = append(spans, taken{span: span{start, end, e.text}})
+			at = end
+		}
+		var b []byte
+		last := 0
+		for _, s := range spans {
+			b = append(append(b, src[last:s.start]...), s.text...)
+			last = s.end
+		}
+		b = append(b, src[last:]...)
+		if got, want := x.accepts(src, spans), scanAccepts(b); got != want {
+			t.Fatalf("edits %+v: the local check says %v, the whole text %v", spans, got, want)
 		}
 	})
 }

@@ -200,6 +200,19 @@ func newPlan(cands []rules.Finding, read func(string) *loaded, check func(*state
 
 // load reads the file and says why it cannot be edited, "" when it can.
 func (st *loaded) load(read func(string) ([]byte, error)) string {
+	return st.loadInto(func(p string, _ *fileBuf) ([]byte, error) { return read(p) }, nil)
+}
+
+// fileBuf is memory a file is read and indexed into, for reuse once the
+// file is no longer needed.
+type fileBuf struct {
+	src    []byte
+	starts []int
+}
+
+// loadInto is load reading with read into buf (which may be nil), and
+// indexing the lines into buf's; buf holds the file's memory after it.
+func (st *loaded) loadInto(read func(string, *fileBuf) ([]byte, error), buf *fileBuf) string {
 	f := st.f
 	if f == nil {
 		return "the file was not loaded"
@@ -222,11 +235,18 @@ func (st *loaded) load(read func(string) ([]byte, error)) string {
 	if err != nil {
 		return fmt.Sprintf("cannot resolve %s: %v", f.Path, err)
 	}
-	src, err := read(target)
+	src, err := read(target, buf)
 	if err != nil {
 		return fmt.Sprintf("cannot read %s: %v", f.Path, err)
 	}
-	st.target, st.src, st.text = target, src, newText(f.Kind, src)
+	var starts []int
+	if buf != nil {
+		starts = buf.starts
+	}
+	st.target, st.src, st.text = target, src, newTextInto(f.Kind, src, starts)
+	if buf != nil {
+		buf.src, buf.starts = src, st.text.starts
+	}
 	return ""
 }
 

@@ -25,7 +25,13 @@ type text struct {
 	yaml   bool
 }
 
-func newText(kind model.Kind, src []byte) *text {
+// newText indexes the lines of src, a file of kind.
+func newText(kind model.Kind, src []byte) *text { return newTextInto(kind, src, nil) }
+
+// newTextInto is newText keeping the line starts in starts when it has
+// room (its content is replaced), so that a caller indexing many files one
+// after another can reuse one slice.
+func newTextInto(kind model.Kind, src []byte, starts []int) *text {
 	t := &text{src: src, yaml: kind == model.KindDatasources || kind == model.KindProviders || kind == model.KindCompose}
 	bom := 0
 	switch {
@@ -35,7 +41,13 @@ func newText(kind model.Kind, src []byte) *text {
 	case kind == model.KindIni && len(src) >= 2 && (src[0] == 0xFE && src[1] == 0xFF || src[0] == 0xFF && src[1] == 0xFE):
 		bom = 2
 	}
-	t.starts = []int{bom}
+	// One line per "\n", and one more: exact where lines end at "\n"
+	// only, and a YAML file with other breaks grows the slice.
+	if n := bytes.Count(src[bom:], []byte{'\n'}) + 1; cap(starts) < n {
+		starts = make([]int, 0, n)
+	}
+	starts = append(starts[:0], bom)
+	t.starts = starts
 	if !t.yaml {
 		// Lines end at "\n" only.
 		for i := bom; i < len(src); {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"runtime"
+
+	"github.com/grafanalint/grafanalint/rules"
 )
 
 // JSONVersion is the version of the json format. Fields may be added to
@@ -70,32 +72,40 @@ func writeJSON(w io.Writer, run *Run, _ Options) error {
 		},
 	}
 	doc.Findings = streamed{n: len(run.Findings), mark: newMark(), elem: func(i int) any {
-		f := run.Findings[i]
-		jf := jsonFinding{
-			Rule:     f.Rule,
-			Severity: f.Severity.String(),
-			Message:  f.Message,
-			File:     f.Pos.File,
-			Line:     f.Pos.Line,
-			Column:   f.Pos.Col,
-			Related:  make([]jsonRelated, 0, len(f.Related)),
-			Entity:   f.Entity,
-			Fix:      jsonFixOf(f),
-		}
-		if hasEnd(f) {
-			jf.EndLine, jf.EndColumn = f.End.Line, f.End.Col
-		}
-		for _, rel := range f.Related {
-			jf.Related = append(jf.Related, jsonRelated{
-				File:    relatedFile(f, rel),
-				Line:    rel.Pos.Line,
-				Column:  rel.Pos.Col,
-				Message: rel.Message,
-			})
-		}
-		return jf
+		return jsonFindingOf(run.Findings[i])
 	}}
+	doc.Findings.appendElem = func(dst []byte, i int, prefix string) []byte {
+		return appendJSONFinding(dst, &run.Findings[i], prefix)
+	}
 	return encodeStream(w, doc, doc.Findings)
+}
+
+// jsonFindingOf returns f in the shape of the json format: the
+// definition of its findings, which appendJSONFinding writes faster.
+func jsonFindingOf(f rules.Finding) jsonFinding {
+	jf := jsonFinding{
+		Rule:     f.Rule,
+		Severity: f.Severity.String(),
+		Message:  f.Message,
+		File:     f.Pos.File,
+		Line:     f.Pos.Line,
+		Column:   f.Pos.Col,
+		Related:  make([]jsonRelated, 0, len(f.Related)),
+		Entity:   f.Entity,
+		Fix:      jsonFixOf(f),
+	}
+	if hasEnd(f) {
+		jf.EndLine, jf.EndColumn = f.End.Line, f.End.Col
+	}
+	for _, rel := range f.Related {
+		jf.Related = append(jf.Related, jsonRelated{
+			File:    relatedFile(f, rel),
+			Line:    rel.Pos.Line,
+			Column:  rel.Pos.Col,
+			Message: rel.Message,
+		})
+	}
+	return jf
 }
 
 // encodeJSON writes v indented, without escaping <, > and &.
@@ -112,6 +122,10 @@ func encodeJSON(w io.Writer, v any) error {
 type streamed struct {
 	n    int
 	elem func(i int) any
+	// appendElem, when set, appends element i laid out as elem's value
+	// encoded by encodeJSON would be, its lines after the first starting
+	// with prefix, without reflection.
+	appendElem func(dst []byte, i int, prefix string) []byte
 	// mark stands for the list while the rest of the document is encoded:
 	// random, so that no text of the document can look like it.
 	mark string
@@ -165,6 +179,18 @@ func encodeStream(w io.Writer, doc any, list streamed) error {
 	// second scan of every byte; batches of elements are encoded on
 	// several goroutines and written in order.
 	err := encodeBatches(list.n, func(from, to int, dst []byte) ([]byte, error) {
+		if list.appendElem != nil {
+			for i := from; i < to; i++ {
+				dst = append(dst, prefix...)
+				dst = list.appendElem(dst, i, prefix)
+				if i == list.n-1 {
+					dst = append(dst, '\n')
+				} else {
+					dst = append(dst, ",\n"...)
+				}
+			}
+			return dst, nil
+		}
 		var eb bytes.Buffer
 		enc := json.NewEncoder(&eb)
 		enc.SetEscapeHTML(false)

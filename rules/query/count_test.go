@@ -1,0 +1,4 @@
+package query
+
+// The package's tests count the queries parsed (parses).
+func init() { countParses = true }
