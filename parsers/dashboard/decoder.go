@@ -19,11 +19,8 @@ type reader struct {
 	src   []byte
 	lines *lineIndex
 	err   error
-	// in shares the text of equal strings with the other dashboards of a
-	// run; without it, cache shares that of short ones with the
-	// dashboards parsed before.
-	in    *Interner
-	cache *strCache
+	// in shares the text of equal strings (nil: none).
+	in *Interner
 	// path mirrors the decoder's stack of open objects and arrays, so
 	// that JSON pointers are built from it (the decoder's StackPointer
 	// allocates several times per pointer). buf holds the last pointer
@@ -35,8 +32,6 @@ type reader struct {
 	// kbuf and vbuf are scratch for unquoting member names and values
 	// with escapes.
 	kbuf, vbuf []byte
-	// lbuf is scratch for joining locators.
-	lbuf []byte
 }
 
 // frame is one open object or array of reader.path: for an object, the
@@ -314,7 +309,7 @@ func (r *reader) pointer() string {
 		f.end = len(b)
 	}
 	r.buf, r.built = b, len(r.path)
-	s := r.intern(b)
+	s := r.in.bytes(b)
 	if checkPointer != nil {
 		checkPointer(r, s)
 	}
@@ -357,21 +352,10 @@ func (r *reader) appendPointerName(b, quoted []byte) []byte {
 // unquote is the value of the JSON string raw (with its quotes), interned.
 func (r *reader) unquote(raw []byte) string {
 	if bytes.IndexByte(raw, '\\') < 0 {
-		return r.intern(raw[1 : len(raw)-1])
+		return r.in.bytes(raw[1 : len(raw)-1])
 	}
 	r.vbuf, _ = jsontext.AppendUnquote(r.vbuf[:0], raw)
-	return r.intern(r.vbuf)
-}
-
-// intern returns b as a string, shared through the Interner or the cache.
-func (r *reader) intern(b []byte) string {
-	if r.in != nil {
-		return r.in.bytes(b)
-	}
-	if r.cache != nil {
-		return r.cache.bytes(b)
-	}
-	return string(b)
+	return r.in.bytes(r.vbuf)
 }
 
 func unquote(raw []byte) string {

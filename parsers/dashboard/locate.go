@@ -35,35 +35,25 @@ type locator struct {
 	text []byte
 }
 
-// append appends l joined to b.
-func (l locator) append(b []byte) []byte {
-	return append(append(append(append(b, l.kind...), l.sep...), l.name...), l.text...)
-}
+func (l locator) String() string { return l.kind + l.sep + l.name + string(l.text) }
 
 // locate gives the refs and channels appended since s that have no locator
 // of their own yet l's, followed by their query's for those of a query.
 func (p *parser) locate(s span, l locator) {
-	var (
-		loc    string // l, once joined
-		joined bool
-	)
+	var loc string // l, once joined
 	set := func(locator *string, refID string) {
+		suffix := ""
 		switch *locator {
 		case "":
 		case targetPending:
+			suffix = "/" + targetPending + refID
 		default:
 			return
 		}
-		if !joined {
-			p.lbuf = l.append(p.lbuf[:0])
-			loc, joined = p.intern(p.lbuf), true
+		if loc == "" {
+			loc = l.String()
 		}
-		if *locator == "" {
-			*locator = loc
-			return
-		}
-		p.lbuf = append(append(append(append(p.lbuf[:0], loc...), '/'), targetPending...), refID...)
-		*locator = p.intern(p.lbuf)
+		*locator = loc + suffix
 	}
 	for _, r := range p.d.Refs[min(s.refs, len(p.d.Refs)):] {
 		set(&r.Locator, r.RefID)
@@ -71,12 +61,6 @@ func (p *parser) locate(s span, l locator) {
 	for _, c := range p.d.Channels[min(s.chans, len(p.d.Channels)):] {
 		set(&c.Locator, c.RefID)
 	}
-}
-
-// join returns a + b, shared as the parser's other strings.
-func (p *parser) join(a, b string) string {
-	p.lbuf = append(append(p.lbuf[:0], a...), b...)
-	return p.intern(p.lbuf)
 }
 
 // panelLocator names a v1 panel: by id (unique in a dashboard and kept

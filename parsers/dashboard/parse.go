@@ -65,13 +65,6 @@ func parse(path string, src []byte, lines *lineIndex, in *Interner) (*model.Dash
 	}
 	p := &parser{reader: newReader(src, lines), d: d}
 	p.in = in
-	if in == nil {
-		p.cache = caches.Get().(*strCache)
-		defer func() {
-			caches.Put(p.cache)
-			p.cache = nil
-		}()
-	}
 	switch k := p.peek(); k {
 	case '{':
 		p.body(true)
@@ -90,7 +83,7 @@ func parse(path string, src []byte, lines *lineIndex, in *Interner) (*model.Dash
 	}
 	p.finish()
 	end := int(p.dec.InputOffset())
-	d.Placeholders = scanPlaceholders(src[:end], lines, p.intern)
+	d.Placeholders = scanPlaceholders(src[:end], lines)
 	return d, nil
 }
 

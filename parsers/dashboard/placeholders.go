@@ -7,8 +7,7 @@ import (
 )
 
 // scanPlaceholders finds every export placeholder "${DS_X}" / "${VAR_X}" in
-// the string values of src, which must be valid JSON; intern makes the
-// names strings.
+// the string values of src, which must be valid JSON.
 //
 // It scans the raw bytes: "$" never occurs outside strings in valid JSON and
 // never inside an escape sequence, so a raw match is a match in a string and
@@ -17,7 +16,7 @@ import (
 // quotes, backslashes, braces and "$" ("Export for sharing externally"
 // builds it from the datasource name, replacing only the first space). Member
 // names are skipped: they are no values.
-func scanPlaceholders(src []byte, lines *lineIndex, intern func([]byte) string) []model.Str {
+func scanPlaceholders(src []byte, lines *lineIndex) []model.Str {
 	var out []model.Str
 	// The end of the string the last match was in, and whether that string
 	// is a member name: a long string with many placeholders is scanned to
@@ -54,7 +53,7 @@ func scanPlaceholders(src []byte, lines *lineIndex, intern func([]byte) string) 
 			continue
 		}
 		end := i + n + 1
-		out = append(out, model.Str{V: intern(name[:n]), Pos: lines.pos(start), End: lines.pos(end)})
+		out = append(out, model.Str{V: string(name[:n]), Pos: lines.pos(start), End: lines.pos(end)})
 		i = end
 	}
 }

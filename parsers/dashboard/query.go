@@ -228,7 +228,7 @@ func (p *parser) rawText() (model.Text, bool) {
 	pos, endPos := p.lines.inString(start+1, end-1)
 	t := model.Text{Str: model.Str{V: p.unquote(raw), Pos: pos, End: endPos}}
 	if bytes.IndexByte(raw, '\\') >= 0 {
-		t.Raw = p.intern(raw[1 : len(raw)-1])
+		t.Raw = p.in.bytes(raw[1 : len(raw)-1])
 	}
 	return t, true
 }

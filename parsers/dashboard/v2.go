@@ -313,7 +313,7 @@ func (p *parser) v2Annotations() {
 				}
 			}
 			if r := v2Ref(model.PlaceAnnotation, explicit, q); r != nil {
-				r.Locator = p.join("annotation:", name)
+				r.Locator = "annotation:" + name
 				p.d.Refs = append(p.d.Refs, r)
 			}
 		}
@@ -426,7 +426,7 @@ func (p *parser) v2Variable() {
 		r = &model.DatasourceRef{Place: model.PlaceVariable, Shape: model.RefObject, Pointer: ptr, Pos: objPos, Type: group}
 	}
 	if r != nil {
-		r.Locator = p.join("variable:", v.Name.V)
+		r.Locator = "variable:" + v.Name.V
 		p.d.Refs = append(p.d.Refs, r)
 	}
 	v.Datasource = r
