@@ -50,8 +50,10 @@ type use struct {
 func uses(c *rules.Context) []*use {
 	syn := SyntaxFor(c.Version)
 	var out []*use
-	for i, d := range c.Stack.AllDashboards() {
-		prov := i < len(c.Stack.Dashboards)
+	add := func(d *model.Dashboard, prov bool) {
+		if len(d.Channels) == 0 {
+			return // most dashboards: no set of variables to build
+		}
 		defined := map[string]bool{}
 		for _, v := range d.Variables {
 			defined[v.Name.V] = true
@@ -59,6 +61,12 @@ func uses(c *rules.Context) []*use {
 		for _, ch := range d.Channels {
 			out = append(out, analyse(syn, d, ch, prov, defined))
 		}
+	}
+	for _, d := range c.Stack.Dashboards {
+		add(d, true)
+	}
+	for _, d := range c.Stack.LooseDashboards {
+		add(d, false)
 	}
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
 	"github.com/grafanalint/grafanalint/rules"
@@ -156,56 +157,162 @@ func entity(d *model.Dashboard) string {
 }
 
 func checkUnresolvedInput(c *rules.Context) {
+	notes := notesOf(c)
 	for _, d := range c.Stack.Dashboards {
-		vars := map[string]bool{}
-		for _, v := range d.Variables {
-			vars[v.Name.V] = true
-		}
-		inputs := map[string]*model.Input{}
-		for _, in := range d.Inputs {
-			if _, ok := inputs[in.Name.V]; !ok {
-				inputs[in.Name.V] = in
-			}
-		}
+		var ent string
 		for _, p := range d.Placeholders {
-			if vars[p.V] {
+			if definesVariable(d, p.V) {
 				continue
 			}
-			placeholder := "${" + p.V + "}"
-			in := inputs[p.V]
-			var msg string
+			in := inputNamed(d, p.V)
+			org := orgOf(c.Stack, d)
+			plugin := ""
+			if in != nil {
+				plugin = in.PluginID
+			}
+			n := notes.get(c.Stack, org, p.V, plugin)
+			msg := n.msg
 			var rel []rules.Related
-			if strings.HasPrefix(p.V, "VAR_") {
-				msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs), so queries receive the text %q; write the value itself or add a constant variable named %q",
-					placeholder, placeholder, p.V)
-			} else if ks := c.Kube(p.Pos); ks != nil && ks.Kind == model.KubeOperatorDashboard {
-				msg = operatorInput(c.Stack, d, ks, p.V, in, &rel)
-			} else {
-				msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs): the panel shows \"Datasource %s was not found\"; %s",
-					placeholder, placeholder, fixFor(c.Stack, d, p.V, in, &rel))
+			if !strings.HasPrefix(p.V, "VAR_") {
+				if ks := c.Kube(p.Pos); ks != nil && ks.Kind == model.KubeOperatorDashboard {
+					msg = operatorInput(c.Stack, d, ks, p.V, in, &rel)
+				} else if n.hasCandidate {
+					rel = make([]rules.Related, 1, 2)
+					rel[0] = n.candidate
+				}
 			}
 			if in != nil && in.Name.Pos.IsValid() {
-				rel = append(rel, rules.Related{Pos: in.Name.Pos, Message: fmt.Sprintf("input %q is declared here", p.V)})
+				rel = append(rel, rules.Related{Pos: in.Name.Pos, Message: n.declared})
+			}
+			if ent == "" {
+				ent = entity(d)
 			}
 			c.Report(rules.Finding{
 				Message: msg,
 				Pos:     p.Pos,
 				End:     p.End,
 				Related: rel,
-				Entity:  entity(d),
-				Key:     "placeholder:" + p.V,
-				Fix:     inputFix(c, d, p, in),
+				Entity:  ent,
+				Key:     n.key,
+				Fix:     inputFix(c, notes, d, org, p, in),
 			})
 		}
 	}
 }
 
+// definesVariable reports whether d defines a variable named name.
+func definesVariable(d *model.Dashboard, name string) bool {
+	for _, v := range d.Variables {
+		if v.Name.V == name {
+			return true
+		}
+	}
+	return false
+}
+
+// inputNamed returns the first input of d named name, nil when there is
+// none.
+func inputNamed(d *model.Dashboard, name string) *model.Input {
+	for _, in := range d.Inputs {
+		if in.Name.V == name {
+			return in
+		}
+	}
+	return nil
+}
+
+// orgOf returns the organisation of the provider that loads d (1 when
+// none is set).
+func orgOf(st *model.Stack, d *model.Dashboard) int {
+	if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
+		return p.OrgID
+	}
+	return 1
+}
+
+// noteKey identifies what a finding on a placeholder says, apart from
+// its position: the placeholder's name, the organisation of the dashboard
+// and the plugin id of its input ("" without one).
+type noteKey struct {
+	org          int
+	name, plugin string
+}
+
+// note is what the findings on one placeholder name say in one
+// organisation: a fleet's dashboards repeat a few placeholders, so their
+// messages and fixes are derived once per stack.
+type note struct {
+	// msg is the message, outside a grafana-operator model.
+	msg string
+	// candidate is the datasource the placeholder stands for, as related
+	// location (hasCandidate).
+	candidate    rules.Related
+	hasCandidate bool
+	// declared is the message of the input's location; key the finding's
+	// key; placeholder the placeholder as written ("${DS_X}", the text its
+	// fixes replace).
+	declared, key, placeholder string
+
+	// fix: computed on first use (fixDone); fixable is false when there is
+	// no certain fix.
+	fixDone, fixable bool
+	fixMsg           string
+	fixUID           string
+	pin              []fix.Edit
+}
+
+// notes holds the notes of one stack, shared by the views of its
+// dashboards (rules.Gathered): they depend on the stack's datasources and
+// providers alone.
+type notes struct {
+	mu sync.Mutex
+	m  map[noteKey]*note
+}
+
+type notesKey struct{}
+
+func notesOf(c *rules.Context) *notes {
+	return rules.Gathered(c, notesKey{}, func() *notes { return &notes{m: map[noteKey]*note{}} })
+}
+
+// get returns the note of placeholder name in org for an input of plugin
+// id plugin.
+func (ns *notes) get(st *model.Stack, org int, name, plugin string) *note {
+	k := noteKey{org: org, name: name, plugin: plugin}
+	ns.mu.Lock()
+	n := ns.m[k]
+	ns.mu.Unlock()
+	if n != nil {
+		return n
+	}
+	placeholder := "${" + name + "}"
+	n = &note{declared: fmt.Sprintf("input %q is declared here", name), key: "placeholder:" + name, placeholder: placeholder}
+	if strings.HasPrefix(name, "VAR_") {
+		n.msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs), so queries receive the text %q; write the value itself or add a constant variable named %q",
+			placeholder, placeholder, name)
+	} else {
+		var rel []rules.Related
+		n.msg = fmt.Sprintf("export placeholder %q is kept literally in this provisioned dashboard (only the import UI replaces __inputs): the panel shows \"Datasource %s was not found\"; %s",
+			placeholder, placeholder, fixFor(st, org, name, plugin, &rel))
+		if len(rel) > 0 {
+			n.candidate, n.hasCandidate = rel[0], true
+		}
+	}
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	if prev := ns.m[k]; prev != nil {
+		return prev
+	}
+	ns.m[k] = n
+	return n
+}
+
 // fixFor says how to replace a datasource placeholder: the UID of the
 // provisioned datasource of the input's plugin type (or, without an input,
 // of the datasource named like the placeholder), else a variable.
-func fixFor(st *model.Stack, d *model.Dashboard, name string, in *model.Input, rel *[]rules.Related) string {
+func fixFor(st *model.Stack, org int, name, plugin string, rel *[]rules.Related) string {
 	variable := fmt.Sprintf("add a datasource variable named %q", name)
-	ds := candidate(st, d, name, in)
+	ds := candidateIn(st, org, name, plugin, false)
 	if ds == nil {
 		return "replace it with the UID of the provisioned datasource or " + variable
 	}
@@ -216,34 +323,35 @@ func fixFor(st *model.Stack, d *model.Dashboard, name string, in *model.Input, r
 	return fmt.Sprintf("replace it with %q, the UID of datasource %q, or %s", ds.UID.V, ds.Name.V, variable)
 }
 
-// candidate returns the provisioned datasource a placeholder stands for:
+// candidateOf returns the provisioned datasource a placeholder stands for:
 // of the input's plugin type (the only one, else the default one, else one
-// whose name matches the input's), or named like the placeholder.
-func candidate(st *model.Stack, d *model.Dashboard, name string, in *model.Input) *model.Datasource {
-	return candidateOf(st, d, name, in, false)
+// whose name matches the input's), or named like the placeholder. dynamic
+// admits datasources whose UID is known only once created (where the name
+// is what counts).
+func candidateOf(st *model.Stack, d *model.Dashboard, name string, in *model.Input, dynamic bool) *model.Datasource {
+	plugin := ""
+	if in != nil {
+		plugin = in.PluginID
+	}
+	return candidateIn(st, orgOf(st, d), name, plugin, dynamic)
 }
 
-// candidateOf is candidate; dynamic admits datasources whose UID is known
-// only once created (where the name is what counts).
-func candidateOf(st *model.Stack, d *model.Dashboard, name string, in *model.Input, dynamic bool) *model.Datasource {
-	org := 1
-	if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
-		org = p.OrgID
-	}
+// candidateIn is candidateOf for a dashboard of organisation org whose
+// input has plugin id plugin ("" for none).
+func candidateIn(st *model.Stack, org int, name, plugin string, dynamic bool) *model.Datasource {
 	var all []*model.Datasource
-	for _, ds := range st.Datasources() {
-		if (ds.OrgID == org || ds.OrgID == 0) && (dynamic || !ds.UIDDynamic) {
-			all = append(all, ds)
+	for _, f := range st.DatasourceFiles {
+		for _, ds := range f.Datasources {
+			if (ds.OrgID == org || ds.OrgID == 0) && (dynamic || !ds.UIDDynamic) {
+				all = append(all, ds)
+			}
 		}
 	}
 	bare := strings.TrimPrefix(name, "DS_")
-	norm := func(s string) string {
-		return strings.ToUpper(strings.NewReplacer(" ", "_", "-", "_").Replace(s))
-	}
-	if in != nil && in.PluginID != "" {
+	if plugin != "" {
 		var same []*model.Datasource
 		for _, ds := range all {
-			if canonical(ds.Type.V) == canonical(in.PluginID) {
+			if canonical(ds.Type.V) == canonical(plugin) {
 				same = append(same, ds)
 			}
 		}
@@ -251,7 +359,7 @@ func candidateOf(st *model.Stack, d *model.Dashboard, name string, in *model.Inp
 			return same[0]
 		}
 		for _, ds := range same {
-			if norm(ds.Name.V) == bare {
+			if normName(ds.Name.V) == bare {
 				return ds
 			}
 		}
@@ -265,46 +373,96 @@ func candidateOf(st *model.Stack, d *model.Dashboard, name string, in *model.Inp
 		}
 	}
 	for _, ds := range all {
-		if norm(ds.Name.V) == bare {
+		if normName(ds.Name.V) == bare {
 			return ds
 		}
 	}
 	return nil
 }
 
+// normName writes a datasource name as an export placeholder does: spaces
+// and hyphens as underscores, upper case.
+func normName(s string) string {
+	if strings.ContainsAny(s, " -") {
+		b := []byte(s)
+		for i, c := range b {
+			if c == ' ' || c == '-' {
+				b[i] = '_'
+			}
+		}
+		s = string(b)
+	}
+	return strings.ToUpper(s)
+}
+
 // inputFix replaces the placeholder p of dashboard d, declared by input
 // in, with the UID of the only datasource of the input's plugin type in
-// the organisation of the provider that loads d (Grafana's importer puts
-// the UID of the datasource picked for an input in place of every
+// the organisation org of the provider that loads d (Grafana's importer
+// puts the UID of the datasource picked for an input in place of every
 // "${NAME}" in the dashboard's strings, pkg/services/dashboardimport/utils
 // DashTemplateEvaluator, and forces "__expr__" for expression inputs). It
 // is nil when there is a choice to make or the stack's datasources are not
 // known for certain.
-func inputFix(c *rules.Context, d *model.Dashboard, p model.Str, in *model.Input) *fix.Fix {
+func inputFix(c *rules.Context, ns *notes, d *model.Dashboard, org int, p model.Str, in *model.Input) *fix.Fix {
 	if in == nil || in.Type != "datasource" || in.PluginID == "" || !strings.HasPrefix(p.V, "DS_") {
 		return nil
 	}
 	if c.StacksReading(d.File) > 1 {
 		return nil // another stack may need another datasource here
 	}
-	placeholder := model.Str{V: "${" + p.V + "}", Pos: p.Pos, End: p.End}
-	if in.PluginID == "__expr__" {
-		e, ok := fix.ReplaceStr(placeholder, "__expr__", fix.JSONString)
-		if !ok {
-			return nil
+	n := ns.get(c.Stack, org, p.V, in.PluginID)
+	ns.mu.Lock()
+	done := n.fixDone
+	ns.mu.Unlock()
+	if !done {
+		fixable, msg, uid, pin := fixOf(c, org, p.V, in.PluginID)
+		ns.mu.Lock()
+		if !n.fixDone {
+			n.fixable, n.fixMsg, n.fixUID, n.pin, n.fixDone = fixable, msg, uid, pin, true
 		}
-		return &fix.Fix{Message: "write the expression datasource __expr__ for " + placeholder.V, Edits: []fix.Edit{e}}
+		ns.mu.Unlock()
 	}
-	ds := onlyOfType(c, d, in.PluginID)
-	if ds == nil {
+	if !n.fixable {
 		return nil
 	}
-	e, ok := fix.ReplaceStr(placeholder, ds.UID.V, fix.JSONString)
+	placeholder := model.Str{V: n.placeholder, Pos: p.Pos, End: p.End}
+	e, ok := fix.ReplaceStr(placeholder, n.fixUID, fix.JSONString)
 	if !ok {
 		return nil
 	}
-	msg := fmt.Sprintf("write the UID %q of datasource %q, the only %s datasource, for %s", ds.UID.V, ds.Name.V, in.PluginID, placeholder.V)
-	edits := []fix.Edit{e}
+	if len(n.pin) == 0 {
+		// The fix and its edit in one allocation: the run holds every
+		// finding's fix to its end.
+		fe := &fixEdit{fix: fix.Fix{Message: n.fixMsg}, edit: [1]fix.Edit{e}}
+		fe.fix.Edits = fe.edit[:]
+		return &fe.fix
+	}
+	edits := make([]fix.Edit, 1, 1+len(n.pin))
+	edits[0] = e
+	edits = append(edits, n.pin...)
+	return &fix.Fix{Message: n.fixMsg, Edits: edits}
+}
+
+// fixEdit is a fix of one edit, allocated together.
+type fixEdit struct {
+	fix  fix.Fix
+	edit [1]fix.Edit
+}
+
+// fixOf derives what the fixes of placeholder name of an input of plugin
+// id plugin in org write: the UID, the fix's message and the edits that
+// pin the UID in the datasource's provisioning entry; fixable is false
+// when there is no certain fix.
+func fixOf(c *rules.Context, org int, name, plugin string) (fixable bool, msg, uid string, pin []fix.Edit) {
+	placeholder := "${" + name + "}"
+	if plugin == "__expr__" {
+		return true, "write the expression datasource __expr__ for " + placeholder, "__expr__", nil
+	}
+	ds := onlyOfType(c, org, plugin)
+	if ds == nil {
+		return false, "", "", nil
+	}
+	msg = fmt.Sprintf("write the UID %q of datasource %q, the only %s datasource, for %s", ds.UID.V, ds.Name.V, plugin, placeholder)
 	if ds.UIDDerived {
 		var df *model.DatasourceFile
 		for _, f := range c.Stack.DatasourceFiles {
@@ -312,14 +470,14 @@ func inputFix(c *rules.Context, d *model.Dashboard, p model.Str, in *model.Input
 				df = f
 			}
 		}
-		pin, why := fix.PinUID(df, ds, ds.UID.V)
+		edits, why := fix.PinUID(df, ds, ds.UID.V)
 		if why != "" {
-			return nil
+			return false, "", "", nil
 		}
-		edits = append(edits, pin...)
+		pin = edits
 		msg += fmt.Sprintf(" and pin uid: %s in %s", ds.UID.V, path.Base(ds.File))
 	}
-	return &fix.Fix{Message: msg, Edits: edits}
+	return true, msg, ds.UID.V, pin
 }
 
 // onlyOfType returns the one datasource of plugin type typ the stack
@@ -328,14 +486,10 @@ func inputFix(c *rules.Context, d *model.Dashboard, p model.Str, in *model.Input
 // (or of an interpolated type) has an organisation known only at startup,
 // the datasource's name and uid are written literally, no other entry
 // updates it and no deleteDatasources entry names it.
-func onlyOfType(c *rules.Context, d *model.Dashboard, typ string) *model.Datasource {
+func onlyOfType(c *rules.Context, org int, typ string) *model.Datasource {
 	st := c.Stack
 	if !st.HasDatasources {
 		return nil
-	}
-	org := 1
-	if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
-		org = p.OrgID
 	}
 	var found *model.Datasource
 	for _, f := range st.DatasourceFiles {

@@ -1,7 +1,10 @@
 package datasource
 
 import (
+	"sync"
+
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
 )
 
 // orgKey identifies a datasource the way Grafana's provisioning does: by
@@ -45,7 +48,72 @@ type index struct {
 	dynamicName map[int]bool
 	dynamicUID  map[int]bool
 
+	// orgs are the lookups built so far. The views of a stack's
+	// dashboards share the stack's index (indexOf) and ask for them at
+	// once, hence the lock.
+	mu   sync.Mutex
 	orgs map[int]*orgView
+	// hints are the hints of unresolved values derived so far (hintOf).
+	hints map[hintKey]hint
+	// refMsgs are the messages on unresolved references (refMsgOf).
+	refMsgs map[refMsgKey]hint
+}
+
+// hintKey identifies the hint of an unresolved value: the organisation it
+// is looked up in, the value, the reference's plugin type and whether it
+// is a legacy string.
+type hintKey struct {
+	org        int
+	value, typ string
+	legacy     bool
+}
+
+// hint is the explanation of an unresolved value, with the related
+// location of the datasource it probably meant (shared: copy it).
+type hint struct {
+	msg string
+	rel []rules.Related
+}
+
+// hintOf returns the hint of k, derived by build on first use.
+func (ix *index) hintOf(k hintKey, build func() hint) hint {
+	return memoHint(ix, &ix.hints, k, build)
+}
+
+// refMsgKey identifies the message of a finding on an unresolved
+// dashboard reference: the hint's key, the dashboard's organisation and
+// where the reference sits.
+type refMsgKey struct {
+	hintKey
+	dashOrg int
+	place   model.RefPlace
+	refID   string
+	inRow   bool
+}
+
+// refMsgOf returns the message of k (with the hint's related location),
+// derived by build on first use.
+func (ix *index) refMsgOf(k refMsgKey, build func() hint) hint {
+	return memoHint(ix, &ix.refMsgs, k, build)
+}
+
+// memoHint returns (*m)[k], derived by build on first use, under ix.mu
+// (build runs without it: it may look up organisations).
+func memoHint[K comparable](ix *index, m *map[K]hint, k K, build func() hint) hint {
+	ix.mu.Lock()
+	h, ok := (*m)[k]
+	ix.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = build()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if *m == nil {
+		*m = map[K]hint{}
+	}
+	(*m)[k] = h
+	return h
 }
 
 // shadow is an entry that is no longer what Grafana holds, with why.
@@ -66,6 +134,28 @@ type orgView struct {
 	// dynamicUID / dynamicName: a UID or name of this org is unknown until
 	// deploy time, so an unresolved reference may still match it.
 	dynamicUID, dynamicName bool
+
+	// involved holds the Involves of findings on references to a value
+	// (involves), under mu: views of several dashboards ask at once.
+	mu       sync.Mutex
+	involved map[string][]string
+}
+
+// involves returns the entities a finding on a reference to value
+// involves, ["datasource:<value>"]: one slice per value, shared by the
+// stack's findings (which never modify it), as the run holds them all.
+func (v *orgView) involves(value string) []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if in, ok := v.involved[value]; ok {
+		return in
+	}
+	if v.involved == nil {
+		v.involved = map[string][]string{}
+	}
+	in := []string{"datasource:" + value}
+	v.involved[value] = in
+	return in
 }
 
 // knownOrg reports whether the entry's organisation is fixed in the file.
@@ -171,6 +261,8 @@ func (ix *index) org(n int) *orgView {
 	if n <= 0 {
 		n = 1
 	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	if v := ix.orgs[n]; v != nil {
 		return v
 	}

@@ -3,6 +3,7 @@ package datasource
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -12,8 +13,22 @@ import (
 
 // unresolvedHint explains an unresolved value and says how to fix it, with
 // the datasource it probably meant as related location.
+//
+// The hint depends on the stack's datasources alone, and a fleet's
+// dashboards repeat their few unresolved values: it is derived once per
+// stack (the index is shared by the views of its dashboards) and the
+// related location copied, as each finding owns its Related.
 func (r *resolver) unresolvedHint(view *orgView, value, typ string, legacy bool) (string, []rules.Related) {
-	if sh := r.ix.shadowOf(view.org, value); sh != nil {
+	h := r.ix.hintOf(hintKey{org: view.org, value: value, typ: typ, legacy: legacy}, func() hint {
+		msg, rel := describeUnresolved(r.ix, view, value, typ, legacy)
+		return hint{msg: msg, rel: rel}
+	})
+	return h.msg, slices.Clone(h.rel)
+}
+
+// describeUnresolved is unresolvedHint, derived.
+func describeUnresolved(ix *index, view *orgView, value, typ string, legacy bool) (string, []rules.Related) {
+	if sh := ix.shadowOf(view.org, value); sh != nil {
 		if sh.by != nil {
 			return fmt.Sprintf("the entry of datasource %q with UID %q is overwritten by the later entry in %s (UID %q): Grafana identifies provisioned datasources by org and name; reference %q or give the entries different names",
 					sh.ds.Name.V, sh.ds.UID.V, base(sh.by.File), sh.by.UID.V, sh.by.UID.V),
@@ -32,6 +47,36 @@ func (r *resolver) unresolvedHint(view *orgView, value, typ string, legacy bool)
 		return fmt.Sprintf("the stack provisions no datasource of type %s: provision one with `uid: %s`", typ, value), nil
 	}
 	return fmt.Sprintf("provision a datasource with `uid: %s` or reference one the stack provisions", value), nil
+}
+
+// unknownRefMsg is the message of a finding on the unresolved reference
+// u (datasource/unknown-uid, or for a legacy string
+// datasource/unknown-name), with its related location. A fleet's
+// dashboards repeat their unresolved references: the message is derived
+// once per stack, and each finding gets its own copy of the related
+// location.
+func (r *resolver) unknownRefMsg(u *use) (string, []rules.Related) {
+	typ := u.ref.Type.V
+	if u.legacy {
+		typ = ""
+	}
+	hk := hintKey{org: u.view.org, value: u.value.V, typ: typ, legacy: u.legacy}
+	k := refMsgKey{hintKey: hk, dashOrg: u.dash.org, place: u.ref.Place, refID: u.ref.RefID, inRow: u.ref.InRow}
+	h := r.ix.refMsgOf(k, func() hint {
+		h := r.ix.hintOf(hk, func() hint {
+			msg, rel := describeUnresolved(r.ix, u.view, hk.value, hk.typ, hk.legacy)
+			return hint{msg: msg, rel: rel}
+		})
+		if u.legacy {
+			h.msg = fmt.Sprintf("%s %q matches no datasource name or UID of %s (Grafana looks legacy string references up by UID, then by name, case-sensitive): %s; %s",
+				where(u.ref), u.value.V, orgPhrase(u.dash.org), notFound(u.ref, u.value.V), h.msg)
+		} else {
+			h.msg = fmt.Sprintf("%s names datasource UID %q, which no datasource of %s has: %s; %s",
+				where(u.ref), u.value.V, orgPhrase(u.dash.org), notFound(u.ref, u.value.V), h.msg)
+		}
+		return h
+	})
+	return h.msg, slices.Clone(h.rel)
 }
 
 // joinHint appends a fix to a hint: after a question, as a sentence of
@@ -64,7 +109,7 @@ func reportRef(c *rules.Context, u use, pos model.Str, msg string, rel []rules.R
 		Related:  rel,
 		Entity:   dashEntity(u.dash.d),
 		Key:      u.ref.Locator + "=" + pos.V,
-		Involves: []string{"datasource:" + u.value.V},
+		Involves: u.view.involves(u.value.V),
 	}
 	if len(fx) > 0 {
 		f.Fix = fx[0]
@@ -94,9 +139,7 @@ func checkUnknownUID(c *rules.Context) {
 		}
 		switch u.kind {
 		case kindUnknown:
-			hint, rel := r.unresolvedHint(u.view, u.value.V, u.ref.Type.V, false)
-			msg := fmt.Sprintf("%s names datasource UID %q, which no datasource of %s has: %s; %s",
-				where(u.ref), u.value.V, orgPhrase(u.dash.org), notFound(u.ref, u.value.V), hint)
+			msg, rel := r.unknownRefMsg(&u)
 			reportRef(c, u, *u.value, msg, rel)
 		case kindUndefinedVar:
 			reportRef(c, u, *u.value, undefinedVarMsg(u), nil)
@@ -181,9 +224,7 @@ func checkUnknownName(c *rules.Context) {
 		}
 		switch u.kind {
 		case kindUnknown:
-			hint, rel := r.unresolvedHint(u.view, u.value.V, "", true)
-			msg := fmt.Sprintf("%s %q matches no datasource name or UID of %s (Grafana looks legacy string references up by UID, then by name, case-sensitive): %s; %s",
-				where(u.ref), u.value.V, orgPhrase(u.dash.org), notFound(u.ref, u.value.V), hint)
+			msg, rel := r.unknownRefMsg(&u)
 			reportRef(c, u, *u.value, msg, rel)
 		case kindUndefinedVar:
 			reportRef(c, u, *u.value, undefinedVarMsg(u), nil)

@@ -93,6 +93,18 @@ type resolver struct {
 
 func newResolver(st *model.Stack) *resolver { return &resolver{st: st, ix: newIndex(st)} }
 
+// indexKey keys the stack's datasource index among the values the views
+// of its dashboards share.
+type indexKey struct{}
+
+// indexOf returns the index of the checked stack's datasource files, built
+// once for the stack and shared by the views of its dashboards and the
+// stack's own check: a view differs from its stack in the dashboards
+// alone, and the index reads none (its lookups are built under a lock).
+func indexOf(c *rules.Context) *index {
+	return rules.Gathered(c, indexKey{}, func() *index { return newIndex(c.Stack) })
+}
+
 // resolverKey keys the stack's resolver among the values rules share.
 type resolverKey struct{}
 
@@ -104,7 +116,7 @@ type resolverKey struct{}
 // check.
 func resolverOf(c *rules.Context) *resolver {
 	return rules.Shared(c, resolverKey{}, func() *resolver {
-		r := newResolver(c.Stack)
+		r := &resolver{st: c.Stack, ix: indexOf(c)}
 		r.noLinks = c.InDashboardView()
 		return r
 	})
@@ -128,23 +140,32 @@ func (r *resolver) resolveAll() []use {
 	out := make([]use, 0, n)
 	for i := range dds {
 		dd := &dds[i]
-		defined := map[string]bool{}
-		for _, v := range dd.d.Variables {
-			defined[v.Name.V] = true
-		}
-		inputs := map[string]bool{}
-		for _, in := range dd.d.Inputs {
-			inputs[in.Name.V] = true
-		}
 		view := r.ix.org(dd.org)
 		for _, ref := range dd.d.Refs {
-			out = append(out, r.resolve(dd, ref, view, defined, inputs))
+			out = append(out, r.resolve(dd, ref, view))
 		}
 	}
 	return out
 }
 
-func (r *resolver) resolve(dd *dash, ref *model.DatasourceRef, view *orgView, defined, inputs map[string]bool) use {
+// definedIn reports whether dashboard d defines a variable or declares an
+// input named n. Only references through variables ask, so a scan of the
+// dashboard's variables costs less than a set built per dashboard.
+func definedIn(d *model.Dashboard, n string) bool {
+	for _, v := range d.Variables {
+		if v.Name.V == n {
+			return true
+		}
+	}
+	for _, in := range d.Inputs {
+		if in.Name.V == n {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *resolver) resolve(dd *dash, ref *model.DatasourceRef, view *orgView) use {
 	u := use{dash: dd, ref: ref, view: view, value: &noValue}
 	switch ref.Shape {
 	case model.RefNull:
@@ -163,9 +184,10 @@ func (r *resolver) resolve(dd *dash, ref *model.DatasourceRef, view *orgView, de
 	if isDefaultValue(v) || builtinValues[v] {
 		return u
 	}
-	if names, any := variablesIn(v); any {
+	var buf [4]string
+	if names, any := appendVariables(buf[:0], v); any {
 		for _, n := range names {
-			if defined[n] || inputs[n] || isPlaceholderName(n) {
+			if isPlaceholderName(n) || definedIn(dd.d, n) {
 				continue
 			}
 			u.undefined = append(u.undefined, n)

@@ -66,10 +66,15 @@ func isDefaultValue(s string) bool { return s == "" || s == "default" }
 // "${name.field}" the part before the ':' or '.', when it is a word), when
 // not already listed. It is a single-pass scanner: references are resolved
 // for every datasource reference of every dashboard.
-func variablesIn(s string) (names []string, any bool) {
+func variablesIn(s string) (names []string, any bool) { return appendVariables(nil, s) }
+
+// appendVariables is variablesIn appending the names to names (a buffer
+// of the caller's, so that resolving a reference allocates nothing).
+func appendVariables(names []string, s string) ([]string, bool) {
 	if !strings.ContainsAny(s, "$[") {
-		return nil, false
+		return names, false
 	}
+	first := len(names)
 	for i := 0; i < len(s); {
 		name, end := variableAt(s, i)
 		if end < 0 {
@@ -88,12 +93,12 @@ func variablesIn(s string) (names []string, any bool) {
 		if k := strings.IndexAny(n, ":."); k > 0 && isWord(n[:k]) {
 			n = n[:k]
 		}
-		if !contains(names, n) {
+		if !contains(names[first:], n) {
 			names = append(names, n)
 		}
 		i = end
 	}
-	return names, len(names) > 0 || strings.Contains(s, "$")
+	return names, len(names) > first || strings.Contains(s, "$")
 }
 
 // variableAt matches a variable reference starting at s[i]: $name,

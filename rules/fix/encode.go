@@ -38,6 +38,9 @@ func Encode(enc Encoding, v string, before byte) (string, bool) {
 // string: quotes, backslashes and control characters; other characters,
 // "<", ">" and "&" included, are written as they are.
 func escapeJSON(v string) string {
+	if !needsEscape(v) {
+		return v // most values: no copy
+	}
 	var b strings.Builder
 	for i := 0; i < len(v); {
 		r, n := utf8.DecodeRuneInString(v[i:])
@@ -61,4 +64,24 @@ func escapeJSON(v string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// needsEscape reports whether escapeJSON changes v: whether it holds a
+// quote, a backslash, a control character, U+2028, U+2029 or invalid
+// UTF-8.
+func needsEscape(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '"' || c == '\\' || c < 0x20 || c == 0x7f {
+			return true
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(v[i:])
+			if r == 0x2028 || r == 0x2029 || r == utf8.RuneError && n == 1 {
+				return true
+			}
+			i += n - 1
+		}
+	}
+	return false
 }
