@@ -68,7 +68,7 @@ func callsMetricsQL(s string) bool {
 // isMetricsQL reports whether d's Prometheus queries are written for
 // VictoriaMetrics: one of them calls a MetricsQL-only function.
 func isMetricsQL(d *model.Dashboard, ix *Index) bool {
-	return callMetricsQL(targets(d, ix))
+	return writtenInMetricsQL(d, ix, targets(d, ix))
 }
 
 // callMetricsQL reports whether a Prometheus target of ts calls a

@@ -83,6 +83,18 @@ type indexKey struct{}
 // are checked in parallel (check reads only its dashboard and the index);
 // their findings are reported in dashboard order.
 func forEachDashboard(c *rules.Context, check func(r reporter, d *model.Dashboard, ix *Index)) {
+	if c.InDashboardView() {
+		// The view's dashboard is checked (see reportable), by the
+		// view's rules one after another.
+		ix := rules.Shared(c, indexKey{}, func() *Index { return viewIndex(c) })
+		for _, d := range c.Stack.Dashboards {
+			check(c, d, ix)
+		}
+		for _, d := range c.Stack.LooseDashboards {
+			check(c, d, ix)
+		}
+		return
+	}
 	ix := rules.Shared(c, indexKey{}, func() *Index { return NewIndex(c.Stack) })
 	ds := rules.Shared(c, reportableKey{}, func() []*model.Dashboard { return reportable(c) })
 	workers := min(runtime.GOMAXPROCS(0), len(ds))
