@@ -36,7 +36,7 @@ var PanelNoTargets = &rules.Rule{
 
 func checkPanelNoTargets(c reporter, d *model.Dashboard) {
 	for _, p := range d.Panels {
-		if !dataPanels[p.Type.V] || p.Library || len(p.Queries) > 0 {
+		if len(p.Queries) > 0 || p.Library || !dataPanels[p.Type.V] {
 			continue
 		}
 		pos := p.Type.Pos
