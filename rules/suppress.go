@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,14 +78,58 @@ func Sort(fs []Finding) []Finding {
 
 // sortInPlace is Sort reusing fs.
 func sortInPlace(fs []Finding) []Finding {
-	slices.SortStableFunc(fs, compareFindings)
-	out := slices.CompactFunc(fs, func(a, b Finding) bool {
-		return compareFindings(a, b) == 0 && a.Severity == b.Severity && a.End == b.End
+	sortStable(fs)
+	return slices.CompactFunc(fs, func(a, b Finding) bool {
+		return compareFindings(&a, &b) == 0 && a.Severity == b.Severity && a.End == b.End
 	})
-	return out
 }
 
-func compareFindings(a, b Finding) int {
+// sortStable sorts fs by compareFindings, keeping the order of equal
+// findings, as slices.SortStableFunc would: a fleet's run has tens of
+// thousands of findings, which a stable sort's rotations moved many
+// times each (0.15 s for 70,000, on one core at the end of the run). The
+// indexes are sorted instead, equal findings by their index, and each
+// finding then moved once to its place.
+func sortStable(fs []Finding) {
+	sorted := true
+	for i := 1; i < len(fs) && sorted; i++ {
+		sorted = compareFindings(&fs[i-1], &fs[i]) <= 0
+	}
+	if sorted {
+		return
+	}
+	order := make([]int32, len(fs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := compareFindings(&fs[a], &fs[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	// Position i takes the finding at order[i]: follow each cycle of the
+	// permutation once, marking placed positions with their own index.
+	for i := range fs {
+		if order[i] == int32(i) {
+			continue
+		}
+		held := fs[i]
+		j := i
+		for {
+			k := int(order[j])
+			order[j] = int32(j)
+			if k == i {
+				fs[j] = held
+				break
+			}
+			fs[j] = fs[k]
+			j = k
+		}
+	}
+}
+
+func compareFindings(a, b *Finding) int {
 	if c := strings.Compare(a.Pos.File, b.Pos.File); c != 0 {
 		return c
 	}
