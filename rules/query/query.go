@@ -27,6 +27,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -229,9 +230,19 @@ func itoa(n int) string {
 // quoteExpr shortens a query for a message.
 func quoteExpr(s string) string {
 	const max = 80
-	r := []rune(s)
-	if len(r) > max {
-		return string(r[:max]) + "…"
+	n := 0
+	for i := range s {
+		if n < max {
+			n++
+			continue
+		}
+		// s has more than max code points: the first max are s[:i]
+		// (invalid bytes read as U+FFFD, as a []rune conversion reads
+		// them).
+		if !utf8.ValidString(s[:i]) {
+			return string([]rune(s[:i])) + "…"
+		}
+		return s[:i] + "…"
 	}
 	return s
 }
