@@ -32,6 +32,11 @@ type reader struct {
 	// kbuf and vbuf are scratch for unquoting member names and values
 	// with escapes.
 	kbuf, vbuf []byte
+	// exact skips values token by token, as the decoder's SkipValue
+	// does, so that the walk of a broken file stops at the error it
+	// always stopped at; else a skipped value is read whole (ReadValue),
+	// which is several times faster (see parse).
+	exact bool
 }
 
 // frame is one open object or array of reader.path: for an object, the
@@ -88,7 +93,13 @@ func (r *reader) skip() {
 	if r.err != nil {
 		return
 	}
-	if err := r.dec.SkipValue(); err != nil {
+	if r.exact {
+		if err := r.dec.SkipValue(); err != nil {
+			r.fail(err)
+		}
+		return
+	}
+	if _, err := r.dec.ReadValue(); err != nil {
 		r.fail(err)
 	}
 }

@@ -55,6 +55,20 @@ func ParseEmbedded(path string, src []byte, at Embedded) (*model.Dashboard, []mo
 }
 
 func parse(path string, src []byte, lines *lineIndex, in *Interner) (*model.Dashboard, []model.Problem) {
+	d, probs := walk(path, src, lines, in, false)
+	if len(probs) > 0 && probs[0].Kind == model.ProblemSyntax {
+		// A value read whole stops at its first error, which may be
+		// reported otherwise than by the walk token by token (another
+		// pointer, another message): the problem is the one that walk
+		// reports.
+		d, probs = walk(path, src, lines, in, true)
+	}
+	return d, probs
+}
+
+// walk reads src into a dashboard, skipping the values it does not read
+// token by token when exact is set, else reading each whole.
+func walk(path string, src []byte, lines *lineIndex, in *Interner, exact bool) (*model.Dashboard, []model.Problem) {
 	d := &model.Dashboard{File: path}
 	if bytes.HasPrefix(src, utf8BOM) {
 		return d, []model.Problem{{
@@ -64,6 +78,7 @@ func parse(path string, src []byte, lines *lineIndex, in *Interner) (*model.Dash
 		}}
 	}
 	p := &parser{reader: newReader(src, lines), d: d}
+	p.exact = exact
 	p.in = in
 	switch k := p.peek(); k {
 	case '{':
