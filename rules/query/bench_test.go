@@ -2,7 +2,10 @@ package query
 
 import (
 	"context"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
 	"github.com/grafanalint/grafanalint/parsers/discover"
@@ -70,6 +73,7 @@ func BenchmarkQueryRules(b *testing.B) {
 			on = append(on, r)
 		}
 	}
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		rules.Run(m, on, rules.Options{})
 	}
@@ -89,8 +93,29 @@ func BenchmarkQueryRulesRepeated(b *testing.B) {
 		}
 	}
 	b.ReportMetric(256, "dashboards/op")
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		ResetVerdicts()
+		rules.Run(m, on, rules.Options{})
+	}
+}
+
+// BenchmarkQueryRulesWarm is BenchmarkQueryRulesRepeated with the memo
+// kept across iterations: what each dashboard of a large fleet costs
+// once its queries have been seen (nearly every lookup a hit).
+func BenchmarkQueryRulesWarm(b *testing.B) {
+	m := loadRepeated(b)
+	var on []*rules.Rule
+	for _, r := range Rules() {
+		if r.Severity != rules.Off {
+			on = append(on, r)
+		}
+	}
+	b.ReportMetric(256, "dashboards/op")
+	ResetVerdicts()
+	rules.Run(m, on, rules.Options{})
+	defer cpuPerOp(b)()
+	for b.Loop() {
 		rules.Run(m, on, rules.Options{})
 	}
 }
@@ -102,10 +127,34 @@ func BenchmarkConventionRulesRepeated(b *testing.B) {
 	m := loadRepeated(b)
 	opts := rules.Options{Levels: map[string]rules.Severity{"convention": rules.Warning}}
 	b.ReportMetric(256, "dashboards/op")
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		ResetVerdicts()
 		rules.Run(m, Rules(), opts)
 	}
+}
+
+// cpuPerOp starts counting the process's CPU time (user and system, all
+// goroutines); the function it returns reports it per iteration as
+// cpu-ns/op, which the load of a shared machine moves less than wall
+// time.
+func cpuPerOp(b *testing.B) func() {
+	b.Helper()
+	began := cpuTime()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64((cpuTime()-began).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadRepeated generates and loads the stack of the Repeated benchmarks.
@@ -121,4 +170,39 @@ func loadRepeated(b *testing.B) *model.Model {
 		b.Fatal(err)
 	}
 	return m
+}
+
+// BenchmarkMemoHits measures checking every Prometheus query of the
+// perf-seed dashboards through a warm memo: what a fleet's repeated
+// queries cost.
+func BenchmarkMemoHits(b *testing.B) {
+	m := loadPerfSeed(b)
+	type job struct {
+		d    *model.Dashboard
+		expr string
+	}
+	var jobs []job
+	for _, s := range m.Stacks {
+		ix := NewIndex(s)
+		for _, d := range s.AllDashboards() {
+			for _, t := range targets(d, ix) {
+				if t.typ == TypePrometheus {
+					// A copy, as another dashboard's text would be.
+					jobs = append(jobs, job{d, strings.Clone(t.query.Expr.V)})
+				}
+			}
+		}
+	}
+	ResetVerdicts()
+	defer ResetVerdicts()
+	for _, j := range jobs {
+		validPromQL.check(j.expr, j.d)
+	}
+	b.ReportMetric(float64(len(jobs)), "queries/op")
+	defer cpuPerOp(b)()
+	for b.Loop() {
+		for _, j := range jobs {
+			validPromQL.check(j.expr, j.d)
+		}
+	}
 }

@@ -31,6 +31,9 @@ import (
 
 // memoEntry is what the memo holds for a text.
 type memoEntry struct {
+	// text is the text the entry is about (the memo's maps are keyed by
+	// its hash; an entry is used only for a text equal to it).
+	text string
 	// perr is the parse error (nil: the text parsed, or, for a check
 	// entry, some expansion of it did).
 	perr *parseError
@@ -98,9 +101,12 @@ const (
 	memoKinds
 )
 
-// generation is one generation of a shard: a map per kind.
+// generation is one generation of a shard: a map per kind, keyed by the
+// text's 64-bit hash (the one that picks the shard), so that a lookup
+// hashes a long query text once and compares it once (with the entry's
+// text: texts whose hashes collide are never mistaken for each other).
 type generation struct {
-	m       [memoKinds]map[string]memoEntry
+	m       [memoKinds]map[uint64]memoEntry
 	entries int
 	bytes   int
 }
@@ -134,44 +140,49 @@ func newMemo(maxEntries, maxBytes int) *memo {
 // verdictMemo is the process's memo.
 var verdictMemo = newMemo(memoMaxEntries, memoMaxBytes)
 
-// shard returns the shard of text s.
-func (m *memo) shard(s string) *memoShard {
-	return &m.shards[maphash.String(m.seed, s)%memoShards]
+// shard returns the hash of text s and its shard.
+func (m *memo) shard(s string) (uint64, *memoShard) {
+	h := maphash.String(m.seed, s)
+	return h, &m.shards[h%memoShards]
 }
 
 // get returns the entry of text s of kind k.
 func (m *memo) get(k memoKind, s string) (memoEntry, bool) {
-	sh := m.shard(s)
+	h, sh := m.shard(s)
 	sh.mu.RLock()
-	e, ok := sh.cur.m[k][s]
+	e, ok := sh.cur.m[k][h]
 	if !ok {
-		e, ok = sh.old.m[k][s]
+		e, ok = sh.old.m[k][h]
 	}
 	sh.mu.RUnlock()
-	return e, ok
+	// A text whose hash collides with the entry's is not its text.
+	return e, ok && e.text == s
 }
 
-// put stores e for a copy of s (a key must not keep the text's file
+// put stores e for a copy of s (an entry must not keep the text's file
 // alive), starting a new generation of its shard when the current one is
-// full. An entry larger than a shard's generation is not stored.
+// full. An entry larger than a shard's generation is not stored, and
+// neither is one whose text's hash is that of another text of the
+// current generation (the first stays).
 func (m *memo) put(k memoKind, s string, e memoEntry) {
-	sh := m.shard(s)
+	h, sh := m.shard(s)
 	size := len(s) + e.size()
 	if size > sh.maxBytes {
 		return
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if _, ok := sh.cur.m[k][s]; ok {
+	if _, ok := sh.cur.m[k][h]; ok {
 		return
 	}
 	if sh.cur.entries >= sh.maxEntries || sh.cur.bytes+size > sh.maxBytes {
 		sh.old, sh.cur = sh.cur, generation{}
 	}
 	if sh.cur.m[k] == nil {
-		sh.cur.m[k] = map[string]memoEntry{}
+		sh.cur.m[k] = map[uint64]memoEntry{}
 	}
-	sh.cur.m[k][strings.Clone(s)] = e
+	e.text = strings.Clone(s)
+	sh.cur.m[k][h] = e
 	sh.cur.entries++
 	sh.cur.bytes += size
 }
@@ -261,24 +272,44 @@ func detached(perr *parseError) *parseError {
 
 // holdsIn reports whether a check entry with dependencies deps holds in
 // dashboard d: none of deps names a variable of d whose value the check
-// would try instead of the default ones.
+// would try instead of the default ones. Most variables are neither
+// constants nor intervals, so each variable's type is looked at before
+// its name.
 func holdsIn(deps []checkDep, d *model.Dashboard) bool {
-	if d == nil {
+	if d == nil || len(deps) == 0 {
 		return true
 	}
-	for _, dep := range deps {
-		for _, v := range d.Variables {
-			if v.Name.V != dep.name {
+	for i, v := range d.Variables {
+		constant := v.Type == "constant"
+		if !constant && v.Type != "interval" {
+			continue
+		}
+		for _, dep := range deps {
+			if v.Name.V != dep.name || !constant && !dep.notRange {
 				continue
 			}
-			// The first variable of the name is the one references get.
-			if _, ok := constantValue(v); ok || v.Type == "interval" && dep.notRange {
+			if constant {
+				if _, ok := constantValue(v); !ok {
+					continue
+				}
+			}
+			// References get the first variable of the name.
+			if !definedBefore(d.Variables[:i], v.Name.V) {
 				return false
 			}
-			break
 		}
 	}
 	return true
+}
+
+// definedBefore reports whether one of vars is named name.
+func definedBefore(vars []*model.Variable, name string) bool {
+	for _, v := range vars {
+		if v.Name.V == name {
+			return true
+		}
+	}
+	return false
 }
 
 // constantValue returns the value a constant variable's references are

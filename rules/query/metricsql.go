@@ -40,11 +40,30 @@ var metricsQLNames = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
+// metricsQLShapes holds a bit per (length, first byte, last byte) of a
+// name of metricsQLFunctions (each modulo a power of two): a word whose
+// bit is clear is no such name, which spares most words a lookup in
+// metricsQLNames.
+var metricsQLShapes = sync.OnceValue(func() *[1 << 11]uint64 {
+	var bits [1 << 11]uint64
+	for _, f := range metricsQLFunctions() {
+		i := wordShape(f)
+		bits[i/64] |= 1 << (i % 64)
+	}
+	return &bits
+})
+
+// wordShape is the index of word w's bit in metricsQLShapes.
+func wordShape(w string) uint {
+	return uint(len(w)&31)<<12 | uint(w[0]&63)<<6 | uint(w[len(w)-1]&63)
+}
+
 // callsMetricsQL reports whether s calls a MetricsQL-only function: a
 // name of metricsQLFunctions (a whole run of word characters, not after
 // "$") followed by "(", white space between allowed. It looks only before
 // each "(".
 func callsMetricsQL(s string) bool {
+	shapes := metricsQLShapes()
 	for k := 0; ; k++ {
 		i := strings.IndexByte(s[k:], '(')
 		if i < 0 {
@@ -59,7 +78,10 @@ func callsMetricsQL(s string) bool {
 		for w > 0 && isWordByte(s[w-1]) {
 			w--
 		}
-		if w < j && metricsQLNames()[s[w:j]] && (w == 0 || s[w-1] != '$') {
+		if w == j {
+			continue
+		}
+		if b := wordShape(s[w:j]); shapes[b/64]&(1<<(b%64)) != 0 && metricsQLNames()[s[w:j]] && (w == 0 || s[w-1] != '$') {
 			return true
 		}
 	}
@@ -68,7 +90,7 @@ func callsMetricsQL(s string) bool {
 // isMetricsQL reports whether d's Prometheus queries are written for
 // VictoriaMetrics: one of them calls a MetricsQL-only function.
 func isMetricsQL(d *model.Dashboard, ix *Index) bool {
-	return callMetricsQL(targets(d, ix))
+	return writtenInMetricsQL(d, ix, targets(d, ix))
 }
 
 // callMetricsQL reports whether a Prometheus target of ts calls a

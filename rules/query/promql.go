@@ -82,9 +82,45 @@ type target struct {
 	typ   string
 }
 
+// viewTargets are the targets of the dashboard of a view, computed for
+// the first rule of the view that reads them and shared by the others.
+type viewTargets struct {
+	d  *model.Dashboard
+	ts []target
+	// metricsQL is callMetricsQL(ts): 0 unknown, 1 no, 2 yes.
+	metricsQL int8
+}
+
 // targets returns the queries of d that run (not hidden) with an
-// expression and their resolved plugin type.
+// expression and their resolved plugin type; callers must not modify
+// the list (an index of a view shares it among the view's rules).
 func targets(d *model.Dashboard, ix *Index) []target {
+	if ix == nil || ix.view == nil {
+		return newTargets(d, ix)
+	}
+	if v := ix.view; v.d != d || v.ts == nil {
+		*v = viewTargets{d: d, ts: newTargets(d, ix)}
+	}
+	return ix.view.ts
+}
+
+// writtenInMetricsQL reports callMetricsQL(ts) for the targets ts of d.
+func writtenInMetricsQL(d *model.Dashboard, ix *Index, ts []target) bool {
+	if ix == nil || ix.view == nil || ix.view.d != d {
+		return callMetricsQL(ts)
+	}
+	v := ix.view
+	if v.metricsQL == 0 {
+		v.metricsQL = 1
+		if callMetricsQL(ts) {
+			v.metricsQL = 2
+		}
+	}
+	return v.metricsQL == 2
+}
+
+// newTargets computes targets(d, ix).
+func newTargets(d *model.Dashboard, ix *Index) []target {
 	n := 0
 	for _, p := range d.Panels {
 		n += len(p.Queries)
@@ -146,7 +182,7 @@ func checkPromQLTargets(c reporter, d *model.Dashboard, ix *Index) {
 // PromQL parser does not judge.
 func eachPromTarget(d *model.Dashboard, ix *Index, fn func(t target)) {
 	ts := targets(d, ix)
-	if callMetricsQL(ts) {
+	if writtenInMetricsQL(d, ix, ts) {
 		return
 	}
 	for _, t := range ts {

@@ -27,6 +27,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
 	"github.com/grafanalint/grafanalint/parsers/model"
@@ -83,6 +84,18 @@ type indexKey struct{}
 // are checked in parallel (check reads only its dashboard and the index);
 // their findings are reported in dashboard order.
 func forEachDashboard(c *rules.Context, check func(r reporter, d *model.Dashboard, ix *Index)) {
+	if c.InDashboardView() {
+		// The view's dashboard is checked (see reportable), by the
+		// view's rules one after another.
+		ix := rules.Shared(c, indexKey{}, func() *Index { return viewIndex(c) })
+		for _, d := range c.Stack.Dashboards {
+			check(c, d, ix)
+		}
+		for _, d := range c.Stack.LooseDashboards {
+			check(c, d, ix)
+		}
+		return
+	}
 	ix := rules.Shared(c, indexKey{}, func() *Index { return NewIndex(c.Stack) })
 	ds := rules.Shared(c, reportableKey{}, func() []*model.Dashboard { return reportable(c) })
 	workers := min(runtime.GOMAXPROCS(0), len(ds))
@@ -217,9 +230,19 @@ func itoa(n int) string {
 // quoteExpr shortens a query for a message.
 func quoteExpr(s string) string {
 	const max = 80
-	r := []rune(s)
-	if len(r) > max {
-		return string(r[:max]) + "…"
+	n := 0
+	for i := range s {
+		if n < max {
+			n++
+			continue
+		}
+		// s has more than max code points: the first max are s[:i]
+		// (invalid bytes read as U+FFFD, as a []rune conversion reads
+		// them).
+		if !utf8.ValidString(s[:i]) {
+			return string([]rune(s[:i])) + "…"
+		}
+		return s[:i] + "…"
 	}
 	return s
 }

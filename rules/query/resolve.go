@@ -5,6 +5,7 @@ import (
 
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/rules"
 )
 
 // Index is the read-only view of a stack the query checks need: which
@@ -13,8 +14,22 @@ import (
 // each dashboard lives in. It is built once per stack; checks of single
 // dashboards only read it.
 type Index struct {
+	*stackTypes
+	// dashOrg are the organisations of the stack's provisioned
+	// dashboards; an index of the view of one dashboard (viewIndex) has
+	// none and holds that dashboard's in one and oneOrg instead.
+	dashOrg map[*model.Dashboard]int
+	one     *model.Dashboard
+	oneOrg  int
+	// view remembers the targets of the view's dashboard (an index of a
+	// view only: the rules of one view run one after another).
+	view *viewTargets
+}
+
+// stackTypes is what an Index reads of the stack's datasources alone,
+// the same for the stack and every view of its dashboards.
+type stackTypes struct {
 	orgs     map[int]*orgTypes
-	dashOrg  map[*model.Dashboard]int
 	provided bool
 }
 
@@ -29,7 +44,44 @@ type orgTypes struct {
 // reads the provisioning files: a later entry with the same org and name
 // wins.
 func NewIndex(st *model.Stack) *Index {
-	ix := &Index{orgs: map[int]*orgTypes{}, dashOrg: map[*model.Dashboard]int{}, provided: st.HasDatasources}
+	ix := &Index{stackTypes: newStackTypes(st), dashOrg: map[*model.Dashboard]int{}}
+	for _, d := range st.Dashboards {
+		if n := provisionedOrg(st, d); n > 0 {
+			ix.dashOrg[d] = n
+		}
+	}
+	return ix
+}
+
+// typesKey keys a stack's stackTypes among the values its views gather.
+type typesKey struct{}
+
+// viewIndex returns the index of the view of one dashboard c checks: the
+// stack's datasource types, built once for the stack and every view of
+// it, and the organisation of the view's dashboard.
+func viewIndex(c *rules.Context) *Index {
+	st := c.Stack
+	ix := &Index{stackTypes: rules.Gathered(c, typesKey{}, func() *stackTypes { return newStackTypes(st) }), view: &viewTargets{}}
+	for _, d := range st.Dashboards {
+		if n := provisionedOrg(st, d); n > 0 {
+			ix.one, ix.oneOrg = d, n
+		}
+	}
+	return ix
+}
+
+// provisionedOrg is the organisation of provisioned dashboard d of st (0:
+// unknown).
+func provisionedOrg(st *model.Stack, d *model.Dashboard) int {
+	if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
+		return p.OrgID
+	}
+	return 0
+}
+
+// newStackTypes reads the types of st's datasources.
+func newStackTypes(st *model.Stack) *stackTypes {
+	ix := &stackTypes{orgs: map[int]*orgTypes{}, provided: st.HasDatasources}
 	org := func(n int) *orgTypes {
 		if n <= 0 {
 			n = 1
@@ -68,11 +120,6 @@ func NewIndex(st *model.Stack) *Index {
 			}
 		}
 	}
-	for _, d := range st.Dashboards {
-		if p := st.LoadedBy[d]; p != nil && p.OrgID > 0 {
-			ix.dashOrg[d] = p.OrgID
-		}
-	}
 	return ix
 }
 
@@ -81,6 +128,9 @@ func (ix *Index) org(d *model.Dashboard) *orgTypes {
 		return nil
 	}
 	n := ix.dashOrg[d]
+	if d == ix.one && d != nil {
+		n = ix.oneOrg
+	}
 	if n <= 0 {
 		n = 1
 	}
