@@ -8,6 +8,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
 	"github.com/grafanalint/grafanalint/parsers/discover"
 	"github.com/grafanalint/grafanalint/parsers/k8s/benchtree"
+	"github.com/grafanalint/grafanalint/perf/cputime"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/all"
 )
@@ -31,7 +32,7 @@ func benchLint(b *testing.B, kind benchtree.Kind) {
 	b.ReportAllocs()
 	b.ReportMetric(float64(st.Files), "files")
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		m, err := discover.Load(context.Background(), discover.Options{Paths: []string{dst}, WorkDir: dst})
 		if err != nil {
@@ -49,7 +50,7 @@ func benchLint(b *testing.B, kind benchtree.Kind) {
 		rules.Run(m, all.Rules(), rules.Options{})
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(st.Files), "ns/file")
-	if c := cpuTime() - cpu; c > 0 {
+	if c := cputime.Process() - cpu; c > 0 {
 		// CPU time is what contention on a shared machine does not inflate.
 		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N)/float64(st.Files), "cpu-ns/file")
 	}

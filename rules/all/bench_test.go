@@ -3,13 +3,12 @@ package all
 import (
 	"context"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
 	"github.com/grafanalint/grafanalint/parsers/discover"
 	"github.com/grafanalint/grafanalint/parsers/discover/gentree"
+	"github.com/grafanalint/grafanalint/perf/cputime"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/query"
 )
@@ -41,7 +40,7 @@ func lintGenerated(b *testing.B, opts rules.Options) {
 	b.ReportAllocs()
 	// CPU time per run, as the machine may be shared: wall time alone
 	// says little about what a change costs.
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		query.ResetVerdicts() // each run as one process
 		m, err := discover.Load(context.Background(), discover.Options{Paths: []string{dst}, WorkDir: dst})
@@ -50,16 +49,7 @@ func lintGenerated(b *testing.B, opts rules.Options) {
 		}
 		rules.Run(m, Rules(), opts)
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkRulesOnCorpus measures the rules alone over the real corpus,

@@ -12,6 +12,7 @@ import (
 	"github.com/grafanalint/grafanalint/parsers/discover"
 	"github.com/grafanalint/grafanalint/parsers/discover/gentree"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/perf/cputime"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/datasource"
 	"github.com/grafanalint/grafanalint/rules/query"
@@ -91,12 +92,12 @@ func BenchmarkTinyStacks(b *testing.B) {
 			b.ReportAllocs()
 			// CPU time per stack, as the machine may be shared: wall
 			// time alone says little about how the cost grows.
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			for b.Loop() {
 				query.ResetVerdicts() // each run as one process
 				rules.Run(m, Rules(), rules.Options{})
 			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N*n), "cpu-µs/stack")
+			b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/float64(b.N*n), "cpu-µs/stack")
 		})
 	}
 }

@@ -3,14 +3,13 @@ package query
 import (
 	"context"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
 	"github.com/grafanalint/grafanalint/parsers/discover"
 	"github.com/grafanalint/grafanalint/parsers/discover/gentree"
 	"github.com/grafanalint/grafanalint/parsers/model"
+	"github.com/grafanalint/grafanalint/perf/cputime"
 	"github.com/grafanalint/grafanalint/rules"
 )
 
@@ -28,28 +27,41 @@ func loadPerfSeed(b *testing.B) *model.Model {
 // BenchmarkParsePromQL measures interpolating and parsing every
 // Prometheus query of the perf-seed dashboards (about 1300).
 func BenchmarkParsePromQL(b *testing.B) {
-	m := loadPerfSeed(b)
-	type job struct {
-		d    *model.Dashboard
-		expr string
-	}
-	var jobs []job
-	for _, s := range m.Stacks {
-		ix := NewIndex(s)
-		for _, d := range s.AllDashboards() {
-			for _, t := range targets(d, ix) {
-				if t.typ == TypePrometheus {
-					jobs = append(jobs, job{d, t.query.Expr.V})
-				}
-			}
-		}
-	}
+	jobs := promJobs(loadPerfSeed(b), false)
 	b.ReportMetric(float64(len(jobs)), "queries/op")
 	for b.Loop() {
 		for _, j := range jobs {
 			check(j.expr, j.d, promQL, parsePromQL)
 		}
 	}
+}
+
+// promJob is a Prometheus query and the dashboard it is checked in.
+type promJob struct {
+	d    *model.Dashboard
+	expr string
+}
+
+// promJobs returns the Prometheus queries of m's dashboards, the texts
+// copied when clone is set.
+func promJobs(m *model.Model, clone bool) []promJob {
+	var jobs []promJob
+	for _, s := range m.Stacks {
+		ix := NewIndex(s)
+		for _, d := range s.AllDashboards() {
+			for _, t := range targets(d, ix) {
+				if t.typ != TypePrometheus {
+					continue
+				}
+				expr := t.query.Expr.V
+				if clone {
+					expr = strings.Clone(expr)
+				}
+				jobs = append(jobs, promJob{d, expr})
+			}
+		}
+	}
+	return jobs
 }
 
 // BenchmarkParseLogQL measures the LogQL validator on a typical query.
@@ -85,13 +97,7 @@ func BenchmarkQueryRules(b *testing.B) {
 // iteration starts with empty memos, so it measures what one process
 // pays, repeated queries included.
 func BenchmarkQueryRulesRepeated(b *testing.B) {
-	m := loadRepeated(b)
-	var on []*rules.Rule
-	for _, r := range Rules() {
-		if r.Severity != rules.Off {
-			on = append(on, r)
-		}
-	}
+	m, on := loadRepeated(b), defaultRules()
 	b.ReportMetric(256, "dashboards/op")
 	defer cpuPerOp(b)()
 	for b.Loop() {
@@ -100,17 +106,22 @@ func BenchmarkQueryRulesRepeated(b *testing.B) {
 	}
 }
 
-// BenchmarkQueryRulesWarm is BenchmarkQueryRulesRepeated with the memo
-// kept across iterations: what each dashboard of a large fleet costs
-// once its queries have been seen (nearly every lookup a hit).
-func BenchmarkQueryRulesWarm(b *testing.B) {
-	m := loadRepeated(b)
+// defaultRules returns the package's rules that are on by default.
+func defaultRules() []*rules.Rule {
 	var on []*rules.Rule
 	for _, r := range Rules() {
 		if r.Severity != rules.Off {
 			on = append(on, r)
 		}
 	}
+	return on
+}
+
+// BenchmarkQueryRulesWarm is BenchmarkQueryRulesRepeated with the memo
+// kept across iterations: what each dashboard of a large fleet costs
+// once its queries have been seen (nearly every lookup a hit).
+func BenchmarkQueryRulesWarm(b *testing.B) {
+	m, on := loadRepeated(b), defaultRules()
 	b.ReportMetric(256, "dashboards/op")
 	ResetVerdicts()
 	rules.Run(m, on, rules.Options{})
@@ -140,21 +151,12 @@ func BenchmarkConventionRulesRepeated(b *testing.B) {
 // time.
 func cpuPerOp(b *testing.B) func() {
 	b.Helper()
-	began := cpuTime()
+	began := cputime.Process()
 	return func() {
 		if b.N > 0 {
-			b.ReportMetric(float64((cpuTime()-began).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64((cputime.Process()-began).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		}
 	}
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadRepeated generates and loads the stack of the Repeated benchmarks.
@@ -176,23 +178,8 @@ func loadRepeated(b *testing.B) *model.Model {
 // perf-seed dashboards through a warm memo: what a fleet's repeated
 // queries cost.
 func BenchmarkMemoHits(b *testing.B) {
-	m := loadPerfSeed(b)
-	type job struct {
-		d    *model.Dashboard
-		expr string
-	}
-	var jobs []job
-	for _, s := range m.Stacks {
-		ix := NewIndex(s)
-		for _, d := range s.AllDashboards() {
-			for _, t := range targets(d, ix) {
-				if t.typ == TypePrometheus {
-					// A copy, as another dashboard's text would be.
-					jobs = append(jobs, job{d, strings.Clone(t.query.Expr.V)})
-				}
-			}
-		}
-	}
+	// Copies of the texts, as another dashboard's would be.
+	jobs := promJobs(loadPerfSeed(b), true)
 	ResetVerdicts()
 	defer ResetVerdicts()
 	for _, j := range jobs {

@@ -3,13 +3,12 @@ package fixer
 import (
 	"context"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/grafanalint/grafanalint/parsers/corpustest"
 	"github.com/grafanalint/grafanalint/parsers/discover"
 	"github.com/grafanalint/grafanalint/parsers/discover/gentree"
+	"github.com/grafanalint/grafanalint/perf/cputime"
 	"github.com/grafanalint/grafanalint/rules"
 	"github.com/grafanalint/grafanalint/rules/all"
 )
@@ -38,7 +37,7 @@ func BenchmarkDescribe(b *testing.B) {
 	described := 0
 	// CPU time per run, as the machine may be shared: wall time alone
 	// says little about what a change costs.
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		Describe(m, findings, Options{})
 		described = 0
@@ -52,16 +51,7 @@ func BenchmarkDescribe(b *testing.B) {
 		b.Fatal("no fix described")
 	}
 	b.ReportMetric(float64(described), "fixes")
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkScanIndex measures indexing the largest dashboards of the real

@@ -1,15 +1,15 @@
 //go:build unix
 
-package k8s_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the process's user and system CPU time: benchmarks on a
-// shared machine compare it rather than wall time.
-func cpuTime() time.Duration {
+// Process returns the user and system CPU time the process has used so
+// far; 0 when it cannot be read.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
