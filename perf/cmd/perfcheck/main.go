@@ -24,7 +24,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -159,10 +158,7 @@ func (p program) run(dir string) (sample, error) {
 		return sample{}, fmt.Errorf("%s: %w\n%s", p.name, err, errb.String())
 	}
 	s := sample{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		s.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		s.rssKiB = ru.Maxrss // KiB on Linux
-	}
+	s.cpu, s.rssKiB = usage(cmd.ProcessState)
 	return s, nil
 }
 
