@@ -15,5 +15,5 @@ func usage(ps *os.ProcessState) (cpu time.Duration, rssKiB int64) {
 	if !ok {
 		return 0, 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), int64(ru.Maxrss)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), int64(ru.Maxrss) //nolint:unconvert // Maxrss is an int32 on 32-bit platforms
 }
