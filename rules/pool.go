@@ -35,7 +35,7 @@ func checkStacks(stacks []*model.Stack, prepare func(i int) stackJob) {
 	if workers < 2 || len(stacks) < 2 || sharesDashboards(stacks) {
 		for i := range stacks {
 			job := prepare(i)
-			runEach(job, workers)
+			Parallel(job.n, job.each)
 			job.finish()
 		}
 		return
@@ -93,12 +93,15 @@ func checkStacks(stacks []*model.Stack, prepare func(i int) stackJob) {
 	wg.Wait()
 }
 
-// runEach runs job's dashboard checks on up to workers goroutines.
-func runEach(job stackJob, workers int) {
-	workers = min(workers, job.n)
+// Parallel calls each(i) for every i in [0, n) on up to GOMAXPROCS
+// goroutines, taking the indexes in order, and returns when all calls
+// have returned; with one goroutine (or n < 2) it calls them in order on
+// the caller's. each must be safe to call concurrently for distinct i.
+func Parallel(n int, each func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
-		for k := range job.n {
-			job.each(k)
+		for i := range n {
+			each(i)
 		}
 		return
 	}
@@ -107,11 +110,11 @@ func runEach(job stackJob, workers int) {
 	for range workers {
 		wg.Go(func() {
 			for {
-				k := int(next.Add(1) - 1)
-				if k >= job.n {
+				i := int(next.Add(1) - 1)
+				if i >= n {
 					return
 				}
-				job.each(k)
+				each(i)
 			}
 		})
 	}

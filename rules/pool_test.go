@@ -79,3 +79,18 @@ func TestCheckStacksFinishesEachStackAfterItsDashboards(t *testing.T) {
 		})
 	}
 }
+
+// TestParallelCallsEachIndexOnce: every index in [0, n) is passed once,
+// for no, one and many indexes.
+func TestParallelCallsEachIndexOnce(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	for _, n := range []int{0, 1, 2, 1000} {
+		calls := make([]atomic.Int64, n)
+		Parallel(n, func(i int) { calls[i].Add(1) })
+		for i := range calls {
+			if got := calls[i].Load(); got != 1 {
+				t.Errorf("n=%d: index %d was passed %d times", n, i, got)
+			}
+		}
+	}
+}

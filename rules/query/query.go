@@ -25,8 +25,6 @@ package query
 import (
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/grafanalint/grafanalint/parsers/interpolate"
@@ -98,28 +96,14 @@ func forEachDashboard(c *rules.Context, check func(r reporter, d *model.Dashboar
 	}
 	ix := rules.Shared(c, indexKey{}, func() *Index { return NewIndex(c.Stack) })
 	ds := rules.Shared(c, reportableKey{}, func() []*model.Dashboard { return reportable(c) })
-	workers := min(runtime.GOMAXPROCS(0), len(ds))
-	if workers <= 1 {
+	if len(ds) <= 1 || runtime.GOMAXPROCS(0) <= 1 {
 		for _, d := range ds {
 			check(c, d, ix)
 		}
 		return
 	}
 	out := make([]collector, len(ds))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(ds) {
-					return
-				}
-				check(&out[i], ds[i], ix)
-			}
-		})
-	}
-	wg.Wait()
+	rules.Parallel(len(ds), func(i int) { check(&out[i], ds[i], ix) })
 	for _, fs := range out {
 		for _, f := range fs {
 			c.Report(f)
